@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): type-check every runtime, build the PWA, run all tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-chromium.sh
+npx tsc -b
+npx vite build --logLevel warn
+shopt -s nullglob
+files=(test/unit/*.test.ts test/server/*.test.ts test/e2e/*.test.ts)
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
