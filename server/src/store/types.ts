@@ -60,8 +60,9 @@ export interface PhotoPageQuery {
 
 /**
  * A page of photos ordered by (updated_at, id). `total` counts every row matching
- * store + since (ignoring offset/cursor); `as_of` is the server time the read was made at,
- * taken inside the same read so it can serve as the next `since`.
+ * store + since (ignoring offset/cursor); `as_of` is the store clock as of the read: 1 ms after
+ * the newest write that read could see (not the wall clock, which a concurrent writer or a clock
+ * step could undercut), so every later write is at or after it and it can serve as the next `since`.
  */
 export interface PhotoPage { photos: PhotoRecord[]; total: number; as_of: IsoTime }
 
@@ -117,6 +118,8 @@ export interface MetadataStore {
   createProduct(p: Product): void;
   createUser(u: User): void;
   getUser(username: string): User | undefined;
+  /** Replaces a user's password hash (the admin's follows ADMIN_PASSWORD on every start). */
+  setPasswordHash(username: string, password_hash: string): void;
   linkBrand(store_id: string, brand_id: string): void;
   unlinkBrand(store_id: string, brand_id: string): void;
   setProductActive(product_id: string, active: boolean): void;
@@ -126,6 +129,10 @@ export interface MetadataStore {
   listStores(): Store[];
   getStore(id: string): Store | undefined;
   getProduct(id: string): Product | undefined;
+  /** Every product, active or not (admin listing). */
+  listProducts(): Product[];
+  /** Every brand (admin listing, so link/unlink can name brand ids). */
+  listBrands(): Brand[];
   listPhotos(q: PhotoPageQuery): PhotoPage;
   /** A photo if it is in the store's scope now, else undefined. */
   getPhotoInScope(store_id: string, photo_id: string): PhotoRecord | undefined;

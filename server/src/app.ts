@@ -1,0 +1,91 @@
+/**
+ * The reference HO server as a fastify instance, built from its dependencies and not yet
+ * listening, so tests and main.ts share exactly the same app.
+ */
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { RevokedTokens, TokenService } from './auth/tokens';
+import type { Config } from './config';
+import { type FaultRoute, Faults } from './faults';
+import { registerCors } from './http/cors';
+import type { RouteContext } from './http/context';
+import { handleError, sendError } from './http/errors';
+import { registerProxy } from './http/proxy';
+import { serveStatic } from './http/static';
+import { adminRoutes, UPLOAD_TYPES } from './routes/admin';
+import { authRoutes } from './routes/auth';
+import { downloadRoutes } from './routes/download';
+import { photoRoutes } from './routes/photos';
+import { statusRoutes } from './routes/status';
+import type { ImageStore, MetadataStore } from './store/types';
+
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The client-facing route group injected faults may hit. */
+    faultRoute?: FaultRoute;
+  }
+}
+
+/** Everything the app needs; `clock` is epoch milliseconds (token times). */
+export interface AppDeps {
+  config: Config;
+  meta: MetadataStore;
+  images: ImageStore;
+  clock: () => number;
+  faults: Faults;
+  /** Refresh-token blacklist; defaults to `<data-dir>/revoked-tokens.json`. */
+  revoked?: RevokedTokens;
+}
+
+/** Largest JSON or form body (a full 1000-item status batch fits many times over). */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the app: error handling, CORS, faults, API (embedded or proxied) and the static PWA. */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const { config, faults } = deps;
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: BODY_LIMIT,
+    exposeHeadRoutes: false,
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: (err, request, reply) => void handleError(err, request, reply),
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => serveStatic(config.staticDir, request, reply));
+
+  registerCors(app, config.corsOrigins);
+  app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.config.faultRoute;
+    const failure = route ? await faults.beforeRequest(route) : undefined;
+    if (!failure) return;
+    if (failure.retryAfterS !== undefined) reply.header('retry-after', String(failure.retryAfterS));
+    if (failure.status === 429) return sendError(reply, 429, 'Too many requests');
+    if (failure.status === 503) return sendError(reply, 503, 'Service unavailable');
+    return sendError(reply, 500, 'Internal server error', 'Injected fault');
+  });
+
+  if (config.proxyUrl) {
+    registerProxy(app, config.proxyUrl);
+    return app;
+  }
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const ctx: RouteContext = {
+    config, meta: deps.meta, images: deps.images, faults,
+    tokens: new TokenService({
+      secret: config.jwtSecret,
+      accessTtlS: () => faults.accessTtlS(config.accessTtlS),
+      refreshTtlS: config.refreshTtlS,
+      clock: deps.clock,
+      revoked: deps.revoked ?? new RevokedTokens(join(config.dataDir, 'revoked-tokens.json')),
+    }),
+  };
+  for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes]) routes(app, ctx);
+  return app;
+}

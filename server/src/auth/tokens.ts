@@ -1,0 +1,89 @@
+/**
+ * simplejwt-compatible token pairs: access + refresh HS256 JWTs (`token_type`, `exp`, `iat`, `jti`,
+ * `user_id`), refresh rotation with blacklisting of the used refresh token (persisted in the data
+ * dir so a restart does not revive it).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { TokenError, signJwt, verifyJwt } from './jwt';
+
+/** The pair returned by POST /api/token/ and /api/token/refresh/. */
+export interface TokenPair { access: string; refresh: string }
+
+/** Blacklisted refresh-token ids, kept until their own expiry. */
+export class RevokedTokens {
+  private readonly entries = new Map<string, number>();
+
+  /** `file` persists the list (JSON); omit it to keep it in memory only. */
+  constructor(private readonly file?: string) {
+    if (!file) return;
+    try {
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      for (const [jti, exp] of Object.entries(stored)) if (typeof exp === 'number') this.entries.set(jti, exp);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
+
+  /** True when the token id was revoked. */
+  has(jti: string): boolean {
+    return this.entries.has(jti);
+  }
+
+  /** Revokes a token id until `expS`, dropping entries that expired before `nowS`. */
+  add(jti: string, expS: number, nowS: number): void {
+    for (const [k, exp] of this.entries) if (exp <= nowS) this.entries.delete(k);
+    this.entries.set(jti, expS);
+    if (!this.file) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.entries)), { mode: 0o600 });
+    renameSync(tmp, this.file);
+  }
+}
+
+/** Issues, rotates and verifies tokens; `clock` is in milliseconds. */
+export class TokenService {
+  constructor(private readonly opts: {
+    secret: string;
+    /** Current access lifetime (seconds); a function so a fault can shorten it at runtime. */
+    accessTtlS: () => number;
+    refreshTtlS: number;
+    clock: () => number;
+    revoked: RevokedTokens;
+  }) {}
+
+  private nowS(): number {
+    return Math.floor(this.opts.clock() / 1000);
+  }
+
+  private token(username: string, type: 'access' | 'refresh', ttlS: number): string {
+    const iat = this.nowS();
+    return signJwt({ token_type: type, exp: iat + ttlS, iat, jti: randomUUID().replace(/-/g, ''), user_id: username }, this.opts.secret);
+  }
+
+  /** A fresh pair for a signed-in user. */
+  issue(username: string): TokenPair {
+    return { access: this.token(username, 'access', this.opts.accessTtlS()), refresh: this.token(username, 'refresh', this.opts.refreshTtlS) };
+  }
+
+  private verify(token: string, type: 'access' | 'refresh'): { username: string; jti: string; exp: number } {
+    const claims = verifyJwt(token, this.opts.secret, this.nowS());
+    if (claims.token_type !== type) throw new TokenError(`Token has wrong type: expected ${type}`);
+    const { user_id, jti, exp } = claims;
+    if (typeof user_id !== 'string' || typeof jti !== 'string') throw new TokenError('Token is missing user_id or jti');
+    return { username: user_id, jti, exp: exp as number };
+  }
+
+  /** The username of a valid access token; throws TokenError otherwise. */
+  verifyAccess(token: string): string {
+    return this.verify(token, 'access').username;
+  }
+
+  /** The username of a valid, unused refresh token, which is blacklisted by this call (rotation). */
+  consumeRefresh(token: string): string {
+    const { username, jti, exp } = this.verify(token, 'refresh');
+    if (this.opts.revoked.has(jti)) throw new TokenError('Token is blacklisted');
+    this.opts.revoked.add(jti, exp, this.nowS());
+    return username;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Entry point of the reference HO server: config, data dir, first-start seeding, listen. The first
+ * stdout line is exactly `HO server listening on http://<host>:<port>` (tests parse it), followed by
+ * human lines with the PWA URL, sign-in credentials and store ids. Stops cleanly on SIGTERM/SIGINT.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { buildApp } from './app';
+import { type PrepareResult, openDataDir, prepareData } from './bootstrap';
+import { type Config, ConfigError, USAGE, loadConfig, wantsHelp } from './config';
+import { Faults } from './faults';
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function humanLines(config: Config, url: string, prep: PrepareResult): string[] {
+  const browse = url.replace(/\/\/(0\.0\.0\.0|\[::\])/, '//127.0.0.1');
+  const lines = [
+    existsSync(join(config.staticDir, 'index.html'))
+      ? `  Open the PWA:  ${browse}/`
+      : `  PWA not built: ${config.staticDir} has no index.html (run npm run build); the API works at ${browse}/api/`,
+  ];
+  if (config.proxyUrl) return [...lines, `  Proxy mode:    /api/ is forwarded to ${config.proxyUrl.href}`];
+  lines.push(`  Sign in:       ${config.adminUsername} / ${config.demoMode ? config.adminPassword : '(ADMIN_PASSWORD)'}   (admin, every store)`);
+  for (const d of prep.demoLogins) lines.push(`                 ${d.username} / ${d.password}   (store ${d.store.code} only)`);
+  const stores = prep.demoLogins.map((d) => d.store);
+  for (const s of stores) lines.push(`  Store ${s.code.padEnd(8)} ${s.id}  ${s.name}`);
+  const bench = prep.benchmarkStore;
+  if (bench) lines.push(`  Benchmark ${bench.code}  ${bench.id}  ${bench.name} (sign in as ${config.adminUsername})`);
+  if (config.referenceOnly) lines.push('  Reference-only mode: API extensions are off');
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    console.log(USAGE);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(argv, process.env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`error: ${e.message}`);
+    process.exit(2);
+  }
+  if (config.demoMode && !config.proxyUrl) {
+    console.error(`\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`);
+  }
+  const { meta, images } = openDataDir(config.dataDir);
+  const prep: PrepareResult = config.proxyUrl ? { demoLogins: [] } : await prepareData(meta, images, config);
+  const app = buildApp({ config, meta, images, clock: Date.now, faults: new Faults(config.faults) });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    console.error(`error: cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is already in use (choose another with --port or PORT)' : (e as Error).message}`);
+    meta.close();
+    process.exit(1);
+  }
+  const url = `http://${urlHost(config.host)}:${(app.server.address() as AddressInfo).port}`;
+  console.log(`HO server listening on ${url}`);
+  for (const line of humanLines(config, url, prep)) console.log(line);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`${signal} received, stopping`);
+    app.close().then(() => meta.close()).then(() => process.exit(0), (e: unknown) => {
+      console.error(`error while stopping: ${(e as Error).message}`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();

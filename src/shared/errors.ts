@@ -1,0 +1,97 @@
+/**
+ * Typed errors of the sync engine. Each carries a short `reason` (what is reported to the HO and
+ * listed in the UI), whether retrying can help, and the UI state it leads to when it ends a run.
+ */
+
+/** UI state an error puts the engine in when it stops a run. */
+export type ErrorState = 'error' | 'offline' | 'paused-auth' | 'quota';
+
+/** Base of every engine error. */
+export abstract class SyncError extends Error {
+  abstract readonly reason: string;
+  abstract readonly retryable: boolean;
+  readonly uiState: ErrorState = 'error';
+}
+
+/** Credentials rejected or token renewal failed: sync pauses until the user signs in again. */
+export class AuthError extends SyncError {
+  override readonly name = 'AuthError';
+  readonly reason = 'authentication failed';
+  readonly retryable = false;
+  override readonly uiState = 'paused-auth';
+}
+
+/** Non-success HTTP answer. 408/425/429/5xx are retryable; `retryAfterMs` comes from Retry-After. */
+export class HttpError extends SyncError {
+  override readonly name = 'HttpError';
+  readonly reason: string;
+  readonly retryable: boolean;
+  constructor(readonly status: number, message: string, readonly retryAfterMs: number | null = null) {
+    super(message);
+    this.reason = `HTTP ${status}`;
+    this.retryable = status === 408 || status === 425 || status === 429 || status >= 500;
+  }
+}
+
+/** Downloaded bytes do not match the listed checksum, `size` or `X-Checksum`; never stored. Retried: transfers corrupt. */
+export class ChecksumMismatchError extends SyncError {
+  override readonly name = 'ChecksumMismatchError';
+  readonly retryable = true;
+  constructor(readonly reason: 'checksum mismatch' | 'size mismatch', message: string) {
+    super(message);
+  }
+}
+
+/** Local storage is full: the run stops cleanly keeping everything already stored. */
+export class QuotaError extends SyncError {
+  override readonly name = 'QuotaError';
+  readonly reason = 'storage full';
+  readonly retryable = false;
+  override readonly uiState = 'quota';
+}
+
+/** The HO answered something the engine cannot trust (bad JSON, a field of the wrong type). */
+export class InvalidResponseError extends SyncError {
+  override readonly name = 'InvalidResponseError';
+  readonly retryable = false;
+  readonly reason: string;
+  /** `field` names the offending field, e.g. "photos[3].checksum". */
+  constructor(readonly field: string, message: string) {
+    super(`invalid response: ${field}: ${message}`);
+    this.reason = `invalid response: ${field}`;
+  }
+}
+
+/** The network is unreachable (fetch rejected): the run stops as offline, nothing is marked failed. */
+export class OfflineError extends SyncError {
+  override readonly name = 'OfflineError';
+  readonly reason = 'network error';
+  readonly retryable = true;
+  override readonly uiState = 'offline';
+}
+
+/** No response headers or body bytes within the configured time. */
+export class TimeoutError extends SyncError {
+  override readonly name = 'TimeoutError';
+  readonly reason = 'timeout';
+  readonly retryable = true;
+}
+
+/** An offset listing kept changing under the reader (restarted too often): it counts as cut short. */
+export class ListingUnstableError extends SyncError {
+  override readonly name = 'ListingUnstableError';
+  readonly reason = 'listing kept changing';
+  readonly retryable = false;
+}
+
+/** The run was stopped on purpose (sign-out, store change); not a failure of anything. */
+export class AbortedError extends SyncError {
+  override readonly name = 'AbortedError';
+  readonly reason = 'aborted';
+  readonly retryable = false;
+}
+
+/** Short reason for any thrown value, for reports and the UI. */
+export function reasonOf(err: unknown): string {
+  return err instanceof SyncError ? err.reason : 'internal error';
+}

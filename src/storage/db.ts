@@ -1,0 +1,76 @@
+/**
+ * The one IndexedDB database of the PWA: schema, versioned migrations and the connection. Photo bytes live here
+ * as Blob values keyed by checksum (content-addressed, shared by photos with equal bytes); docs/storage.md has
+ * the measurements behind that choice.
+ */
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { StatusItem, StoredPhoto } from '../shared/types';
+import type { FailureRecord, PartialProgress, StateMap } from '../sync/ports';
+
+/** Name of the database. */
+export const DB_NAME = 'product-photo-sync';
+
+/** Current schema version; `upgrade` brings any older database up to it step by step. */
+export const DB_VERSION = 2;
+
+/** Key of a partial download chunk: photo id and the byte offset the chunk starts at. */
+export type ChunkKey = [photoId: string, offset: number];
+
+/** Every object store, its keys, values and indexes. */
+export interface PhotoSyncSchema extends DBSchema {
+  /** Held photos by id; `by-checksum` counts the photos that share one bytes entry. */
+  photos: { key: string; value: StoredPhoto; indexes: { 'by-checksum': string } };
+  /** Verified photo bytes by MD5 checksum. */
+  bytes: { key: string; value: Blob };
+  /** Header of each interrupted download, by photo id. */
+  partials: { key: string; value: PartialProgress };
+  /** Bytes of interrupted downloads, one Blob per checkpoint. */
+  'partial-chunks': { key: ChunkKey; value: Blob };
+  /** Failed photos waiting for a retry, by photo id. */
+  failures: { key: string; value: FailureRecord };
+  /** Unsent status reports; the autoincrement key is the outbox order. At most one per photo. */
+  outbox: { key: number; value: StatusItem; indexes: { 'by-photo': string } };
+  /** Small records (settings, tokens, engine bookkeeping, run checkpoint) by name. */
+  state: { key: keyof StateMap; value: StateMap[keyof StateMap] };
+}
+
+/** An open connection. */
+export type PhotoDb = IDBPDatabase<PhotoSyncSchema>;
+
+/** Callbacks for a connection the browser or a newer version takes away, so the holder reopens lazily. */
+export interface ConnectionEvents {
+  onClosed(): void;
+}
+
+/**
+ * Opens (creating or migrating) the database. A connection that blocks a newer schema (a new service worker
+ * version) closes itself so the upgrade can proceed.
+ */
+export async function openPhotoDb(name: string, events: ConnectionEvents): Promise<PhotoDb> {
+  const db: PhotoDb = await openDB<PhotoSyncSchema>(name, DB_VERSION, {
+    upgrade(database, oldVersion, _newVersion, tx) {
+      // Each step takes a database of exactly the previous version; never edit a released step, add one.
+      if (oldVersion < 1) {
+        database.createObjectStore('photos', { keyPath: 'id' });
+        database.createObjectStore('bytes');
+        database.createObjectStore('partials', { keyPath: 'photo_id' });
+        database.createObjectStore('partial-chunks');
+        database.createObjectStore('failures', { keyPath: 'photo_id' });
+        database.createObjectStore('outbox', { autoIncrement: true }).createIndex('by-photo', 'photo_id', { unique: true });
+        database.createObjectStore('state');
+      }
+      if (oldVersion < 2) {
+        // Finds the photos that still reference a bytes entry, so shared bytes are deleted with their last photo.
+        tx.objectStore('photos').createIndex('by-checksum', 'checksum');
+      }
+    },
+    blocking() {
+      db.close();
+      events.onClosed();
+    },
+    terminated() {
+      events.onClosed();
+    },
+  });
+  return db;
+}

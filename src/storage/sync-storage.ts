@@ -1,0 +1,334 @@
+/**
+ * IndexedDB implementation of the engine's `SyncStorage` port plus the reads the service worker serves from.
+ * Every method is one transaction; photo bytes are Blob values keyed by checksum in the same database as their
+ * records, so a photo and its bytes are committed (or rolled back) together.
+ */
+import type { StateMap, SyncStorage, FailureRecord, OutboxEntry, PartialDownload, PartialProgress } from '../sync/ports';
+import type { StatusItem, StoredPhoto } from '../shared/types';
+import { type ChunkKey, DB_NAME, type PhotoDb, openPhotoDb } from './db';
+import { estimateUsage, requestPersistence, type StorageUsage } from './persistence';
+import { type StoreName, type Tx, inTransaction } from './transaction';
+
+/** A held photo's verified bytes with its record, ready to serve with `record.content_type`. */
+export interface PhotoBytes {
+  record: StoredPhoto;
+  blob: Blob;
+}
+
+/** What the service worker's fetch route and the UI bridge read, beyond the engine's port. */
+export interface PhotoReader {
+  /**
+   * The photo's record and bytes, or undefined when it is not held or its bytes are gone (evicted, unreadable);
+   * gone bytes are flagged `bytes_missing` on every record sharing them, so the engine downloads them again.
+   */
+  readPhoto(id: string): Promise<PhotoBytes | undefined>;
+  /** Held records in gallery order: product name, product id, primary first, sort order. */
+  listPhotos(): Promise<StoredPhoto[]>;
+  /** Asks for persistent storage where this context can (a window); elsewhere reports whether it is persisted. */
+  requestPersistence(): Promise<boolean>;
+  /** Bytes used by this origin and its quota. */
+  estimate(): Promise<StorageUsage>;
+  /** Closes the connection; later calls reopen it. */
+  close(): void;
+}
+
+/** The whole storage layer: the engine's port and the serving reads. */
+export type PhotoStorage = SyncStorage & PhotoReader;
+
+/** Options of `openSyncStorage`. */
+export interface OpenOptions {
+  /** Database name; tests use their own. */
+  name?: string;
+}
+
+/** State the store forgets on `wipe` (settings stay). */
+const STORE_STATE: (keyof StateMap)[] = ['auth', 'engine', 'checkpoint'];
+
+const PHOTO_STORES: StoreName[] = ['photos', 'bytes', 'partials', 'partial-chunks'];
+const PARTIAL_STORES: StoreName[] = ['partials', 'partial-chunks'];
+
+/** Key range of every chunk of one photo's partial download. */
+function chunksOf(id: string): IDBKeyRange {
+  return IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+}
+
+/** The record as stored with present bytes: the storage-owned flag removed. */
+function withBytes(record: StoredPhoto): StoredPhoto {
+  const { bytes_missing: _flag, ...rest } = record;
+  return rest;
+}
+
+function galleryOrder(a: StoredPhoto, b: StoredPhoto): number {
+  return (
+    a.product_name.localeCompare(b.product_name) ||
+    a.product_id.localeCompare(b.product_id) ||
+    Number(b.is_primary) - Number(a.is_primary) ||
+    a.sort_order - b.sort_order ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+async function deletePartial(tx: Tx<'readwrite'>, id: string): Promise<void> {
+  await Promise.all([tx.objectStore('partials').delete(id), tx.objectStore('partial-chunks').delete(chunksOf(id))]);
+}
+
+/** Deletes the bytes of each checksum no photo references any more. */
+async function dropUnreferenced(tx: Tx<'readwrite'>, checksums: string[]): Promise<void> {
+  const byChecksum = tx.objectStore('photos').index('by-checksum');
+  for (const checksum of new Set(checksums)) {
+    if ((await byChecksum.count(checksum)) === 0) await tx.objectStore('bytes').delete(checksum);
+  }
+}
+
+/** Flags every photo using `checksum` as missing its bytes and drops the unusable bytes entry. */
+async function flagMissing(tx: Tx<'readwrite'>, checksum: string): Promise<void> {
+  const photos = tx.objectStore('photos');
+  const users = await photos.index('by-checksum').getAll(checksum);
+  await Promise.all([
+    ...users.filter((r) => !r.bytes_missing).map((r) => photos.put({ ...r, bytes_missing: true })),
+    tx.objectStore('bytes').delete(checksum),
+  ]);
+}
+
+/** True when the Blob's backing data can still be read (its last byte, which also catches truncation). */
+async function readable(blob: Blob): Promise<boolean> {
+  try {
+    await blob.slice(Math.max(0, blob.size - 1)).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Holds one connection, reopened lazily after the browser or a newer schema closed it. */
+class Connection {
+  private opening: Promise<PhotoDb> | undefined;
+
+  constructor(private readonly name: string) {}
+
+  get(): Promise<PhotoDb> {
+    if (this.opening === undefined) {
+      const opening = openPhotoDb(this.name, { onClosed: () => this.forget(opening) });
+      opening.catch(() => this.forget(opening)); // a failed open is retried by the next call
+      this.opening = opening;
+    }
+    return this.opening;
+  }
+
+  close(): void {
+    const opening = this.opening;
+    this.opening = undefined;
+    opening?.then((db) => db.close(), () => undefined);
+  }
+
+  private forget(opening: Promise<PhotoDb>): void {
+    if (this.opening === opening) this.opening = undefined;
+  }
+}
+
+class IdbPhotoStorage implements PhotoStorage {
+  constructor(private readonly connection: Connection) {}
+
+  private async run<Mode extends IDBTransactionMode, T>(stores: StoreName[], mode: Mode, body: (tx: Tx<Mode>) => Promise<T>): Promise<T> {
+    return inTransaction(await this.connection.get(), stores, mode, body);
+  }
+
+  async getRecord(id: string): Promise<StoredPhoto | undefined> {
+    return (await this.connection.get()).get('photos', id);
+  }
+
+  async listRecords(): Promise<StoredPhoto[]> {
+    return (await this.connection.get()).getAll('photos');
+  }
+
+  async putVerified(record: StoredPhoto, bytes: Blob): Promise<void> {
+    if (bytes.size !== record.size) throw new Error(`photo ${record.id}: ${bytes.size} bytes, record says ${record.size}`);
+    await this.run(PHOTO_STORES, 'readwrite', async (tx) => {
+      const photos = tx.objectStore('photos');
+      const previous = await photos.get(record.id);
+      await Promise.all([tx.objectStore('bytes').put(bytes, record.checksum), photos.put(withBytes(record)), deletePartial(tx, record.id)]);
+      // Other photos with these bytes that had lost them have them again.
+      const sharing = await photos.index('by-checksum').getAll(record.checksum);
+      await Promise.all(sharing.filter((r) => r.bytes_missing).map((r) => photos.put(withBytes(r))));
+      if (previous !== undefined && previous.checksum !== record.checksum) await dropUnreferenced(tx, [previous.checksum]);
+    });
+  }
+
+  async putMeta(record: StoredPhoto): Promise<void> {
+    await this.run(['photos'], 'readwrite', async (tx) => {
+      const photos = tx.objectStore('photos');
+      const held = await photos.get(record.id);
+      // Metadata may only change around the bytes already held; new bytes go through putVerified.
+      if (held?.checksum !== record.checksum) throw new Error(`putMeta: photo ${record.id} is not held with checksum ${record.checksum}`);
+      await photos.put(held.bytes_missing ? { ...record, bytes_missing: true } : withBytes(record));
+    });
+  }
+
+  async deleteRecords(ids: string[]): Promise<void> {
+    await this.run(PHOTO_STORES, 'readwrite', async (tx) => {
+      const photos = tx.objectStore('photos');
+      const found = await Promise.all(ids.map((id) => photos.get(id)));
+      await Promise.all(ids.flatMap((id) => [photos.delete(id), deletePartial(tx, id)]));
+      await dropUnreferenced(tx, found.flatMap((r) => (r === undefined ? [] : [r.checksum])));
+    });
+  }
+
+  async loadPartial(id: string): Promise<PartialDownload | undefined> {
+    return this.run(PARTIAL_STORES, 'readonly', async (tx) => {
+      const [header, chunks] = await Promise.all([tx.objectStore('partials').get(id), tx.objectStore('partial-chunks').getAll(chunksOf(id))]);
+      if (header === undefined) return undefined;
+      const held = chunks.reduce((sum, chunk) => sum + chunk.size, 0);
+      // appendPartial keeps these equal; anything else is not a resumable state.
+      return held === header.received ? { ...header, chunks } : undefined;
+    });
+  }
+
+  async appendPartial(progress: PartialProgress, chunk: Blob): Promise<void> {
+    const offset = progress.received - chunk.size;
+    await this.run(PARTIAL_STORES, 'readwrite', async (tx) => {
+      const partials = tx.objectStore('partials');
+      if (offset === 0) {
+        await deletePartial(tx, progress.photo_id); // a fresh download replaces whatever was there
+      } else {
+        const held = await partials.get(progress.photo_id);
+        if (held?.checksum !== progress.checksum || held.received !== offset) {
+          throw new Error(`appendPartial: photo ${progress.photo_id} holds no partial ending at byte ${offset} of ${progress.checksum}`);
+        }
+      }
+      const key: ChunkKey = [progress.photo_id, offset];
+      await Promise.all([tx.objectStore('partial-chunks').put(chunk, key), partials.put(progress)]);
+    });
+  }
+
+  async clearPartial(id: string): Promise<void> {
+    await this.run(PARTIAL_STORES, 'readwrite', (tx) => deletePartial(tx, id));
+  }
+
+  async getState<K extends keyof StateMap>(key: K): Promise<StateMap[K] | undefined> {
+    // The key decides the value type; the schema can only say "one of StateMap's values".
+    return (await (await this.connection.get()).get('state', key)) as StateMap[K] | undefined;
+  }
+
+  async putState<K extends keyof StateMap>(key: K, value: StateMap[K] | undefined): Promise<void> {
+    await this.run(['state'], 'readwrite', async (tx) => {
+      await (value === undefined ? tx.objectStore('state').delete(key) : tx.objectStore('state').put(value, key));
+    });
+  }
+
+  async listFailures(): Promise<FailureRecord[]> {
+    return (await this.connection.get()).getAll('failures');
+  }
+
+  async putFailure(failure: FailureRecord): Promise<void> {
+    await this.run(['failures'], 'readwrite', async (tx) => {
+      await tx.objectStore('failures').put(failure);
+    });
+  }
+
+  async deleteFailures(ids: string[]): Promise<void> {
+    await this.run(['failures'], 'readwrite', async (tx) => {
+      await Promise.all(ids.map((id) => tx.objectStore('failures').delete(id)));
+    });
+  }
+
+  async appendOutbox(item: StatusItem): Promise<void> {
+    await this.run(['outbox'], 'readwrite', async (tx) => {
+      const outbox = tx.objectStore('outbox');
+      const unsent = await outbox.index('by-photo').getKey(item.photo_id);
+      if (unsent !== undefined) await outbox.delete(unsent);
+      await outbox.add(item);
+    });
+  }
+
+  async peekOutbox(max: number): Promise<OutboxEntry[]> {
+    return this.run(['outbox'], 'readonly', async (tx) => {
+      const entries: OutboxEntry[] = [];
+      let cursor = max > 0 ? await tx.objectStore('outbox').openCursor() : null;
+      while (cursor) {
+        entries.push({ seq: cursor.key, item: cursor.value });
+        cursor = entries.length < max ? await cursor.continue() : null;
+      }
+      return entries;
+    });
+  }
+
+  async removeOutbox(seqs: number[]): Promise<void> {
+    await this.run(['outbox'], 'readwrite', async (tx) => {
+      await Promise.all(seqs.map((seq) => tx.objectStore('outbox').delete(seq)));
+    });
+  }
+
+  async countOutbox(): Promise<number> {
+    return (await this.connection.get()).count('outbox');
+  }
+
+  async wipe(): Promise<void> {
+    const cleared: StoreName[] = [...PHOTO_STORES, 'failures', 'outbox'];
+    await this.run([...cleared, 'state'], 'readwrite', async (tx) => {
+      await Promise.all([
+        ...cleared.map((name) => tx.objectStore(name).clear()),
+        ...STORE_STATE.map((key) => tx.objectStore('state').delete(key)),
+      ]);
+    });
+  }
+
+  async readPhoto(id: string): Promise<PhotoBytes | undefined> {
+    const found = await this.run(['photos', 'bytes'], 'readonly', async (tx) => {
+      const record = await tx.objectStore('photos').get(id);
+      if (record === undefined || record.bytes_missing) return undefined;
+      return { record, blob: await tx.objectStore('bytes').get(record.checksum) };
+    });
+    if (found === undefined) return undefined;
+    const { record, blob } = found;
+    if (blob !== undefined && (await readable(blob))) return { record, blob };
+    await this.run(PHOTO_STORES, 'readwrite', (tx) => flagMissing(tx, record.checksum));
+    return undefined;
+  }
+
+  async listPhotos(): Promise<StoredPhoto[]> {
+    return (await this.listRecords()).sort(galleryOrder);
+  }
+
+  requestPersistence(): Promise<boolean> {
+    return requestPersistence();
+  }
+
+  estimate(): Promise<StorageUsage> {
+    return estimateUsage();
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  /**
+   * Repairs what a bug or outside interference could leave behind (transactions make it impossible otherwise):
+   * bytes no photo references, chunks without a partial header, and records whose bytes entry is gone (flagged).
+   */
+  async sweep(): Promise<void> {
+    await this.run(PHOTO_STORES, 'readwrite', async (tx) => {
+      const referenced = new Set<string>();
+      const index = tx.objectStore('photos').index('by-checksum');
+      for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue()) referenced.add(cursor.key);
+      const [held, headers, chunkKeys] = await Promise.all([
+        tx.objectStore('bytes').getAllKeys(),
+        tx.objectStore('partials').getAllKeys(),
+        tx.objectStore('partial-chunks').getAllKeys(),
+      ]);
+      const heldSet = new Set(held);
+      const headerSet = new Set(headers);
+      await Promise.all([
+        ...held.filter((checksum) => !referenced.has(checksum)).map((checksum) => tx.objectStore('bytes').delete(checksum)),
+        ...chunkKeys.filter(([id]) => !headerSet.has(id)).map((key) => tx.objectStore('partial-chunks').delete(key)),
+        ...[...referenced].filter((checksum) => !heldSet.has(checksum)).map((checksum) => flagMissing(tx, checksum)),
+      ]);
+    });
+  }
+}
+
+/** Opens the storage layer (creating or migrating the database) and sweeps leftovers of earlier runs. */
+export async function openSyncStorage(options: OpenOptions = {}): Promise<PhotoStorage> {
+  const storage = new IdbPhotoStorage(new Connection(options.name ?? DB_NAME));
+  await storage.sweep();
+  return storage;
+}

@@ -1,0 +1,426 @@
+/**
+ * The sync engine: one run lists the HO (resuming a persisted checkpoint), applies deletions with
+ * safety limits, commits the server-derived watermark, downloads and verifies what is missing through
+ * a polite worker pool, remembers failures for later runs, and reports every outcome to the HO.
+ */
+import { AbortedError, AuthError, OfflineError, QuotaError, SyncError, reasonOf } from '../shared/errors';
+import { DEFAULT_SETTINGS } from '../shared/types';
+import type { FailureInfo, PhotoMeta, SyncProgress, SyncSettings, SyncStatus } from '../shared/types';
+import { HoClient, type StoreInfo } from './api-client';
+import { TokenManager } from './auth';
+import { backoffDelay } from './backoff';
+import type { HttpContext } from './http';
+import { runPool } from './limiter';
+import { continueListing, newCheckpoint } from './listing';
+import { flushOutbox, reportingDisabled } from './outbox';
+import type { Clock, EngineRecord, FailureRecord, FetchFn, LockFn, RandomFn, RunCheckpoint, SyncStorage } from './ports';
+import { parseTimestamp, toIso } from './timestamps';
+
+/** Name of the lock that keeps one sync at a time across tabs and the service worker. */
+export const SYNC_LOCK = 'product-photo-sync';
+
+/** Everything the engine gets from its runtime. */
+export interface EngineDeps {
+  fetch: FetchFn;
+  storage: SyncStorage;
+  clock: Clock;
+  random: RandomFn;
+  lock: LockFn;
+  /** Deployer defaults (config.json, the app's origin as server URL), below the user's stored settings. */
+  defaults?: Partial<SyncSettings>;
+  /** Receives a snapshot after every step (the SW broadcasts it to pages). */
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+/** How a run is asked for. */
+export interface SyncOptions {
+  /** "Full resync": list without `since`, retry every failed photo now, reconcile deletions. */
+  full?: boolean;
+  /** With `full`: re-validate held photos with If-None-Match (304 keeps the copy). */
+  recheck?: boolean;
+  /** Retry failed photos now instead of waiting for their backoff ("Sync now"). */
+  retryFailedNow?: boolean;
+  /** Apply deletions beyond the allowed share without asking. */
+  confirmDeletes?: boolean;
+}
+
+const NUMERIC_SETTINGS = Object.keys(DEFAULT_SETTINGS).filter(
+  (k) => typeof DEFAULT_SETTINGS[k as keyof SyncSettings] === 'number',
+) as (keyof SyncSettings)[];
+
+const FRESH_RECORD: Omit<EngineRecord, 'terminal_id'> = {
+  watermark: null,
+  last_success_at: null,
+  last_reconcile_at: null,
+  pending_deletion: null,
+  status_disabled_until_ms: null,
+};
+
+/** Throws a RangeError naming the first setting that cannot work. */
+export function checkSettings(s: SyncSettings): void {
+  for (const key of NUMERIC_SETTINGS) {
+    const v = s[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`setting ${key} must be a number >= 0`);
+  }
+  if (s.concurrency < 1 || s.pageLimit < 2 || s.maxAttempts < 1) throw new RangeError('concurrency, pageLimit (>= 2) and maxAttempts must be positive');
+  if (s.maxDeleteShare > 1) throw new RangeError('setting maxDeleteShare must be between 0 and 1');
+  if (s.serverUrl !== '' && !/^https?:\/\/[^/]/.test(s.serverUrl)) throw new RangeError('Server URL must start with http:// or https://');
+}
+
+/** Status a run ends in after `err`. */
+function statusFor(err: unknown): SyncStatus {
+  if (err instanceof AbortedError) return { kind: 'idle' };
+  if (err instanceof SyncError) return { kind: err.uiState, message: err.message };
+  return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+}
+
+function toInfo(f: FailureRecord): FailureInfo {
+  return { photo_id: f.photo_id, reason: f.reason, attempts: f.attempts, last_attempt_at: f.last_attempt_at };
+}
+
+/** The sync engine of one terminal. */
+export class SyncEngine {
+  private readonly tokens: TokenManager;
+  private readonly client: HoClient;
+  private status: SyncStatus = { kind: 'idle' };
+  private reporting: SyncProgress['reporting'] = 'ok';
+  private bytes = 0;
+  private current: AbortController | null = null;
+  private held = new Set<string>();
+  private expected = new Set<string>();
+  private failures = new Map<string, FailureRecord>();
+  private record: EngineRecord | null = null;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.tokens = new TokenManager(deps.storage);
+    this.client = new HoClient(this.tokens, deps.storage);
+  }
+
+  /** Effective settings: defaults, then deployer defaults, then what the user saved. */
+  async settings(): Promise<SyncSettings> {
+    return { ...DEFAULT_SETTINGS, ...this.deps.defaults, ...(await this.deps.storage.getState('settings')) };
+  }
+
+  /** Saves user settings (validated) and returns the effective settings. */
+  async saveSettings(patch: Partial<SyncSettings>): Promise<SyncSettings> {
+    const saved = { ...(await this.deps.storage.getState('settings')), ...patch };
+    checkSettings({ ...DEFAULT_SETTINGS, ...this.deps.defaults, ...saved });
+    await this.deps.storage.putState('settings', saved);
+    return this.settings();
+  }
+
+  /** Signs in with username and password; throws AuthError when refused. */
+  async signIn(username: string, password: string): Promise<void> {
+    await this.tokens.signIn(await this.oneOffContext(), username, password);
+    await this.afterSignIn();
+  }
+
+  /** Signs in with a pasted access token. */
+  async useAccessToken(token: string): Promise<void> {
+    await this.tokens.useAccessToken(await this.oneOffContext(), token);
+    await this.afterSignIn();
+  }
+
+  /** Stores this user may sync, or null when the HO does not offer the list. */
+  async listStores(): Promise<StoreInfo[] | null> {
+    return this.client.listStores(await this.oneOffContext());
+  }
+
+  /** Stops any run; forgets the tokens, and with `wipe` every photo and all state of the store too. */
+  async signOut(wipe: boolean): Promise<SyncProgress> {
+    this.stop();
+    return this.deps.lock(SYNC_LOCK, async () => {
+      await this.tokens.signOut();
+      if (wipe) {
+        const { terminal_id } = await this.engineRecord();
+        await this.deps.storage.wipe();
+        await this.saveRecord({ ...FRESH_RECORD, terminal_id }); // the terminal keeps its identity
+      }
+      this.status = { kind: 'signed-out' };
+      return this.refresh();
+    });
+  }
+
+  /** Stops the current run at the next step; what is verified stays, the checkpoint allows resuming. */
+  stop(): void {
+    this.current?.abort();
+  }
+
+  /** Current progress, recounted from storage. */
+  async progress(): Promise<SyncProgress> {
+    return this.refresh();
+  }
+
+  /** Applies deletions that waited for confirmation. */
+  async confirmDeletes(): Promise<SyncProgress> {
+    return this.deps.lock(SYNC_LOCK, async () => {
+      const record = await this.engineRecord();
+      if (record.pending_deletion !== null) {
+        await this.deps.storage.deleteRecords(record.pending_deletion.ids);
+        await this.deps.storage.deleteFailures(record.pending_deletion.ids);
+        await this.saveRecord({ ...record, pending_deletion: null });
+      }
+      this.status = { kind: 'idle' };
+      return this.refresh();
+    });
+  }
+
+  /** Sends queued status reports (e.g. when the network comes back). */
+  async flushStatus(): Promise<SyncProgress> {
+    return this.deps.lock(SYNC_LOCK, async () => {
+      await this.flush(await this.oneOffContext());
+      return this.refresh();
+    });
+  }
+
+  /** One sync run (waits for the lock); resolves with the final progress, never rejects for sync failures. */
+  async sync(opts: SyncOptions = {}): Promise<SyncProgress> {
+    return this.deps.lock(SYNC_LOCK, async () => {
+      const controller = new AbortController();
+      this.current = controller;
+      const ctx = this.context(await this.settings(), controller.signal);
+      this.bytes = 0;
+      try {
+        if (ctx.settings.serverUrl === '' || ctx.settings.storeId === '') throw new RangeError('Server URL and Store ID must be set');
+        checkSettings(ctx.settings);
+        if ((await this.tokens.current()) === null) {
+          this.status = { kind: 'signed-out' };
+          return await this.refresh();
+        }
+        await this.refresh();
+        await this.runOnce(ctx, opts);
+        const record = await this.engineRecord();
+        this.status = record.pending_deletion
+          ? { kind: 'needs-confirmation', deleteCount: record.pending_deletion.ids.length, localCount: record.pending_deletion.local_count }
+          : { kind: 'idle' };
+      } catch (err) {
+        this.status = statusFor(err);
+      } finally {
+        this.current = null;
+      }
+      if (this.status.kind !== 'paused-auth' && !controller.signal.aborted) await this.flush(ctx);
+      return this.refresh();
+    });
+  }
+
+  private async runOnce(ctx: HttpContext, opts: SyncOptions): Promise<void> {
+    const { storage } = this.deps;
+    let cp = opts.full ? undefined : await storage.getState('checkpoint');
+    if (cp?.phase === 'downloading') {
+      await this.download(ctx, cp);
+      cp = undefined;
+    }
+    const record = await this.engineRecord();
+    if (cp === undefined) {
+      const lastReconcile = record.last_reconcile_at === null ? null : parseTimestamp(record.last_reconcile_at);
+      const reconcileDue = lastReconcile === null || this.deps.clock.now() - lastReconcile >= ctx.settings.reconcileIntervalMs;
+      const full = opts.full === true || record.watermark === null || reconcileDue;
+      cp = newCheckpoint(full ? 'full' : 'incremental', full ? null : record.watermark, opts.full === true && opts.recheck === true);
+    }
+    this.setStatus({ kind: 'syncing', phase: 'listing', done: 0, total: 0 });
+    const held = new Map((await storage.listRecords()).map((r) => [r.id, r]));
+    try {
+      cp = await continueListing({ ctx, client: this.client, storage, held, onPage: (p) => this.onPage(p) }, cp);
+    } catch (err) {
+      if (err instanceof OfflineError || err instanceof AuthError || err instanceof AbortedError) throw err;
+      // Listing cut short: download what was found, commit nothing, resume the listing next run.
+      const partial = await storage.getState('checkpoint');
+      if (partial !== undefined) await this.download(ctx, partial);
+      throw err;
+    }
+    await this.download(ctx, await this.finishListing(ctx, cp, held, opts));
+    if (this.failures.size === 0) await this.saveRecord({ ...(await this.engineRecord()), last_success_at: toIso(this.deps.clock.now()) });
+  }
+
+  /**
+   * After a complete listing: deletions (explicit `deleted_ids`, and on full listings everything held
+   * but not listed) within the allowed share, the watermark, and the retry set joined to the downloads.
+   */
+  private async finishListing(ctx: HttpContext, cp: RunCheckpoint, held: Map<string, unknown>, opts: SyncOptions): Promise<RunCheckpoint> {
+    const { storage, clock } = this.deps;
+    const now = clock.now();
+    const record = await this.engineRecord();
+    const seen = new Set(cp.seen_ids);
+    const explicit = new Set(cp.deleted_ids.filter((id) => !seen.has(id)));
+    const reconciled = cp.mode === 'full' && !cp.unreconcilable;
+    const gone = (id: string): boolean => explicit.has(id) || (reconciled && !seen.has(id));
+    this.setStatus({ kind: 'syncing', phase: 'reconciling', done: 0, total: 0 });
+
+    // Deletions still waiting for confirmation carry over unless the photo is listed again; a
+    // reconciled (full) listing recomputes them all.
+    const waiting = new Set(reconciled ? [] : (record.pending_deletion?.ids ?? []).filter((id) => !seen.has(id)));
+    const toDelete = [...held.keys()].filter((id) => gone(id) || waiting.has(id));
+    let pendingDeletion: EngineRecord['pending_deletion'] = null;
+    if (toDelete.length > 0 && opts.confirmDeletes !== true && toDelete.length > ctx.settings.maxDeleteShare * held.size) {
+      pendingDeletion = { ids: toDelete, local_count: held.size };
+    } else if (toDelete.length > 0) {
+      await storage.deleteRecords(toDelete);
+    }
+    const staleFailures = [...this.failures.keys()].filter(gone);
+    await storage.deleteFailures(staleFailures);
+    staleFailures.forEach((id) => this.failures.delete(id));
+
+    const queued = new Set(cp.pending.map((p) => p.id));
+    const retry = [...this.failures.values()]
+      .filter((f) => f.meta !== null && !queued.has(f.photo_id))
+      .filter((f) => opts.full === true || opts.retryFailedNow === true || f.next_retry_at_ms <= now)
+      .map((f) => f.meta as PhotoMeta);
+    const ready: RunCheckpoint = { ...cp, pending: [...cp.pending.filter((p) => !explicit.has(p.id)), ...retry] };
+    await storage.putState('checkpoint', ready);
+
+    const candidate =
+      cp.sync_timestamp ?? (cp.max_updated_at === null ? null : toIso((parseTimestamp(cp.max_updated_at) ?? 0) - ctx.settings.watermarkOverlapMs));
+    const previous = cp.mode === 'incremental' ? record.watermark : null;
+    const watermark =
+      cp.invalid_rows || candidate === null
+        ? record.watermark
+        : previous !== null && (parseTimestamp(previous) ?? 0) > (parseTimestamp(candidate) ?? 0)
+          ? previous
+          : candidate;
+    await this.saveRecord({
+      ...record,
+      watermark,
+      pending_deletion: pendingDeletion,
+      last_reconcile_at: reconciled ? toIso(now) : record.last_reconcile_at,
+    });
+    await this.refresh();
+    return ready;
+  }
+
+  /**
+   * Downloads the checkpoint's pending photos that are not already current (a resumed run skips what it
+   * finished before) through the pool, then drops the checkpoint if the listing was complete.
+   */
+  private async download(ctx: HttpContext, cp: RunCheckpoint): Promise<void> {
+    const held = new Map((await this.deps.storage.listRecords()).map((r) => [r.id, r]));
+    const todo: { meta: PhotoMeta; etag: string | null }[] = [];
+    for (const meta of cp.pending) {
+      const local = held.get(meta.id);
+      const current = local !== undefined && local.checksum === meta.checksum && !local.bytes_missing ? local : undefined;
+      const etag = cp.recheck ? (current?.etag ?? null) : null;
+      if (current === undefined || etag !== null) todo.push({ meta, etag });
+      else await this.resolveFailure(meta.id);
+    }
+    let done = 0;
+    this.setStatus({ kind: 'syncing', phase: 'downloading', done, total: todo.length });
+    const { concurrency, delayMs } = ctx.settings;
+    await runPool(todo, { concurrency, delayMs, clock: this.deps.clock, signal: ctx.signal }, async ({ meta, etag }) => {
+      await this.downloadOne(ctx, meta, etag);
+      this.setStatus({ kind: 'syncing', phase: 'downloading', done: ++done, total: todo.length });
+    });
+    if (ctx.signal.aborted) throw new AbortedError('sync stopped');
+    if (cp.phase === 'downloading') await this.deps.storage.putState('checkpoint', undefined);
+  }
+
+  /**
+   * Fetches, verifies and stores one photo (`etag`: re-check of a current copy with If-None-Match). A
+   * photo-level failure is recorded; run-level ones (offline, auth, quota) end the run.
+   */
+  private async downloadOne(ctx: HttpContext, meta: PhotoMeta, etag: string | null): Promise<void> {
+    const { storage, clock } = this.deps;
+    try {
+      const result = await this.client.download(ctx, meta, etag);
+      const at = toIso(clock.now());
+      if (result.kind === 'verified') {
+        await storage.putVerified({ ...meta, etag: result.etag, synced_at: at }, result.blob);
+        this.bytes += result.blob.size;
+        this.held.add(meta.id);
+      }
+      await this.resolveFailure(meta.id);
+      await storage.appendOutbox({ photo_id: meta.id, status: 'synced', synced_at: at, error: null });
+    } catch (err) {
+      if (err instanceof OfflineError || err instanceof AuthError || err instanceof AbortedError) throw err;
+      await this.recordFailure(ctx, meta, reasonOf(err));
+      if (err instanceof QuotaError) throw err;
+    }
+  }
+
+  private async recordFailure(ctx: HttpContext, meta: PhotoMeta, reason: string): Promise<void> {
+    const { storage, clock, random } = this.deps;
+    const now = clock.now();
+    const attempts = (this.failures.get(meta.id)?.attempts ?? 0) + 1;
+    const delay = backoffDelay(attempts, { backoffBaseMs: ctx.settings.failureRetryBaseMs, backoffMaxMs: ctx.settings.failureRetryMaxMs }, random);
+    const failure: FailureRecord = { photo_id: meta.id, reason, attempts, last_attempt_at: toIso(now), meta, next_retry_at_ms: now + delay };
+    await storage.putFailure(failure);
+    this.failures.set(meta.id, failure);
+    await storage.appendOutbox({ photo_id: meta.id, status: 'failed', synced_at: null, error: reason });
+  }
+
+  private async resolveFailure(id: string): Promise<void> {
+    if (!this.failures.delete(id)) return;
+    await this.deps.storage.deleteFailures([id]);
+  }
+
+  private async flush(ctx: HttpContext): Promise<void> {
+    try {
+      await this.saveRecord(await flushOutbox(ctx, this.client, this.deps.storage, await this.engineRecord()));
+    } catch (err) {
+      this.status = statusFor(err);
+    }
+  }
+
+  private onPage(cp: RunCheckpoint): void {
+    cp.pending.forEach((p) => this.expected.add(p.id));
+    this.setStatus({ kind: 'syncing', phase: 'listing', done: cp.seen_ids.length, total: cp.total ?? cp.seen_ids.length });
+  }
+
+  private async afterSignIn(): Promise<void> {
+    this.status = { kind: 'idle' };
+    await this.refresh();
+  }
+
+  private async oneOffContext(): Promise<HttpContext> {
+    return this.context(await this.settings(), new AbortController().signal);
+  }
+
+  private context(settings: SyncSettings, signal: AbortSignal): HttpContext {
+    const { fetch: fetchFn, clock, random } = this.deps;
+    // Called as a plain function: a browser's fetch invoked as a method of another object throws "Illegal invocation".
+    return { fetch: (url, init) => fetchFn(url, init), clock, random, settings, signal };
+  }
+
+  private async engineRecord(): Promise<EngineRecord> {
+    this.record ??= (await this.deps.storage.getState('engine')) ?? null;
+    if (this.record === null) await this.saveRecord({ ...FRESH_RECORD, terminal_id: crypto.randomUUID() });
+    return this.record as EngineRecord;
+  }
+
+  private async saveRecord(record: EngineRecord): Promise<void> {
+    await this.deps.storage.putState('engine', record);
+    this.record = record;
+  }
+
+  /** Recounts held/expected photos and failures from storage and emits. */
+  private async refresh(): Promise<SyncProgress> {
+    const { storage } = this.deps;
+    const records = await storage.listRecords();
+    this.failures = new Map((await storage.listFailures()).map((f) => [f.photo_id, f]));
+    this.held = new Set(records.filter((r) => !r.bytes_missing).map((r) => r.id));
+    const cp = await storage.getState('checkpoint');
+    this.expected = new Set([...records.map((r) => r.id), ...this.failures.keys(), ...(cp?.pending ?? []).map((p) => p.id)]);
+    const record = await this.engineRecord();
+    const backlog = (await storage.countOutbox()) > 0;
+    this.reporting = reportingDisabled(record, this.deps.clock.now()) ? 'disabled' : backlog ? 'backlog' : 'ok';
+    return this.emit();
+  }
+
+  private setStatus(status: SyncStatus): void {
+    this.status = status;
+    this.emit();
+  }
+
+  private emit(): SyncProgress {
+    const progress: SyncProgress = {
+      status: this.status,
+      held: this.held.size,
+      expected: Math.max(this.expected.size, this.held.size),
+      bytesDownloaded: this.bytes,
+      failures: [...this.failures.values()].map(toInfo),
+      lastSuccessAt: this.record?.last_success_at ?? null,
+      lastReconcileAt: this.record?.last_reconcile_at ?? null,
+      reporting: this.reporting,
+    };
+    this.deps.onProgress?.(progress);
+    return progress;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * HTTP plumbing shared by every engine request: per-request deadlines through AbortController and the
+ * injected clock, mapping of failures to typed errors, and the retry loop (backoff + jitter, Retry-After).
+ */
+import { AbortedError, HttpError, OfflineError, SyncError, TimeoutError } from '../shared/errors';
+import type { SyncSettings } from '../shared/types';
+import { backoffDelay, parseRetryAfter } from './backoff';
+import type { Clock, FetchFn, RandomFn } from './ports';
+
+/** What a request needs from its run: transport, time, randomness, settings and the run's stop signal. */
+export interface HttpContext {
+  fetch: FetchFn;
+  clock: Clock;
+  random: RandomFn;
+  settings: SyncSettings;
+  signal: AbortSignal;
+}
+
+/** One in-flight request: its response and the controller that tears it down (timeouts, run stop). */
+export interface Exchange {
+  res: Response;
+  controller: AbortController;
+  /** Must be called once the body is consumed or abandoned. */
+  done(): void;
+}
+
+/**
+ * Awaits `work`, failing with TimeoutError after `requestTimeoutMs` (and aborting `controller`), or with
+ * AbortedError when the run stops.
+ */
+export async function withDeadline<T>(ctx: HttpContext, controller: AbortController, work: Promise<T>): Promise<T> {
+  const cancel = new AbortController();
+  const timeout = ctx.clock.sleep(ctx.settings.requestTimeoutMs, cancel.signal).then(
+    () => {
+      controller.abort();
+      throw new TimeoutError(`no answer within ${ctx.settings.requestTimeoutMs} ms`);
+    },
+    () => new Promise<never>(() => {}),
+  );
+  try {
+    return await Promise.race([work, timeout]);
+  } catch (err) {
+    if (ctx.signal.aborted) throw new AbortedError('sync stopped');
+    throw err;
+  } finally {
+    cancel.abort();
+  }
+}
+
+/** Sends a request with a deadline for the response headers; the caller reads the body and calls `done`. */
+export async function send(ctx: HttpContext, url: string, init: RequestInit): Promise<Exchange> {
+  if (ctx.signal.aborted) throw new AbortedError('sync stopped');
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  const done = (): void => ctx.signal.removeEventListener('abort', stop);
+  try {
+    const pending = ctx.fetch(url, { ...init, signal: controller.signal }).catch((err: unknown) => {
+      throw controller.signal.aborted ? err : new OfflineError(`network error: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    return { res: await withDeadline(ctx, controller, pending), controller, done };
+  } catch (err) {
+    done();
+    throw err;
+  }
+}
+
+/** Turns a non-success response into an HttpError, with the reference's `message` and Retry-After when present. */
+export async function httpError(ctx: HttpContext, ex: Exchange, what: string): Promise<HttpError> {
+  const { res } = ex;
+  let message = `${what}: HTTP ${res.status}`;
+  try {
+    const body: unknown = JSON.parse(await withDeadline(ctx, ex.controller, res.text()));
+    const detail = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+    if (typeof detail === 'string') message += ` (${detail.slice(0, 200)})`;
+  } catch {
+    // not the reference's error shape: the status alone says enough
+  } finally {
+    ex.done();
+  }
+  const retryAfter = parseRetryAfter(res.headers.get('retry-after'), res.headers.get('date'), ctx.clock.now());
+  return new HttpError(res.status, message, retryAfter);
+}
+
+/**
+ * Runs `attempt` until it succeeds, retrying retryable SyncErrors up to `maxAttempts` with exponential
+ * backoff and jitter; a Retry-After is honoured, and one longer than `maxRetryAfterMs` ends the retries.
+ */
+export async function withRetry<T>(ctx: HttpContext, attempt: (n: number) => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err) {
+      if (!(err instanceof SyncError) || !err.retryable || n >= ctx.settings.maxAttempts || ctx.signal.aborted) throw err;
+      const retryAfter = err instanceof HttpError ? err.retryAfterMs : null;
+      if (retryAfter !== null && retryAfter > ctx.settings.maxRetryAfterMs) throw err;
+      const wait = retryAfter ?? backoffDelay(n, ctx.settings, ctx.random);
+      await ctx.clock.sleep(wait, ctx.signal).catch(() => {
+        throw new AbortedError('sync stopped');
+      });
+    }
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Ports of the sync engine: everything it needs from its runtime, injected so the same engine runs
+ * in the service worker (IndexedDB + Cache Storage, Web Locks, real timers) and in Node tests (fakes).
+ */
+import type { FailureInfo, IsoTime, PhotoMeta, StatusItem, StoredPhoto, SyncSettings, TokenSet } from '../shared/types';
+
+/** `fetch` as the engine calls it (always an absolute URL string). */
+export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Time source. `sleep` rejects with `signal.reason` when the signal aborts, and clears its timer. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Uniform random number in [0, 1), for jitter. */
+export type RandomFn = () => number;
+
+/** Runs `fn` while holding the named exclusive lock (Web Locks in the SW), so one sync runs at a time. */
+export type LockFn = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** Persisted state of an interrupted download: bytes so far (as chunks) and the MD5 state after them. */
+export interface PartialDownload {
+  photo_id: string;
+  /** Checksum the bytes are being downloaded for; a partial for another version is discarded. */
+  checksum: string;
+  /** ETag of the response the bytes came from, sent back as If-Range. */
+  etag: string | null;
+  /** Bytes held in `chunks`, i.e. the next Range start. */
+  received: number;
+  /** hash-wasm MD5 `save()` state after exactly `received` bytes. */
+  md5_state: Uint8Array;
+  chunks: Blob[];
+}
+
+/** Header of a partial download without its chunks, written together with each appended chunk. */
+export type PartialProgress = Omit<PartialDownload, 'chunks'>;
+
+/** An unsent status report; `seq` orders the outbox and identifies what to remove after the HO accepted it. */
+export interface OutboxEntry { seq: number; item: StatusItem }
+
+/** A failed photo with the metadata needed to retry it even when it is not listed again. */
+export interface FailureRecord extends FailureInfo {
+  /** Metadata to retry with; null when the listed row itself was invalid (it is retried by listing again). */
+  meta: PhotoMeta | null;
+  /** Earliest terminal time (epoch ms) an automatic run retries it; manual runs ignore it. */
+  next_retry_at_ms: number;
+}
+
+/** Where a run stands, persisted after every page and phase change so a killed worker resumes. */
+export interface RunCheckpoint {
+  mode: 'full' | 'incremental';
+  /** `since` of this listing; null for full listings. */
+  since: IsoTime | null;
+  phase: 'listing' | 'downloading';
+  /** Listing position to resume from: keyset cursor when the HO offered one, else an offset. */
+  cursor: string | null;
+  offset: number;
+  /** `total` of the first page of the current pass (offset paging: a change means the set moved). */
+  total: number | null;
+  /** Id of the last row read (offset paging: the next request overlaps it by one row to detect a shift). */
+  last_id: string | null;
+  restarts: number;
+  /** Held photos with an ETag are re-checked with If-None-Match (a forced full resync with re-check). */
+  recheck: boolean;
+  /** Rows that need a download, in listing order. */
+  pending: PhotoMeta[];
+  /** Ids listed so far (for full listings: the reconciliation set). */
+  seen_ids: string[];
+  /** Ids the HO said were deleted (`deleted_ids`), applied once the listing completes. */
+  deleted_ids: string[];
+  /** `sync_timestamp` of the first page (earliest, so safe as the next `since`), when the HO sends it. */
+  sync_timestamp: IsoTime | null;
+  /** Largest `updated_at` listed: the next `since` (less the overlap) when the HO sends no sync_timestamp. */
+  max_updated_at: IsoTime | null;
+  /** A row failed validation: do not commit the watermark; `unreconcilable` also blocks reconciliation. */
+  invalid_rows: boolean;
+  unreconcilable: boolean;
+}
+
+/** Deletions found by a run that exceed the allowed share and wait for `confirmDeletes`. */
+export interface PendingDeletion { ids: string[]; local_count: number }
+
+/** Small engine bookkeeping, one record. */
+export interface EngineRecord {
+  /** Inclusive `since` of the next incremental listing (server time), null before the first complete listing. */
+  watermark: IsoTime | null;
+  last_success_at: IsoTime | null;
+  last_reconcile_at: IsoTime | null;
+  pending_deletion: PendingDeletion | null;
+  /** Stable random id sent with status reports. */
+  terminal_id: string;
+  /** Status endpoint answered 404/405: reporting is off until this terminal time (epoch ms). */
+  status_disabled_until_ms: number | null;
+}
+
+/** Keys and value types of `getState`/`putState`. */
+export interface StateMap {
+  settings: Partial<SyncSettings>;
+  auth: TokenSet;
+  engine: EngineRecord;
+  checkpoint: RunCheckpoint;
+}
+
+/**
+ * Persistent storage the engine needs. Every method is one atomic step: an IndexedDB implementation
+ * runs each in a single transaction, and receives only finished values (a verified Blob, a chunk),
+ * so it never awaits a non-IDB promise inside a transaction. Implementations throw `QuotaError`
+ * (src/shared/errors) when storage is full.
+ */
+export interface SyncStorage {
+  /** A held photo, or undefined. */
+  getRecord(id: string): Promise<StoredPhoto | undefined>;
+  /** Every held photo (metadata only). */
+  listRecords(): Promise<StoredPhoto[]>;
+  /**
+   * Stores verified bytes and their record in one step, replacing any previous version (readers see
+   * the old or the new photo, never neither) and dropping any partial download of that photo.
+   */
+  putVerified(record: StoredPhoto, bytes: Blob): Promise<void>;
+  /** Updates metadata of a held photo whose bytes are unchanged (same checksum). */
+  putMeta(record: StoredPhoto): Promise<void>;
+  /** Removes photos (records, bytes, partial downloads); unknown ids are ignored. */
+  deleteRecords(ids: string[]): Promise<void>;
+
+  loadPartial(id: string): Promise<PartialDownload | undefined>;
+  /** Appends one chunk and replaces the header (received, md5_state, ...) in the same step. */
+  appendPartial(progress: PartialProgress, chunk: Blob): Promise<void>;
+  clearPartial(id: string): Promise<void>;
+
+  getState<K extends keyof StateMap>(key: K): Promise<StateMap[K] | undefined>;
+  /** Writes a state value; `undefined` deletes it. */
+  putState<K extends keyof StateMap>(key: K, value: StateMap[K] | undefined): Promise<void>;
+
+  listFailures(): Promise<FailureRecord[]>;
+  putFailure(failure: FailureRecord): Promise<void>;
+  deleteFailures(ids: string[]): Promise<void>;
+
+  /** Adds a report; an unsent report for the same photo is replaced (the HO keeps only the latest anyway). */
+  appendOutbox(item: StatusItem): Promise<void>;
+  /** Oldest `max` unsent reports. */
+  peekOutbox(max: number): Promise<OutboxEntry[]>;
+  removeOutbox(seqs: number[]): Promise<void>;
+  countOutbox(): Promise<number>;
+
+  /** Forgets the store: photos, partials, failures, outbox, checkpoint, engine record and tokens; keeps settings. */
+  wipe(): Promise<void>;
+}

@@ -1,0 +1,87 @@
+/**
+ * Streaming verification of a photo body: incremental MD5 (hash-wasm) and byte count while the body
+ * arrives, with periodic checkpoints of the bytes and the MD5 state so an interrupted download resumes
+ * with Range. Bytes leave this module only as a Blob whose MD5 and size match the listing.
+ */
+import { createMD5, type IHasher } from 'hash-wasm';
+import { ChecksumMismatchError } from '../shared/errors';
+import type { PhotoMeta } from '../shared/types';
+import { withDeadline, type Exchange, type HttpContext } from './http';
+import type { PartialDownload } from './ports';
+
+/** Bytes already held for this download: resumed from a partial, or nothing. */
+export interface Resume {
+  received: number;
+  md5State: Uint8Array | null;
+  parts: Blob[];
+}
+
+/** Persists a checkpoint: bytes received so far, MD5 state after them, and the chunk since the last one. */
+export type Checkpoint = (received: number, md5State: Uint8Array, chunk: Blob) => Promise<void>;
+
+/** A fresh start (no bytes held). */
+export const FRESH: Resume = { received: 0, md5State: null, parts: [] };
+
+/** Resume point of a stored partial. */
+export function resumeFrom(partial: PartialDownload): Resume {
+  return { received: partial.received, md5State: partial.md5_state, parts: partial.chunks };
+}
+
+async function hasherAt(state: Uint8Array | null): Promise<IHasher> {
+  const hasher = (await createMD5()).init();
+  return state === null ? hasher : hasher.load(state);
+}
+
+/**
+ * Reads the body of `ex` after the bytes in `resume`, verifying the whole photo against `meta`.
+ * Throws ChecksumMismatchError (size or MD5) and never returns unverified bytes.
+ */
+export async function readVerified(
+  ctx: HttpContext,
+  ex: Exchange,
+  meta: PhotoMeta,
+  resume: Resume,
+  checkpoint: Checkpoint,
+): Promise<Blob> {
+  const hasher = await hasherAt(resume.md5State);
+  const parts = [...resume.parts];
+  let received = resume.received;
+  let unsaved: Uint8Array<ArrayBuffer>[] = [];
+  let unsavedBytes = 0;
+  const body = ex.res.body;
+  if (body !== null) {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await withDeadline(ctx, ex.controller, reader.read());
+        if (done) break;
+        // Fetch bodies are never backed by a SharedArrayBuffer; the lib types just do not say so.
+        const bytes = value as Uint8Array<ArrayBuffer>;
+        received += bytes.byteLength;
+        if (received > meta.size) throw sizeMismatch(meta, `more than ${meta.size} bytes`);
+        hasher.update(bytes);
+        unsaved.push(bytes);
+        unsavedBytes += bytes.byteLength;
+        if (unsavedBytes >= ctx.settings.partialCheckpointBytes && received < meta.size) {
+          const chunk = new Blob(unsaved);
+          await checkpoint(received, hasher.save(), chunk);
+          parts.push(chunk);
+          unsaved = [];
+          unsavedBytes = 0;
+        }
+      }
+    } finally {
+      ex.controller.abort();
+    }
+  }
+  if (received !== meta.size) throw sizeMismatch(meta, `${received} bytes`);
+  const digest = hasher.digest('hex');
+  if (digest !== meta.checksum) {
+    throw new ChecksumMismatchError('checksum mismatch', `photo ${meta.id}: MD5 ${digest}, expected ${meta.checksum}`);
+  }
+  return new Blob([...parts, ...unsaved], { type: meta.content_type });
+}
+
+function sizeMismatch(meta: PhotoMeta, got: string): ChecksumMismatchError {
+  return new ChecksumMismatchError('size mismatch', `photo ${meta.id}: got ${got}, expected ${meta.size}`);
+}

@@ -1,0 +1,38 @@
+/** Browser-side checks shared by the PWA end-to-end tests. */
+import type { Page } from 'playwright-core';
+
+/** The registration that controls a page. */
+export interface ControllingWorker {
+  readonly scope: string;
+  readonly scriptURL: string;
+  readonly state: ServiceWorkerState;
+}
+
+/** Waits until a service worker controls `page` (condition, not a sleep) and describes it. */
+export async function waitForServiceWorkerControl(page: Page): Promise<ControllingWorker> {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const controller = navigator.serviceWorker.controller;
+    if (!controller) throw new Error('service worker controller vanished');
+    return { scope: registration.scope, scriptURL: controller.scriptURL, state: controller.state };
+  });
+}
+
+/** True when `url` cannot be fetched from the page, i.e. the network path to it is really down. */
+export function fetchFailsFromPage(page: Page, url: string): Promise<boolean> {
+  return page.evaluate(
+    (target) =>
+      fetch(target, { cache: 'no-store' }).then(
+        () => false,
+        () => true,
+      ),
+    url,
+  );
+}
+
+/** Waits for the app shell to render: the app title heading and the main landmark. */
+export async function waitForAppShell(page: Page): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: 'Product Photo Sync' }).waitFor();
+  await page.getByRole('main').waitFor();
+}

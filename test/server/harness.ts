@@ -1,0 +1,179 @@
+/**
+ * Test harness for the HTTP layer: a real server on 127.0.0.1:0 over a temporary data dir seeded
+ * with the demo catalog, a controllable token clock, scriptable fault randomness and fetch helpers.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import jpeg from 'jpeg-js';
+import { buildApp } from '../../server/src/app';
+import { type PrepareResult, openDataDir, prepareData } from '../../server/src/bootstrap';
+import { type Config, loadConfig } from '../../server/src/config';
+import { seedDemo } from '../../server/src/demo/seed';
+import { Faults } from '../../server/src/faults';
+import type { ImageStore, MetadataStore } from '../../server/src/store/types';
+
+/** Credentials of the test admin. */
+export const ADMIN = { username: 'admin', password: 'admin-test-pw' };
+
+/** A running test server. */
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  config: Config;
+  meta: MetadataStore;
+  images: ImageStore;
+  faults: Faults;
+  dataDir: string;
+  prep: PrepareResult;
+  /** Token clock (ms); tests move it forward to expire tokens. */
+  clock: { now: number };
+  /** Values the fault dice return next (then 0.999 = "no fault"). */
+  dice: number[];
+  /** Calls of the injected latency sleep. */
+  sleeps: number[];
+  /** Stops the server (keeps the data dir when `keepData`). */
+  close(keepData?: boolean): Promise<void>;
+}
+
+/** Options of startServer. */
+export interface StartOptions {
+  argv?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Reuse a data dir (restart scenarios); a fresh temp dir otherwise. */
+  dataDir?: string;
+  staticDir?: string;
+}
+
+/**
+ * A data dir holding just the seeded demo catalog, rendered once and reused by every test process
+ * (keyed by a hash of the demo and store sources, so a code change renders it afresh).
+ */
+function demoTemplate(): string {
+  const hash = createHash('sha1');
+  for (const dir of ['server/src/demo', 'server/src/store']) {
+    for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  }
+  const template = join(tmpdir(), `ho-test-demo-${hash.digest('hex').slice(0, 16)}`);
+  return template;
+}
+
+async function ensureDemoTemplate(): Promise<string> {
+  const template = demoTemplate();
+  if (existsSync(join(template, 'ready'))) return template;
+  const building = mkdtempSync(join(tmpdir(), 'ho-test-demo-build-'));
+  const { meta, images } = openDataDir(building);
+  await seedDemo(meta, images);
+  meta.close();
+  writeFileSync(join(building, 'ready'), '');
+  try {
+    renameSync(building, template);
+  } catch {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return template;
+}
+
+/** Starts the app exactly as main.ts does, but with test clocks and dice. */
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  let dataDir = opts.dataDir;
+  if (!dataDir) {
+    dataDir = mkdtempSync(join(tmpdir(), 'ho-test-'));
+    cpSync(await ensureDemoTemplate(), dataDir, { recursive: true });
+  }
+  const config = loadConfig([
+    '--port', '0', '--data-dir', dataDir, '--static-dir', opts.staticDir ?? join(dataDir, 'no-dist'), '--log-level', 'silent',
+    ...(opts.argv ?? []),
+  ], { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, CORS_ORIGINS: '*', ...opts.env });
+  const { meta, images } = openDataDir(dataDir);
+  const prep = await prepareData(meta, images, config);
+  const clock = { now: Date.now() };
+  const dice: number[] = [];
+  const sleeps: number[] = [];
+  const faults = new Faults(config.faults, {
+    random: () => dice.shift() ?? 0.999,
+    sleep: async (ms) => void sleeps.push(ms),
+  });
+  const app = buildApp({ config, meta, images, faults, clock: () => clock.now });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    url, app, config, meta, images, faults, dataDir, prep, clock, dice, sleeps,
+    async close(keepData = false) {
+      await app.close();
+      meta.close();
+      if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Request options of `call`. */
+export interface CallOptions {
+  method?: string;
+  token?: string;
+  json?: unknown;
+  body?: string | Uint8Array | URLSearchParams;
+  headers?: Record<string, string>;
+}
+
+/** fetch against the server with an optional bearer token and JSON body. */
+export function call(server: { url: string }, path: string, o: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  // Copy bytes into a plain ArrayBuffer-backed view, which fetch's BodyInit requires.
+  let body: BodyInit | undefined = o.body instanceof Uint8Array ? new Uint8Array(o.body) : o.body;
+  if (o.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(o.json);
+  }
+  return fetch(server.url + path, { method: o.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }) });
+}
+
+/** `call` and parse the JSON body. */
+export async function callJson<T = any>(server: { url: string }, path: string, o: CallOptions = {}): Promise<{ status: number; body: T; res: Response }> {
+  const res = await call(server, path, o);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, res };
+}
+
+/** Signs in and returns the token pair. */
+export async function login(server: { url: string }, username = ADMIN.username, password = ADMIN.password): Promise<{ access: string; refresh: string }> {
+  const r = await callJson(server, '/api/token/', { json: { username, password } });
+  if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Every photo of a store via cursor-less offset paging (admin token). */
+export async function allPhotos(server: { url: string }, token: string, storeId: string, extra = ''): Promise<any[]> {
+  const out: any[] = [];
+  let offset: number | null = 0;
+  while (offset !== null) {
+    const r: { status: number; body: any } = await callJson(server, `/api/v1/sync/product-photos/?store_id=${storeId}&limit=1000&offset=${offset}${extra}`, { token });
+    if (r.status !== 200) throw new Error(`list failed: ${r.status} ${JSON.stringify(r.body)}`);
+    out.push(...r.body.data.photos);
+    offset = r.body.data.next_offset;
+  }
+  return out;
+}
+
+/** Asserts the reference's error shape and returns the message. */
+export function errorMessage(body: unknown): string {
+  const b = body as { status?: unknown; message?: unknown };
+  if (b?.status !== 'error' || typeof b.message !== 'string') throw new Error(`not the error shape: ${JSON.stringify(body)}`);
+  return b.message;
+}
+
+/** A real 16x16 JPEG of one colour (distinct colours give distinct bytes). */
+export function tinyJpeg(rgb: [number, number, number]): Buffer {
+  const data = Buffer.alloc(16 * 16 * 4);
+  for (let i = 0; i < data.length; i += 4) data.set([...rgb, 255], i);
+  return Buffer.from(jpeg.encode({ data, width: 16, height: 16 }, 90).data);
+}
+
+/** MD5 hex of bytes. */
+export function md5(b: Uint8Array): string {
+  return createHash('md5').update(b).digest('hex');
+}

@@ -1,0 +1,198 @@
+/** Sign-in, token renewal (before expiry and on 401, with rotation) and pausing when renewal fails. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AuthError } from '../../src/shared/errors';
+import type { SyncProgress, TokenSet } from '../../src/shared/types';
+import { jwtExpiryMs } from '../../src/sync/auth';
+import { World } from './fakes/world';
+
+const tokens = (w: World): TokenSet => w.storage.state.get('auth') as TokenSet;
+
+function assertNoTokenInUrls(w: World): void {
+  for (const r of w.ho.requests) assert.ok(!/eyJ/.test(r.url.href), `token in URL ${r.url.href}`);
+}
+
+test('wrong credentials are an AuthError; nothing is stored', async () => {
+  const w = new World();
+  try {
+    await assert.rejects(w.engine.signIn('store1', 'wrong'), AuthError);
+    assert.equal(w.storage.state.get('auth'), undefined);
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'signed-out');
+  } finally {
+    w.close();
+  }
+});
+
+test('sign-in falls back to /api/v1/token/ when the token path answers 404; refresh follows it', async () => {
+  const w = new World({ tokenPath: '/api/token/' });
+  try {
+    w.ho.tokenPaths.delete('/api/token/');
+    await w.engine.signIn('store1', 'secret');
+    assert.deepEqual(
+      w.ho.requests.map((r) => r.url.pathname),
+      ['/api/token/', '/api/v1/token/'],
+    );
+    assert.equal(tokens(w).token_path, '/api/v1/token/');
+    w.ho.seed(2);
+    w.ho.expireAccessTokens();
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'idle');
+    assert.ok(w.ho.requests.some((r) => r.url.pathname === '/api/v1/token/refresh/'), 'derived refresh path tried first');
+    assert.equal(w.ho.seen('refresh').length, 1, 'then the simplejwt default');
+  } finally {
+    w.close();
+  }
+});
+
+test('the access token is renewed before its exp, and the rotated refresh token is stored', async () => {
+  const w = new World();
+  try {
+    w.ho.accessTtlMs = 10 * 60 * 1000;
+    await w.signIn();
+    const first = tokens(w);
+    assert.equal(first.access_exp_ms, jwtExpiryMs(first.access));
+    w.ho.seed(3);
+    await w.engine.sync();
+    assert.equal(w.ho.seen('refresh').length, 0);
+    w.clock.advance(9 * 60 * 1000 + 30_000); // inside renewBeforeExpiryMs (60 s)
+    w.ho.addPhoto(4);
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'idle');
+    assert.equal(w.ho.seen('refresh').length, 1, 'renewed while the old token was still valid');
+    const second = tokens(w);
+    assert.notEqual(second.access, first.access);
+    assert.notEqual(second.refresh, first.refresh, 'rotated refresh token stored');
+    assertNoTokenInUrls(w);
+  } finally {
+    w.close();
+  }
+});
+
+test('a 401 mid-sync renews once (shared by concurrent downloads) and the run completes', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    w.ho.latencyMs = 10;
+    const ids = w.ho.seed(12);
+    w.ho.onList = () => w.ho.expireAccessTokens(); // revoked right after the list page is served
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'idle');
+    assert.equal(w.ho.seen('refresh').length, 1);
+    assert.deepEqual(await w.verifiedIds(), [...ids].sort());
+    assertNoTokenInUrls(w);
+  } finally {
+    w.close();
+  }
+});
+
+test('when renewal fails the engine pauses for sign-in and touches nothing stored', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    const ids = w.ho.seed(4);
+    await w.engine.sync();
+    const records = structuredClone([...w.storage.records]);
+    const blobs = [...w.storage.blobs];
+    w.ho.refreshWorks = false;
+    w.ho.expireAccessTokens();
+    w.ho.replacePhoto(ids[0]!);
+    w.ho.deletePhoto(ids[1]!);
+    const writes = w.storage.writes.length;
+    const p = await w.engine.sync({ full: true });
+    assert.equal(p.status.kind, 'paused-auth');
+    assert.deepEqual([...w.storage.records], records);
+    assert.deepEqual([...w.storage.blobs], blobs);
+    assert.deepEqual(p.failures, []);
+    const photoWrites = w.storage.writes.slice(writes).filter((x) => !x.startsWith('putState:'));
+    assert.deepEqual(photoWrites, [], 'no photo, failure or partial written');
+    assert.equal(w.ho.seen('status').length, 1, 'no status flush while paused');
+
+    await w.signIn();
+    w.ho.refreshWorks = true;
+    const q = await w.engine.sync();
+    assert.equal(q.status.kind, 'idle');
+  } finally {
+    w.close();
+  }
+});
+
+test('a pasted access token works until it expires, then the engine pauses', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    const pasted = tokens(w).access;
+    await w.engine.signOut(false);
+    assert.equal((await w.engine.sync()).status.kind, 'signed-out');
+    await w.engine.useAccessToken(`  ${pasted}\n`);
+    w.ho.seed(2);
+    assert.equal((await w.engine.sync()).status.kind, 'idle');
+    w.clock.advance(2 * 60 * 60 * 1000);
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'paused-auth');
+    assert.equal(p.held, 2);
+  } finally {
+    w.close();
+  }
+});
+
+test('the store list extension is offered when the HO has it, null on a reference-only HO', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    assert.equal(await w.engine.listStores(), null);
+    w.ho.stores = [{ id: 's1', code: 'JKT01', name: 'Jakarta 1' }];
+    assert.deepEqual(await w.engine.listStores(), w.ho.stores);
+    assert.equal(w.ho.seen('stores')[0]!.headers.get('authorization')?.startsWith('Bearer '), true);
+  } finally {
+    w.close();
+  }
+});
+
+test('signing out with wipe stops a running sync and forgets the store, keeping settings', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    await w.engine.saveSettings({ terminalName: 'till-9' });
+    w.ho.seed(6);
+    await w.engine.sync();
+    w.ho.addPhoto(7);
+    const signOut: { done?: Promise<SyncProgress> } = {};
+    w.ho.onList = () => {
+      signOut.done ??= w.engine.signOut(true);
+    };
+    const terminalId = (w.storage.state.get('engine') as { terminal_id: string }).terminal_id;
+    const run = await w.engine.sync();
+    assert.notEqual(run.status.kind, 'error');
+    assert.ok(signOut.done !== undefined);
+    const p = await signOut.done;
+    assert.deepEqual(p.status, { kind: 'signed-out' });
+    assert.equal(p.held, 0);
+    assert.equal(w.storage.records.size + w.storage.blobs.size + w.storage.failures.size + w.storage.outbox.length, 0);
+    assert.deepEqual([...w.storage.state.keys()].sort(), ['engine', 'settings']);
+    assert.deepEqual(w.storage.state.get('engine'), {
+      watermark: null,
+      last_success_at: null,
+      last_reconcile_at: null,
+      pending_deletion: null,
+      status_disabled_until_ms: null,
+      terminal_id: terminalId,
+    });
+    assert.equal((await w.engine.settings()).terminalName, 'till-9');
+  } finally {
+    w.close();
+  }
+});
+
+test('settings are validated before they are saved', async () => {
+  const w = new World();
+  try {
+    await assert.rejects(w.engine.saveSettings({ concurrency: 0 }), RangeError);
+    await assert.rejects(w.engine.saveSettings({ serverUrl: 'ftp://x' }), /Server URL/);
+    await assert.rejects(w.engine.saveSettings({ maxDeleteShare: 2 }), RangeError);
+    assert.equal(w.storage.state.get('settings'), undefined);
+    assert.equal((await w.engine.saveSettings({ concurrency: 2 })).concurrency, 2);
+  } finally {
+    w.close();
+  }
+});

@@ -1,0 +1,244 @@
+/** Engine under HO and network faults: bad bytes never stored, retries, timeouts, failures remembered. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { World } from './fakes/world';
+
+async function world(settings: ConstructorParameters<typeof World>[0] = {}): Promise<World> {
+  const w = new World(settings);
+  await w.signIn();
+  return w;
+}
+
+const reported = (w: World, id: string): unknown[] =>
+  w.ho.statusBatches.flatMap((b) => (b.body.sync_batch as { photo_id: string }[]).filter((i) => i.photo_id === id));
+
+for (const fault of ['corrupt', 'truncate', 'x-checksum'] as const) {
+  test(`${fault}: bad bytes are never stored, the old version stays, the failure is reported`, async () => {
+    const w = await world();
+    try {
+      const ids = w.ho.seed(4);
+      await w.engine.sync();
+      const victim = ids[1]!;
+      const oldChecksum = w.ho.checksum(victim);
+      w.ho.replacePhoto(victim);
+      if (fault === 'corrupt') w.ho.corrupt(victim, 4);
+      if (fault === 'truncate') w.ho.truncate(victim, 4);
+      if (fault === 'x-checksum') w.ho.xChecksumOverride.set(victim, 'f'.repeat(32));
+      const p = await w.engine.sync();
+      const reason = fault === 'truncate' ? 'size mismatch' : 'checksum mismatch';
+      assert.deepEqual(
+        p.failures.map((f) => [f.photo_id, f.reason, f.attempts]),
+        [[victim, reason, 1]],
+      );
+      assert.equal(w.ho.downloadsOf(victim), 1 + 4, 'retried within the run up to maxAttempts');
+      assert.equal(w.storage.records.get(victim)!.checksum, oldChecksum, 'previous good version kept');
+      await w.verifiedIds(); // throws if any stored byte does not match its record
+      assert.deepEqual(reported(w, victim).at(-1), { photo_id: victim, status: 'failed', synced_at: null, error: reason });
+
+      // The fault clears: the next run fixes it even though the listing has moved on.
+      w.ho.xChecksumOverride.clear();
+      w.clock.advance(2 * 60 * 60 * 1000);
+      const fixed = await w.engine.sync();
+      assert.deepEqual(fixed.failures, []);
+      assert.deepEqual(await w.verifiedIds(), [...ids].sort());
+      assert.equal((reported(w, victim).at(-1) as { status: string }).status, 'synced');
+    } finally {
+      w.close();
+    }
+  });
+}
+
+test('a transient corruption is retried within the run and stored once verified', async () => {
+  const w = await world();
+  try {
+    const ids = w.ho.seed(3);
+    w.ho.corrupt(ids[0]!, 1);
+    w.ho.truncate(ids[1]!, 2);
+    const p = await w.engine.sync();
+    assert.deepEqual(p.failures, []);
+    assert.deepEqual(await w.verifiedIds(), [...ids].sort());
+    assert.equal(w.ho.downloadsOf(ids[1]!), 3);
+  } finally {
+    w.close();
+  }
+});
+
+test('500 backs off exponentially with jitter; 503 and 429 honour Retry-After (seconds and HTTP date)', async () => {
+  const w = await world({ concurrency: 1 });
+  try {
+    const [a, b, c] = w.ho.seed(3) as [string, string, string];
+    w.ho.failWith('list', 500, 1);
+    w.ho.failWith('download', 500, 2, a);
+    w.ho.failWith('download', 503, 1, b, { 'Retry-After': '7' });
+    const date = new Date(Date.parse('2030-01-01T00:00:00Z')).toUTCString();
+    const later = new Date(Date.parse('2030-01-01T00:00:11Z')).toUTCString();
+    w.ho.failWith('download', 429, 1, c, { 'Retry-After': later, Date: date });
+    const p = await w.engine.sync();
+    assert.deepEqual(p.failures, []);
+    assert.deepEqual(await w.verifiedIds(), [a, b, c].sort());
+    const waits = w.clock.sleeps.filter((ms) => ms !== 5000);
+    // backoffBaseMs 200, random 0.5: 150 after the first failure, 300 after the second (equal jitter).
+    assert.deepEqual(waits.filter((ms) => ms === 150 || ms === 300), [150, 150, 300]);
+    assert.ok(waits.includes(7000), 'Retry-After seconds honoured');
+    assert.ok(waits.includes(11000), 'Retry-After date measured against the response Date');
+  } finally {
+    w.close();
+  }
+});
+
+test('a Retry-After beyond maxRetryAfterMs ends the attempt; the photo is retried on a later run', async () => {
+  const w = await world();
+  try {
+    const [a] = w.ho.seed(1) as [string];
+    w.ho.failWith('download', 503, 1, a, { 'Retry-After': '3600' });
+    const p = await w.engine.sync();
+    assert.deepEqual(p.failures.map((f) => f.reason), ['HTTP 503']);
+    assert.ok(!w.clock.sleeps.includes(3_600_000));
+    w.clock.advance(2 * 60 * 60 * 1000);
+    assert.deepEqual((await w.engine.sync()).failures, []);
+  } finally {
+    w.close();
+  }
+});
+
+test('requests that never answer time out, are retried, and count as "timeout" when they keep hanging', async () => {
+  const w = await world();
+  try {
+    const [a, b] = w.ho.seed(2) as [string, string];
+    w.ho.hang('download', 1, a);
+    w.ho.hang('download', 4, b);
+    const p = await w.engine.sync();
+    assert.deepEqual(p.failures.map((f) => [f.photo_id, f.reason]), [[b, 'timeout']]);
+    assert.deepEqual(await w.verifiedIds(), [a]);
+    assert.ok(w.clock.sleeps.filter((ms) => ms === 5000).length >= 5);
+  } finally {
+    w.close();
+  }
+});
+
+test('a body that stalls mid-way times out and is downloaded again', async () => {
+  const w = await world();
+  try {
+    const [a] = w.ho.seed(1, 5000) as [string];
+    w.ho.stall(a, 2000);
+    const p = await w.engine.sync();
+    assert.deepEqual(p.failures, []);
+    assert.deepEqual(await w.verifiedIds(), [a]);
+  } finally {
+    w.close();
+  }
+});
+
+test('a failed photo is not forgotten behind the watermark: retried after its backoff even when not listed again', async () => {
+  const w = await world();
+  try {
+    const ids = w.ho.seed(5);
+    const victim = ids[0]!;
+    w.ho.failWith('download', 500, 4, victim);
+    const first = await w.engine.sync();
+    assert.deepEqual(first.failures.map((f) => f.photo_id), [victim]);
+    w.ho.addPhoto(6); // the watermark moves past the victim's updated_at
+    const second = await w.engine.sync();
+    const since = w.ho.seen('list').at(-1)!.url.searchParams.get('since');
+    assert.ok(since !== null, 'incremental listing');
+    assert.equal(w.ho.downloadsOf(victim), 4, 'not retried before its backoff');
+    assert.deepEqual(second.failures.map((f) => f.photo_id), [victim]);
+    w.clock.advance(60_000);
+    const third = await w.engine.sync();
+    assert.deepEqual(third.failures, []);
+    assert.equal(w.ho.downloadsOf(victim), 5);
+    assert.deepEqual(await w.verifiedIds(), [...w.ho.photos.keys()].sort());
+  } finally {
+    w.close();
+  }
+});
+
+test('"Sync now" with retryFailedNow retries failures before their backoff', async () => {
+  const w = await world();
+  try {
+    const [a] = w.ho.seed(1) as [string];
+    w.ho.failWith('download', 500, 4, a);
+    await w.engine.sync();
+    const p = await w.engine.sync({ retryFailedNow: true });
+    assert.deepEqual(p.failures, []);
+  } finally {
+    w.close();
+  }
+});
+
+test('offline: the run stops as offline, nothing is marked failed, and the next run completes', async () => {
+  const w = await world();
+  try {
+    const ids = w.ho.seed(3);
+    w.ho.offline = true;
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'offline');
+    assert.deepEqual(p.failures, []);
+    w.ho.offline = false;
+    const q = await w.engine.sync();
+    assert.equal(q.status.kind, 'idle');
+    assert.deepEqual(await w.verifiedIds(), [...ids].sort());
+  } finally {
+    w.close();
+  }
+});
+
+test('quota exceeded stops the run cleanly, keeps what is stored, and resumes once space is back', async () => {
+  const w = await world({ concurrency: 1 });
+  try {
+    const ids = w.ho.seed(5, 1000);
+    w.storage.quotaBytes = 2500;
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'quota');
+    assert.equal(p.held, 2);
+    assert.deepEqual(p.failures.map((f) => f.reason), ['storage full']);
+    assert.equal(w.ho.seen('download').length, 3, 'no downloads after the quota error');
+    w.storage.quotaBytes = Number.POSITIVE_INFINITY;
+    const q = await w.engine.sync();
+    assert.equal(q.status.kind, 'idle');
+    assert.deepEqual(await w.verifiedIds(), [...ids].sort());
+  } finally {
+    w.close();
+  }
+});
+
+test('a malformed row is reported by field, never stored, and holds the watermark back', async () => {
+  const w = await world();
+  try {
+    const ids = w.ho.seed(4);
+    const bad = ids[2]!;
+    w.ho.rowHook = (row) => (row.id === bad ? { ...row, checksum: 'not-a-checksum' } : row);
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'idle');
+    assert.deepEqual(await w.verifiedIds(), ids.filter((id) => id !== bad).sort());
+    const engine = w.storage.state.get('engine') as { watermark: string | null };
+    assert.equal(engine.watermark, null, 'watermark not committed past an invalid row');
+    w.ho.rowHook = null;
+    await w.engine.sync();
+    assert.deepEqual(await w.verifiedIds(), [...ids].sort());
+  } finally {
+    w.close();
+  }
+});
+
+test('a malformed page is an error naming the field; unreadable rows never cause deletions', async () => {
+  const w = await world();
+  try {
+    w.ho.seed(3);
+    await w.engine.sync();
+    const before = [...w.storage.records.keys()].sort();
+    w.ho.failWith('list', 200, 1); // 200 with an error body: no photos array
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'error');
+    assert.match((p.status as { message: string }).message, /photos/);
+
+    w.ho.deletedIds = false;
+    w.ho.rowHook = () => ({ nonsense: true });
+    w.ho.deletePhoto(before[0]!);
+    const q = await w.engine.sync({ full: true });
+    assert.equal(q.status.kind, 'idle');
+    assert.deepEqual([...w.storage.records.keys()].sort(), before, 'rows without ids block reconciliation');
+  } finally {
+    w.close();
+  }
+});
