@@ -16,38 +16,15 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { type Page, chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium';
+import type { BenchOptions, BenchResult, Strategy, Usage } from '../test/helpers/storage-bench-types';
 
-// Shapes of runBench's argument and result (test/helpers/storage-bench.ts is a DOM file, outside this project).
-type Strategy = 'idb' | 'cache';
-interface BenchOptions { strategy: Strategy; count: number; meanBytes: number; concurrency: number }
-interface Usage { usage: number; details: Record<string, number> }
-interface BenchResult {
-  bytes: number;
-  writeMs: number;
-  readMs: number;
-  deleteMs: number;
-  before: Usage;
-  afterWrite: Usage;
-  afterDelete: Usage;
-  diskBefore: number;
-  diskAfterWrite: number;
-  diskAfterDelete: number;
-}
 /** A run plus the usage after closing and relaunching the browser on the same profile. */
 interface RunResult extends BenchResult {
   afterRestart: Usage;
   diskAfterRestart: number;
 }
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Profile directories that hold an origin's IndexedDB and Cache Storage (names differ across Chromium versions). */
 const STORAGE_DIRS = ['IndexedDB', 'Service Worker', 'Storage', 'WebStorage'];
 
@@ -101,7 +78,7 @@ interface BenchPage {
 
 /** Runs `fn` on the bench page in a browser launched on `profile`, then closes the browser. */
 async function withBenchPage<T>(profile: string, origin: string, fn: (page: Page) => Promise<T>): Promise<T> {
-  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.exposeFunction('benchDiskBytes', () => diskBytes(profile));

@@ -4,40 +4,9 @@
  * (one IndexedDB transaction per photo; Cache Storage put then record). Lives here because it needs DOM types.
  */
 
-/** Where the bytes go: an IndexedDB Blob value next to the record, or a Cache Storage entry under a synthetic URL. */
-export type Strategy = 'idb' | 'cache';
+import type { BenchOptions, BenchResult, Strategy, Usage } from './storage-bench-types';
 
-/** One benchmark run. */
-export interface BenchOptions {
-  strategy: Strategy;
-  count: number;
-  /** Mean size; each photo is between 80% and 120% of it. */
-  meanBytes: number;
-  /** Photos written at once (the engine downloads up to 5 in parallel). */
-  concurrency: number;
-}
-
-/** Usage as `navigator.storage.estimate()` reports it. */
-export interface Usage {
-  usage: number;
-  quota: number;
-  details: Record<string, number>;
-}
-
-/** What one phase wrote or read. */
-export interface BenchResult {
-  bytes: number;
-  writeMs: number;
-  readMs: number;
-  deleteMs: number;
-  before: Usage;
-  afterWrite: Usage;
-  afterDelete: Usage;
-  /** Bytes of the profile's storage directories on disk, from the Node side (`benchDiskBytes`). */
-  diskBefore: number;
-  diskAfterWrite: number;
-  diskAfterDelete: number;
-}
+export type { BenchOptions, BenchResult, Strategy, Usage } from './storage-bench-types';
 
 /** Exposed by the Node side (page.exposeFunction): bytes the origin's storage takes on disk. */
 declare function benchDiskBytes(): Promise<number>;
