@@ -1,0 +1,153 @@
+/**
+ * The page <-> service worker protocol: one discriminated union of commands (page -> SW, answered
+ * through a MessageChannel), the reply type of each command, and one union of broadcasts (SW -> every
+ * open page, over a BroadcastChannel). Runtime-neutral: no DOM, no `self`.
+ */
+import type { IsoTime, SyncProgress, SyncSettings } from './types';
+
+/** BroadcastChannel name the SW announces progress, session and product changes on. */
+export const BROADCAST_CHANNEL = 'product-photo-sync';
+
+/** Path segment (below the app base) under which the SW serves each photo: `${base}photos/<photo_id>`. */
+export const PHOTO_PATH = 'photos/';
+
+/** Response header the SW sets on the placeholder served for a photo it does not hold (yet). */
+export const PLACEHOLDER_HEADER = 'X-Photo-Placeholder';
+
+/** Settings a person or config.json may set at sign-in; the rest keep their defaults. */
+export type SignInSettings = Pick<SyncSettings, 'serverUrl' | 'storeId'> &
+  Partial<Pick<SyncSettings, 'tokenPath' | 'syncIntervalMs' | 'concurrency' | 'delayMs' | 'terminalName'>>;
+
+/** How the user proves who they are. */
+export type Credentials = { kind: 'password'; username: string; password: string } | { kind: 'token'; token: string };
+
+/** A store offered after sign-in (server extension `GET /api/v1/stores/`). */
+export interface StoreChoice { id: string; code: string; name: string }
+
+/** Why signing in or choosing a store did not work, each with its own advice in the UI. */
+export type SignInErrorKind =
+  | 'invalid-settings'
+  | 'unreachable'
+  | 'cors'
+  | 'not-pps-server'
+  | 'wrong-credentials'
+  | 'store-not-found'
+  | 'store-forbidden'
+  | 'server-error';
+
+/** Who is signed in where; `storeId` is empty while a store still has to be chosen. */
+export interface Session {
+  signedIn: boolean;
+  serverUrl: string;
+  storeId: string;
+  /** Store display name when the server listed it; null on reference-only servers. */
+  storeName: string | null;
+  syncIntervalMs: number;
+  syncJitterMs: number;
+}
+
+/** Local storage use as the browser reports it (`navigator.storage.estimate()`); null when unavailable. */
+export interface StorageUse { usage: number; quota: number; persisted: boolean }
+
+/** Everything the main screen shows. */
+export interface AppState {
+  session: Session;
+  /** A run is active or queued in the SW (also before the engine reports its first step). */
+  running: boolean;
+  progress: SyncProgress;
+  storage: StorageUse | null;
+}
+
+/** One photo of a product as the UI lists it. */
+export interface ProductPhoto {
+  id: string;
+  /** First 8 hex digits of the checksum: a version tag for the photo URL so images refresh after a change. */
+  version: string;
+  /** False while the photo is listed but not (yet) verified locally: the SW serves a placeholder. */
+  held: boolean;
+  is_primary: boolean;
+  sort_order: number;
+}
+
+/** A product with its photos, primary first then by `sort_order`. */
+export interface Product {
+  id: string;
+  sku: string;
+  name: string;
+  photos: ProductPhoto[];
+}
+
+/** Outcome of a sign-in or store choice. */
+export type SignInResult =
+  | { ok: true; state: AppState; /** Stores to pick from when the server lists them and none was chosen yet. */ stores: StoreChoice[] | null }
+  | { ok: false; error: SignInErrorKind; message: string; stores: StoreChoice[] | null };
+
+/** Commands a page sends to the SW. */
+export type Command =
+  | { type: 'get-state' }
+  | { type: 'get-products' }
+  | { type: 'sign-in'; settings: SignInSettings; credentials: Credentials }
+  | { type: 'choose-store'; store: StoreChoice }
+  | { type: 'sync-now'; trigger: SyncTrigger }
+  | { type: 'full-resync' }
+  | { type: 'confirm-deletions' }
+  | { type: 'retry-failed' }
+  | { type: 'sign-out' };
+
+/** Why a page asks for a run (logged, and decides whether failed photos are retried before their backoff). */
+export type SyncTrigger = 'user' | 'timer' | 'online';
+
+/** Reply payload of each command. */
+export interface CommandReplies {
+  'get-state': AppState;
+  'get-products': Product[];
+  'sign-in': SignInResult;
+  'choose-store': SignInResult;
+  'sync-now': AppState;
+  'full-resync': AppState;
+  'confirm-deletions': AppState;
+  'retry-failed': AppState;
+  'sign-out': AppState;
+}
+
+/** Command type names. */
+export type CommandType = Command['type'];
+
+/** A command as sent: `id` pairs it with its reply. */
+export interface RequestEnvelope { id: string; command: Command }
+
+/** The SW's answer to one request; `error` when handling threw (a bug or storage failure, not a sync failure). */
+export type ReplyEnvelope<T extends CommandType = CommandType> =
+  | { id: string; ok: true; result: CommandReplies[T] }
+  | { id: string; ok: false; error: string };
+
+/** What the SW announces to every open page. */
+export type Broadcast =
+  | { type: 'progress'; progress: SyncProgress }
+  | { type: 'state'; state: AppState }
+  | { type: 'products-changed'; at: IsoTime };
+
+/** True when `value` looks like a RequestEnvelope (messages from other code are ignored). */
+export function isRequestEnvelope(value: unknown): value is RequestEnvelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<RequestEnvelope>;
+  return typeof v.id === 'string' && typeof v.command === 'object' && v.command !== null && typeof v.command.type === 'string';
+}
+
+/** True when `value` looks like a Broadcast of this protocol. */
+export function isBroadcast(value: unknown): value is Broadcast {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'progress' || type === 'state' || type === 'products-changed';
+}
+
+/** Compile-time exhaustiveness guard for `switch` statements over the unions above. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(value)}`);
+}
+
+/** Tag of the one-off Background Sync registration (fires when connectivity returns). */
+export const SYNC_TAG = 'photo-sync';
+
+/** Tag of the Periodic Background Sync registration (installed PWAs where the browser grants it). */
+export const PERIODIC_SYNC_TAG = 'photo-sync-periodic';

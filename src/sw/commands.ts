@@ -1,0 +1,35 @@
+/** Answers page commands (the page <-> SW protocol in src/shared/messages): one exhaustive switch. */
+import { assertNever, type Command, type CommandReplies, type CommandType } from '../shared/messages';
+import { chooseStore, signIn } from './sign-in';
+import type { SyncHost } from './sync-host';
+
+/** Runs one command and returns its reply; sync commands start a run and reply at once (progress is broadcast). */
+export async function handleCommand(host: SyncHost, command: Command): Promise<CommandReplies[CommandType]> {
+  const { engine } = host.deps;
+  switch (command.type) {
+    case 'get-state':
+      return host.state();
+    case 'get-products':
+      return host.products();
+    case 'sign-in':
+      return signIn(host, command.settings, command.credentials);
+    case 'choose-store':
+      return chooseStore(host, command.store);
+    case 'sync-now':
+      // Only a person asking retries failed photos before their backoff; timers and `online` respect it.
+      return host.runIfSignedIn({ retryFailedNow: command.trigger === 'user' });
+    case 'full-resync':
+      return host.runIfSignedIn({ full: true, retryFailedNow: true });
+    case 'retry-failed':
+      return host.runIfSignedIn({ retryFailedNow: true });
+    case 'confirm-deletions':
+      await engine.confirmDeletes();
+      return host.announce();
+    case 'sign-out':
+      await engine.signOut(true);
+      host.setStoreName(null);
+      return host.announce();
+    default:
+      return assertNever(command);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Serves photos to `<img>` at `${scope}photos/<photo_id>` from local storage only (works with the HO
+ * unreachable), with the stored Content-Type; a photo not held (yet) gets a clear SVG placeholder.
+ */
+import { PHOTO_PATH, PLACEHOLDER_HEADER } from '../shared/messages';
+import type { StoredPhoto } from '../shared/types';
+
+/** Reads one held photo's verified bytes (the storage module's serving read). */
+export type ReadPhoto = (id: string) => Promise<{ record: StoredPhoto; blob: Blob } | undefined>;
+
+const PLACEHOLDER_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">
+<rect width="400" height="400" fill="#e6eeee"/>
+<g fill="none" stroke="#7c9494" stroke-width="10" stroke-linejoin="round">
+<rect x="120" y="120" width="160" height="120" rx="12"/><path d="M130 230l50-50 40 40 25-25 35 35"/></g>
+<circle cx="245" cy="155" r="12" fill="#7c9494"/>
+<text x="200" y="290" text-anchor="middle" font-family="system-ui,sans-serif" font-size="24" fill="#4a6262">Photo not synced yet</text>
+</svg>`;
+
+/** The photo id of a photo URL under `scope`, or null when `url` is not one. */
+export function photoIdOf(url: URL, scope: URL): string | null {
+  if (url.origin !== scope.origin) return null;
+  const prefix = `${scope.pathname}${PHOTO_PATH}`;
+  if (!url.pathname.startsWith(prefix)) return null;
+  const id = decodeURIComponent(url.pathname.slice(prefix.length));
+  return id !== '' && !id.includes('/') ? id : null;
+}
+
+/** The response for one photo: its verified bytes, or the placeholder (never a network request). */
+export async function servePhoto(read: ReadPhoto, id: string): Promise<Response> {
+  const found = await read(id);
+  if (found === undefined) {
+    return new Response(PLACEHOLDER_SVG, {
+      headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'no-store', [PLACEHOLDER_HEADER]: '1' },
+    });
+  }
+  return new Response(found.blob, {
+    headers: {
+      'Content-Type': found.record.content_type,
+      'Content-Length': String(found.blob.size),
+      'Cache-Control': 'no-cache',
+      ETag: `"${found.record.checksum}"`,
+    },
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * Builds the engine and its host from the service worker's real runtime: fetch, wall clock, Web Locks
+ * and the IndexedDB storage; the app's own origin is the default Server URL.
+ */
+import type { Broadcast } from '../shared/messages';
+import { openSyncStorage, type PhotoStorage } from '../storage';
+import { systemClock } from '../sync/clock';
+import { SyncEngine } from '../sync/engine';
+import type { LockFn } from '../sync/ports';
+import { SyncHost } from './sync-host';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** A (periodic) Background Sync event: the parts this worker uses. */
+export interface SyncTagEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+
+// request() resolves with the callback's promise result; its typing nests the promise.
+const webLock: LockFn = <T>(name: string, fn: () => Promise<T>) => self.navigator.locks.request(name, () => fn()) as unknown as Promise<T>;
+
+/** Opens storage and builds the host; `broadcast` reaches every open page. */
+export async function createHost(broadcast: (message: Broadcast) => void): Promise<SyncHost> {
+  const storage: PhotoStorage = await openSyncStorage();
+  let host: SyncHost | null = null;
+  const engine = new SyncEngine({
+    fetch: (url, init) => fetch(url, init),
+    storage,
+    clock: systemClock,
+    random: Math.random,
+    lock: webLock,
+    defaults: { serverUrl: self.location.origin },
+    onProgress: (progress) => host?.onProgress(progress),
+  });
+  host = new SyncHost({
+    engine,
+    storage,
+    broadcast,
+    estimate: async () => {
+      const [use, persisted] = await Promise.all([storage.estimate(), storage.requestPersistence()]);
+      return use.quota > 0 ? { ...use, persisted } : null;
+    },
+  });
+  return host;
+}

@@ -1,0 +1,142 @@
+/**
+ * Hosts the sync engine inside the service worker: coalesces triggers into at most one running and one
+ * queued run, keeps the SW alive while a run lasts, and broadcasts progress, state and product changes
+ * to every open page.
+ */
+import type { AppState, Broadcast, Product, Session, StorageUse } from '../shared/messages';
+import type { PhotoMeta, SyncProgress } from '../shared/types';
+import type { SyncEngine, SyncOptions } from '../sync/engine';
+import type { PhotoStorage } from '../storage';
+import { buildProducts } from './products';
+
+/** What the host needs from the service worker. */
+export interface HostDeps {
+  engine: SyncEngine;
+  storage: PhotoStorage;
+  broadcast: (message: Broadcast) => void;
+  estimate: () => Promise<StorageUse | null>;
+}
+
+const PRODUCTS_DEBOUNCE_MS = 500;
+
+function merge(a: SyncOptions, b: SyncOptions): SyncOptions {
+  return {
+    full: a.full === true || b.full === true,
+    recheck: a.recheck === true || b.recheck === true,
+    retryFailedNow: a.retryFailedNow === true || b.retryFailedNow === true,
+    confirmDeletes: a.confirmDeletes === true || b.confirmDeletes === true,
+  };
+}
+
+/** The engine's host in the service worker. */
+export class SyncHost {
+  private running: Promise<SyncProgress> | null = null;
+  private queued: { opts: SyncOptions; promise: Promise<SyncProgress> } | null = null;
+  private storeName: string | null = null;
+  private lastHeld = -1;
+  private productsTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(readonly deps: HostDeps) {}
+
+  /** Forwards an engine progress snapshot to every page (called by the engine's onProgress). */
+  onProgress(progress: SyncProgress): void {
+    this.deps.broadcast({ type: 'progress', progress });
+    if (progress.held !== this.lastHeld) {
+      this.lastHeld = progress.held;
+      this.productsChanged();
+    }
+  }
+
+  /** Asks for a run. While one runs, the request joins the single queued run (options merged). */
+  run(opts: SyncOptions = {}): Promise<SyncProgress> {
+    if (this.running === null) return this.start(opts);
+    if (this.queued !== null) {
+      this.queued.opts = merge(this.queued.opts, opts);
+      return this.queued.promise;
+    }
+    const current = this.running.catch(() => undefined);
+    const queued = { opts } as { opts: SyncOptions; promise: Promise<SyncProgress> };
+    queued.promise = current.then(() => {
+      this.queued = null;
+      return this.start(queued.opts);
+    });
+    this.queued = queued;
+    return queued.promise;
+  }
+
+  /** Settles when no run is active or queued: what service worker events extend their lifetime with. */
+  async idle(): Promise<void> {
+    while (this.running !== null || this.queued !== null) await (this.queued?.promise ?? this.running)?.catch(() => undefined);
+  }
+
+  /** Starts a run when a store is signed in (on SW start, sign-in, timers); resolves with the state. */
+  async runIfSignedIn(opts: SyncOptions = {}): Promise<AppState> {
+    if ((await this.session()).signedIn) void this.run(opts);
+    return this.state();
+  }
+
+  /** Remembers the display name of the chosen store (only servers listing stores provide one). */
+  setStoreName(name: string | null): void {
+    this.storeName = name;
+  }
+
+  /** Who is signed in where. */
+  async session(): Promise<Session> {
+    const settings = await this.deps.engine.settings();
+    const auth = await this.deps.storage.getState('auth');
+    return {
+      signedIn: auth !== undefined && settings.storeId !== '',
+      serverUrl: settings.serverUrl,
+      storeId: settings.storeId,
+      storeName: this.storeName,
+      syncIntervalMs: settings.syncIntervalMs,
+      syncJitterMs: settings.syncJitterMs,
+    };
+  }
+
+  /** Session, progress and storage use; progress says signed-out whenever no store is signed in. */
+  async state(): Promise<AppState> {
+    const [session, progress, storage] = await Promise.all([this.session(), this.deps.engine.progress(), this.deps.estimate()]);
+    const running = this.running !== null || this.queued !== null;
+    return { session, running, progress: session.signedIn ? progress : { ...progress, status: { kind: 'signed-out' } }, storage };
+  }
+
+  /** Broadcasts the current state and returns it (after sign-in, sign-out, store changes and runs). */
+  async announce(): Promise<AppState> {
+    const state = await this.state();
+    this.deps.broadcast({ type: 'state', state });
+    this.productsChanged();
+    return state;
+  }
+
+  /** Products with their photos: held ones plus those listed but still to download or failed. */
+  async products(): Promise<Product[]> {
+    const { storage } = this.deps;
+    const [records, checkpoint, failures] = await Promise.all([storage.listRecords(), storage.getState('checkpoint'), storage.listFailures()]);
+    const held = records.filter((r) => r.bytes_missing !== true);
+    const pending: PhotoMeta[] = [
+      ...records.filter((r) => r.bytes_missing === true),
+      ...(checkpoint?.pending ?? []),
+      ...failures.flatMap((f) => (f.meta === null ? [] : [f.meta])),
+    ];
+    return buildProducts(held, pending);
+  }
+
+  private start(opts: SyncOptions): Promise<SyncProgress> {
+    const run = this.deps.engine.sync(opts).finally(() => {
+      this.running = null;
+      void this.announce();
+    });
+    this.running = run;
+    void this.announce();
+    return run;
+  }
+
+  private productsChanged(): void {
+    if (this.productsTimer !== null) return;
+    this.productsTimer = setTimeout(() => {
+      this.productsTimer = null;
+      this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() });
+    }, PRODUCTS_DEBOUNCE_MS);
+  }
+}

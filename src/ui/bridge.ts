@@ -1,0 +1,60 @@
+/**
+ * The one typed bridge between the UI and the service worker: request/response over a MessageChannel
+ * with a timeout, and a listener for the SW's broadcasts (BroadcastChannel, reaching every open page).
+ */
+import {
+  BROADCAST_CHANNEL,
+  isBroadcast,
+  type Broadcast,
+  type Command,
+  type CommandReplies,
+  type CommandType,
+  type ReplyEnvelope,
+  type RequestEnvelope,
+} from '../shared/messages';
+
+/** The SW did not answer in time, or is missing (no service worker support, development server). */
+export class BridgeError extends Error {
+  override readonly name = 'BridgeError';
+}
+
+/** Default time a command may take before it counts as unanswered. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** Commands that wait for the network (token, store list) get longer. */
+const SLOW_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['sign-in', 'choose-store']);
+const SLOW_TIMEOUT_MS = 120_000;
+
+/** Sends `command` to the active service worker and resolves with its typed reply. */
+export async function send<T extends CommandType>(command: Extract<Command, { type: T }>, timeoutMs?: number): Promise<CommandReplies[T]> {
+  if (!('serviceWorker' in navigator)) throw new BridgeError('This browser has no service workers; the app cannot work here.');
+  const registration = await navigator.serviceWorker.ready;
+  const worker = registration.active;
+  if (worker === null) throw new BridgeError('The service worker is not active yet.');
+  const limit = timeoutMs ?? (SLOW_COMMANDS.has(command.type) ? SLOW_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+  const channel = new MessageChannel();
+  const envelope: RequestEnvelope = { id: crypto.randomUUID(), command };
+  return new Promise<CommandReplies[T]>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      channel.port1.close();
+      reject(new BridgeError(`The service worker did not answer "${command.type}" within ${limit / 1000} s.`));
+    }, limit);
+    channel.port1.onmessage = (event: MessageEvent<ReplyEnvelope<T>>) => {
+      clearTimeout(timer);
+      channel.port1.close();
+      const reply = event.data;
+      if (reply.ok) resolve(reply.result);
+      else reject(new BridgeError(reply.error));
+    };
+    worker.postMessage(envelope, [channel.port2]);
+  });
+}
+
+/** Calls `listener` with every broadcast of the SW; returns the unsubscribe function. */
+export function onBroadcast(listener: (message: Broadcast) => void): () => void {
+  const channel = new BroadcastChannel(BROADCAST_CHANNEL);
+  channel.onmessage = (event: MessageEvent<unknown>) => {
+    if (isBroadcast(event.data)) listener(event.data);
+  };
+  return () => channel.close();
+}

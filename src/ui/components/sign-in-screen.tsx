@@ -1,0 +1,21 @@
+/** The screen of a terminal that is not signed in: setup form, then the store picker when the server lists stores. */
+import type { StoreChoice } from '../../shared/messages';
+import type { DeployConfigResult } from '../../shared/deploy-config';
+import { SignInForm } from './sign-in-form';
+import { StorePicker } from './store-picker';
+
+/** Sign-in screen; a malformed config.json is reported and none of it is applied. */
+export function SignInScreen({ config, stores }: { config: DeployConfigResult; stores: StoreChoice[] | null }) {
+  return (
+    <section class="panel" aria-labelledby="sign-in-title">
+      <h2 id="sign-in-title">Set up this terminal</h2>
+      <p class="shell-empty">Not signed in yet</p>
+      {!config.ok && (
+        <p class="error" role="alert">
+          {config.error}
+        </p>
+      )}
+      {stores !== null ? <StorePicker stores={stores} /> : <SignInForm config={config.ok ? config.config : {}} />}
+    </section>
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * UI state (@preact/signals) and the actions that change it, all through the bridge: the SW's state
+ * and product list, the deployer config, and the outcome of the last sign-in attempt.
+ */
+import { computed, signal } from '@preact/signals';
+import { assertNever, type AppState, type Credentials, type Product, type SignInResult, type SignInSettings, type StoreChoice, type SyncTrigger } from '../shared/messages';
+import { onBroadcast, send } from './bridge';
+import type { DeployConfigResult } from '../shared/deploy-config';
+import { loadDeployConfig } from './deploy-config';
+
+/** Latest state from the SW; null until it first answered. */
+export const appState = signal<AppState | null>(null);
+/** Products with their photos, refreshed when the SW says they changed. */
+export const products = signal<Product[]>([]);
+/** config.json outcome; null while loading. */
+export const deployConfig = signal<DeployConfigResult | null>(null);
+/** Stores to pick from after signing in to a server that lists them. */
+export const storeChoices = signal<StoreChoice[] | null>(null);
+/** Why the last sign-in or store choice failed. */
+export const signInError = signal<Extract<SignInResult, { ok: false }> | null>(null);
+/** A bridge problem (SW missing or not answering). */
+export const bridgeProblem = signal<string | null>(null);
+/** True while a command the user started waits for its answer. */
+export const busy = signal(false);
+
+/** Product name by photo id, for the failure list. */
+export const productOfPhoto = computed(() => new Map(products.value.flatMap((p) => p.photos.map((ph) => [ph.id, p.name] as const))));
+
+async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    const result = await work();
+    bridgeProblem.value = null;
+    return result;
+  } catch (err) {
+    bridgeProblem.value = err instanceof Error ? err.message : String(err);
+    return undefined;
+  }
+}
+
+/** Reloads the product list from the SW. */
+export async function refreshProducts(): Promise<void> {
+  const list = await guarded(() => send({ type: 'get-products' }));
+  if (list !== undefined) products.value = list;
+}
+
+function applyState(state: AppState): void {
+  appState.value = state;
+}
+
+/** Starts listening to the SW and loads state, products and config.json. */
+export async function connect(): Promise<void> {
+  onBroadcast((message) => {
+    switch (message.type) {
+      case 'progress':
+        if (appState.value !== null) appState.value = { ...appState.value, progress: message.progress };
+        break;
+      case 'state':
+        applyState(message.state);
+        break;
+      case 'products-changed':
+        void refreshProducts();
+        break;
+      default:
+        assertNever(message);
+    }
+  });
+  void loadDeployConfig().then((result) => (deployConfig.value = result));
+  const state = await guarded(() => send({ type: 'get-state' }));
+  if (state !== undefined) applyState(state);
+  await refreshProducts();
+}
+
+async function userCommand<T>(work: () => Promise<T>): Promise<T | undefined> {
+  busy.value = true;
+  try {
+    return await guarded(work);
+  } finally {
+    busy.value = false;
+  }
+}
+
+function afterSignIn(result: SignInResult | undefined): void {
+  if (result === undefined) return;
+  signInError.value = result.ok ? null : result;
+  storeChoices.value = result.ok && !result.state.session.signedIn ? result.stores : null;
+  if (result.ok) {
+    applyState(result.state);
+    // Only a window may ask; the browser decides (installed or engaged sites get it).
+    void navigator.storage?.persist?.().catch(() => false);
+  }
+}
+
+/** Signs in with the form's settings and credentials. */
+export async function signIn(settings: SignInSettings, credentials: Credentials): Promise<void> {
+  afterSignIn(await userCommand(() => send({ type: 'sign-in', settings, credentials })));
+}
+
+/** Picks one of the listed stores. */
+export async function chooseStore(store: StoreChoice): Promise<void> {
+  afterSignIn(await userCommand(() => send({ type: 'choose-store', store })));
+}
+
+/** Asks the SW for a run: a person ("Sync now", shows busy), the page timer or coming back online. */
+export async function syncNow(trigger: SyncTrigger): Promise<void> {
+  const run = (): Promise<AppState> => send({ type: 'sync-now', trigger });
+  const state = await (trigger === 'user' ? userCommand(run) : guarded(run));
+  if (state !== undefined) applyState(state);
+}
+
+/** Runs one of the state-changing commands a person starts with a button. */
+export async function command(type: 'full-resync' | 'retry-failed' | 'confirm-deletions' | 'sign-out'): Promise<void> {
+  const state = await userCommand(() => send({ type }));
+  if (state !== undefined) applyState(state);
+  if (type === 'sign-out') storeChoices.value = null;
+}

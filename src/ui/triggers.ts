@@ -1,0 +1,53 @@
+/**
+ * Page-side sync triggers, so the terminal stays current even where Background Sync is missing: a timer
+ * while the page is open (interval + random jitter), the `online` event, and registration of one-off and
+ * periodic Background Sync where the browser offers them.
+ */
+import { effect } from '@preact/signals';
+import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../shared/messages';
+import { appState, syncNow } from './store';
+
+/** Background Sync registration APIs (not in every browser, nor in TypeScript's DOM types). */
+interface SyncRegistration extends ServiceWorkerRegistration {
+  sync?: { register(tag: string): Promise<void> };
+  periodicSync?: { register(tag: string, options: { minInterval: number }): Promise<void> };
+}
+
+async function registration(): Promise<SyncRegistration | null> {
+  return 'serviceWorker' in navigator ? ((await navigator.serviceWorker.ready) as SyncRegistration) : null;
+}
+
+/** Asks for a one-off Background Sync: the browser wakes the SW when connectivity returns. */
+async function requestBackgroundSync(): Promise<void> {
+  await (await registration())?.sync?.register(SYNC_TAG).catch(() => undefined);
+}
+
+/** Registers Periodic Background Sync when the browser grants it (installed PWAs in Chromium). */
+async function requestPeriodicSync(minInterval: number): Promise<void> {
+  const reg = await registration();
+  if (reg?.periodicSync === undefined) return;
+  const status = await navigator.permissions.query({ name: 'periodic-background-sync' as PermissionName }).catch(() => null);
+  if (status?.state === 'granted') await reg.periodicSync.register(PERIODIC_SYNC_TAG, { minInterval }).catch(() => undefined);
+}
+
+/** Starts the page triggers; they act only while a store is signed in. */
+export function startTriggers(): void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let periodicFor = 0;
+  window.addEventListener('online', () => void syncNow('online'));
+  effect(() => {
+    const state = appState.value;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (state === null || !state.session.signedIn) return;
+    const { syncIntervalMs, syncJitterMs } = state.session;
+    // Re-armed on every state change; a run's own progress keeps pushing it back, so runs never overlap.
+    timer = setTimeout(() => void syncNow('timer'), syncIntervalMs + Math.random() * syncJitterMs);
+    const { status, reporting } = state.progress;
+    if (status.kind === 'offline' || reporting === 'backlog') void requestBackgroundSync();
+    if (periodicFor !== syncIntervalMs) {
+      periodicFor = syncIntervalMs;
+      void requestPeriodicSync(syncIntervalMs);
+    }
+  });
+}

@@ -1,0 +1,56 @@
+/** Status reports made while the HO could not take them are kept and arrive once it is back, without a person acting. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
+import { type HoServer, startHoServer } from '../helpers/ho-server';
+import { waitForServiceWorkerControl } from '../helpers/pwa';
+import { HoAdmin, signInAsDemo, waitUpToDate } from '../helpers/sync-e2e';
+
+describe('status reports while the HO is down', () => {
+  let ho: HoServer;
+  let profile: ChromiumProfile;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    ho = await startHoServer();
+    profile = await createChromiumProfile();
+    context = await profile.open();
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  after(async () => {
+    await profile?.dispose();
+    await ho?.dispose();
+  });
+
+  it('are delivered after the HO returns', async () => {
+    const admin = new HoAdmin(ho.url);
+    const photos = await admin.photos();
+    // The status endpoint is down while the photos sync, then the whole HO goes away.
+    await admin.setFaults({ error_rate: 1, error_status: 503, routes: ['status'] });
+    await page.goto(`${ho.url}/`);
+    await waitForServiceWorkerControl(page);
+    await signInAsDemo(page);
+    await waitUpToDate(page, photos.length);
+    await page.getByText('Status reports waiting to be sent').waitFor();
+    assert.deepEqual(await admin.statuses(), [], 'no report reached the HO yet');
+
+    await ho.stop();
+    await context.setOffline(true);
+    await page.reload();
+    await waitUpToDate(page, photos.length);
+    await page.getByText('Status reports waiting to be sent').waitFor();
+
+    // The HO returns (faults are not persisted) and the network comes back: the `online` trigger flushes the outbox.
+    await ho.restart();
+    await context.setOffline(false);
+    await page.getByText('Status reports waiting to be sent').waitFor({ state: 'detached', timeout: 60_000 });
+    const reports = await admin.statuses();
+    assert.deepEqual(
+      reports.filter((r) => r.status === 'synced').map((r) => r.photo_id).sort(),
+      photos.map((p) => p.id).sort(),
+    );
+  });
+});

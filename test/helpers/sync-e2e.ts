@@ -1,0 +1,201 @@
+/** Shared steps of the sync end-to-end tests: the reference HO's admin API, the sign-in UI and photo checks. */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import type { BrowserContext, Page } from 'playwright-core';
+
+/** Demo store JKT-01 and its store user (seeded by the reference HO). */
+export const DEMO_STORE: { readonly id: string; readonly username: string; readonly password: string } = {
+  id: '3d2b7c1e-9f4a-4e8b-a6c5-1f2e3d4c5b6a',
+  username: 'jkt-01',
+  password: 'jkt-01',
+};
+
+/** A photo as the HO lists it (the fields the tests use). */
+export interface HoPhoto {
+  id: string;
+  product_id: string;
+  product_name: string;
+  checksum: string;
+  is_primary: boolean;
+  content_type: string;
+}
+
+/** A status report as the HO's admin listing returns it. */
+export interface HoStatus {
+  photo_id: string;
+  status: 'synced' | 'failed';
+  error: string | null;
+  terminal_id: string;
+}
+
+/** MD5 hex of bytes. */
+export function md5(bytes: Uint8Array): string {
+  return createHash('md5').update(bytes).digest('hex');
+}
+
+/** Admin client of the reference HO (demo admin credentials). */
+export class HoAdmin {
+  private token: string | null = null;
+  constructor(readonly url: string) {}
+
+  private async auth(): Promise<string> {
+    if (this.token !== null) return this.token;
+    const res = await fetch(`${this.url}/api/token/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'admin' }),
+    });
+    assert.equal(res.status, 200, 'admin sign-in');
+    this.token = ((await res.json()) as { access: string }).access;
+    return this.token;
+  }
+
+  /** Sends an admin request and returns the parsed `data` (asserting success). */
+  async call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${await this.auth()}` };
+    if (body !== undefined) headers['Content-Type'] = contentType;
+    const payload: BodyInit | undefined = body === undefined ? undefined : body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body);
+    const res = await fetch(`${this.url}${path}`, { method, headers, body: payload });
+    const json = (await res.json()) as { status: string; data?: T; message?: string };
+    assert.ok(res.ok, `${method} ${path} -> ${res.status} ${json.message ?? ''}`);
+    return json.data as T;
+  }
+
+  /** Every photo the store sees now (all pages of the reference list). */
+  async photos(storeId = DEMO_STORE.id): Promise<HoPhoto[]> {
+    const all: HoPhoto[] = [];
+    for (let offset = 0; ; ) {
+      const page = await this.call<{ photos: HoPhoto[]; has_more: boolean }>('GET', `/api/v1/sync/product-photos/?store_id=${storeId}&limit=100&offset=${offset}`);
+      all.push(...page.photos);
+      if (!page.has_more) return all;
+      offset += page.photos.length;
+    }
+  }
+
+  /** The photo's current bytes from the HO. */
+  async bytes(photoId: string, storeId = DEMO_STORE.id): Promise<Buffer> {
+    const res = await fetch(`${this.url}/api/v1/sync/product-photos/${photoId}/download/?store_id=${storeId}`, {
+      headers: { Authorization: `Bearer ${await this.auth()}` },
+    });
+    assert.equal(res.status, 200);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** Replaces a photo's bytes with a new, still valid JPEG (its bytes plus a unique trailer). */
+  async replacePhoto(photoId: string): Promise<void> {
+    const bytes = Buffer.concat([await this.bytes(photoId), Buffer.from(`replaced ${photoId} ${Date.now()}`)]);
+    await this.call('PUT', `/api/v1/admin/photos/${photoId}/content/`, new Uint8Array(bytes), 'image/jpeg');
+  }
+
+  async deletePhoto(photoId: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/admin/photos/${photoId}/`);
+  }
+
+  async setProductActive(productId: string, active: boolean): Promise<void> {
+    await this.call('PATCH', `/api/v1/admin/products/${productId}/`, { active });
+  }
+
+  /** Sets injected faults (see server/src/faults.ts); `{}` after reset() turns them off. */
+  async setFaults(faults: Record<string, unknown>): Promise<void> {
+    await this.call('PUT', '/api/v1/admin/faults/', faults);
+  }
+
+  async resetFaults(): Promise<void> {
+    await this.call('DELETE', '/api/v1/admin/faults/');
+  }
+
+  /** Latest reports per photo and terminal of the store. */
+  async statuses(storeId = DEMO_STORE.id): Promise<HoStatus[]> {
+    return (await this.call<{ statuses: HoStatus[] }>('GET', `/api/v1/admin/stores/${storeId}/sync-status/`)).statuses;
+  }
+}
+
+/** Fills the sign-in form with the demo store user and submits it. */
+export async function signInAsDemo(page: Page, serverUrl?: string): Promise<void> {
+  if (serverUrl !== undefined) await page.getByLabel('Server URL').fill(serverUrl);
+  await page.getByLabel('Store ID').fill(DEMO_STORE.id);
+  await page.getByLabel('Username').fill(DEMO_STORE.username);
+  await page.getByLabel('Password').fill(DEMO_STORE.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The live status region's text. */
+export function statusText(page: Page): Promise<string> {
+  return page.getByRole('status').innerText();
+}
+
+/** Waits until the status region says `<n> / <n> photos` and "Up to date". */
+export async function waitUpToDate(page: Page, n: number, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(
+    (count) => {
+      const text = document.querySelector('[role="status"]')?.textContent ?? '';
+      return text.includes(`${count} / ${count} photos`) && text.includes('Up to date');
+    },
+    n,
+    { timeout },
+  );
+}
+
+/** Waits until no run is in progress (status text not "Syncing"). */
+export async function waitNotSyncing(page: Page, timeout = 120_000): Promise<string> {
+  await page.waitForFunction(() => {
+    const text = document.querySelector('[role="status"]')?.textContent ?? '';
+    return text.includes(' photos') && !text.includes('Syncing');
+  }, undefined, { timeout });
+  return statusText(page);
+}
+
+/** Bytes and Content-Type the service worker serves at the photo URL of each id (fetched from the page). */
+export async function servedPhotos(page: Page, ids: string[]): Promise<Map<string, { type: string; placeholder: boolean; bytes: Buffer }>> {
+  const served = await page.evaluate(async (list) => {
+    const out: [string, { type: string; placeholder: boolean; b64: string }][] = [];
+    for (const id of list) {
+      const res = await fetch(`/photos/${id}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      let bin = '';
+      for (const b of bytes) bin += String.fromCharCode(b);
+      out.push([id, { type: res.headers.get('content-type') ?? '', placeholder: res.headers.has('x-photo-placeholder'), b64: btoa(bin) }]);
+    }
+    return out;
+  }, ids);
+  return new Map(served.map(([id, s]) => [id, { type: s.type, placeholder: s.placeholder, bytes: Buffer.from(s.b64, 'base64') }]));
+}
+
+/** Asserts that every HO photo is served by the SW with the HO's Content-Type and bytes hashing to its checksum. */
+export async function assertServedMatches(page: Page, photos: HoPhoto[]): Promise<void> {
+  const served = await servedPhotos(page, photos.map((p) => p.id));
+  for (const p of photos) {
+    const s = served.get(p.id);
+    assert.ok(s !== undefined && !s.placeholder, `photo ${p.id} (${p.product_name}) is not held`);
+    assert.equal(s.type, p.content_type, `Content-Type of ${p.id}`);
+    assert.equal(md5(s.bytes), p.checksum, `bytes of ${p.id} (${p.product_name})`);
+  }
+}
+
+/** Products that have photos in `photos`, by name. */
+export function productNames(photos: HoPhoto[]): string[] {
+  return [...new Set(photos.map((p) => `${p.product_id}\u0000${p.product_name}`))].map((k) => k.split('\u0000')[1] as string);
+}
+
+/** Waits until every product image in the grid has loaded and decoded (naturalWidth > 0), returning their alts. */
+export async function waitProductImagesShown(page: Page, count: number): Promise<string[]> {
+  await page.waitForFunction(
+    (n) => {
+      const images = [...document.querySelectorAll<HTMLImageElement>('.product-grid img')];
+      return images.length === n && images.every((img) => img.complete && img.naturalWidth > 0);
+    },
+    count,
+    { timeout: 60_000 },
+  );
+  return page.$$eval('.product-grid img', (images) => images.map((img) => img.getAttribute('alt') ?? ''));
+}
+
+/** Counts photo downloads the service worker makes (Playwright reports service worker requests in Chromium). */
+export function countDownloads(context: BrowserContext): { ids: () => string[]; reset: () => void } {
+  let ids: string[] = [];
+  context.on('request', (request) => {
+    const m = /\/api\/v1\/sync\/product-photos\/([0-9a-f-]{36})\/download\//.exec(request.url());
+    if (m !== null && request.serviceWorker() !== null) ids.push(m[1] as string);
+  });
+  return { ids: () => [...ids], reset: () => (ids = []) };
+}
