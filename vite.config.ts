@@ -1,4 +1,5 @@
 /** Build of the PWA: Preact app shell plus an injectManifest service worker, deployable at any base path (APP_BASE). */
+import { readFileSync } from 'node:fs';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -16,8 +17,15 @@ function appBase(raw: string | undefined): string {
   return trimmed ? `/${trimmed}/` : '/';
 }
 
+/** The version shown in settings: APP_VERSION when a deployer tags a build, else package.json's. */
+function appVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+  return process.env.APP_VERSION?.trim() || pkg.version;
+}
+
 export default defineConfig({
   base: appBase(process.env.APP_BASE),
+  define: { __APP_VERSION__: JSON.stringify(appVersion()) },
   plugins: [
     preact(),
     VitePWA({

@@ -70,6 +70,13 @@ export class OfflineError extends SyncError {
   override readonly uiState = 'offline';
 }
 
+/** The connection broke while a body was read (reset, truncated stream): retried; the HO was reachable. */
+export class ConnectionClosedError extends SyncError {
+  override readonly name = 'ConnectionClosedError';
+  readonly reason = 'connection closed';
+  readonly retryable = true;
+}
+
 /** No response headers or body bytes within the configured time. */
 export class TimeoutError extends SyncError {
   override readonly name = 'TimeoutError';

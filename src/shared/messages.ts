@@ -28,6 +28,7 @@ export interface StoreChoice { id: string; code: string; name: string }
 export type SignInErrorKind =
   | 'invalid-settings'
   | 'unreachable'
+  | 'blocked-by-policy'
   | 'cors'
   | 'not-pps-server'
   | 'wrong-credentials'
@@ -77,10 +78,23 @@ export interface Product {
   photos: ProductPhoto[];
 }
 
+/** Sync settings a person may change in the settings screen. */
+export type TunableSettings = Pick<SyncSettings, 'syncIntervalMs' | 'concurrency' | 'delayMs'>;
+
+/** Outcome of saving settings: the effective values, or why the engine refused them (nothing saved). */
+export type SaveSettingsResult = { ok: true; settings: TunableSettings; state: AppState } | { ok: false; message: string };
+
 /** Outcome of a sign-in or store choice. */
 export type SignInResult =
   | { ok: true; state: AppState; /** Stores to pick from when the server lists them and none was chosen yet. */ stores: StoreChoice[] | null }
-  | { ok: false; error: SignInErrorKind; message: string; stores: StoreChoice[] | null };
+  | {
+      ok: false;
+      error: SignInErrorKind;
+      message: string;
+      stores: StoreChoice[] | null;
+      /** With `blocked-by-policy`: the origins the service worker's policy allows (empty when it names none). */
+      allowedOrigins?: string[];
+    };
 
 /** Commands a page sends to the SW. */
 export type Command =
@@ -92,7 +106,10 @@ export type Command =
   | { type: 'full-resync' }
   | { type: 'confirm-deletions' }
   | { type: 'retry-failed' }
-  | { type: 'sign-out' };
+  | { type: 'sign-out' }
+  | { type: 'get-settings' }
+  | { type: 'save-settings'; settings: TunableSettings }
+  | { type: 'skip-waiting' };
 
 /** Why a page asks for a run (logged, and decides whether failed photos are retried before their backoff). */
 export type SyncTrigger = 'user' | 'timer' | 'online';
@@ -108,6 +125,10 @@ export interface CommandReplies {
   'confirm-deletions': AppState;
   'retry-failed': AppState;
   'sign-out': AppState;
+  'get-settings': TunableSettings;
+  'save-settings': SaveSettingsResult;
+  /** Answered by the waiting worker before it activates; the page reloads on `controllerchange`. */
+  'skip-waiting': null;
 }
 
 /** Command type names. */

@@ -154,4 +154,6 @@ export interface SyncProgress {
   lastReconcileAt: IsoTime | null;
   /** Status reporting to the HO: working, switched off (endpoint missing), or items waiting to be sent. */
   reporting: 'ok' | 'disabled' | 'backlog';
+  /** Status reports the HO refused (HTTP 400 on their own) and that were dropped so later ones flow. */
+  reportsRejected: number;
 }

@@ -4,22 +4,30 @@
  */
 import type { Credentials, SignInErrorKind, SignInResult, SignInSettings, StoreChoice } from '../shared/messages';
 import { AuthError, HttpError, InvalidResponseError, OfflineError, TimeoutError } from '../shared/errors';
-import { checkStore } from './store-check';
+import { probeConnection } from './policy-block';
 import type { SyncHost } from './sync-host';
 
 /** A failure the UI explains by kind. */
 class SignInFailure extends Error {
-  constructor(readonly kind: SignInErrorKind, message: string) {
+  constructor(readonly kind: SignInErrorKind, message: string, readonly allowedOrigins?: string[]) {
     super(message);
   }
 }
 
-/** True when the server answers at all but a CORS request to it fails: the HO does not allow this origin. */
-async function corsRefused(serverUrl: string): Promise<boolean> {
-  if (new URL(serverUrl).origin === self.location.origin) return false;
-  return fetch(serverUrl, { mode: 'no-cors' }).then(
-    () => true,
-    () => false,
+/** The result of a failed sign-in or store choice. */
+function failed(failure: SignInFailure, stores: StoreChoice[] | null): SignInResult {
+  const { kind, message, allowedOrigins } = failure;
+  return { ok: false, error: kind, message, stores, ...(allowedOrigins ? { allowedOrigins } : {}) };
+}
+
+/** The service worker's own CSP refused the connection: says what it allows and how a deployer changes that. */
+function blockedByPolicy(serverUrl: string, allowed: string[]): SignInFailure {
+  const origin = new URL(serverUrl).origin;
+  const may = allowed.length > 0 ? `may only connect to ${allowed.join(', ')}` : `may not connect to ${origin}`;
+  return new SignInFailure(
+    'blocked-by-policy',
+    `This app's security policy ${may}. Set "serverUrl" in config.json next to index.html to ${origin}, or run the reference server in proxy mode (--proxy) so the HO is the app's own origin.`,
+    allowed,
   );
 }
 
@@ -33,7 +41,10 @@ async function classify(err: unknown, settings: SignInSettings, credentials: Cre
     return new SignInFailure('wrong-credentials', what);
   }
   if (err instanceof OfflineError || err instanceof TimeoutError) {
-    if (await corsRefused(settings.serverUrl)) {
+    // One probe tells the cases apart: refused by our own policy, answering but not to us (CORS), or down.
+    const probe = await probeConnection(settings.serverUrl);
+    if (probe.kind === 'blocked') return blockedByPolicy(settings.serverUrl, probe.allowed);
+    if (probe.kind === 'answers' && new URL(settings.serverUrl).origin !== self.location.origin) {
       return new SignInFailure('cors', `The server at ${settings.serverUrl} refused requests from ${self.location.origin} (CORS). Add this origin to the HO's allowed origins (CORS_ORIGINS).`);
     }
     return new SignInFailure('unreachable', `Cannot reach ${settings.serverUrl}. Check the address and the network.`);
@@ -58,22 +69,18 @@ async function leavePreviousStore(host: SyncHost, next: SignInSettings): Promise
   if (prev.serverUrl === next.serverUrl && prev.storeId === next.storeId) return;
   const holdsData = (await storage.listRecords()).length > 0 || (await storage.getState('checkpoint')) !== undefined;
   if (holdsData) await engine.signOut(true);
-  host.setStoreName(null);
 }
 
 /** Checks the store the user typed or picked, then starts the first run. */
 async function useStore(host: SyncHost, store: StoreChoice | null, listed: StoreChoice[] | null): Promise<SignInResult> {
-  const { engine, storage } = host.deps;
-  const settings = await engine.settings();
+  const { engine } = host.deps;
   if (listed === null) {
-    const auth = await storage.getState('auth');
-    if (auth === undefined) throw new SignInFailure('wrong-credentials', 'Not signed in.');
-    const check = await checkStore((u, i) => fetch(u, i), settings, auth.access);
-    if (check === 'not-found') throw new SignInFailure('store-not-found', `Store ${settings.storeId} was not found on this server.`);
-    if (check === 'forbidden') throw new SignInFailure('store-forbidden', `This account may not sync store ${settings.storeId}.`);
-    if (check === 'unauthorized') throw new AuthError('token refused');
+    const check = await engine.checkStore();
+    const { storeId } = await engine.settings();
+    if (check === 'not-found') throw new SignInFailure('store-not-found', `Store ${storeId} was not found on this server.`);
+    if (check === 'forbidden') throw new SignInFailure('store-forbidden', `This account may not sync store ${storeId}.`);
   }
-  host.setStoreName(store?.name ?? null);
+  await engine.setStoreName(store?.name ?? null);
   const state = await host.runIfSignedIn();
   await host.announce();
   return { ok: true, state, stores: listed };
@@ -99,8 +106,7 @@ export async function signIn(host: SyncHost, input: SignInSettings, credentials:
     }
     return await useStore(host, store, stores);
   } catch (err) {
-    const failure = await classify(err, settings, credentials.kind);
-    return { ok: false, error: failure.kind, message: failure.message, stores };
+    return failed(await classify(err, settings, credentials.kind), stores);
   }
 }
 
@@ -114,7 +120,6 @@ export async function chooseStore(host: SyncHost, store: StoreChoice): Promise<S
     await engine.saveSettings({ storeId: store.id });
     return await useStore(host, store, [store]);
   } catch (err) {
-    const failure = await classify(err, next, null);
-    return { ok: false, error: failure.kind, message: failure.message, stores: null };
+    return failed(await classify(err, next, null), null);
   }
 }

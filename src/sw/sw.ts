@@ -10,6 +10,7 @@ import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { BROADCAST_CHANNEL, isRequestEnvelope, PERIODIC_SYNC_TAG, SYNC_TAG, type ReplyEnvelope } from '../shared/messages';
 import { handleCommand } from './commands';
 import { photoIdOf, servePhoto } from './photo-route';
+import { onPolicyViolation } from './policy-block';
 import { createHost, type SyncTagEvent } from './runtime';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -61,6 +62,8 @@ function onSyncTag(event: SyncTagEvent, tag: string): void {
 }
 self.addEventListener('sync' as keyof ServiceWorkerGlobalScopeEventMap, (event) => onSyncTag(event as SyncTagEvent, SYNC_TAG));
 self.addEventListener('periodicsync' as keyof ServiceWorkerGlobalScopeEventMap, (event) => onSyncTag(event as SyncTagEvent, PERIODIC_SYNC_TAG));
+// Lets sign-in tell a server this worker's own CSP refuses from one that is down (both fail fetch alike).
+self.addEventListener('securitypolicyviolation' as keyof ServiceWorkerGlobalScopeEventMap, (event) => onPolicyViolation(event as SecurityPolicyViolationEvent));
 
 clientsClaim();
 // The active worker, (re)started by the browser, resumes an interrupted run when signed in; a waiting one must not.

@@ -1,7 +1,7 @@
 /**
  * Hosts the sync engine inside the service worker: coalesces triggers into at most one running and one
- * queued run, keeps the SW alive while a run lasts, and broadcasts progress, state and product changes
- * to every open page.
+ * queued run (a full resync stops a running ordinary run instead of waiting behind it), keeps the SW
+ * alive while a run lasts, and broadcasts progress, state and product changes to every open page.
  */
 import type { AppState, Broadcast, Product, Session, StorageUse } from '../shared/messages';
 import type { PhotoMeta, SyncProgress } from '../shared/types';
@@ -32,7 +32,6 @@ function merge(a: SyncOptions, b: SyncOptions): SyncOptions {
 export class SyncHost {
   private running: Promise<SyncProgress> | null = null;
   private queued: { opts: SyncOptions; promise: Promise<SyncProgress> } | null = null;
-  private storeName: string | null = null;
   private lastHeld = -1;
   private productsTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -47,9 +46,13 @@ export class SyncHost {
     }
   }
 
-  /** Asks for a run. While one runs, the request joins the single queued run (options merged). */
+  /**
+   * Asks for a run. While one runs, the request joins the single queued run (options merged); a full
+   * resync first stops a running ordinary run (see SyncEngine.preempt).
+   */
   run(opts: SyncOptions = {}): Promise<SyncProgress> {
     if (this.running === null) return this.start(opts);
+    this.deps.engine.preempt(opts);
     if (this.queued !== null) {
       this.queued.opts = merge(this.queued.opts, opts);
       return this.queued.promise;
@@ -75,30 +78,25 @@ export class SyncHost {
     return this.state();
   }
 
-  /** Remembers the display name of the chosen store (only servers listing stores provide one). */
-  setStoreName(name: string | null): void {
-    this.storeName = name;
-  }
-
   /** Who is signed in where. */
   async session(): Promise<Session> {
-    const settings = await this.deps.engine.settings();
-    const auth = await this.deps.storage.getState('auth');
+    const { engine } = this.deps;
+    const [settings, signedIn, storeName] = await Promise.all([engine.settings(), engine.signedIn(), engine.storeName()]);
     return {
-      signedIn: auth !== undefined && settings.storeId !== '',
+      signedIn,
       serverUrl: settings.serverUrl,
       storeId: settings.storeId,
-      storeName: this.storeName,
+      storeName,
       syncIntervalMs: settings.syncIntervalMs,
       syncJitterMs: settings.syncJitterMs,
     };
   }
 
-  /** Session, progress and storage use; progress says signed-out whenever no store is signed in. */
+  /** Session, progress and storage use. */
   async state(): Promise<AppState> {
     const [session, progress, storage] = await Promise.all([this.session(), this.deps.engine.progress(), this.deps.estimate()]);
     const running = this.running !== null || this.queued !== null;
-    return { session, running, progress: session.signedIn ? progress : { ...progress, status: { kind: 'signed-out' } }, storage };
+    return { session, running, progress, storage };
   }
 
   /** Broadcasts the current state and returns it (after sign-in, sign-out, store changes and runs). */

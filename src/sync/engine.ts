@@ -3,7 +3,7 @@
  * safety limits, commits the server-derived watermark, downloads and verifies what is missing through
  * a polite worker pool, remembers failures for later runs, and reports every outcome to the HO.
  */
-import { AbortedError, AuthError, OfflineError, QuotaError, SyncError, reasonOf } from '../shared/errors';
+import { AbortedError, AuthError, HttpError, OfflineError, QuotaError, SyncError, reasonOf } from '../shared/errors';
 import { DEFAULT_SETTINGS } from '../shared/types';
 import type { FailureInfo, PhotoMeta, SyncProgress, SyncSettings, SyncStatus } from '../shared/types';
 import { HoClient, type StoreInfo } from './api-client';
@@ -18,6 +18,9 @@ import { parseTimestamp, toIso } from './timestamps';
 
 /** Name of the lock that keeps one sync at a time across tabs and the service worker. */
 export const SYNC_LOCK = 'product-photo-sync';
+
+/** What the HO says about the configured store for this token: usable, unknown, or not this account's. */
+export type StoreCheck = 'ok' | 'not-found' | 'forbidden';
 
 /** Everything the engine gets from its runtime. */
 export interface EngineDeps {
@@ -90,6 +93,8 @@ export class SyncEngine {
   private expected = new Set<string>();
   private failures = new Map<string, FailureRecord>();
   private record: EngineRecord | null = null;
+  private isSignedIn = false;
+  private currentFull = false;
 
   constructor(private readonly deps: EngineDeps) {
     this.tokens = new TokenManager(deps.storage);
@@ -126,6 +131,42 @@ export class SyncEngine {
     return this.client.listStores(await this.oneOffContext());
   }
 
+  /**
+   * Checks that the configured store exists and is readable with this token: one `limit=1` list
+   * request (token renewed as for any request). Throws AuthError, or a typed error when the server
+   * does not answer like the API (InvalidResponseError, HttpError).
+   */
+  async checkStore(): Promise<StoreCheck> {
+    const ctx = await this.oneOffContext();
+    if (ctx.settings.storeId === '') throw new RangeError('Store ID must be set');
+    try {
+      await this.client.listPage(ctx, { since: null, limit: 1, offset: 0, cursor: null });
+      return 'ok';
+    } catch (err) {
+      if (err instanceof HttpError && (err.status === 400 || err.status === 404)) return 'not-found';
+      if (err instanceof HttpError && err.status === 403) return 'forbidden';
+      throw err;
+    }
+  }
+
+  /** Remembers the display name of the configured store (servers that list stores provide one); persisted. */
+  async setStoreName(name: string | null): Promise<void> {
+    const { storeId } = await this.settings();
+    await this.saveRecord({ ...(await this.engineRecord()), store_name: name === null ? null : { store_id: storeId, name } });
+  }
+
+  /** Display name of the configured store, or null when none is known for it. */
+  async storeName(): Promise<string | null> {
+    const [{ storeId }, record] = await Promise.all([this.settings(), this.engineRecord()]);
+    const label = record.store_name ?? null;
+    return label !== null && label.store_id === storeId ? label.name : null;
+  }
+
+  /** True when tokens are held and a store is chosen: what runs need. */
+  async signedIn(): Promise<boolean> {
+    return (await this.tokens.current()) !== null && (await this.settings()).storeId !== '';
+  }
+
   /** Stops any run; forgets the tokens, and with `wipe` every photo and all state of the store too. */
   async signOut(wipe: boolean): Promise<SyncProgress> {
     this.stop();
@@ -144,6 +185,15 @@ export class SyncEngine {
   /** Stops the current run at the next step; what is verified stays, the checkpoint allows resuming. */
   stop(): void {
     this.current?.abort();
+  }
+
+  /**
+   * Called when a run with `opts` is asked for while one may be running: a full resync stops a running
+   * ordinary run (what it verified stays; the full listing supersedes its checkpoint), so a person's
+   * "Full resync" starts now instead of after it.
+   */
+  preempt(opts: SyncOptions): void {
+    if (opts.full === true && !this.currentFull) this.stop();
   }
 
   /** Current progress, recounted from storage. */
@@ -175,18 +225,21 @@ export class SyncEngine {
 
   /** One sync run (waits for the lock); resolves with the final progress, never rejects for sync failures. */
   async sync(opts: SyncOptions = {}): Promise<SyncProgress> {
+    this.preempt(opts);
     return this.deps.lock(SYNC_LOCK, async () => {
       const controller = new AbortController();
       this.current = controller;
+      this.currentFull = opts.full === true;
       const ctx = this.context(await this.settings(), controller.signal);
       this.bytes = 0;
       try {
-        if (ctx.settings.serverUrl === '' || ctx.settings.storeId === '') throw new RangeError('Server URL and Store ID must be set');
-        checkSettings(ctx.settings);
-        if ((await this.tokens.current()) === null) {
+        if (!(await this.signedIn())) {
           this.status = { kind: 'signed-out' };
           return await this.refresh();
         }
+        if (ctx.settings.serverUrl === '') throw new RangeError('Server URL must be set');
+        checkSettings(ctx.settings);
+        this.status = { kind: 'syncing', phase: 'listing', done: 0, total: 0 };
         await this.refresh();
         await this.runOnce(ctx, opts);
         const record = await this.engineRecord();
@@ -401,6 +454,7 @@ export class SyncEngine {
     const record = await this.engineRecord();
     const backlog = (await storage.countOutbox()) > 0;
     this.reporting = reportingDisabled(record, this.deps.clock.now()) ? 'disabled' : backlog ? 'backlog' : 'ok';
+    this.isSignedIn = await this.signedIn();
     return this.emit();
   }
 
@@ -410,8 +464,10 @@ export class SyncEngine {
   }
 
   private emit(): SyncProgress {
+    // Signed-out is a fact of storage (no tokens or no store), whatever the last run ended in.
+    const status: SyncStatus = !this.isSignedIn ? { kind: 'signed-out' } : this.status.kind === 'signed-out' ? { kind: 'idle' } : this.status;
     const progress: SyncProgress = {
-      status: this.status,
+      status,
       held: this.held.size,
       expected: Math.max(this.expected.size, this.held.size),
       bytesDownloaded: this.bytes,
@@ -419,6 +475,7 @@ export class SyncEngine {
       lastSuccessAt: this.record?.last_success_at ?? null,
       lastReconcileAt: this.record?.last_reconcile_at ?? null,
       reporting: this.reporting,
+      reportsRejected: this.record?.reports_rejected ?? 0,
     };
     this.deps.onProgress?.(progress);
     return progress;

@@ -2,7 +2,7 @@
  * HTTP plumbing shared by every engine request: per-request deadlines through AbortController and the
  * injected clock, mapping of failures to typed errors, and the retry loop (backoff + jitter, Retry-After).
  */
-import { AbortedError, HttpError, OfflineError, SyncError, TimeoutError } from '../shared/errors';
+import { AbortedError, ConnectionClosedError, HttpError, OfflineError, SyncError, TimeoutError } from '../shared/errors';
 import type { SyncSettings } from '../shared/types';
 import { backoffDelay, parseRetryAfter } from './backoff';
 import type { Clock, FetchFn, RandomFn } from './ports';
@@ -25,8 +25,9 @@ export interface Exchange {
 }
 
 /**
- * Awaits `work`, failing with TimeoutError after `requestTimeoutMs` (and aborting `controller`), or with
- * AbortedError when the run stops.
+ * Awaits `work`, failing with TimeoutError after `requestTimeoutMs` (and aborting `controller`), with
+ * AbortedError when the run stops, and with ConnectionClosedError when a body read breaks off (the
+ * browser's plain TypeError for a reset or truncated stream).
  */
 export async function withDeadline<T>(ctx: HttpContext, controller: AbortController, work: Promise<T>): Promise<T> {
   const cancel = new AbortController();
@@ -41,7 +42,8 @@ export async function withDeadline<T>(ctx: HttpContext, controller: AbortControl
     return await Promise.race([work, timeout]);
   } catch (err) {
     if (ctx.signal.aborted) throw new AbortedError('sync stopped');
-    throw err;
+    if (err instanceof SyncError) throw err;
+    throw new ConnectionClosedError(`connection closed: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     cancel.abort();
   }

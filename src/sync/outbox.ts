@@ -1,15 +1,20 @@
 /**
  * Status reporting: outcomes wait in the persistent outbox and are POSTed in batches of at most 100,
- * oldest first, each batch removed only once the HO accepted it. A missing endpoint (404/405) switches
- * reporting off for a while without ever blocking sync; the outbox is kept for when it returns.
+ * oldest first, each batch removed only once the HO accepted it. A batch the HO refuses (400/413/422)
+ * is split in halves until the refused items are isolated; those are dropped and counted, the rest
+ * keeps flowing. A missing endpoint (404/405) switches reporting off for a while without ever blocking
+ * sync; the outbox is kept for when it returns.
  */
-import { AuthError } from '../shared/errors';
+import { AuthError, HttpError } from '../shared/errors';
 import type { HoClient } from './api-client';
 import type { HttpContext } from './http';
-import type { EngineRecord, SyncStorage } from './ports';
+import type { EngineRecord, OutboxEntry, SyncStorage } from './ports';
 
 /** Largest batch per POST. */
 export const STATUS_BATCH = 100;
+
+/** Answers with which an HO refuses the content of a report rather than failing to take it. */
+const REFUSED = new Set([400, 413, 422]);
 
 /** True while reporting is switched off because the status endpoint was missing. */
 export function reportingDisabled(record: EngineRecord, now: number): boolean {
@@ -17,28 +22,56 @@ export function reportingDisabled(record: EngineRecord, now: number): boolean {
 }
 
 /**
+ * Posts `entries`, removing what the HO accepts; a refused batch is split in halves. Returns the
+ * entries the HO refused on their own (not removed yet), or 'missing' when there is no endpoint.
+ */
+async function deliver(ctx: HttpContext, client: HoClient, storage: SyncStorage, record: EngineRecord, entries: OutboxEntry[]): Promise<OutboxEntry[] | 'missing'> {
+  try {
+    const answer = await client.postStatus(ctx, {
+      store_id: ctx.settings.storeId,
+      terminal_id: record.terminal_id,
+      terminal_name: ctx.settings.terminalName,
+      sync_batch: entries.map((e) => e.item),
+    });
+    if (answer === 'missing') return 'missing';
+    await storage.removeOutbox(entries.map((e) => e.seq));
+    return [];
+  } catch (err) {
+    if (!(err instanceof HttpError) || !REFUSED.has(err.status)) throw err;
+    if (entries.length === 1) return entries;
+    const half = Math.ceil(entries.length / 2);
+    const refused: OutboxEntry[] = [];
+    for (const part of [entries.slice(0, half), entries.slice(half)]) {
+      const result = await deliver(ctx, client, storage, record, part);
+      if (result === 'missing') return result;
+      refused.push(...result);
+    }
+    return refused;
+  }
+}
+
+/**
  * Sends every queued report it can and returns the engine record to persist (reporting switched off
- * when the endpoint is missing). Only an AuthError escapes; other failures leave a backlog for later.
+ * when the endpoint is missing, refused reports counted). Only an AuthError escapes; other failures
+ * leave a backlog for later. When every item of a batch is refused alone, the request itself is at
+ * fault (e.g. a field of ours the HO does not take), not the items: they stay queued.
  */
 export async function flushOutbox(ctx: HttpContext, client: HoClient, storage: SyncStorage, record: EngineRecord): Promise<EngineRecord> {
   const now = ctx.clock.now();
   if (reportingDisabled(record, now)) return record;
-  const enabled = { ...record, status_disabled_until_ms: null };
+  let next: EngineRecord = { ...record, status_disabled_until_ms: null };
   try {
     for (;;) {
       const batch = await storage.peekOutbox(STATUS_BATCH);
-      if (batch.length === 0) return enabled;
-      const answer = await client.postStatus(ctx, {
-        store_id: ctx.settings.storeId,
-        terminal_id: record.terminal_id,
-        terminal_name: ctx.settings.terminalName,
-        sync_batch: batch.map((e) => e.item),
-      });
-      if (answer === 'missing') return { ...record, status_disabled_until_ms: now + ctx.settings.reconcileIntervalMs };
-      await storage.removeOutbox(batch.map((e) => e.seq));
+      if (batch.length === 0) return next;
+      const refused = await deliver(ctx, client, storage, next, batch);
+      if (refused === 'missing') return { ...next, status_disabled_until_ms: now + ctx.settings.reconcileIntervalMs };
+      if (refused.length === batch.length) return next;
+      await storage.removeOutbox(refused.map((e) => e.seq));
+      next = { ...next, reports_rejected: (next.reports_rejected ?? 0) + refused.length };
     }
   } catch (err) {
     if (err instanceof AuthError) throw err;
-    return enabled;
+    return next;
   }
 }

@@ -92,6 +92,10 @@ export interface EngineRecord {
   terminal_id: string;
   /** Status endpoint answered 404/405: reporting is off until this terminal time (epoch ms). */
   status_disabled_until_ms: number | null;
+  /** Status reports the HO refused on their own and that were dropped (absent in records of older versions). */
+  reports_rejected?: number;
+  /** Display name of the store as the HO listed it, for the store it was chosen for. */
+  store_name?: { store_id: string; name: string } | null;
 }
 
 /** Keys and value types of `getState`/`putState`. */

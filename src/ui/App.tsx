@@ -1,25 +1,53 @@
-/** The app shell: title bar and main landmark, showing sign-in (with the store picker) or the main screen. */
+/**
+ * The app shell: title bar (offline badge, install button, settings), the update banner, and the main
+ * landmark showing sign-in, the main screen or settings. In kiosk mode the settings button is gone and
+ * settings open through a long press on the title.
+ */
+import { defineMessages } from './i18n';
+import { kiosk } from './kiosk';
+import { view } from './navigation';
 import { appState, bridgeProblem, deployConfig, storeChoices } from './store';
 import { MainScreen } from './components/main-screen';
+import { LongPressTitle, useKioskUnlock } from './components/kiosk-unlock';
+import { InstallButton, OfflineBadge, UpdateBanner } from './components/pwa-controls';
+import { SettingsScreen } from './components/settings-screen';
 import { SignInScreen } from './components/sign-in-screen';
+
+const messages = defineMessages({ starting: 'Starting…', settings: 'Settings' }, { starting: 'Memulai…', settings: 'Pengaturan' });
 
 /** Root component. */
 export function App() {
+  const m = messages();
   const state = appState.value;
   const config = deployConfig.value;
+  const unlock = useKioskUnlock();
+  const title = <h1 class="shell-title">Product Photo Sync</h1>;
   return (
-    <div class="shell">
+    <div class={kiosk.value.on ? 'shell kiosk' : 'shell'}>
       <header class="shell-header">
-        <h1 class="shell-title">Product Photo Sync</h1>
+        {kiosk.value.on ? <LongPressTitle onLongPress={unlock.request}>{title}</LongPressTitle> : title}
+        <OfflineBadge />
+        <div class="header-actions">
+          <InstallButton />
+          {!kiosk.value.on && view.value === 'main' && (
+            <button type="button" class="header-button" onClick={() => (view.value = 'settings')}>
+              {m.settings}
+            </button>
+          )}
+        </div>
       </header>
+      <UpdateBanner />
       <main class="shell-main">
+        {unlock.dialog}
         {bridgeProblem.value !== null && (
           <p class="error" role="alert">
             {bridgeProblem.value}
           </p>
         )}
-        {state === null || config === null ? (
-          <p class="shell-empty">Starting…</p>
+        {view.value === 'settings' ? (
+          <SettingsScreen state={state} />
+        ) : state === null || config === null ? (
+          <p class="shell-empty">{m.starting}</p>
         ) : state.session.signedIn ? (
           <MainScreen state={state} config={config.ok ? config.config : {}} />
         ) : (

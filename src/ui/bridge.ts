@@ -29,8 +29,9 @@ const SLOW_TIMEOUT_MS = 120_000;
 export async function send<T extends CommandType>(command: Extract<Command, { type: T }>, timeoutMs?: number): Promise<CommandReplies[T]> {
   if (!('serviceWorker' in navigator)) throw new BridgeError('This browser has no service workers; the app cannot work here.');
   const registration = await navigator.serviceWorker.ready;
-  const worker = registration.active;
-  if (worker === null) throw new BridgeError('The service worker is not active yet.');
+  // Only the waiting worker can skip waiting; every other command goes to the active one.
+  const worker = command.type === 'skip-waiting' ? registration.waiting : registration.active;
+  if (worker === null) throw new BridgeError(`The service worker is not ${command.type === 'skip-waiting' ? 'waiting' : 'active'} yet.`);
   const limit = timeoutMs ?? (SLOW_COMMANDS.has(command.type) ? SLOW_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
   const channel = new MessageChannel();
   const envelope: RequestEnvelope = { id: crypto.randomUUID(), command };

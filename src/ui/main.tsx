@@ -1,6 +1,10 @@
-/** Page entry: renders the app, connects it to the service worker and starts the page-side sync triggers. */
+/** Page entry: renders the app, connects it to the service worker and starts the page-side sync, update and kiosk behaviour. */
 import { render } from 'preact';
 import { App } from './App';
+import { lang } from './i18n';
+import { applyUpdatesWhenIdle } from './idle-update';
+import { watchInstallOffer } from './install';
+import { keepKioskFullscreen } from './kiosk';
 import { connect } from './store';
 import { registerServiceWorker } from './sw-registration';
 import { startTriggers } from './triggers';
@@ -8,7 +12,12 @@ import './app.css';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html is missing the #app element');
+// index.html says "en"; screen readers need the language actually shown.
+document.documentElement.lang = lang.value;
+watchInstallOffer();
 render(<App />, root);
 registerServiceWorker();
 void connect();
 startTriggers();
+keepKioskFullscreen();
+applyUpdatesWhenIdle();

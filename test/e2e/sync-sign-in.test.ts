@@ -1,4 +1,8 @@
-/** Sign-in errors are specific, and the deployer's config.json prefills the form (a malformed one is reported). */
+/**
+ * Sign-in: errors are specific (also for a Server URL that is a plain static server), the deployer's
+ * config.json prefills the form (a malformed one is reported), a pasted access token works, and on our
+ * server an empty Store ID offers the account's stores; the chosen store's name survives a SW restart.
+ */
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
 import { waitForServiceWorkerControl } from '../helpers/pwa';
-import { DEMO_STORE } from '../helpers/sync-e2e';
+import { serveStatic } from '../helpers/static-server';
+import { DEMO_STORE, demoAccessToken, HoAdmin, waitUpToDate } from '../helpers/sync-e2e';
 
 describe('sign-in screen', () => {
   let ho: HoServer;
@@ -52,12 +57,62 @@ describe('sign-in screen', () => {
     assert.equal(await page.getByLabel('Server URL').inputValue(), ho.url);
   });
 
-  it('names wrong credentials, an unknown store and an unreachable server', async () => {
+  it('names wrong credentials, an unknown store and a server outside the connection policy', async () => {
     const page = await openApp();
     await signIn(page, { store: DEMO_STORE.id, user: DEMO_STORE.username, password: 'wrong' }, /Wrong credentials/);
     await signIn(page, { store: '00000000-0000-4000-8000-000000000000', user: DEMO_STORE.username, password: DEMO_STORE.password }, /Store not found/);
-    await signIn(page, { server: 'http://127.0.0.1:9', store: DEMO_STORE.id, user: 'x', password: 'y' }, /Server unreachable/);
+    await signIn(page, { server: 'http://127.0.0.1:9', store: DEMO_STORE.id, user: 'x', password: 'y' }, /Blocked by this app's security policy/);
     assert.equal(await page.getByText('Not signed in yet').count(), 1, 'still on the sign-in screen');
+  });
+
+  it('names a Server URL that is not a Product Photo Sync server (a plain static server)', async () => {
+    const plain = await serveStatic(DIST_DIR, '/');
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${plain.origin}/`);
+      await waitForServiceWorkerControl(page);
+      assert.equal(await page.getByLabel('Server URL').inputValue(), plain.origin, 'the default is this origin, which has no HO');
+      await signIn(page, { store: DEMO_STORE.id, user: 'x', password: 'y' }, /Not a Product Photo Sync server/);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('signs in with a pasted access token and syncs', async () => {
+    const photos = await new HoAdmin(ho.url).photos();
+    const page = await openApp();
+    await page.getByLabel('Use an access token').check();
+    await page.getByLabel('Access token', { exact: true }).fill(await demoAccessToken(ho.url));
+    await page.getByLabel('Store ID').fill(DEMO_STORE.id);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitUpToDate(page, photos.length);
+  });
+
+  it('with an empty Store ID offers the stores of the account; the chosen one syncs and keeps its name after a SW restart', async () => {
+    const admin = new HoAdmin(ho.url);
+    const photos = await admin.photos();
+    const { stores } = await admin.call<{ stores: { id: string; code: string; name: string }[] }>('GET', '/api/v1/admin/stores/');
+    const demo = stores.find((st) => st.id === DEMO_STORE.id);
+    assert.ok(demo !== undefined && stores.length > 1, 'the admin may sync several stores');
+    const page = await openApp();
+    await page.getByLabel('Store ID').fill('');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('admin');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('radio', { name: `${demo.code} · ${demo.name}` }).check();
+    assert.equal(await page.getByRole('radio').count(), stores.length, 'every store of the account is offered');
+    await page.getByRole('button', { name: 'Use this store' }).click();
+    await waitUpToDate(page, photos.length);
+    await page.getByText(demo.name).first().waitFor();
+
+    // A restarted service worker still knows the store's name (it is persisted, not kept in memory).
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await page.reload();
+    await waitUpToDate(page, photos.length);
+    await page.getByText(demo.name).first().waitFor();
+    await cdp.detach();
   });
 
   it('reports a malformed config.json', async () => {

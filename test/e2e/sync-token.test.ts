@@ -1,17 +1,25 @@
-/** Token expiry mid-sync: the SW renews the access token with the refresh token and the run finishes unattended. */
+/**
+ * Tokens in the SW: expiry mid-sync and a 401 mid-sync are both answered by a renewal with the refresh
+ * token and the run finishes unattended; when the renewal itself fails, sync pauses and asks to sign in
+ * again while every stored photo is still served.
+ */
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
 import { waitForServiceWorkerControl } from '../helpers/pwa';
-import { assertServedMatches, HoAdmin, signInAsDemo, statusText, waitUpToDate } from '../helpers/sync-e2e';
+import { assertServedMatches, HoAdmin, type HoPhoto, recordStatusTexts, signInAsDemo, statusText, waitUpToDate } from '../helpers/sync-e2e';
 
 describe('access token expiring mid-sync', () => {
   let ho: HoServer;
   let profile: ChromiumProfile;
   let context: BrowserContext;
   let page: Page;
+  let texts: string[];
+  const renewals: string[] = [];
 
   before(async () => {
     ho = await startHoServer();
@@ -31,28 +39,51 @@ describe('access token expiring mid-sync', () => {
     // Tokens issued now live 62 s: the engine renews them 60 s before expiry, i.e. about 2 s into the
     // run; slowed downloads keep the run going well past that, so renewals happen mid-sync.
     await admin.setFaults({ access_ttl_s: 62, latency_ms: 150, routes: ['download'] });
-    const renewals: string[] = [];
     context.on('request', (request) => {
       if (request.url().endsWith('/token/refresh/') && request.serviceWorker() !== null) renewals.push(request.url());
     });
-    let pausedSeen = false;
-    await page.exposeFunction('reportStatus', (text: string) => {
-      if (text.includes('sign in again')) pausedSeen = true;
-    });
+    texts = await recordStatusTexts(page);
     await page.goto(`${ho.url}/`);
     await waitForServiceWorkerControl(page);
-    await page.evaluate(() => {
-      const report = (window as unknown as { reportStatus: (t: string) => void }).reportStatus;
-      new MutationObserver(() => report(document.querySelector('[role="status"]')?.textContent ?? '')).observe(document.body, {
-        subtree: true,
-        childList: true,
-        characterData: true,
-      });
-    });
     await signInAsDemo(page);
     await waitUpToDate(page, photos.length);
     assert.ok(renewals.length >= 1, 'the access token was renewed during the run');
-    assert.equal(pausedSeen, false, `sync never paused for sign-in (now: ${await statusText(page)})`);
+    assert.ok(!texts.some((t) => t.includes('sign in again')), `sync never paused for sign-in (now: ${await statusText(page)})`);
+    await assertServedMatches(page, photos);
+  });
+
+  it('a 401 mid-sync (token refused before its exp) is renewed with the refresh token and the run completes', async () => {
+    const admin = new HoAdmin(ho.url);
+    await admin.resetFaults();
+    const changed = (await admin.photos()).slice(0, 4);
+    for (const p of changed) await admin.replacePhoto(p.id);
+    const photos = await admin.photos();
+    // The HO refuses the access token of the first download of this run, as after a revocation.
+    let refused = 0;
+    await context.route('**/api/v1/sync/product-photos/*/download/**', async (route) => {
+      if (refused > 0) return route.fallback();
+      refused++;
+      await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ status: 'error', message: 'Token is invalid or expired' }) });
+    });
+    const before = renewals.length;
+    texts.length = 0;
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await waitUpToDate(page, photos.length);
+    await context.unrouteAll();
+    assert.equal(refused, 1, 'the SW request was answered 401');
+    assert.equal(renewals.length, before + 1, 'exactly one renewal after the 401');
+    assert.ok(!texts.some((t) => t.includes('sign in again')), 'no "sign in again" at any point');
+    await assertServedMatches(page, photos);
+  });
+
+  it('when the renewal fails too, sync pauses, asks to sign in again, and every stored photo is still served', async () => {
+    const photos: HoPhoto[] = await new HoAdmin(ho.url).photos();
+    // A new signing secret: every token this terminal holds (access and refresh) is now invalid.
+    await rm(join(ho.dataDir, 'jwt-secret'));
+    await ho.restart();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('status').filter({ hasText: 'sign in again' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Sign in again to resume syncing' }).waitFor();
     await assertServedMatches(page, photos);
   });
 });

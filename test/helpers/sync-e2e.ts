@@ -177,17 +177,53 @@ export function productNames(photos: HoPhoto[]): string[] {
   return [...new Set(photos.map((p) => `${p.product_id}\u0000${p.product_name}`))].map((k) => k.split('\u0000')[1] as string);
 }
 
-/** Waits until every product image in the grid has loaded and decoded (naturalWidth > 0), returning their alts. */
+/**
+ * Scrolls through the windowed product grid from the top; at each step waits until the rendered tiles cover
+ * the viewport and every image in view has loaded and decoded (naturalWidth > 0). Returns the alt of each
+ * product's image, once per product; waits first until the grid lists `count` products.
+ */
 export async function waitProductImagesShown(page: Page, count: number): Promise<string[]> {
-  await page.waitForFunction(
-    (n) => {
-      const images = [...document.querySelectorAll<HTMLImageElement>('.product-grid img')];
-      return images.length === n && images.every((img) => img.complete && img.naturalWidth > 0);
-    },
-    count,
-    { timeout: 60_000 },
-  );
-  return page.$$eval('.product-grid img', (images) => images.map((img) => img.getAttribute('alt') ?? ''));
+  await page.waitForFunction((n) => document.querySelector('.product-grid > li')?.getAttribute('aria-setsize') === String(n), count, { timeout: 60_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const alts = new Map<string, string>();
+  for (;;) {
+    await page.waitForFunction(
+      () => {
+        const grid = document.querySelector('.product-grid');
+        const tiles = [...document.querySelectorAll<HTMLElement>('.product-grid > li')];
+        const first = tiles[0]?.getBoundingClientRect();
+        const last = tiles.at(-1)?.getBoundingClientRect();
+        if (grid === null || first === undefined || last === undefined) return false;
+        const box = grid.getBoundingClientRect();
+        const covered = first.top <= Math.max(box.top, 0) + 1 && last.bottom >= Math.min(box.bottom, window.innerHeight) - 1;
+        const inView = [...grid.querySelectorAll<HTMLImageElement>('img')].filter((img) => {
+          const r = img.getBoundingClientRect();
+          return r.bottom > 0 && r.top < window.innerHeight;
+        });
+        return covered && inView.every((img) => img.complete && img.naturalWidth > 0);
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    const seen = await page.$$eval('.product-grid .product-tile', (tiles) =>
+      tiles
+        .filter((t) => {
+          const r = t.getBoundingClientRect();
+          return r.bottom > 0 && r.top < window.innerHeight;
+        })
+        .map((t) => [t.getAttribute('data-product-id') ?? '', t.querySelector('img')?.getAttribute('alt') ?? ''] as const),
+    );
+    for (const [id, alt] of seen) alts.set(id, alt);
+    // Half a viewport per step: the grid renders that much beyond the viewport, so no row is skipped.
+    const moved = await page.evaluate(() => {
+      const before = window.scrollY;
+      window.scrollBy(0, window.innerHeight / 2);
+      return window.scrollY !== before;
+    });
+    if (!moved) break;
+  }
+  assert.equal(alts.size, count, 'every product of the grid was shown');
+  return [...alts.values()];
 }
 
 /** Counts photo downloads the service worker makes (Playwright reports service worker requests in Chromium). */
@@ -198,4 +234,30 @@ export function countDownloads(context: BrowserContext): { ids: () => string[]; 
     if (m !== null && request.serviceWorker() !== null) ids.push(m[1] as string);
   });
   return { ids: () => [...ids], reset: () => (ids = []) };
+}
+
+/** Records every text the status region shows from now on (a MutationObserver reporting to Node), to assert what never appeared. */
+export async function recordStatusTexts(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  await page.exposeFunction('reportStatusText', (text: string) => void seen.push(text));
+  await page.addInitScript(() => {
+    const report = (window as unknown as { reportStatusText: (t: string) => void }).reportStatusText;
+    new MutationObserver(() => report(document.querySelector('[role="status"]')?.textContent ?? '')).observe(document, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+  return seen;
+}
+
+/** Demo store user's access token, obtained like a person would before pasting it. */
+export async function demoAccessToken(serverUrl: string): Promise<string> {
+  const res = await fetch(`${serverUrl}/api/token/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: DEMO_STORE.username, password: DEMO_STORE.password }),
+  });
+  assert.equal(res.status, 200, 'demo sign-in');
+  return ((await res.json()) as { access: string }).access;
 }

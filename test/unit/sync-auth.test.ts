@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { AuthError } from '../../src/shared/errors';
 import type { SyncProgress, TokenSet } from '../../src/shared/types';
 import { jwtExpiryMs } from '../../src/sync/auth';
+import { STORE } from './fakes/fake-ho';
 import { World } from './fakes/world';
 
 const tokens = (w: World): TokenSet => w.storage.state.get('auth') as TokenSet;
@@ -192,6 +193,77 @@ test('settings are validated before they are saved', async () => {
     await assert.rejects(w.engine.saveSettings({ maxDeleteShare: 2 }), RangeError);
     assert.equal(w.storage.state.get('settings'), undefined);
     assert.equal((await w.engine.saveSettings({ concurrency: 2 })).concurrency, 2);
+  } finally {
+    w.close();
+  }
+});
+
+test('progress says signed-out without tokens or without a store, idle once both are there', async () => {
+  const w = new World({ storeId: '' });
+  try {
+    assert.equal((await w.engine.progress()).status.kind, 'signed-out');
+    await w.signIn();
+    assert.equal((await w.engine.progress()).status.kind, 'signed-out', 'no store chosen yet');
+    assert.equal(await w.engine.signedIn(), false);
+    await w.engine.saveSettings({ storeId: STORE });
+    assert.equal((await w.engine.progress()).status.kind, 'idle');
+    await w.engine.signOut(false);
+    assert.equal((await w.engine.progress()).status.kind, 'signed-out');
+  } finally {
+    w.close();
+  }
+});
+
+test('checkStore: one limit=1 list request with token renewal; unknown stores are not-found', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    w.ho.expireAccessTokens();
+    assert.equal(await w.engine.checkStore(), 'ok');
+    const probe = w.ho.seen('list').at(-1)!;
+    assert.equal(probe.url.searchParams.get('limit'), '1');
+    assert.equal(w.ho.seen('refresh').length, 1, 'the 401 was answered by a renewal');
+    await w.engine.saveSettings({ storeId: '00000000-0000-4000-8000-00000000dead' });
+    assert.equal(await w.engine.checkStore(), 'not-found');
+    w.ho.refreshWorks = false;
+    w.ho.expireAccessTokens();
+    await assert.rejects(w.engine.checkStore(), AuthError);
+  } finally {
+    w.close();
+  }
+});
+
+test('the store name survives an engine restart and is forgotten with the store', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    await w.engine.setStoreName('Jakarta 1');
+    w.boot(); // a restarted service worker
+    assert.equal(await w.engine.storeName(), 'Jakarta 1');
+    await w.engine.saveSettings({ storeId: '00000000-0000-4000-8000-00000000beef' });
+    assert.equal(await w.engine.storeName(), null, 'a name belongs to its store only');
+    await w.engine.saveSettings({ storeId: STORE });
+    await w.engine.signOut(true);
+    assert.equal(await w.engine.storeName(), null);
+  } finally {
+    w.close();
+  }
+});
+
+test('terminal_id stays the same across sign-out with wipe, a store change and a restart', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    w.ho.seed(2);
+    await w.engine.sync();
+    const first = (w.ho.statusBatches.at(-1)!.body as { terminal_id: string }).terminal_id;
+    await w.engine.signOut(true);
+    w.boot();
+    await w.signIn();
+    await w.engine.sync();
+    const second = (w.ho.statusBatches.at(-1)!.body as { terminal_id: string }).terminal_id;
+    assert.equal(second, first);
+    assert.match(first, /^[0-9a-f-]{36}$/);
   } finally {
     w.close();
   }

@@ -242,3 +242,28 @@ test('a malformed page is an error naming the field; unreadable rows never cause
     w.close();
   }
 });
+
+test('a connection reset mid-body is a retryable "connection closed": retried within the run, not offline', async () => {
+  const w = await world({ partialCheckpointBytes: 1000 });
+  try {
+    const ids = w.ho.seed(4, 5000);
+    w.ho.reset(ids[0]!, 1);
+    w.ho.reset(ids[1]!, 4);
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'idle', 'the run is not ended as offline');
+    assert.equal(p.held, 3);
+    assert.deepEqual(p.failures.map((f) => [f.photo_id, f.reason]), [[ids[1], 'connection closed']], 'never "internal error"');
+    assert.equal(w.ho.downloadsOf(ids[0]!), 2, 'one reset, one retry in the same run');
+    const resumed = w.ho.requests.filter((r) => r.route === 'download' && r.id === ids[0]).at(-1)!;
+    assert.match(resumed.headers.get('range') ?? '', /^bytes=\d+-$/, 'the retry resumes the bytes received before the reset');
+    assert.equal(w.ho.downloadsOf(ids[1]!), 4, 'retried up to maxAttempts');
+    assert.deepEqual(reported(w, ids[1]!).at(-1), { photo_id: ids[1], status: 'failed', synced_at: null, error: 'connection closed' });
+    await w.verifiedIds();
+
+    const q = await w.engine.sync({ retryFailedNow: true });
+    assert.equal(q.held, 4);
+    assert.deepEqual(await w.verifiedIds(), [...ids].sort());
+  } finally {
+    w.close();
+  }
+});

@@ -89,3 +89,42 @@ for (const code of [404, 405] as const) {
     }
   });
 }
+
+test('a batch the HO refuses (400) is split: only the refused report is dropped and counted, later ones flow', async () => {
+  const w = await world({ delayMs: 0 });
+  try {
+    const ids = w.ho.seed(10, 100);
+    w.ho.refuseReportsOf.add(ids[3]!);
+    const p = await w.engine.sync();
+    assert.equal(p.reporting, 'ok');
+    assert.equal(p.reportsRejected, 1);
+    assert.equal(w.storage.outbox.length, 0, 'nothing blocks the outbox');
+    const delivered = batches(w).flatMap((b) => b.sync_batch.map((i) => i.photo_id));
+    assert.deepEqual(delivered.sort(), ids.filter((id) => id !== ids[3]).sort(), 'every other report reached the HO exactly once');
+
+    const later = w.ho.addPhoto(11);
+    const q = await w.engine.sync();
+    assert.equal(q.reportsRejected, 1);
+    assert.ok(batches(w).at(-1)!.sync_batch.some((i) => i.photo_id === later), 'a later report is not blocked');
+  } finally {
+    w.close();
+  }
+});
+
+test('when every report of a batch is refused alone, the request is at fault: reports stay queued, none dropped', async () => {
+  const w = await world({ delayMs: 0 });
+  try {
+    const ids = w.ho.seed(3, 100);
+    ids.forEach((id) => w.ho.refuseReportsOf.add(id));
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'idle');
+    assert.equal(p.reporting, 'backlog');
+    assert.equal(p.reportsRejected, 0);
+    assert.equal(w.storage.outbox.length, 3);
+    w.ho.refuseReportsOf.clear();
+    assert.equal((await w.engine.flushStatus()).reporting, 'ok');
+    assert.equal(w.storage.outbox.length, 0);
+  } finally {
+    w.close();
+  }
+});

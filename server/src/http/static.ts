@@ -2,11 +2,15 @@
  * Serves the built PWA from the static dir: hashed /assets/ files immutable for a year, everything
  * else (index.html, sw.js, the manifest, config.json, icons) `no-cache` so updates show at once;
  * unknown pages that want HTML get index.html (client-side routing); a clear page when not built.
+ * Text files go out gzipped to clients that accept it (the app shell is ~3x smaller on a store's link).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { workerCsp } from './csp';
 import { sendError } from './errors';
 
 const TYPES: Record<string, string> = {
@@ -16,6 +20,11 @@ const TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif', '.ico': 'image/x-icon',
   '.woff2': 'font/woff2', '.woff': 'font/woff', '.wasm': 'application/wasm',
 };
+
+/** Content types worth gzipping; images, fonts and wasm here are compressed already or small. */
+const COMPRESSIBLE = /^(?:text\/|application\/(?:json|manifest\+json)|image\/svg\+xml)/;
+/** Below this size gzip's header and the lost content-length cost more than they save. */
+const GZIP_MIN_BYTES = 1024;
 
 /** The Cache-Control of a static path. */
 export function staticCacheControl(urlPath: string): string {
@@ -61,15 +70,23 @@ export async function serveStatic(staticDir: string, request: FastifyRequest, re
   }
   if (!file) return sendError(reply, 404, 'Not found');
   const etag = `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
+  const type = TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream';
+  const compressible = COMPRESSIBLE.test(type);
+  const gzip = compressible && file.size >= GZIP_MIN_BYTES && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
   reply.headers({
-    'content-type': TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': type,
     'cache-control': staticCacheControl(servedPath),
     etag,
     'last-modified': new Date(file.mtimeMs).toUTCString(),
     'x-content-type-options': 'nosniff',
   });
+  if (compressible) reply.header('vary', 'accept-encoding');
+  if (servedPath === '/sw.js') reply.header('content-security-policy', await workerCsp(root, (message) => request.log.warn(message)));
   if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-  reply.header('content-length', String(file.size));
+  // A gzipped length is only known once sent, so those responses stream without content-length.
+  if (gzip) reply.header('content-encoding', 'gzip');
+  else reply.header('content-length', String(file.size));
   if (request.method === 'HEAD') return reply.send();
-  return reply.send(createReadStream(file.path));
+  // pipeline (unlike pipe) destroys the gzip stream when reading fails, so the reply ends instead of hanging.
+  return reply.send(gzip ? pipeline(createReadStream(file.path), createGzip(), () => undefined) : createReadStream(file.path));
 }

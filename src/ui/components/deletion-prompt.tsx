@@ -1,18 +1,19 @@
-/** Asks before a sync removes more photos than the safety share allows (the HO may have a problem). */
+/** Confirmation of an unusually large deletion: nothing is removed until a person confirms. */
 import type { SyncStatus } from '../../shared/types';
+import { formatNumber } from '../i18n';
 import { busy, command } from '../store';
+import { syncMessages } from './sync-messages';
 
 /** Shown while the engine waits for confirmation of a large deletion. */
 export function DeletionPrompt({ status }: { status: Extract<SyncStatus, { kind: 'needs-confirmation' }> }) {
+  const m = syncMessages();
+  const count = formatNumber(status.deleteCount);
   return (
-    <section class="prompt" role="alertdialog" aria-labelledby="deletion-title">
-      <h2 id="deletion-title">Remove {status.deleteCount} photos?</h2>
-      <p>
-        The server no longer lists {status.deleteCount} of the {status.localCount} photos on this terminal. That is more than usual, so nothing
-        was removed yet. Remove them only if the store's catalog really shrank.
-      </p>
+    <section class="prompt" role="alertdialog" aria-labelledby="deletion-title" aria-describedby="deletion-body">
+      <h2 id="deletion-title">{m.deleteTitle(count)}</h2>
+      <p id="deletion-body">{m.deleteBody(count, formatNumber(status.localCount))}</p>
       <button type="button" class="danger" disabled={busy.value} onClick={() => void command('confirm-deletions')}>
-        Remove {status.deleteCount} photos
+        {m.deleteConfirm(count)}
       </button>
     </section>
   );

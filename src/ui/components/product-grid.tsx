@@ -1,29 +1,39 @@
-/**
- * Products with their primary photo, served by the service worker from local storage. Names are text
- * (never HTML). Issue 4 replaces this with the virtualized gallery, search and detail view.
- */
-import { PHOTO_PATH, type Product, type ProductPhoto } from '../../shared/messages';
+/** The product tiles of the gallery: primary photo, name and SKU, windowed so only visible rows exist in the DOM. */
+import type { Product } from '../../shared/messages';
+import { galleryMessages } from '../gallery/gallery-messages';
+import { ProductPhotoImage } from '../gallery/product-photo';
+import { VirtualGrid } from '../gallery/virtual-grid';
 
-/** Same-origin URL of a photo; the version tag changes with the bytes (and once it is held) so images refresh. */
-export function photoUrl(photo: ProductPhoto): string {
-  return `${import.meta.env.BASE_URL}${PHOTO_PATH}${encodeURIComponent(photo.id)}?v=${photo.version}${photo.held ? '' : '-pending'}`;
+/** Props: the products to show and what opening one does. */
+export interface ProductGridProps {
+  products: readonly Product[];
+  onOpen: (product: Product) => void;
 }
 
-/** The product grid. */
-export function ProductGrid({ products }: { products: Product[] }) {
-  if (products.length === 0) return <p class="empty">No products yet: they appear here as the first sync brings their photos.</p>;
+/** The windowed grid of product tiles; each tile is a button opening the product's photos. */
+export function ProductGrid({ products, onOpen }: ProductGridProps) {
+  const m = galleryMessages();
   return (
-    <ul class="product-grid" aria-label="Products">
-      {products.map((p) => {
-        const primary = p.photos[0];
+    <VirtualGrid
+      class="product-grid"
+      label={m.title}
+      count={products.length}
+      keyOf={(i) => (products[i] as Product).id}
+      renderTile={(i) => {
+        const p = products[i] as Product;
         return (
-          <li key={p.id} class="product">
-            {primary !== undefined && <img src={photoUrl(primary)} alt={p.name} width={200} height={200} decoding="async" />}
-            <span class="name">{p.name}</span>
-            <span class="sku">SKU {p.sku}</span>
-          </li>
+          <button type="button" class="product-tile"
+            data-product-id={p.id}
+            aria-label={`${p.name}, ${m.sku(p.sku)}`}
+            onClick={() => onOpen(p)}>
+            <ProductPhotoImage photo={p.photos[0]} name={p.name} fallback={m.noPhoto} size={240} />
+            <span class="product-caption">
+              <span class="product-name">{p.name}</span>
+              <span class="product-sku">{m.sku(p.sku)}</span>
+            </span>
+          </button>
         );
-      })}
-    </ul>
+      }}
+    />
   );
 }

@@ -1,31 +1,90 @@
-/** Sync state, always visible: the live status region ("12 / 75 photos" + state), last sync, storage, actions. */
+/**
+ * Sync state, always visible: the one live status region ("1,234 / 2,000 photos" + state), a progress bar
+ * and download rate while syncing, last successful sync, storage used of quota, and the sync actions.
+ */
+import { useRef } from 'preact/hooks';
 import type { AppState } from '../../shared/messages';
-import { bytes, photoCount, stateText, when } from '../format';
+import type { SyncProgress } from '../../shared/types';
+import { formatNumber } from '../i18n';
+import { formatBytes, formatRate, formatTime } from '../format';
 import { busy, command, syncNow } from '../store';
+import { syncMessages } from './sync-messages';
+import { RateMeter, type Rate } from './sync-rate';
 
-/** Status panel with "Sync now" and "Full resync". */
+type Messages = ReturnType<typeof syncMessages>;
+
+/** The state in a few words: up to date, syncing (with progress), offline, paused, error, storage full. */
+function stateText(m: Messages, progress: SyncProgress, running: boolean): string {
+  const { status } = progress;
+  if (running && status.kind !== 'syncing') return m.starting;
+  switch (status.kind) {
+    case 'signed-out':
+      return m.signedOut;
+    case 'idle':
+      if (progress.failures.length > 0) return m.failedRetrying(formatNumber(progress.failures.length));
+      return progress.held === progress.expected && progress.lastSuccessAt !== null ? m.upToDate : m.waiting;
+    case 'syncing':
+      if (status.phase === 'downloading') return m.downloading(formatNumber(status.done), formatNumber(status.total));
+      return status.phase === 'listing' ? m.listing : m.reconciling;
+    case 'offline':
+      return m.offline;
+    case 'paused-auth':
+      return m.pausedAuth;
+    case 'quota':
+      return m.quota;
+    case 'error':
+      return m.error(status.message);
+    case 'needs-confirmation':
+      return m.needsConfirmation(formatNumber(status.deleteCount));
+  }
+}
+
+function rateText(m: Messages, rate: Rate): string {
+  const perPhoto = m.photoRate(formatRate(rate.photosPerSecond));
+  return rate.bytesPerSecond >= 100_000 ? `${perPhoto} · ${m.byteRate(formatRate(rate.bytesPerSecond / 1_000_000))}` : perPhoto;
+}
+
+/** Status bar with "Sync now" and "Full resync". */
 export function SyncStatus({ state }: { state: AppState }) {
+  const m = syncMessages();
+  const meter = useRef(new RateMeter());
   const { progress, storage } = state;
-  const syncing = progress.status.kind === 'syncing';
+  const { status } = progress;
+  const downloading = status.kind === 'syncing' && status.phase === 'downloading';
+  let rate: Rate | null = null;
+  if (downloading) rate = meter.current.add({ at: performance.now(), done: status.done, bytes: progress.bytesDownloaded });
+  else meter.current.reset();
+  const meta = [
+    m.lastSync(progress.lastSuccessAt === null ? m.never : formatTime(progress.lastSuccessAt)),
+    storage !== null && `${m.storage(formatBytes(storage.usage), formatBytes(storage.quota))}${storage.persisted ? ` ${m.persistent}` : ''}`,
+    progress.reporting === 'backlog' && m.backlog,
+  ].filter((part): part is string => typeof part === 'string');
   return (
-    <section class="sync-status" aria-label="Sync">
-      <p role="status" aria-live="polite" class="status-line">
-        <strong>{photoCount(progress)}</strong> · <span>{stateText(progress, state.running)}</span>
-      </p>
-      {syncing && progress.status.kind === 'syncing' && progress.status.total > 0 && (
-        <progress max={progress.status.total} value={progress.status.done} aria-label="Download progress" />
-      )}
-      <p class="meta">
-        Last successful sync: {when(progress.lastSuccessAt)}
-        {storage !== null && ` · Storage: ${bytes(storage.usage)} of ${bytes(storage.quota)}${storage.persisted ? ' (persistent)' : ''}`}
-        {progress.reporting === 'backlog' && ' · Status reports waiting to be sent'}
-      </p>
+    <section class="sync-status" aria-label={m.region} data-state={status.kind}>
+      <div class="sync-status-text">
+        <p role="status" aria-live="polite" class="status-line">
+          <strong>{m.photos(formatNumber(progress.held), formatNumber(progress.expected))}</strong> · <span>{stateText(m, progress, state.running)}</span>
+        </p>
+        {status.kind === 'syncing' && status.total > 0 && (
+          <div class="sync-progress">
+            <progress max={status.total} value={status.done} aria-label={m.progressLabel} />
+            {rate !== null && <span class="sync-rate">{rateText(m, rate)}</span>}
+          </div>
+        )}
+        <p class="meta">
+          {meta.map((part, i) => (
+            <span key={i} class="meta-part">
+              {part}
+            </span>
+          ))}
+        </p>
+      </div>
       <div class="actions">
         <button type="button" class="primary" disabled={busy.value} onClick={() => void syncNow('user')}>
-          Sync now
+          {m.syncNow}
         </button>
         <button type="button" disabled={busy.value} onClick={() => void command('full-resync')}>
-          Full resync
+          {m.fullResync}
         </button>
       </div>
     </section>

@@ -43,7 +43,7 @@ interface Fault {
   route: Route;
   id: string | null;
   times: number;
-  apply: 'hang' | { status: number; headers?: Record<string, string> } | 'corrupt' | 'truncate' | { stallAfter: number };
+  apply: 'hang' | { status: number; headers?: Record<string, string> } | 'corrupt' | 'truncate' | 'reset' | { stallAfter: number };
 }
 
 /** Deterministic pseudo-random bytes. */
@@ -106,6 +106,8 @@ export class FakeHo {
   readonly xChecksumOverride = new Map<string, string>();
   /** Rewrites listed rows (to send malformed ones). */
   rowHook: ((row: Record<string, unknown>) => Record<string, unknown>) | null = null;
+  /** Photo ids whose status reports the HO refuses: a batch holding any of them answers 400. */
+  readonly refuseReportsOf = new Set<string>();
   /** Called when a stalled body stops sending. */
   onStall: ((id: string) => void) | null = null;
 
@@ -247,6 +249,10 @@ export class FakeHo {
   }
   truncate(id: string, times = 1): void {
     this.faults.push({ route: 'download', id, times, apply: 'truncate' });
+  }
+  /** The next `times` downloads of `id` break off half way (the connection resets after Content-Length was sent). */
+  reset(id: string, times = 1): void {
+    this.faults.push({ route: 'download', id, times, apply: 'reset' });
   }
   stall(id: string, afterBytes: number, times = 1): void {
     this.faults.push({ route: 'download', id, times, apply: { stallAfter: afterBytes } });
@@ -427,8 +433,11 @@ export class FakeHo {
       this.statusBatches.push({ body, accepted: false });
       return new Response('<h1>Not Found</h1>', { status: this.statusRoute, headers: { 'Content-Type': 'text/html' } });
     }
-    this.statusBatches.push({ body, accepted: true });
-    const n = (body.sync_batch as unknown[]).length;
+    const items = body.sync_batch as { photo_id: string }[];
+    const refused = items.findIndex((i) => this.refuseReportsOf.has(i.photo_id));
+    this.statusBatches.push({ body, accepted: refused < 0 });
+    if (refused >= 0) return json(400, { status: 'error', message: `sync_batch[${refused}].photo_id must be a valid UUID` });
+    const n = items.length;
     return json(200, { status: 'success', message: `Sync status updated for ${n} photos` });
   }
 
@@ -469,7 +478,8 @@ export class FakeHo {
     const stallAfter = fault !== undefined && typeof fault.apply === 'object' && 'stallAfter' in fault.apply ? fault.apply.stallAfter : null;
     headers['Content-Length'] = String(bytes.length);
     this.downloadStarts.push(this.clock.now());
-    return new Response(this.stream(photo.id, bytes, signal, stallAfter, release), { status, headers });
+    const resetAt = fault?.apply === 'reset' ? Math.floor(bytes.length / 2) : null;
+    return new Response(this.stream(photo.id, bytes, signal, stallAfter, release, resetAt), { status, headers });
   }
 
   /** A body stream that counts in-flight downloads and bytes, errors on abort, and can stall. */
@@ -479,6 +489,7 @@ export class FakeHo {
     signal: AbortSignal | undefined,
     stallAfter: number | null,
     close: () => void,
+    resetAt: number | null = null,
   ): ReadableStream<Uint8Array> {
     let pos = 0;
     return new ReadableStream<Uint8Array>({
@@ -497,7 +508,13 @@ export class FakeHo {
           this.onStall?.(id);
           return new Promise<void>(() => {});
         }
-        const end = Math.min(bytes.length, pos + this.chunkSize, stallAfter ?? Number.POSITIVE_INFINITY);
+        if (resetAt !== null && pos >= resetAt) {
+          close();
+          // What fetch bodies throw when the connection drops mid-body (undici: "terminated", Chromium: "network error").
+          controller.error(new TypeError('terminated'));
+          return;
+        }
+        const end = Math.min(bytes.length, pos + this.chunkSize, stallAfter ?? Number.POSITIVE_INFINITY, resetAt ?? Number.POSITIVE_INFINITY);
         if (pos >= bytes.length) {
           close();
           controller.close();

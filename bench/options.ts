@@ -1,0 +1,73 @@
+/** Command-line options of `npm run bench`: the full run by default, `--quick` for a small smoke run. */
+import { parseArgs } from 'node:util';
+
+/** What one bench invocation measures and where it writes the results. */
+export interface BenchOptions {
+  quick: boolean;
+  /** JSON results file. */
+  out: string;
+  /** Photos of the full-sync catalog (scenarios 1-5). */
+  photos: number;
+  /** Average photo size of that catalog. */
+  avgBytes: number;
+  /** Injected server latencies of scenario 1, ms per request. */
+  latenciesMs: number[];
+  /** Repetitions of every alternating comparison (median taken). */
+  reps: number;
+  /** Products of the gallery scenario (8). */
+  galleryProducts: number;
+  /** Average photo size of the gallery catalog (small: the scenario measures paint, not transfer). */
+  galleryAvgBytes: number;
+  /** Bytes hashed per MD5 measurement (scenario 6). */
+  md5Bytes: number;
+  /** Share of photos changed in scenario 4. */
+  changedShare: number;
+  /** Rebuild dist/ before measuring (off with --no-build to measure the existing build). */
+  build: boolean;
+  /** SVG chart of the full-sync comparison. */
+  chart: string;
+}
+
+const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--chart FILE] [--reps N] [--no-build]
+  --quick      small catalog (200 photos), one latency (30 ms), 3 reps: finishes in under 3 minutes
+  --out FILE   JSON with every figure (default bench-results.json)
+  --chart FILE SVG chart of the full-sync comparison (default: the --out path with .svg)
+  --reps N     repetitions of each alternating comparison (default 3, at least 3 for ratios)
+  --no-build   measure the existing dist/ instead of running vite build first`;
+
+/** Parses argv; throws with the usage text on bad input. */
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        quick: { type: 'boolean' }, out: { type: 'string' }, chart: { type: 'string' },
+        reps: { type: 'string' }, 'no-build': { type: 'boolean' }, help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${USAGE}`);
+  }
+  if (values.help) throw new Error(USAGE);
+  const quick = values.quick === true;
+  const out = values.out ?? 'bench-results.json';
+  const reps = values.reps === undefined ? 3 : Number(values.reps);
+  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps must be a positive whole number\n${USAGE}`);
+  return {
+    quick,
+    out,
+    chart: values.chart ?? `${out.replace(/\.json$/i, '')}.svg`,
+    photos: quick ? 200 : 2000,
+    avgBytes: 100_000,
+    latenciesMs: quick ? [30] : [0, 30],
+    reps,
+    galleryProducts: quick ? 500 : 10_000,
+    galleryAvgBytes: 3000,
+    md5Bytes: (quick ? 32 : 128) * 1024 * 1024,
+    changedShare: 0.01,
+    build: values['no-build'] !== true,
+  };
+}

@@ -1,0 +1,61 @@
+/** The shell's PWA indicators: the offline badge, the install button and the "Update available" banner. */
+import { offline } from '../connectivity';
+import { defineMessages } from '../i18n';
+import { install, installOffer } from '../install';
+import { applyUpdate, updateWaiting } from '../sw-registration';
+
+const messages = defineMessages(
+  {
+    offline: 'Offline',
+    offlineHint: 'The server cannot be reached; stored photos keep showing.',
+    install: 'Install app',
+    update: 'Update available',
+    reload: 'Reload',
+  },
+  {
+    offline: 'Luring',
+    offlineHint: 'Server tidak dapat dihubungi; foto yang tersimpan tetap tampil.',
+    install: 'Pasang aplikasi',
+    update: 'Pembaruan tersedia',
+    reload: 'Muat ulang',
+  },
+);
+
+/** "Offline" badge, announced politely when it appears. */
+export function OfflineBadge() {
+  const m = messages();
+  return (
+    <span class="badge-slot" aria-live="polite">
+      {offline.value && (
+        <span class="badge offline-badge" title={m.offlineHint}>
+          {m.offline}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Install button, only while the browser offers installation. */
+export function InstallButton() {
+  const m = messages();
+  if (installOffer.value === null) return null;
+  return (
+    <button type="button" class="header-button" onClick={() => void install()}>
+      {m.install}
+    </button>
+  );
+}
+
+/** Banner shown while a new version waits; "Reload" activates it. */
+export function UpdateBanner() {
+  const m = messages();
+  if (!updateWaiting.value) return null;
+  return (
+    <div class="update-banner" role="region" aria-label={m.update}>
+      <p>{m.update}</p>
+      <button type="button" class="primary" onClick={() => void applyUpdate()}>
+        {m.reload}
+      </button>
+    </div>
+  );
+}

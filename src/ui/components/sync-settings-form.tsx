@@ -1,0 +1,104 @@
+/** Sync interval, concurrency and delay: validated here, then saved to the engine (which validates again). */
+import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import type { JSX } from 'preact';
+import type { TunableSettings } from '../../shared/messages';
+import { defineMessages } from '../i18n';
+import { LIMITS, loadTunables, saveTunables, tunables } from '../settings';
+
+const messages = defineMessages(
+  {
+    title: 'Sync',
+    interval: 'Sync interval (minutes)',
+    concurrency: 'Parallel downloads',
+    delay: 'Pause between downloads (ms)',
+    save: 'Save sync settings',
+    saved: 'Sync settings saved.',
+    loading: 'Loading…',
+    outOfRange: (label: string, min: number, max: number) => `${label}: enter a whole number from ${min} to ${max}.`,
+    refused: (reason: string) => `Not saved: ${reason}`,
+  },
+  {
+    title: 'Sinkronisasi',
+    interval: 'Interval sinkronisasi (menit)',
+    concurrency: 'Unduhan paralel',
+    delay: 'Jeda antar unduhan (md)',
+    save: 'Simpan pengaturan sinkronisasi',
+    saved: 'Pengaturan sinkronisasi disimpan.',
+    loading: 'Memuat…',
+    outOfRange: (label: string, min: number, max: number) => `${label}: masukkan bilangan bulat dari ${min} sampai ${max}.`,
+    refused: (reason: string) => `Tidak disimpan: ${reason}`,
+  },
+);
+
+type Field = keyof typeof LIMITS;
+
+/** Parses a whole number within the field's limits, or null. */
+function parseField(raw: string, field: Field): number | null {
+  const n = Number(raw.trim());
+  const { min, max } = LIMITS[field];
+  return raw.trim() !== '' && Number.isInteger(n) && n >= min && n <= max ? n : null;
+}
+
+/** The sync settings form. */
+export function SyncSettingsForm() {
+  const m = messages();
+  const values = useSignal<Record<Field, string> | null>(null);
+  const outcome = useSignal<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    void loadTunables().then(() => {
+      const t = tunables.value;
+      if (t !== null) values.value = { intervalMinutes: String(Math.round(t.syncIntervalMs / 60_000)), concurrency: String(t.concurrency), delayMs: String(t.delayMs) };
+    });
+  }, []);
+  const current = values.value;
+  if (current === null) return <p class="meta">{m.loading}</p>;
+  const labels: Record<Field, string> = { intervalMinutes: m.interval, concurrency: m.concurrency, delayMs: m.delay };
+
+  const submit = (event: JSX.TargetedEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    const parsed = {} as Record<Field, number>;
+    for (const field of Object.keys(LIMITS) as Field[]) {
+      const n = parseField(current[field], field);
+      if (n === null) {
+        outcome.value = { ok: false, text: m.outOfRange(labels[field], LIMITS[field].min, LIMITS[field].max) };
+        return;
+      }
+      parsed[field] = n;
+    }
+    const settings: TunableSettings = { syncIntervalMs: parsed.intervalMinutes * 60_000, concurrency: parsed.concurrency, delayMs: parsed.delayMs };
+    void saveTunables(settings).then(
+      (refused) => (outcome.value = refused === null ? { ok: true, text: m.saved } : { ok: false, text: m.refused(refused) }),
+      (err: unknown) => (outcome.value = { ok: false, text: m.refused(err instanceof Error ? err.message : String(err)) }),
+    );
+  };
+
+  return (
+    <form class="settings-form" onSubmit={submit} noValidate aria-labelledby="sync-settings-title">
+      <h3 id="sync-settings-title">{m.title}</h3>
+      {(Object.keys(LIMITS) as Field[]).map((field) => (
+        <label class="field" key={field}>
+          <span>{labels[field]}</span>
+          <input
+            type="number"
+            inputMode="numeric"
+            min={LIMITS[field].min}
+            max={LIMITS[field].max}
+            step={1}
+            value={current[field]}
+            onInput={(e) => {
+              values.value = { ...current, [field]: e.currentTarget.value };
+              outcome.value = null;
+            }}
+          />
+        </label>
+      ))}
+      <p class={outcome.value?.ok === false ? 'error' : 'meta'} aria-live="polite">
+        {outcome.value?.text ?? ''}
+      </p>
+      <button type="submit" class="primary">
+        {m.save}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,10 @@
+/** Whether the terminal is offline: the browser says so, or the last sync could not reach the server. */
+import { computed, signal } from '@preact/signals';
+import { appState } from './store';
+
+const browserOnline = signal(navigator.onLine);
+window.addEventListener('online', () => (browserOnline.value = true));
+window.addEventListener('offline', () => (browserOnline.value = false));
+
+/** True when the HO (or the app server) is unreachable; photos keep showing from local storage. */
+export const offline = computed(() => !browserOnline.value || appState.value?.progress.status.kind === 'offline');

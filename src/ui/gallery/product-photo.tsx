@@ -1,0 +1,47 @@
+/**
+ * One product photo from the service worker (local storage only). Photos not synced yet come back as the
+ * SW's SVG placeholder; if an image still fails (no SW, storage error) a drawn placeholder replaces it, so
+ * no broken-image icon ever shows. The box keeps its size either way, so nothing shifts.
+ */
+import { useState } from 'preact/hooks';
+import { PHOTO_PATH, type ProductPhoto } from '../../shared/messages';
+
+/** Same-origin URL of a photo; the version tag changes with the bytes (and once it is held) so images refresh. */
+export function photoUrl(photo: ProductPhoto): string {
+  return `${import.meta.env.BASE_URL}${PHOTO_PATH}${encodeURIComponent(photo.id)}?v=${photo.version}${photo.held ? '' : '-pending'}`;
+}
+
+/** Props: the photo (none for a product without one), the product name as alt text, and the fallback caption. */
+export interface ProductPhotoProps {
+  photo: ProductPhoto | undefined;
+  name: string;
+  fallback: string;
+  size: number;
+}
+
+/** The image, lazily loaded and decoded off the main thread. */
+export function ProductPhotoImage({ photo, name, fallback, size }: ProductPhotoProps) {
+  const url = photo === undefined ? null : photoUrl(photo);
+  const [failed, setFailed] = useState<string | null>(null);
+  if (url === null || failed === url) {
+    return (
+      <span class="photo-box photo-missing" role="img" aria-label={name}>
+        <span aria-hidden="true">{fallback}</span>
+      </span>
+    );
+  }
+  return (
+    <img
+      class="photo-box"
+      src={url}
+      alt={name}
+      width={size}
+      height={size}
+      loading="lazy"
+      decoding="async"
+      data-photo-id={photo?.id}
+      data-placeholder={photo?.held === false ? '' : undefined}
+      onError={() => setFailed(url)}
+    />
+  );
+}

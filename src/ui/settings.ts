@@ -1,0 +1,29 @@
+/** The engine's tunable sync settings as the settings screen reads and saves them through the bridge. */
+import { signal } from '@preact/signals';
+import type { TunableSettings } from '../shared/messages';
+import { send } from './bridge';
+import { appState } from './store';
+
+/** Limits the settings form enforces (the engine rejects what cannot work; these keep values sensible for a till). */
+export const LIMITS = {
+  intervalMinutes: { min: 1, max: 1440 },
+  concurrency: { min: 1, max: 10 },
+  delayMs: { min: 0, max: 60_000 },
+} as const;
+
+/** The engine's current values; null until loaded. */
+export const tunables = signal<TunableSettings | null>(null);
+
+/** Loads the current values from the engine. */
+export async function loadTunables(): Promise<void> {
+  tunables.value = await send({ type: 'get-settings' });
+}
+
+/** Saves through the engine's validation; resolves with the engine's reason when it refused (nothing saved). */
+export async function saveTunables(settings: TunableSettings): Promise<string | null> {
+  const result = await send({ type: 'save-settings', settings });
+  if (!result.ok) return result.message;
+  tunables.value = result.settings;
+  appState.value = result.state;
+  return null;
+}

@@ -1,0 +1,213 @@
+/**
+ * The product gallery and sync bar in real Chromium against the reference HO: every product of the demo
+ * store with its primary photo, search by name / SKU / without diacritics, the product dialog (primary
+ * first, sort_order, Escape, focus return), a hostile product name rendered inert, Bahasa Indonesia,
+ * photos after an offline reload, and a 10,000-photo catalog that keeps the DOM small.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
+import { type HoServer, startHoServer } from '../helpers/ho-server';
+import { waitForServiceWorkerControl } from '../helpers/pwa';
+import { HoAdmin, type HoPhoto, signInAsDemo, statusText, waitProductImagesShown, waitUpToDate } from '../helpers/sync-e2e';
+
+/** The listing fields this test needs beyond HoPhoto. */
+type ListedPhoto = HoPhoto & { product_sku: string; sort_order: number };
+
+const HOSTILE_NAME = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>Es "Teh" & <b>Manis</b>`;
+const ACCENTED_NAME = 'Café Crème Spesial';
+
+/** Products of a listing in the order the gallery shows them: by name, then SKU; photos primary first, then sort_order. */
+function productsOf(photos: ListedPhoto[]): { id: string; name: string; sku: string; photoIds: string[] }[] {
+  const byId = new Map<string, ListedPhoto[]>();
+  for (const p of photos) byId.set(p.product_id, [...(byId.get(p.product_id) ?? []), p]);
+  return [...byId.values()]
+    .map((ps) => {
+      const sorted = [...ps].sort((a, b) => Number(b.is_primary) - Number(a.is_primary) || a.sort_order - b.sort_order || a.id.localeCompare(b.id));
+      const first = sorted[0] as ListedPhoto;
+      return { id: first.product_id, name: first.product_name, sku: first.product_sku, photoIds: sorted.map((p) => p.id) };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name) || a.sku.localeCompare(b.sku));
+}
+
+/** Renames a product directly in a stopped server's database (no admin operation renames products). */
+function renameProduct(ho: HoServer, productId: string, name: string): void {
+  const db = new Database(join(ho.dataDir, 'ho.sqlite'));
+  try {
+    assert.equal(db.prepare('UPDATE products SET name = ? WHERE id = ?').run(name, productId).changes, 1);
+  } finally {
+    db.close();
+  }
+}
+
+/** Names on the tiles currently in the DOM. */
+function tileNames(page: Page): Promise<string[]> {
+  return page.$$eval('.product-grid .product-name', (els) => els.map((e) => e.textContent ?? ''));
+}
+
+async function search(page: Page, text: string, expected: number): Promise<string[]> {
+  await page.getByLabel('Search products').fill(text);
+  await page.waitForFunction((n) => document.querySelectorAll('.product-grid > li').length === n, expected);
+  return tileNames(page);
+}
+
+describe('product gallery with the demo catalog', () => {
+  let ho: HoServer;
+  let browser: Browser;
+  let page: Page;
+  let photos: ListedPhoto[];
+  let products: ReturnType<typeof productsOf>;
+
+  before(async () => {
+    ho = await startHoServer();
+    const listed = (await new HoAdmin(ho.url).photos()) as ListedPhoto[];
+    const single = productsOf(listed).filter((p) => p.photoIds.length === 1);
+    await ho.stop();
+    renameProduct(ho, (single[0] as { id: string }).id, HOSTILE_NAME);
+    renameProduct(ho, (single[1] as { id: string }).id, ACCENTED_NAME);
+    await ho.restart();
+    photos = (await new HoAdmin(ho.url).photos()) as ListedPhoto[];
+    products = productsOf(photos);
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await page.addInitScript(() => localStorage.setItem('ui-language', 'en'));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ho?.dispose();
+  });
+
+  it('shows every product with its primary photo, the product name as alt, after the first sync', async () => {
+    await page.goto(`${ho.url}/`);
+    await waitForServiceWorkerControl(page);
+    await signInAsDemo(page);
+    await waitUpToDate(page, photos.length);
+    const alts = await waitProductImagesShown(page, products.length);
+    assert.deepEqual(alts, products.map((p) => p.name), 'tiles in display order, alt = product name');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const tiles = await page.$$eval('.product-grid .product-tile', (els) =>
+      els.map((t) => ({ id: t.getAttribute('data-product-id'), photo: t.querySelector('img')?.getAttribute('data-photo-id'), pending: t.querySelector('img')?.hasAttribute('data-placeholder') })),
+    );
+    assert.ok(tiles.length > 0);
+    for (const t of tiles) {
+      const product = products.find((p) => p.id === t.id);
+      assert.equal(t.photo, product?.photoIds[0], `primary photo on the tile of ${product?.name}`);
+      assert.equal(t.pending, false, 'held photo, not the placeholder');
+    }
+  });
+
+  it('renders a hostile product name as inert text', async () => {
+    const names = await search(page, 'onerror', 1);
+    assert.deepEqual(names, [HOSTILE_NAME], 'the name is shown literally');
+    assert.equal(await page.locator('.product-grid img').first().getAttribute('alt'), HOSTILE_NAME);
+    const injected = await page.evaluate(() => ({
+      ran: (window as { __xss?: number }).__xss ?? null,
+      elements: document.querySelectorAll('img[src="x"], b, .product-grid script').length,
+    }));
+    assert.deepEqual(injected, { ran: null, elements: 0 }, 'no markup of the name was parsed or run');
+  });
+
+  it('searches instantly by name, by SKU and without case or diacritics', async () => {
+    const expectedNasi = products.filter((p) => p.name.toLowerCase().includes('nasi goreng')).map((p) => p.name);
+    assert.ok(expectedNasi.length >= 2);
+    assert.deepEqual(await search(page, 'nasi GORENG', expectedNasi.length), expectedNasi);
+    const target = products.find((p) => p.photoIds.length > 1) as (typeof products)[number];
+    assert.deepEqual(await search(page, target.sku, 1), [target.name], 'by SKU');
+    assert.deepEqual(await search(page, 'creme spesial', 1), [ACCENTED_NAME], 'diacritics and case ignored');
+    await page.getByLabel('Search products').fill('no such product zzz');
+    await page.getByText('No product matches “no such product zzz”.').waitFor();
+    await page.getByLabel('Search products').fill('');
+    await page.getByText(`${products.length} products`, { exact: true }).waitFor();
+  });
+
+  it('opens a product with all its photos, primary first then by sort_order; Escape closes and focus returns', async () => {
+    const target = products.find((p) => p.photoIds.length > 1) as (typeof products)[number];
+    await search(page, target.sku, 1);
+    const tile = page.locator(`.product-tile[data-product-id="${target.id}"]`);
+    await tile.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: target.name });
+    await dialog.waitFor();
+    const shown = await dialog.locator('.detail-photos > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-photo-id')));
+    assert.deepEqual(shown, target.photoIds);
+    const alts = await dialog.locator('img').evaluateAll((els) => els.map((e) => e.getAttribute('alt')));
+    assert.deepEqual(alts, target.photoIds.map(() => target.name));
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('dialog img')].every((i) => i.complete && i.naturalWidth > 0));
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-product-id')), target.id, 'focus back on the tile');
+    await page.getByLabel('Search products').fill('');
+  });
+
+  it('switches the gallery and sync bar to Bahasa Indonesia', async () => {
+    await page.evaluate(() => localStorage.setItem('ui-language', 'id'));
+    const context = page.context();
+    const idPage = await context.newPage();
+    await idPage.goto(`${ho.url}/`);
+    await idPage.getByLabel('Cari produk').waitFor();
+    await idPage.waitForFunction((n) => (document.querySelector('[role="status"]')?.textContent ?? '').includes(`${n} / ${n} foto`), photos.length);
+    assert.match(await statusText(idPage), /Sudah terbaru/);
+    await idPage.getByRole('button', { name: 'Sinkronkan sekarang' }).waitFor();
+    await idPage.getByRole('button', { name: 'Sinkronisasi ulang penuh' }).waitFor();
+    await idPage.getByText(`${products.length} produk`, { exact: true }).waitFor();
+    assert.match(await idPage.locator('.sync-status .meta').innerText(), /Sinkronisasi terakhir berhasil/);
+    await idPage.close();
+  });
+
+  it('with the HO stopped, a reload still shows every product photo', async () => {
+    await ho.stop();
+    await page.reload();
+    await waitUpToDate(page, photos.length);
+    const alts = await waitProductImagesShown(page, products.length);
+    assert.deepEqual(alts, products.map((p) => p.name));
+  });
+});
+
+describe('gallery with a 10,000-photo catalog', () => {
+  let ho: HoServer;
+  let browser: Browser;
+
+  before(async () => {
+    ho = await startHoServer({ args: ['--catalog', '10000', '--avg-bytes', '2000'], startTimeoutMs: 180_000 });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ho?.dispose();
+  });
+
+  it('lists every product while keeping the rendered tiles bounded, down to the last one', async () => {
+    const admin = new HoAdmin(ho.url);
+    const stores = await admin.call<{ stores: { id: string; code: string }[] }>('GET', '/api/v1/admin/stores/');
+    const bench = stores.stores.find((s) => s.code.startsWith('BENCH-')) as { id: string; code: string };
+    const products = productsOf((await admin.photos(bench.id)) as ListedPhoto[]);
+    assert.ok(products.length > 7000, `${products.length} products`);
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await page.goto(`${ho.url}/`);
+    await waitForServiceWorkerControl(page);
+    await page.getByLabel('Store ID').fill(bench.id);
+    // The benchmark store has no store user; the admin may sync every store.
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('admin');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForFunction((n) => document.querySelector('.product-grid > li')?.getAttribute('aria-setsize') === String(n), products.length, { timeout: 180_000 });
+    const rendered = (): Promise<number> => page.evaluate(() => document.querySelectorAll('.product-grid > li').length);
+    assert.ok((await rendered()) < 200, `${await rendered()} tiles in the DOM at the top`);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+    await page.waitForFunction(() => Number(document.querySelector('.product-grid > li')?.getAttribute('aria-posinset')) > 1000);
+    assert.ok((await rendered()) < 200, 'bounded in the middle');
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const last = products.at(-1) as (typeof products)[number];
+    const lastTile = page.locator(`.product-tile[data-product-id="${last.id}"]`);
+    await lastTile.waitFor();
+    assert.equal(await lastTile.locator('.product-name').innerText(), last.name);
+    assert.ok(await lastTile.isVisible());
+    assert.ok(await lastTile.evaluate((t) => t.getBoundingClientRect().bottom <= window.innerHeight), 'last tile within the viewport');
+    assert.ok((await rendered()) < 200, 'bounded at the end');
+  });
+});

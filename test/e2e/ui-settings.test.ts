@@ -1,0 +1,144 @@
+/** Settings screen: language switch (persists), sync settings saved to the engine, kiosk mode, and the CORS sign-in error. */
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
+import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
+import { waitForAppShell, waitForServiceWorkerControl } from '../helpers/pwa';
+import { DEMO_STORE, signInAsDemo, waitNotSyncing } from '../helpers/sync-e2e';
+
+describe('settings screen', () => {
+  let ho: HoServer;
+  let refusingHo: HoServer; // a second HO that allows no cross-origin requests
+  let site: string;
+  let browser: Browser;
+  let page: Page;
+
+  async function openSettings(name = 'Settings'): Promise<void> {
+    await page.getByRole('button', { name }).click();
+    await page.getByRole('heading', { level: 2, name }).waitFor();
+  }
+
+  before(async () => {
+    refusingHo = await startHoServer({ args: ['--cors-origins', 'none'] });
+    site = await mkdtemp(join(tmpdir(), 'pps-site-'));
+    await cp(DIST_DIR, site, { recursive: true });
+    // The deployer configures the refusing HO: the service worker's CSP allows it, its CORS does not allow us.
+    await writeFile(join(site, 'config.json'), JSON.stringify({ serverUrl: refusingHo.url }));
+    ho = await startHoServer({ staticDir: site });
+    browser = await launchChromium();
+    page = await (await browser.newContext()).newPage();
+    await page.goto(`${ho.url}/`);
+    await waitForServiceWorkerControl(page);
+    await waitForAppShell(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await ho?.dispose();
+    await refusingHo?.dispose();
+    await rm(site, { recursive: true, force: true });
+  });
+
+  it('says a CORS refusal is one and what to configure', async () => {
+    assert.equal(await page.getByLabel('Server URL').inputValue(), refusingHo.url, 'prefilled from config.json');
+    await page.getByLabel('Store ID').fill(DEMO_STORE.id);
+    await page.getByLabel('Username').fill(DEMO_STORE.username);
+    await page.getByLabel('Password').fill(DEMO_STORE.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'CORS' });
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.match(text, /The server refused this app \(CORS\)/);
+    assert.ok(text.includes(`add ${ho.url} to the allowed origins (CORS_ORIGINS)`), text);
+  });
+
+  it('switches the UI to Bahasa Indonesia and keeps it after a reload', async () => {
+    await openSettings();
+    await page.getByLabel('Language').selectOption({ label: 'Bahasa Indonesia' });
+    await page.getByRole('heading', { level: 2, name: 'Pengaturan' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'id');
+
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Siapkan terminal ini' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'id');
+    assert.equal(await page.getByLabel('URL Server').count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Masuk' }).count(), 1);
+
+    await openSettings('Pengaturan');
+    await page.getByLabel('Bahasa', { exact: true }).selectOption({ label: 'English' });
+    await page.getByRole('heading', { level: 2, name: 'Settings' }).waitFor();
+    await page.getByRole('button', { name: 'Back' }).click();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  });
+
+  it('saves sync settings to the engine after validating them, and reads them back after a reload', async () => {
+    await signInAsDemo(page, ho.url);
+    await waitNotSyncing(page);
+    await openSettings();
+    const form = page.getByRole('form', { name: 'Sync' });
+    await form.getByLabel('Parallel downloads').fill('0');
+    await form.getByRole('button', { name: 'Save sync settings' }).click();
+    await form.getByText('Parallel downloads: enter a whole number from 1 to 10.').waitFor();
+
+    await form.getByLabel('Sync interval (minutes)').fill('20');
+    await form.getByLabel('Parallel downloads').fill('3');
+    await form.getByLabel('Pause between downloads (ms)').fill('250');
+    await form.getByRole('button', { name: 'Save sync settings' }).click();
+    await form.getByText('Sync settings saved.').waitFor();
+
+    await page.reload();
+    await waitForAppShell(page);
+    await openSettings();
+    await page.getByLabel('Parallel downloads').waitFor();
+    assert.equal(await page.getByLabel('Sync interval (minutes)').inputValue(), '20');
+    assert.equal(await page.getByLabel('Parallel downloads').inputValue(), '3');
+    assert.equal(await page.getByLabel('Pause between downloads (ms)').inputValue(), '250');
+    // The engine's own view, through the same bridge command the screen uses.
+    const engine = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.ready;
+      const channel = new MessageChannel();
+      const reply = new Promise<unknown>((done) => (channel.port1.onmessage = (e) => done(e.data)));
+      reg.active?.postMessage({ id: 'test', command: { type: 'get-settings' } }, [channel.port2]);
+      return reply;
+    });
+    assert.deepEqual(engine, { id: 'test', ok: true, result: { syncIntervalMs: 1_200_000, concurrency: 3, delayMs: 250 } });
+  });
+
+  it('kiosk mode hides settings until a long press on the title and the PIN', async () => {
+    await page.getByLabel('Kiosk PIN (optional, 4 to 8 digits)').fill('12');
+    await page.getByRole('button', { name: 'Start kiosk mode' }).click();
+    await page.getByText('The PIN must be 4 to 8 digits, or empty.').waitFor();
+    await page.getByLabel('Kiosk PIN (optional, 4 to 8 digits)').fill('2468');
+    await page.getByRole('button', { name: 'Start kiosk mode' }).click();
+    await page.getByRole('status').waitFor(); // back on the main screen
+    assert.equal(await page.getByRole('button', { name: 'Settings' }).count(), 0, 'no settings button in kiosk mode');
+
+    // Still a kiosk after a reload; a short tap on the title does nothing, holding it asks for the PIN.
+    await page.reload();
+    await page.getByRole('status').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Settings' }).count(), 0);
+    const title = page.getByRole('heading', { level: 1 });
+    await title.click();
+    assert.equal(await page.getByRole('dialog').count(), 0);
+    await title.hover();
+    await page.mouse.down();
+    await page.getByRole('dialog', { name: 'Unlock settings' }).waitFor();
+    await page.mouse.up();
+
+    await page.getByLabel('Kiosk PIN', { exact: true }).fill('1111');
+    await page.getByRole('button', { name: 'Open settings' }).click();
+    await page.getByText('Wrong PIN.').waitFor();
+    assert.equal(await page.getByRole('heading', { level: 2, name: 'Settings' }).count(), 0);
+    await page.getByLabel('Kiosk PIN', { exact: true }).fill('2468');
+    await page.getByRole('button', { name: 'Open settings' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Settings' }).waitFor();
+
+    await page.getByRole('button', { name: 'Leave kiosk mode' }).click();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('button', { name: 'Settings' }).waitFor();
+  });
+});
