@@ -30,7 +30,7 @@ export function fullSyncChart(results: readonly FullSyncResult[], photos: number
   const top = Math.ceil(max / step) * step;
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const y = (v: number) => MARGIN.top + plotH - (v / top) * plotH;
+  const y = (v: number) => Math.round((MARGIN.top + plotH - (v / top) * plotH) * 10) / 10;
   const groupW = plotW / groups.length;
   const barW = Math.min(64, (groupW * 0.7) / SERIES.length);
   const out: string[] = [

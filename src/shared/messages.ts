@@ -57,6 +57,10 @@ export interface AppState {
   running: boolean;
   progress: SyncProgress;
   storage: StorageUse | null;
+  /** This service worker instance: `runsFinished` counts from 0 again after the SW restarts. */
+  hostId: string;
+  /** Runs finished since this SW started; a page never replaces what it shows with an older state. */
+  runsFinished: number;
 }
 
 /** One photo of a product as the UI lists it. */

@@ -33,6 +33,8 @@ export class SyncHost {
   private running: Promise<SyncProgress> | null = null;
   private queued: { opts: SyncOptions; promise: Promise<SyncProgress> } | null = null;
   private lastHeld = -1;
+  private readonly hostId = crypto.randomUUID();
+  private runsFinished = 0;
   private productsTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(readonly deps: HostDeps) {}
@@ -96,7 +98,7 @@ export class SyncHost {
   async state(): Promise<AppState> {
     const [session, progress, storage] = await Promise.all([this.session(), this.deps.engine.progress(), this.deps.estimate()]);
     const running = this.running !== null || this.queued !== null;
-    return { session, running, progress, storage };
+    return { session, running, progress, storage, hostId: this.hostId, runsFinished: this.runsFinished };
   }
 
   /** Broadcasts the current state and returns it (after sign-in, sign-out, store changes and runs). */
@@ -122,6 +124,7 @@ export class SyncHost {
 
   private start(opts: SyncOptions): Promise<SyncProgress> {
     const run = this.deps.engine.sync(opts).finally(() => {
+      this.runsFinished++;
       this.running = null;
       void this.announce();
     });

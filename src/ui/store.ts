@@ -44,6 +44,10 @@ export async function refreshProducts(): Promise<void> {
 }
 
 function applyState(state: AppState): void {
+  const shown = appState.value;
+  // Command replies (MessageChannel) and broadcasts (BroadcastChannel) are not ordered with each other:
+  // a reply computed while a run was starting can arrive after the broadcast saying that run finished.
+  if (shown !== null && shown.hostId === state.hostId && state.runsFinished < shown.runsFinished) return;
   appState.value = state;
 }
 

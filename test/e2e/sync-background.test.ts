@@ -11,7 +11,18 @@ import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../../src/shared/messages';
 import { launchChromium } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
 import { waitForServiceWorkerControl } from '../helpers/pwa';
-import { countDownloads, HoAdmin, type HoPhoto, md5, servedPhotos, signInAsDemo, waitNotSyncing, waitUpToDate } from '../helpers/sync-e2e';
+import {
+  countDownloads,
+  HoAdmin,
+  type HoPhoto,
+  md5,
+  runsFinished,
+  servedPhotos,
+  signInAsDemo,
+  waitNotSyncing,
+  waitRunFinishedSince,
+  waitUpToDate,
+} from '../helpers/sync-e2e';
 
 /** The id of the page's service worker registration, as the DevTools protocol names it. */
 async function registrationId(cdp: CDPSession, scope: string): Promise<string> {
@@ -99,8 +110,10 @@ describe('background sync events and storage quota', () => {
       const second = await replaceOne(1);
       downloads.reset();
       const done = fetched(second);
+      const runs = await runsFinished(page);
       await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: ho.url, registrationId: registration, tag: SYNC_TAG, lastChance: false });
       await done;
+      await waitRunFinishedSince(page, runs);
       await page.getByText('Status reports waiting to be sent').waitFor({ state: 'detached', timeout: 60_000 });
       await assertServed(second);
       assert.deepEqual(downloads.ids(), [second.id], 'the event ran a sync that fetched the changed photo');
@@ -113,8 +126,10 @@ describe('background sync events and storage quota', () => {
       const third = await replaceOne(2);
       downloads.reset();
       const done = fetched(third);
+      const runs = await runsFinished(page);
       await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin: ho.url, registrationId: registration, tag: PERIODIC_SYNC_TAG });
       await done;
+      await waitRunFinishedSince(page, runs);
       await assertServed(third);
       assert.deepEqual(downloads.ids(), [third.id]);
     });

@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
 import { waitForServiceWorkerControl } from '../helpers/pwa';
-import { assertServedMatches, HoAdmin, type HoPhoto, md5, servedPhotos, signInAsDemo, waitNotSyncing, waitUpToDate } from '../helpers/sync-e2e';
+import { assertServedMatches, HoAdmin, type HoPhoto, md5, runFromButton, servedPhotos, signInAsDemo, waitNotSyncing, waitUpToDate } from '../helpers/sync-e2e';
 
 const MAX_ROUNDS = 15;
 
@@ -79,7 +79,7 @@ describe('sync under injected faults', () => {
     await admin.setFaults({ routes: ['list', 'download', 'status'] });
     let converged = false;
     for (let round = 0; round < MAX_ROUNDS && !converged; round++) {
-      await page.getByRole('button', { name: 'Sync now' }).click();
+      await runFromButton(page, 'Sync now');
       const text = await waitNotSyncing(page, 180_000);
       await assertNoWrongByte();
       converged = text.includes(`${photos.length} / ${photos.length} photos`) && text.includes('Up to date');
@@ -89,7 +89,7 @@ describe('sync under injected faults', () => {
     await assertServedMatches(page, photos);
 
     // With the faults off, one more run delivers any reports still waiting; the HO then shows every photo synced.
-    await page.getByRole('button', { name: 'Sync now' }).click();
+    await runFromButton(page, 'Sync now');
     await waitUpToDate(page, photos.length);
     await waitNotSyncing(page);
     const reports = await admin.statuses();

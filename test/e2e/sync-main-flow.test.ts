@@ -15,6 +15,7 @@ import {
   HoAdmin,
   type HoPhoto,
   productNames,
+  runFromButton,
   servedPhotos,
   signInAsDemo,
   waitProductImagesShown,
@@ -86,7 +87,7 @@ function mainFlow(mode: 'extensions' | 'reference-only'): void {
 
       downloads.reset();
       // The reference API cannot say "deleted": removals are found by a full listing (Full resync).
-      await page.getByRole('button', { name: mode === 'extensions' ? 'Sync now' : 'Full resync' }).click();
+      await runFromButton(page, mode === 'extensions' ? 'Sync now' : 'Full resync');
       await waitUpToDate(page, now.length);
       assert.deepEqual(downloads.ids().sort(), replaced.map((p) => p.id).sort(), 'exactly the replaced photos were downloaded');
       await assertServedMatches(page, now);

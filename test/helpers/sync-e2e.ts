@@ -136,6 +136,31 @@ export async function waitUpToDate(page: Page, n: number, timeout = 120_000): Pr
   );
 }
 
+/**
+ * Clicks "Sync now" or "Full resync" and waits until a run has finished since the click (the status
+ * region's run counter moved), so a status text left over from the previous run is never mistaken for
+ * the outcome. Call it with no run in progress (a run already going would finish first).
+ */
+export async function runFromButton(page: Page, name: 'Sync now' | 'Full resync', timeout = 180_000): Promise<void> {
+  const before = await runsFinished(page);
+  await page.getByRole('button', { name }).click();
+  await waitRunFinishedSince(page, before, timeout);
+}
+
+/** How many runs the service worker has finished since it started, as the page shows it. */
+export async function runsFinished(page: Page): Promise<number> {
+  return Number(await page.locator('[data-runs-finished]').getAttribute('data-runs-finished'));
+}
+
+/** Waits until the page shows more finished runs than `before` (from `runsFinished`). */
+export async function waitRunFinishedSince(page: Page, before: number, timeout = 180_000): Promise<void> {
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-runs-finished]')?.getAttribute('data-runs-finished')) > n,
+    before,
+    { timeout },
+  );
+}
+
 /** Waits until no run is in progress (status text not "Syncing"). */
 export async function waitNotSyncing(page: Page, timeout = 120_000): Promise<string> {
   await page.waitForFunction(() => {

@@ -54,13 +54,15 @@ export function SyncStatus({ state }: { state: AppState }) {
   let rate: Rate | null = null;
   if (downloading) rate = meter.current.add({ at: performance.now(), done: status.done, bytes: progress.bytesDownloaded });
   else meter.current.reset();
+  const store = state.session.storeName ?? state.session.storeId;
   const meta = [
+    store !== '' && m.store(store),
     m.lastSync(progress.lastSuccessAt === null ? m.never : formatTime(progress.lastSuccessAt)),
     storage !== null && `${m.storage(formatBytes(storage.usage), formatBytes(storage.quota))}${storage.persisted ? ` ${m.persistent}` : ''}`,
     progress.reporting === 'backlog' && m.backlog,
   ].filter((part): part is string => typeof part === 'string');
   return (
-    <section class="sync-status" aria-label={m.region} data-state={status.kind}>
+    <section class="sync-status" aria-label={m.region} data-state={status.kind} data-runs-finished={state.runsFinished}>
       <div class="sync-status-text">
         <p role="status" aria-live="polite" class="status-line">
           <strong>{m.photos(formatNumber(progress.held), formatNumber(progress.expected))}</strong> · <span>{stateText(m, progress, state.running)}</span>
