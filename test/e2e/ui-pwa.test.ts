@@ -106,7 +106,9 @@ describe('PWA behaviour', () => {
       });
       await page.reload();
       await waitForAppShell(page);
-      await page.getByText('Offline', { exact: true }).waitFor();
+      // The browser may have stopped the idle service worker meanwhile: restarted, it tries a run first,
+      // which ends offline only after its retries.
+      await page.getByText('Offline', { exact: true }).waitFor({ timeout: 90_000 });
     } finally {
       await ho.restart();
     }

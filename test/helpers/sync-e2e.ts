@@ -126,12 +126,21 @@ export function statusText(page: Page): Promise<string> {
 
 /** Waits until the status region says `<n> / <n> photos` and "Up to date". */
 export async function waitUpToDate(page: Page, n: number, timeout = 120_000): Promise<void> {
+  await waitStatus(page, n, true, timeout);
+}
+
+/** Waits until the status region says `<n> / <n> photos`, whatever the state (e.g. offline after a failed run). */
+export async function waitAllHeld(page: Page, n: number, timeout = 120_000): Promise<void> {
+  await waitStatus(page, n, false, timeout);
+}
+
+async function waitStatus(page: Page, n: number, upToDate: boolean, timeout: number): Promise<void> {
   await page.waitForFunction(
-    (count) => {
+    ([count, needUpToDate]) => {
       const text = document.querySelector('[role="status"]')?.textContent ?? '';
-      return text.includes(`${count} / ${count} photos`) && text.includes('Up to date');
+      return text.includes(`${count} / ${count} photos`) && (!needUpToDate || text.includes('Up to date'));
     },
-    n,
+    [n, upToDate] as const,
     { timeout },
   );
 }
