@@ -72,6 +72,14 @@ async function deletePartial(tx: Tx<'readwrite'>, id: string): Promise<void> {
   await Promise.all([tx.objectStore('partials').delete(id), tx.objectStore('partial-chunks').delete(chunksOf(id))]);
 }
 
+/** Queues a status report, replacing an unsent one for the same photo. */
+async function queueReport(tx: Tx<'readwrite'>, item: StatusItem): Promise<void> {
+  const outbox = tx.objectStore('outbox');
+  const unsent = await outbox.index('by-photo').getKey(item.photo_id);
+  if (unsent !== undefined) await outbox.delete(unsent);
+  await outbox.add(item);
+}
+
 /** Deletes the bytes of each checksum no photo references any more. */
 async function dropUnreferenced(tx: Tx<'readwrite'>, checksums: string[]): Promise<void> {
   const byChecksum = tx.objectStore('photos').index('by-checksum');
@@ -141,9 +149,10 @@ class IdbPhotoStorage implements PhotoStorage {
     return (await this.connection.get()).getAll('photos');
   }
 
-  async putVerified(record: StoredPhoto, bytes: Blob): Promise<void> {
+  async putVerified(record: StoredPhoto, bytes: Blob, report?: StatusItem): Promise<void> {
     if (bytes.size !== record.size) throw new Error(`photo ${record.id}: ${bytes.size} bytes, record says ${record.size}`);
-    await this.run(PHOTO_STORES, 'readwrite', async (tx) => {
+    await this.run(report === undefined ? PHOTO_STORES : [...PHOTO_STORES, 'outbox'], 'readwrite', async (tx) => {
+      if (report !== undefined) await queueReport(tx, report);
       const photos = tx.objectStore('photos');
       const previous = await photos.get(record.id);
       await Promise.all([tx.objectStore('bytes').put(bytes, record.checksum), photos.put(withBytes(record)), deletePartial(tx, record.id)]);
@@ -171,6 +180,10 @@ class IdbPhotoStorage implements PhotoStorage {
       await Promise.all(ids.flatMap((id) => [photos.delete(id), deletePartial(tx, id)]));
       await dropUnreferenced(tx, found.flatMap((r) => (r === undefined ? [] : [r.checksum])));
     });
+  }
+
+  async partialIds(): Promise<string[]> {
+    return (await this.connection.get()).getAllKeys('partials');
   }
 
   async loadPartial(id: string): Promise<PartialDownload | undefined> {
@@ -232,12 +245,7 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async appendOutbox(item: StatusItem): Promise<void> {
-    await this.run(['outbox'], 'readwrite', async (tx) => {
-      const outbox = tx.objectStore('outbox');
-      const unsent = await outbox.index('by-photo').getKey(item.photo_id);
-      if (unsent !== undefined) await outbox.delete(unsent);
-      await outbox.add(item);
-    });
+    await this.run(['outbox'], 'readwrite', (tx) => queueReport(tx, item));
   }
 
   async peekOutbox(max: number): Promise<OutboxEntry[]> {

@@ -18,6 +18,19 @@ export interface HostDeps {
 }
 
 const PRODUCTS_DEBOUNCE_MS = 500;
+/**
+ * While photos arrive, pages re-read the product list at most this often: each re-read costs time in
+ * proportion to the catalog, and the "x of y" progress already shows the sync moving.
+ */
+const PRODUCTS_WHILE_SYNCING_MS = 2000;
+/** Least time between two "x of y" progress broadcasts within one download phase (pages re-render on each). */
+const PROGRESS_INTERVAL_MS = 100;
+
+/** A download step between the first and the last: may be coalesced with the ones after it. */
+function routineStep(progress: SyncProgress): boolean {
+  const s = progress.status;
+  return s.kind === 'syncing' && s.phase === 'downloading' && s.done > 0 && s.done < s.total;
+}
 
 function merge(a: SyncOptions, b: SyncOptions): SyncOptions {
   return {
@@ -36,15 +49,24 @@ export class SyncHost {
   private readonly hostId = crypto.randomUUID();
   private runsFinished = 0;
   private productsTimer: ReturnType<typeof setTimeout> | null = null;
+  private productsDue = 0;
+  private progressTimer: ReturnType<typeof setTimeout> | null = null;
+  private unsent: SyncProgress | null = null;
 
   constructor(readonly deps: HostDeps) {}
 
-  /** Forwards an engine progress snapshot to every page (called by the engine's onProgress). */
+  /**
+   * Forwards an engine progress snapshot to every page (called by the engine's onProgress). The engine
+   * reports every photo; routine download steps go out at most every PROGRESS_INTERVAL_MS (the latest
+   * one wins), every other snapshot at once, so pages never show an older state after a newer one.
+   */
   onProgress(progress: SyncProgress): void {
-    this.deps.broadcast({ type: 'progress', progress });
+    this.unsent = progress;
+    if (routineStep(progress)) this.progressTimer ??= setTimeout(() => this.sendProgress(), PROGRESS_INTERVAL_MS);
+    else this.sendProgress();
     if (progress.held !== this.lastHeld) {
       this.lastHeld = progress.held;
-      this.productsChanged();
+      this.productsChanged(progress.status.kind === 'syncing' ? PRODUCTS_WHILE_SYNCING_MS : PRODUCTS_DEBOUNCE_MS);
     }
   }
 
@@ -105,7 +127,7 @@ export class SyncHost {
   async announce(): Promise<AppState> {
     const state = await this.state();
     this.deps.broadcast({ type: 'state', state });
-    this.productsChanged();
+    this.productsChanged(PRODUCTS_DEBOUNCE_MS);
     return state;
   }
 
@@ -133,11 +155,25 @@ export class SyncHost {
     return run;
   }
 
-  private productsChanged(): void {
-    if (this.productsTimer !== null) return;
+  private sendProgress(): void {
+    if (this.progressTimer !== null) clearTimeout(this.progressTimer);
+    this.progressTimer = null;
+    const progress = this.unsent;
+    this.unsent = null;
+    if (progress !== null) this.deps.broadcast({ type: 'progress', progress });
+  }
+
+  /** Tells pages to re-read products within `delayMs` (an earlier pending notice stands). */
+  private productsChanged(delayMs: number): void {
+    const due = Date.now() + delayMs;
+    if (this.productsTimer !== null) {
+      if (this.productsDue <= due) return;
+      clearTimeout(this.productsTimer);
+    }
+    this.productsDue = due;
     this.productsTimer = setTimeout(() => {
       this.productsTimer = null;
       this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() });
-    }, PRODUCTS_DEBOUNCE_MS);
+    }, delayMs);
   }
 }

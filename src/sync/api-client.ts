@@ -122,11 +122,13 @@ export class HoClient {
 
   /**
    * Downloads and verifies one photo (retrying transient failures), resuming a stored partial with
-   * Range/If-Range. `ifNoneMatch` re-checks a copy already held with that ETag.
+   * Range/If-Range. `ifNoneMatch` re-checks a copy already held with that ETag. `partialHeld` false
+   * (the caller read `partialIds()` before) skips the partial lookup until this call stores one.
    */
-  async download(ctx: HttpContext, meta: PhotoMeta, ifNoneMatch: string | null): Promise<DownloadResult> {
+  async download(ctx: HttpContext, meta: PhotoMeta, ifNoneMatch: string | null, partialHeld: boolean): Promise<DownloadResult> {
+    let mayHavePartial = partialHeld;
     return withRetry(ctx, async () => {
-      const partial = await this.partialFor(meta);
+      const partial = mayHavePartial ? await this.partialFor(meta) : undefined;
       const headers: Record<string, string> = {};
       if (partial !== undefined) {
         headers.Range = `bytes=${partial.received}-`;
@@ -146,7 +148,7 @@ export class HoClient {
         }
       }
       ex ??= await this.fetchImageUrl(ctx, meta, headers);
-      return this.receive(ctx, ex, meta, partial);
+      return this.receive(ctx, ex, meta, partial, () => (mayHavePartial = true));
     });
   }
 
@@ -164,7 +166,7 @@ export class HoClient {
     return sameOrigin ? this.authed(ctx, url.href, { headers }) : send(ctx, url.href, { headers });
   }
 
-  private async receive(ctx: HttpContext, ex: Exchange, meta: PhotoMeta, partial: PartialDownload | undefined): Promise<DownloadResult> {
+  private async receive(ctx: HttpContext, ex: Exchange, meta: PhotoMeta, partial: PartialDownload | undefined, onPartial: () => void): Promise<DownloadResult> {
     const { res } = ex;
     if (res.status === 304) {
       discard(ex);
@@ -187,9 +189,10 @@ export class HoClient {
     const etag = res.headers.get('etag');
     const strongEtag = etag !== null && !etag.startsWith('W/') ? etag : null;
     try {
-      const blob = await readVerified(ctx, ex, meta, resumed && partial ? resumeFrom(partial) : FRESH, (received, md5State, chunk) =>
-        this.storage.appendPartial({ photo_id: meta.id, checksum: meta.checksum, etag: strongEtag, received, md5_state: md5State }, chunk),
-      );
+      const blob = await readVerified(ctx, ex, meta, resumed && partial ? resumeFrom(partial) : FRESH, (received, md5State, chunk) => {
+        onPartial();
+        return this.storage.appendPartial({ photo_id: meta.id, checksum: meta.checksum, etag: strongEtag, received, md5_state: md5State }, chunk);
+      });
       return { kind: 'verified', blob, etag };
     } catch (err) {
       if (err instanceof ChecksumMismatchError) await this.storage.clearPartial(meta.id);

@@ -357,8 +357,10 @@ export class SyncEngine {
     let done = 0;
     this.setStatus({ kind: 'syncing', phase: 'downloading', done, total: todo.length });
     const { concurrency, delayMs } = ctx.settings;
-    await runPool(todo, { concurrency, delayMs, clock: this.deps.clock, signal: ctx.signal }, async ({ meta, etag }) => {
-      await this.downloadOne(ctx, meta, etag);
+    // One read instead of a lookup per photo: only this run (it holds the lock) adds partials now.
+    const partials = new Set(await this.deps.storage.partialIds());
+    await runPool(todo, { concurrency, delayMs, clock: this.deps.clock, signal: ctx.signal }, async ({ meta, etag }, released) => {
+      await this.downloadOne(ctx, meta, etag, partials.has(meta.id), released);
       this.setStatus({ kind: 'syncing', phase: 'downloading', done: ++done, total: todo.length });
     });
     if (ctx.signal.aborted) throw new AbortedError('sync stopped');
@@ -367,20 +369,25 @@ export class SyncEngine {
 
   /**
    * Fetches, verifies and stores one photo (`etag`: re-check of a current copy with If-None-Match). A
-   * photo-level failure is recorded; run-level ones (offline, auth, quota) end the run.
+   * photo-level failure is recorded; run-level ones (offline, auth, quota) end the run. `released` is
+   * called once the HO is done with us: the worker's polite pause and next download overlap the storing.
    */
-  private async downloadOne(ctx: HttpContext, meta: PhotoMeta, etag: string | null): Promise<void> {
+  private async downloadOne(ctx: HttpContext, meta: PhotoMeta, etag: string | null, partialHeld: boolean, released: () => void): Promise<void> {
     const { storage, clock } = this.deps;
     try {
-      const result = await this.client.download(ctx, meta, etag);
+      const result = await this.client.download(ctx, meta, etag, partialHeld);
+      released();
       const at = toIso(clock.now());
+      const report = { photo_id: meta.id, status: 'synced', synced_at: at, error: null } as const;
       if (result.kind === 'verified') {
-        await storage.putVerified({ ...meta, etag: result.etag, synced_at: at }, result.blob);
+        // The photo and its "synced" report are committed together.
+        await storage.putVerified({ ...meta, etag: result.etag, synced_at: at }, result.blob, report);
         this.bytes += result.blob.size;
         this.held.add(meta.id);
+      } else {
+        await storage.appendOutbox(report);
       }
       await this.resolveFailure(meta.id);
-      await storage.appendOutbox({ photo_id: meta.id, status: 'synced', synced_at: at, error: null });
     } catch (err) {
       if (err instanceof OfflineError || err instanceof AuthError || err instanceof AbortedError) throw err;
       await this.recordFailure(ctx, meta, reasonOf(err));

@@ -119,14 +119,17 @@ export interface SyncStorage {
   listRecords(): Promise<StoredPhoto[]>;
   /**
    * Stores verified bytes and their record in one step, replacing any previous version (readers see
-   * the old or the new photo, never neither) and dropping any partial download of that photo.
+   * the old or the new photo, never neither) and dropping any partial download of that photo. `report`,
+   * when given, is queued in the same step as `appendOutbox` would (one write per photo instead of two).
    */
-  putVerified(record: StoredPhoto, bytes: Blob): Promise<void>;
+  putVerified(record: StoredPhoto, bytes: Blob, report?: StatusItem): Promise<void>;
   /** Updates metadata of a held photo whose bytes are unchanged (same checksum). */
   putMeta(record: StoredPhoto): Promise<void>;
   /** Removes photos (records, bytes, partial downloads); unknown ids are ignored. */
   deleteRecords(ids: string[]): Promise<void>;
 
+  /** Ids of the photos that have a partial download. */
+  partialIds(): Promise<string[]>;
   loadPartial(id: string): Promise<PartialDownload | undefined>;
   /** Appends one chunk and replaces the header (received, md5_state, ...) in the same step. */
   appendPartial(progress: PartialProgress, chunk: Blob): Promise<void>;

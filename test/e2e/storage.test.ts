@@ -195,6 +195,7 @@ describe('storage layer in Chromium', () => {
         await s.appendPartial({ ...header, received: 100 }, new Blob([whole.slice(0, 100)]));
         await s.appendPartial({ ...header, received: 250, md5_state: new Uint8Array([4, 5]) }, new Blob([whole.slice(100)]));
         const loaded = await s.loadPartial('p');
+        const idsHeld = await s.partialIds();
         const loadedBytes = loaded ? Array.from(new Uint8Array(await new Blob(loaded.chunks).arrayBuffer())) : [];
         const gap = await failureOf(s.appendPartial({ ...header, received: 400 }, new Blob([new Uint8Array(100)])));
         const otherVersion = await failureOf(s.appendPartial({ ...header, checksum: 'other', received: 300 }, new Blob([new Uint8Array(50)])));
@@ -216,6 +217,8 @@ describe('storage layer in Chromium', () => {
           restarted: restarted && { checksum: restarted.checksum, received: restarted.received, chunks: restarted.chunks.length },
           cleared,
           afterVerifiedAndDelete: await s.loadPartial('v'),
+          idsHeld,
+          idsAtEnd: await s.partialIds(),
         };
       });
     }, freshDb());
@@ -227,6 +230,8 @@ describe('storage layer in Chromium', () => {
     assert.deepEqual(result.restarted, { checksum: 'restart', received: 10, chunks: 1 });
     assert.equal(result.cleared, undefined);
     assert.equal(result.afterVerifiedAndDelete, undefined);
+    assert.deepEqual(result.idsHeld, ['p']);
+    assert.deepEqual(result.idsAtEnd, []);
   });
 
   it('gets, puts and deletes state values, and keeps failures by photo', async () => {
@@ -255,9 +260,9 @@ describe('storage layer in Chromium', () => {
     assert.deepEqual(result.failuresAfter.map((f) => f.photo_id), ['y']);
   });
 
-  it('keeps the outbox in order and replaces an unsent report of the same photo', async () => {
+  it('keeps the outbox in order and replaces an unsent report of the same photo, also when queued with a photo', async () => {
     const result = await page.evaluate(async (name) => {
-      const { withStorage, report } = harness;
+      const { withStorage, report, photo, blobFor } = harness;
       return withStorage(name, async (s) => {
         await s.appendOutbox(report('a', 'failed'));
         await s.appendOutbox(report('b', 'synced'));
@@ -268,7 +273,11 @@ describe('storage layer in Chromium', () => {
         const none = await s.peekOutbox(0);
         const count = await s.countOutbox();
         await s.removeOutbox(firstTwo.map((e) => e.seq));
-        return { all, firstTwo, none, count, rest: await s.peekOutbox(10), countAfter: await s.countOutbox() };
+        const rest = await s.peekOutbox(10);
+        const countAfter = await s.countOutbox();
+        await s.putVerified(photo('d', 'cd', 20), blobFor('cd', 20), report('d', 'synced'));
+        await s.putVerified(photo('a', 'ca', 20), blobFor('ca', 20), report('a', 'synced'));
+        return { all, firstTwo, none, count, rest, countAfter, withPhotos: (await s.peekOutbox(10)).map((e) => e.item.photo_id) };
       });
     }, freshDb());
     assert.deepEqual(result.all.map((e) => [e.item.photo_id, e.item.status]), [['b', 'synced'], ['c', 'failed'], ['a', 'synced']]);
@@ -279,6 +288,7 @@ describe('storage layer in Chromium', () => {
     assert.equal(result.count, 3);
     assert.deepEqual(result.rest.map((e) => e.item), [{ photo_id: 'a', status: 'synced', synced_at: '2026-01-01T00:00:00.000Z', error: null }]);
     assert.equal(result.countAfter, 1);
+    assert.deepEqual(result.withPhotos, ['d', 'a'], 'putVerified queues its report, replacing the unsent one of that photo');
   });
 
   it('wipes photos, bytes, partials, failures, outbox, tokens and engine state but keeps settings', async () => {
@@ -425,7 +435,7 @@ describe('storage layer in Chromium', () => {
         return withStorage(n, async (s) => {
           const first = await failureOf(s.putVerified(photo('a', 'small', 20_000), blobFor('small', 20_000)));
           const replace = await failureOf(s.putVerified(photo('a', 'big', 2_000_000, { version: 2 }), blobFor('big', 2_000_000)));
-          const add = await failureOf(s.putVerified(photo('b', 'big', 2_000_000), blobFor('big', 2_000_000)));
+          const add = await failureOf(s.putVerified(photo('b', 'big', 2_000_000), blobFor('big', 2_000_000), harness.report('b', 'synced')));
           const read = await s.readPhoto('a');
           await s.appendOutbox(harness.report('a', 'failed'));
           return {
@@ -449,7 +459,7 @@ describe('storage layer in Chromium', () => {
       assert.ok(result.keptExact);
       assert.equal(result.b, undefined);
       assert.deepEqual(result.bytes, ['small']);
-      assert.equal(result.outbox, 1, 'small writes still work after a quota failure');
+      assert.equal(result.outbox, 1, 'small writes still work after a quota failure; the failed photo queued no report');
     } finally {
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: quotaServer.origin });
       await cdp.detach();

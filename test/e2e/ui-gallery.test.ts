@@ -89,6 +89,11 @@ describe('product gallery with the demo catalog', () => {
     const alts = await waitProductImagesShown(page, products.length);
     assert.deepEqual(alts, products.map((p) => p.name), 'tiles in display order, alt = product name');
     await page.evaluate(() => window.scrollTo(0, 0));
+    // The page reloads the product list shortly after the run's last photo (debounced): wait for it.
+    await page.waitForFunction(() => {
+      const images = [...document.querySelectorAll('.product-grid .product-tile img')];
+      return images.length > 0 && images.every((img) => !img.hasAttribute('data-placeholder'));
+    });
     const tiles = await page.$$eval('.product-grid .product-tile', (els) =>
       els.map((t) => ({ id: t.getAttribute('data-product-id'), photo: t.querySelector('img')?.getAttribute('data-photo-id'), pending: t.querySelector('img')?.hasAttribute('data-placeholder') })),
     );

@@ -10,7 +10,8 @@ export interface ControllingWorker {
 
 /** Waits until a service worker controls `page` (condition, not a sleep) and describes it. */
 export async function waitForServiceWorkerControl(page: Page): Promise<ControllingWorker> {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  // clients.claim() runs while the worker is still 'activating': wait until activation has finished.
+  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === 'activated');
   return page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready;
     const controller = navigator.serviceWorker.controller;

@@ -117,6 +117,33 @@ test('JWT exp is read without verification; anything else has no expiry', () => 
   assert.equal(jwtExpiryMs('a.!!!.c'), null);
 });
 
+test('worker pool: after released() the pause and the next job overlap the rest of the job', async () => {
+  const clock = new FakeClock();
+  try {
+    const run = async (delayMs: number): Promise<number[]> => {
+      const started: number[] = [];
+      let alive = 0;
+      let peak = 0;
+      await runPool([1, 2, 3], { concurrency: 1, delayMs, clock, signal: new AbortController().signal }, async (_n, released) => {
+        started.push(clock.now());
+        peak = Math.max(peak, ++alive);
+        await clock.sleep(10); // the request
+        released();
+        await clock.sleep(30); // local work after it (storing)
+        alive--;
+      });
+      assert.equal(peak, delayMs === 0 ? 2 : 1, 'at most one job per worker still storing behind its next request');
+      return started.map((t) => t - started[0]!);
+    };
+    // The pause runs from the end of the request (+10): the 30 ms of storing overlap it.
+    assert.deepEqual(await run(50), [0, 60, 120]);
+    // Without a pause the next request starts at once; the third waits for the first job's end (+40).
+    assert.deepEqual(await run(0), [0, 10, 40]);
+  } finally {
+    clock.stop();
+  }
+});
+
 test('worker pool: bounded concurrency, per-worker delay, first error stops new jobs', async () => {
   const clock = new FakeClock();
   try {

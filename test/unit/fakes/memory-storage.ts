@@ -25,13 +25,14 @@ export class MemoryStorage implements SyncStorage {
     return [...this.records.values()];
   }
 
-  async putVerified(record: StoredPhoto, bytes: Blob): Promise<void> {
+  async putVerified(record: StoredPhoto, bytes: Blob, report?: StatusItem): Promise<void> {
     const used = [...this.blobs.entries()].reduce((n, [id, b]) => n + (id === record.id ? 0 : b.size), 0);
     if (used + bytes.size > this.quotaBytes) throw new QuotaError('storage quota exceeded');
     this.writes.push(`putVerified:${record.id}`);
     this.records.set(record.id, record);
     this.blobs.set(record.id, bytes);
     this.partials.delete(record.id);
+    if (report !== undefined) await this.appendOutbox(report);
   }
 
   async putMeta(record: StoredPhoto): Promise<void> {
@@ -46,6 +47,10 @@ export class MemoryStorage implements SyncStorage {
       this.blobs.delete(id);
       this.partials.delete(id);
     }
+  }
+
+  async partialIds(): Promise<string[]> {
+    return [...this.partials.keys()];
   }
 
   async loadPartial(id: string): Promise<PartialDownload | undefined> {
