@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
-import { type HoServer, startHoServer } from '../helpers/ho-server';
+import type { HoServer } from '../helpers/ho-server';
 import { fetchFailsFromPage, waitForAppShell, waitForServiceWorkerControl } from '../helpers/pwa';
+import { openTerminal, type Terminal } from '../helpers/terminal';
 
 interface ManifestIcon {
   src: string;
@@ -39,23 +39,20 @@ async function pngSize(url: string): Promise<string> {
 
 describe('app shell served by the HO server', () => {
   let ho: HoServer | undefined;
-  let profile: ChromiumProfile | undefined;
+  let terminal: Terminal;
   let context: BrowserContext;
   let page: Page;
   let apiProbe: string; // answered (401) while the server runs, a network error once it is stopped
 
   before(async () => {
-    ho = await startHoServer();
-    apiProbe = `${ho.url}/api/v1/stores/`;
     // A persistent profile: installability checks report "in-incognito" in throwaway contexts.
-    profile = await createChromiumProfile();
-    context = await profile.open();
-    page = context.pages()[0] ?? (await context.newPage());
+    terminal = await openTerminal();
+    ({ ho, context, page } = terminal);
+    apiProbe = `${ho.url}/api/v1/stores/`;
   });
 
   after(async () => {
-    await profile?.dispose();
-    await ho?.dispose();
+    await terminal?.dispose();
   });
 
   it('renders the shell and its service worker activates and controls the page', async () => {

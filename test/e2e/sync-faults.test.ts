@@ -4,19 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
-import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
-import { type HoServer, startHoServer } from '../helpers/ho-server';
+import type { Page } from 'playwright-core';
+import type { HoServer } from '../helpers/ho-server';
 import { waitForServiceWorkerControl } from '../helpers/pwa';
 import { assertServedMatches, HoAdmin, type HoPhoto, md5, runFromButton, servedPhotos, signInAsDemo, waitNotSyncing, waitUpToDate } from '../helpers/sync-e2e';
+import { openTerminal, type Terminal } from '../helpers/terminal';
 
 const MAX_ROUNDS = 15;
 
 describe('sync under injected faults', () => {
   let ho: HoServer;
   let admin: HoAdmin;
-  let profile: ChromiumProfile;
-  let context: BrowserContext;
+  let terminal: Terminal;
   let page: Page;
   let photos: HoPhoto[];
 
@@ -41,17 +40,14 @@ describe('sync under injected faults', () => {
   }
 
   before(async () => {
-    ho = await startHoServer();
+    terminal = await openTerminal();
+    ({ ho, page } = terminal);
     admin = new HoAdmin(ho.url);
     photos = await admin.photos();
-    profile = await createChromiumProfile();
-    context = await profile.open();
-    page = context.pages()[0] ?? (await context.newPage());
   });
 
   after(async () => {
-    await profile?.dispose();
-    await ho?.dispose();
+    await terminal?.dispose();
   });
 
   it('a first sync under faults stores only verified photos and reports its failures as failed', async () => {

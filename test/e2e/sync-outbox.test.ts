@@ -2,27 +2,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
-import { type HoServer, startHoServer } from '../helpers/ho-server';
+import type { HoServer } from '../helpers/ho-server';
 import { waitForServiceWorkerControl } from '../helpers/pwa';
 import { HoAdmin, signInAsDemo, waitAllHeld, waitUpToDate } from '../helpers/sync-e2e';
+import { openTerminal, type Terminal } from '../helpers/terminal';
 
 describe('status reports while the HO is down', () => {
   let ho: HoServer;
-  let profile: ChromiumProfile;
+  let terminal: Terminal;
   let context: BrowserContext;
   let page: Page;
 
   before(async () => {
-    ho = await startHoServer();
-    profile = await createChromiumProfile();
-    context = await profile.open();
-    page = context.pages()[0] ?? (await context.newPage());
+    terminal = await openTerminal();
+    ({ ho, context, page } = terminal);
   });
 
   after(async () => {
-    await profile?.dispose();
-    await ho?.dispose();
+    await terminal?.dispose();
   });
 
   it('are delivered after the HO returns', async () => {

@@ -8,29 +8,26 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
-import { type HoServer, startHoServer } from '../helpers/ho-server';
+import type { HoServer } from '../helpers/ho-server';
 import { waitForServiceWorkerControl } from '../helpers/pwa';
 import { assertServedMatches, HoAdmin, type HoPhoto, recordStatusTexts, runFromButton, signInAsDemo, statusText, waitUpToDate } from '../helpers/sync-e2e';
+import { openTerminal, type Terminal } from '../helpers/terminal';
 
 describe('access token expiring mid-sync', () => {
   let ho: HoServer;
-  let profile: ChromiumProfile;
+  let terminal: Terminal;
   let context: BrowserContext;
   let page: Page;
   let texts: string[];
   const renewals: string[] = [];
 
   before(async () => {
-    ho = await startHoServer();
-    profile = await createChromiumProfile();
-    context = await profile.open();
-    page = context.pages()[0] ?? (await context.newPage());
+    terminal = await openTerminal();
+    ({ ho, context, page } = terminal);
   });
 
   after(async () => {
-    await profile?.dispose();
-    await ho?.dispose();
+    await terminal?.dispose();
   });
 
   it('is renewed silently and the sync completes', async () => {
