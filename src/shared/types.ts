@@ -156,4 +156,9 @@ export interface SyncProgress {
   reporting: 'ok' | 'disabled' | 'backlog';
   /** Status reports the HO refused (HTTP 400 on their own) and that were dropped so later ones flow. */
   reportsRejected: number;
+  /**
+   * Since when the HO has not answered (a request failed without any response, e.g. server down);
+   * null when the last request got an answer. Outlives runs and worker restarts: the offline badge.
+   */
+  offlineSince: IsoTime | null;
 }

@@ -7,6 +7,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { awaitsConnectivity } from '../shared/background-sync';
 import { BROADCAST_CHANNEL, isRequestEnvelope, PERIODIC_SYNC_TAG, SYNC_TAG, type ReplyEnvelope } from '../shared/messages';
 import { handleCommand } from './commands';
 import { photoIdOf, servePhoto } from './photo-route';
@@ -56,7 +57,7 @@ function onSyncTag(event: SyncTagEvent, tag: string): void {
       await host.runIfSignedIn();
       await host.idle();
       const { progress } = await host.state();
-      if (progress.status.kind === 'offline' || progress.reporting === 'backlog') throw new Error(`sync incomplete: ${progress.status.kind}`);
+      if (awaitsConnectivity(progress)) throw new Error(`sync incomplete: ${progress.status.kind}, reporting ${progress.reporting}`);
     }),
   );
 }

@@ -5,7 +5,7 @@
  */
 import { AbortedError, AuthError, HttpError, OfflineError, QuotaError, SyncError, reasonOf } from '../shared/errors';
 import { DEFAULT_SETTINGS } from '../shared/types';
-import type { FailureInfo, PhotoMeta, SyncProgress, SyncSettings, SyncStatus } from '../shared/types';
+import type { FailureInfo, IsoTime, PhotoMeta, SyncProgress, SyncSettings, SyncStatus } from '../shared/types';
 import { HoClient, type StoreInfo } from './api-client';
 import { TokenManager } from './auth';
 import { backoffDelay } from './backoff';
@@ -95,6 +95,8 @@ export class SyncEngine {
   private record: EngineRecord | null = null;
   private isSignedIn = false;
   private currentFull = false;
+  /** When the HO stopped answering (a fetch failed with no response); null once anything answers. Loaded from the record. */
+  private offlineSince: IsoTime | null | undefined = undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.tokens = new TokenManager(deps.storage);
@@ -252,8 +254,27 @@ export class SyncEngine {
         this.current = null;
       }
       if (this.status.kind !== 'paused-auth' && !controller.signal.aborted) await this.flush(ctx);
+      await this.saveReachability();
       return this.refresh();
     });
+  }
+
+  /**
+   * Notes whether the HO answered a request: the first failure with no response starts an offline
+   * spell, any response (even an error status) ends it. Pages show it at once, also while a run retries.
+   */
+  private noteContact(answered: boolean): void {
+    const since = answered ? null : (this.offlineSince ?? toIso(this.deps.clock.now()));
+    if (since === this.offlineSince) return;
+    this.offlineSince = since;
+    this.emit();
+  }
+
+  /** Persists the offline spell at the end of a run, so a restarted worker shows it before its first request. */
+  private async saveReachability(): Promise<void> {
+    const record = await this.engineRecord();
+    const since = this.offlineSince ?? null;
+    if ((record.offline_since ?? null) !== since) await this.saveRecord({ ...record, offline_since: since });
   }
 
   private async runOnce(ctx: HttpContext, opts: SyncOptions): Promise<void> {
@@ -436,13 +457,26 @@ export class SyncEngine {
   private context(settings: SyncSettings, signal: AbortSignal): HttpContext {
     const { fetch: fetchFn, clock, random } = this.deps;
     // Called as a plain function: a browser's fetch invoked as a method of another object throws "Illegal invocation".
-    return { fetch: (url, init) => fetchFn(url, init), clock, random, settings, signal };
+    const fetch: FetchFn = async (url, init) => {
+      try {
+        const res = await fetchFn(url, init);
+        this.noteContact(true);
+        return res;
+      } catch (err) {
+        // A request we aborted (run stopped, deadline) says nothing about the network.
+        if (init?.signal?.aborted !== true) this.noteContact(false);
+        throw err;
+      }
+    };
+    return { fetch, clock, random, settings, signal };
   }
 
   private async engineRecord(): Promise<EngineRecord> {
     this.record ??= (await this.deps.storage.getState('engine')) ?? null;
     if (this.record === null) await this.saveRecord({ ...FRESH_RECORD, terminal_id: crypto.randomUUID() });
-    return this.record as EngineRecord;
+    const record = this.record as EngineRecord;
+    if (this.offlineSince === undefined) this.offlineSince = record.offline_since ?? null;
+    return record;
   }
 
   private async saveRecord(record: EngineRecord): Promise<void> {
@@ -483,6 +517,7 @@ export class SyncEngine {
       lastReconcileAt: this.record?.last_reconcile_at ?? null,
       reporting: this.reporting,
       reportsRejected: this.record?.reports_rejected ?? 0,
+      offlineSince: this.offlineSince ?? null,
     };
     this.deps.onProgress?.(progress);
     return progress;

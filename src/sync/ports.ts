@@ -96,6 +96,8 @@ export interface EngineRecord {
   reports_rejected?: number;
   /** Display name of the store as the HO listed it, for the store it was chosen for. */
   store_name?: { store_id: string; name: string } | null;
+  /** Start of the offline spell the last run ended in (absent in records of older versions). */
+  offline_since?: IsoTime | null;
 }
 
 /** Keys and value types of `getState`/`putState`. */

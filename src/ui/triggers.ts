@@ -4,6 +4,7 @@
  * periodic Background Sync where the browser offers them.
  */
 import { effect } from '@preact/signals';
+import { backgroundSyncRequests } from '../shared/background-sync';
 import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../shared/messages';
 import { appState, syncNow } from './store';
 
@@ -34,6 +35,7 @@ async function requestPeriodicSync(minInterval: number): Promise<void> {
 export function startTriggers(): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let periodicFor = 0;
+  const shouldRequest = backgroundSyncRequests();
   window.addEventListener('online', () => void syncNow('online'));
   effect(() => {
     const state = appState.value;
@@ -43,8 +45,7 @@ export function startTriggers(): void {
     const { syncIntervalMs, syncJitterMs } = state.session;
     // Re-armed on every state change; a run's own progress keeps pushing it back, so runs never overlap.
     timer = setTimeout(() => void syncNow('timer'), syncIntervalMs + Math.random() * syncJitterMs);
-    const { status, reporting } = state.progress;
-    if (status.kind === 'offline' || reporting === 'backlog') void requestBackgroundSync();
+    if (shouldRequest(state.progress)) void requestBackgroundSync();
     if (periodicFor !== syncIntervalMs) {
       periodicFor = syncIntervalMs;
       void requestPeriodicSync(syncIntervalMs);

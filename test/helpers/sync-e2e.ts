@@ -170,11 +170,11 @@ export async function waitRunFinishedSince(page: Page, before: number, timeout =
   );
 }
 
-/** Waits until no run is in progress (status text not "Syncing"). */
+/** Waits until no run is in progress (status text neither "Syncing" nor "trying to reach the server"). */
 export async function waitNotSyncing(page: Page, timeout = 120_000): Promise<string> {
   await page.waitForFunction(() => {
     const text = document.querySelector('[role="status"]')?.textContent ?? '';
-    return text.includes(' photos') && !text.includes('Syncing');
+    return text.includes(' photos') && !text.includes('Syncing') && !text.includes('trying to reach the server');
   }, undefined, { timeout });
   return statusText(page);
 }

@@ -183,6 +183,38 @@ test('offline: the run stops as offline, nothing is marked failed, and the next 
   }
 });
 
+test('offline spell: marked at the first failed request (before the retries end), kept by a restarted engine, ended by any answer', async () => {
+  const w = await world();
+  try {
+    w.ho.seed(2);
+    w.ho.offline = true;
+    const start = w.clock.now();
+    const p = await w.engine.sync();
+    assert.equal(p.offlineSince, new Date(start).toISOString(), 'the spell starts at the first failure, not when the retries give up');
+    const duringRun = w.term.progress.filter((s) => s.status.kind === 'syncing');
+    assert.ok(duringRun.some((s) => s.offlineSince !== null), 'pages see the offline spell while the run still retries');
+
+    // A restarted worker knows the spell before it sends anything.
+    w.boot();
+    assert.equal((await w.engine.progress()).offlineSince, p.offlineSince);
+
+    // Still down: a later run keeps the original start.
+    w.clock.advance(60_000);
+    assert.equal((await w.engine.sync()).offlineSince, p.offlineSince);
+
+    // An error status is an answer: the HO is reachable again, whatever the run ends in.
+    w.ho.offline = false;
+    w.ho.failWith('list', 500, 100);
+    const q = await w.engine.sync();
+    assert.equal(q.status.kind, 'error');
+    assert.equal(q.offlineSince, null);
+    w.boot();
+    assert.equal((await w.engine.progress()).offlineSince, null, 'the end of the spell is persisted too');
+  } finally {
+    w.close();
+  }
+});
+
 test('quota exceeded stops the run cleanly, keeps what is stored, and resumes once space is back', async () => {
   const w = await world({ concurrency: 1 });
   try {

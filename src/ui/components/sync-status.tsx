@@ -16,6 +16,8 @@ type Messages = ReturnType<typeof syncMessages>;
 /** The state in a few words: up to date, syncing (with progress), offline, paused, error, storage full. */
 function stateText(m: Messages, progress: SyncProgress, running: boolean): string {
   const { status } = progress;
+  // A run that cannot reach the HO retries for a while: say so instead of "Syncing".
+  if (progress.offlineSince !== null && (running || status.kind === 'syncing')) return m.reconnecting;
   if (running && status.kind !== 'syncing') return m.starting;
   switch (status.kind) {
     case 'signed-out':
@@ -58,6 +60,7 @@ export function SyncStatus({ state }: { state: AppState }) {
   const meta = [
     store !== '' && m.store(store),
     m.lastSync(progress.lastSuccessAt === null ? m.never : formatTime(progress.lastSuccessAt)),
+    progress.offlineSince !== null && m.offlineSince(formatTime(progress.offlineSince)),
     storage !== null && `${m.storage(formatBytes(storage.usage), formatBytes(storage.quota))}${storage.persisted ? ` ${m.persistent}` : ''}`,
     progress.reporting === 'backlog' && m.backlog,
   ].filter((part): part is string => typeof part === 'string');
