@@ -2,7 +2,7 @@
 import { effect } from '@preact/signals';
 import { kiosk } from './kiosk';
 import { appState } from './store';
-import { applyUpdate, updateWaiting } from './sw-registration';
+import { applyUpdate, updateApplying, updateWaiting } from './sw-registration';
 
 /** Time without touches or keys after which a kiosk counts as idle. */
 export const IDLE_MS = 2 * 60 * 1000;
@@ -13,8 +13,8 @@ export function applyUpdatesWhenIdle(): void {
   const arm = (): void => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (!kiosk.value.on || !updateWaiting.value || appState.value?.running === true) return;
-    timer = setTimeout(() => void applyUpdate().catch(() => undefined), IDLE_MS);
+    if (!kiosk.value.on || !updateWaiting.value || updateApplying.value || appState.value?.running === true) return;
+    timer = setTimeout(() => void applyUpdate(), IDLE_MS);
   };
   for (const type of ['pointerdown', 'keydown', 'wheel'] as const) window.addEventListener(type, arm, { capture: true, passive: true });
   // Re-armed whenever kiosk mode, the waiting update or the sync state change.

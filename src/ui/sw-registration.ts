@@ -12,8 +12,10 @@ export const UPDATE_CHECK_INTERVAL_MS = 30 * 60 * 1000;
 
 /** True while a new version is installed and waiting for the page to apply it. */
 export const updateWaiting = signal(false);
-
-let applying = false;
+/** The waiting version is being activated (the page reloads once it controls). */
+export const updateApplying = signal(false);
+/** Why the last attempt to apply the update failed; null when none did. */
+export const updateError = signal<string | null>(null);
 
 /**
  * Registers `<base>sw.js` with scope `<base>` in production builds (dev serves no SW), watches for waiting
@@ -26,7 +28,7 @@ export function registerServiceWorker(): Workbox | undefined {
   // Fires for a version that finished installing, also one already waiting when the page opened.
   workbox.addEventListener('waiting', () => (updateWaiting.value = true));
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (applying) window.location.reload();
+    if (updateApplying.value) window.location.reload();
   });
   workbox.register().catch((error: unknown) => {
     console.error('Service worker registration failed; the app will not work offline.', error);
@@ -41,13 +43,14 @@ export async function checkForUpdate(): Promise<void> {
   await registration?.update().catch(() => undefined);
 }
 
-/** Activates the waiting version; the page reloads when it takes control. */
+/** Activates the waiting version; the page reloads when it takes control. A failure shows on the banner, which stays. */
 export async function applyUpdate(): Promise<void> {
-  applying = true;
+  updateApplying.value = true;
+  updateError.value = null;
   try {
     await send({ type: 'skip-waiting' });
   } catch (error) {
-    applying = false;
-    throw error;
+    updateApplying.value = false;
+    updateError.value = error instanceof Error ? error.message : String(error);
   }
 }

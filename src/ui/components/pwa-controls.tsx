@@ -2,7 +2,7 @@
 import { offline } from '../connectivity';
 import { defineMessages } from '../i18n';
 import { install, installOffer } from '../install';
-import { applyUpdate, updateWaiting } from '../sw-registration';
+import { applyUpdate, updateApplying, updateError, updateWaiting } from '../sw-registration';
 
 const messages = defineMessages(
   {
@@ -11,6 +11,8 @@ const messages = defineMessages(
     install: 'Install app',
     update: 'Update available',
     reload: 'Reload',
+    applying: 'Updating…',
+    failed: (reason: string) => `The update could not be applied (${reason}). Try again.`,
   },
   {
     offline: 'Luring',
@@ -18,6 +20,8 @@ const messages = defineMessages(
     install: 'Pasang aplikasi',
     update: 'Pembaruan tersedia',
     reload: 'Muat ulang',
+    applying: 'Memperbarui…',
+    failed: (reason: string) => `Pembaruan tidak dapat diterapkan (${reason}). Coba lagi.`,
   },
 );
 
@@ -46,16 +50,23 @@ export function InstallButton() {
   );
 }
 
-/** Banner shown while a new version waits; "Reload" activates it. */
+/** Banner shown while a new version waits; "Reload" activates it ("Updating…" until the page reloads). */
 export function UpdateBanner() {
   const m = messages();
   if (!updateWaiting.value) return null;
   return (
     <div class="update-banner" role="region" aria-label={m.update}>
-      <p>{m.update}</p>
-      <button type="button" class="primary" onClick={() => void applyUpdate()}>
-        {m.reload}
-      </button>
+      {updateApplying.value ? (
+        <p role="status">{m.applying}</p>
+      ) : (
+        <>
+          <p>{m.update}</p>
+          {updateError.value !== null && <p role="alert">{m.failed(updateError.value)}</p>}
+          <button type="button" class="primary" onClick={() => void applyUpdate()}>
+            {m.reload}
+          </button>
+        </>
+      )}
     </div>
   );
 }
