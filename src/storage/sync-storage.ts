@@ -3,7 +3,7 @@
  * Every method is one transaction; photo bytes are Blob values keyed by checksum in the same database as their
  * records, so a photo and its bytes are committed (or rolled back) together.
  */
-import type { StateMap, SyncStorage, FailureRecord, OutboxEntry, PartialDownload, PartialProgress } from '../sync/ports';
+import type { EngineRecord, StateMap, SyncStorage, FailureRecord, OutboxEntry, PartialDownload, PartialProgress } from '../sync/ports';
 import type { StatusItem, StoredPhoto } from '../shared/types';
 import { type ChunkKey, DB_NAME, type PhotoDb, openPhotoDb } from './db';
 import { estimateUsage, requestPersistence, type StorageUsage } from './persistence';
@@ -41,8 +41,8 @@ export interface OpenOptions {
   name?: string;
 }
 
-/** State the store forgets on `wipe` (settings stay). */
-const STORE_STATE: (keyof StateMap)[] = ['auth', 'engine', 'checkpoint'];
+/** State the store forgets on `wipe` (settings stay, the engine record is replaced). */
+const STORE_STATE: (keyof StateMap)[] = ['auth', 'checkpoint'];
 
 const PHOTO_STORES: StoreName[] = ['photos', 'bytes', 'partials', 'partial-chunks'];
 const PARTIAL_STORES: StoreName[] = ['partials', 'partial-chunks'];
@@ -270,12 +270,13 @@ class IdbPhotoStorage implements PhotoStorage {
     return (await this.connection.get()).count('outbox');
   }
 
-  async wipe(): Promise<void> {
+  async wipe(engine: EngineRecord): Promise<void> {
     const cleared: StoreName[] = [...PHOTO_STORES, 'failures', 'outbox'];
     await this.run([...cleared, 'state'], 'readwrite', async (tx) => {
       await Promise.all([
         ...cleared.map((name) => tx.objectStore(name).clear()),
         ...STORE_STATE.map((key) => tx.objectStore('state').delete(key)),
+        tx.objectStore('state').put(engine, 'engine'),
       ]);
     });
   }

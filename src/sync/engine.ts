@@ -175,9 +175,9 @@ export class SyncEngine {
     return this.deps.lock(SYNC_LOCK, async () => {
       await this.tokens.signOut();
       if (wipe) {
-        const { terminal_id } = await this.engineRecord();
-        await this.deps.storage.wipe();
-        await this.saveRecord({ ...FRESH_RECORD, terminal_id }); // the terminal keeps its identity
+        const fresh: EngineRecord = { ...FRESH_RECORD, terminal_id: (await this.engineRecord()).terminal_id };
+        await this.deps.storage.wipe(fresh);
+        this.record = fresh;
       }
       this.status = { kind: 'signed-out' };
       return this.refresh();

@@ -152,6 +152,9 @@ export interface SyncStorage {
   removeOutbox(seqs: number[]): Promise<void>;
   countOutbox(): Promise<number>;
 
-  /** Forgets the store: photos, partials, failures, outbox, checkpoint, engine record and tokens; keeps settings. */
-  wipe(): Promise<void>;
+  /**
+   * Forgets the store: photos, partials, failures, outbox, checkpoint and tokens; keeps settings; replaces
+   * the engine record with `engine` in the same step (a terminal never exists without its identity).
+   */
+  wipe(engine: EngineRecord): Promise<void>;
 }

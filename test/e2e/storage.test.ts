@@ -291,7 +291,7 @@ describe('storage layer in Chromium', () => {
     assert.deepEqual(result.withPhotos, ['d', 'a'], 'putVerified queues its report, replacing the unsent one of that photo');
   });
 
-  it('wipes photos, bytes, partials, failures, outbox, tokens and engine state but keeps settings', async () => {
+  it('wipes photos, bytes, partials, failures, outbox and tokens, keeps settings and replaces the engine record in the same step', async () => {
     const result = await page.evaluate(async (name) => {
       const { withStorage, withRawDb, photo, blobFor } = harness;
       return withStorage(name, async (s) => {
@@ -301,8 +301,8 @@ describe('storage layer in Chromium', () => {
         await s.appendOutbox({ photo_id: 'b', status: 'failed', synced_at: null, error: 'timeout' });
         await s.putState('settings', { storeId: 'S1' });
         await s.putState('auth', { access: 'a', refresh: null, access_exp_ms: null, token_path: '/api/token/' });
-        await s.putState('engine', { watermark: null, last_success_at: null, last_reconcile_at: null, pending_deletion: null, terminal_id: 't', status_disabled_until_ms: null });
-        await s.wipe();
+        await s.putState('engine', { watermark: '2026-01-01T00:00:00.000Z', last_success_at: null, last_reconcile_at: null, pending_deletion: null, terminal_id: 't', status_disabled_until_ms: null });
+        await s.wipe({ watermark: null, last_success_at: null, last_reconcile_at: null, pending_deletion: null, terminal_id: 't', status_disabled_until_ms: null });
         const counts = await withRawDb(name, async (db) =>
           Object.fromEntries(await Promise.all(['photos', 'bytes', 'partials', 'partial-chunks', 'failures', 'outbox'].map(async (n) => [n, await db.count(n)]))),
         );
@@ -312,7 +312,7 @@ describe('storage layer in Chromium', () => {
     assert.deepEqual(result.counts, { photos: 0, bytes: 0, partials: 0, 'partial-chunks': 0, failures: 0, outbox: 0 });
     assert.deepEqual(result.settings, { storeId: 'S1' });
     assert.equal(result.auth, undefined);
-    assert.equal(result.engine, undefined);
+    assert.deepEqual(result.engine, { watermark: null, last_success_at: null, last_reconcile_at: null, pending_deletion: null, terminal_id: 't', status_disabled_until_ms: null });
     assert.deepEqual(result.records, []);
   });
 

@@ -1,6 +1,6 @@
 /** In-memory SyncStorage for engine tests (the real one is IndexedDB + Cache Storage in src/storage). */
 import { QuotaError } from '../../../src/shared/errors';
-import type { FailureRecord, OutboxEntry, PartialDownload, PartialProgress, StateMap, SyncStorage } from '../../../src/sync/ports';
+import type { EngineRecord, FailureRecord, OutboxEntry, PartialDownload, PartialProgress, StateMap, SyncStorage } from '../../../src/sync/ports';
 import type { StatusItem, StoredPhoto } from '../../../src/shared/types';
 
 /** Storage in plain Maps, with a byte quota knob and a log of mutating calls. */
@@ -110,11 +110,12 @@ export class MemoryStorage implements SyncStorage {
     return this.outbox.length;
   }
 
-  async wipe(): Promise<void> {
+  async wipe(engine: EngineRecord): Promise<void> {
     this.writes.push('wipe');
     const settings = this.state.get('settings');
     for (const m of [this.records, this.blobs, this.partials, this.state, this.failures]) m.clear();
     this.outbox.length = 0;
     if (settings !== undefined) this.state.set('settings', settings);
+    this.state.set('engine', structuredClone(engine));
   }
 }
