@@ -175,6 +175,8 @@ describe('product gallery with the demo catalog', () => {
 describe('gallery with a 10,000-photo catalog', () => {
   let ho: HoServer;
   let browser: Browser;
+  let page: Page;
+  let products: ReturnType<typeof productsOf>;
 
   before(async () => {
     ho = await startHoServer({ args: ['--catalog', '10000', '--avg-bytes', '2000'], startTimeoutMs: 180_000 });
@@ -190,9 +192,9 @@ describe('gallery with a 10,000-photo catalog', () => {
     const admin = new HoAdmin(ho.url);
     const stores = await admin.call<{ stores: { id: string; code: string }[] }>('GET', '/api/v1/admin/stores/');
     const bench = stores.stores.find((s) => s.code.startsWith('BENCH-')) as { id: string; code: string };
-    const products = productsOf((await admin.photos(bench.id)) as ListedPhoto[]);
+    products = productsOf((await admin.photos(bench.id)) as ListedPhoto[]);
     assert.ok(products.length > 7000, `${products.length} products`);
-    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     await page.goto(`${ho.url}/`);
     await waitForServiceWorkerControl(page);
     await page.getByLabel('Store ID').fill(bench.id);
@@ -214,5 +216,38 @@ describe('gallery with a 10,000-photo catalog', () => {
     assert.ok(await lastTile.isVisible());
     assert.ok(await lastTile.evaluate((t) => t.getBoundingClientRect().bottom <= window.innerHeight), 'last tile within the viewport');
     assert.ok((await rendered()) < 200, 'bounded at the end');
+  });
+
+  it('moves between tiles with the arrow keys, Home/End and Ctrl+Home/End, also to tiles not rendered yet', async () => {
+    const focused = (): Promise<number> => page.evaluate(() => Number(document.activeElement?.closest('li')?.getAttribute('aria-posinset')));
+    const columns = Number(await page.locator('.product-grid').evaluate((g) => (g as HTMLElement).style.getPropertyValue('--grid-columns')));
+    assert.ok(columns > 1, `${columns} columns`);
+    // Scrolled to the end by the test before: the first tile is far away and not rendered.
+    await page.locator('.product-tile').last().focus();
+    assert.equal(await page.locator('.product-grid > li[aria-posinset="1"]').count(), 0);
+    await page.keyboard.press('Control+Home');
+    await page.waitForFunction(() => document.activeElement?.closest('li')?.getAttribute('aria-posinset') === '1', undefined, { timeout: 30_000 });
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focused(), 2);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), 2 + columns);
+    await page.keyboard.press('End');
+    assert.equal(await focused(), 2 * columns);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await focused(), 2 * columns + 1, 'right from the end of a row goes on to the next row');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await focused(), 2 * columns, 'left from the start of a row goes back to the previous row');
+
+    // The last tile is rows away and not in the DOM: the grid scrolls there and focuses it.
+    const last = products.at(-1) as (typeof products)[number];
+    await page.keyboard.press('Control+End');
+    await page.waitForFunction((id) => document.activeElement?.getAttribute('data-product-id') === id, last.id, { timeout: 30_000 });
+    assert.equal(await focused(), products.length);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), products.length, 'past the last row the focus stays');
+    await page.keyboard.press('Control+Home');
+    await page.waitForFunction(() => document.activeElement?.closest('li')?.getAttribute('aria-posinset') === '1', undefined, { timeout: 30_000 });
+    assert.ok(await page.evaluate(() => document.querySelectorAll('.product-grid > li').length) < 200, 'still windowed');
   });
 });

@@ -2,10 +2,11 @@
  * A windowed grid: only the rows near the viewport are in the DOM, so 10,000 tiles scroll smoothly. Rows
  * have a fixed height derived from the same constants the CSS uses (passed down as custom properties), so
  * the grid can place any row without measuring tiles and nothing shifts as images arrive. Scrolling is the
- * page's own, which keeps the browser's focus-scrolling and touch behaviour.
+ * page's own, which keeps the browser's focus-scrolling and touch behaviour. Arrow keys move between
+ * tiles (Home/End within the row, Ctrl+Home/End to the first/last tile), also to tiles not rendered yet.
  */
 import type { ComponentChildren } from 'preact';
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** Smallest tile width (px): big enough for a thumb, and at least two columns on a phone. */
 export const MIN_TILE_PX = 168;
@@ -37,6 +38,23 @@ export function gridWindow(count: number, width: number, top: number, viewport: 
   return { columns, rowHeight, rows, firstRow, endRow };
 }
 
+/** Index of the tile a key press on tile `index` moves to, or null when the key is not a grid move. */
+export function keyTarget(key: string, ctrl: boolean, index: number, count: number, columns: number): number | null {
+  const rowStart = index - (index % columns);
+  const moves: Record<string, number> = {
+    ArrowLeft: index - 1,
+    ArrowRight: index + 1,
+    ArrowUp: index - columns,
+    ArrowDown: index + columns,
+    Home: ctrl ? 0 : rowStart,
+    End: ctrl ? count - 1 : Math.min(count, rowStart + columns) - 1,
+  };
+  const target = moves[key];
+  if (target === undefined) return null;
+  // Past an edge of the grid the focus stays where it is.
+  return target >= 0 && target < count ? target : index;
+}
+
 /** Props: how many tiles, how to render tile `index`, and the list's accessible name. */
 export interface VirtualGridProps {
   count: number;
@@ -53,6 +71,8 @@ export function VirtualGrid({ count, label, class: className, renderTile, keyOf 
   const [view, setView] = useState({ width: 0, top: 0, viewport: 0 });
   const current = useRef(view);
   current.current = view;
+  // A tile a key press moved to before it was rendered: focused once it is.
+  const [pendingFocus, setPendingFocus] = useState<number | null>(null);
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -85,6 +105,31 @@ export function VirtualGrid({ count, label, class: className, renderTile, keyOf 
   const win = gridWindow(count, view.width, view.top, view.viewport);
   const first = win.firstRow * win.columns;
   const end = Math.min(count, win.endRow * win.columns);
+
+  /** Focuses tile `index` if it is rendered; true when it was. */
+  const focusTile = (index: number): boolean => {
+    const tile = ref.current?.querySelector<HTMLElement>(`:scope > li[aria-posinset="${index + 1}"] button, :scope > li[aria-posinset="${index + 1}"] a`);
+    tile?.focus();
+    return tile !== null && tile !== undefined;
+  };
+
+  useEffect(() => {
+    if (pendingFocus !== null && focusTile(pendingFocus)) setPendingFocus(null);
+  });
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    const item = (e.target as HTMLElement).closest('li[aria-posinset]');
+    if (item === null || e.altKey || e.metaKey || e.shiftKey) return;
+    const target = keyTarget(e.key, e.ctrlKey, Number(item.getAttribute('aria-posinset')) - 1, count, win.columns);
+    if (target === null) return;
+    e.preventDefault();
+    if (focusTile(target)) return;
+    // Not rendered: scroll its row into the middle of the viewport, focus it once the window has moved there.
+    const row = Math.floor(target / win.columns);
+    const gridTop = (ref.current?.getBoundingClientRect().top ?? 0) + window.scrollY;
+    window.scrollTo({ top: gridTop + row * win.rowHeight - (window.innerHeight - win.rowHeight) / 2 });
+    setPendingFocus(target);
+  };
   const tiles: ComponentChildren[] = [];
   for (let i = first; i < end; i++) {
     tiles.push(
@@ -98,6 +143,7 @@ export function VirtualGrid({ count, label, class: className, renderTile, keyOf 
       ref={ref}
       class={className}
       aria-label={label}
+      onKeyDown={onKeyDown}
       style={{
         '--grid-columns': String(win.columns),
         '--grid-gap': `${GAP_PX}px`,
