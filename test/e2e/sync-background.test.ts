@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../../src/shared/messages';
 import { launchChromium } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
-import { waitForServiceWorkerControl } from '../helpers/pwa';
+import { openApp } from '../helpers/pwa';
 import {
   countDownloads,
   HoAdmin,
@@ -65,8 +65,7 @@ describe('background sync events and storage quota', () => {
       context = await browser.newContext();
       downloads = countDownloads(context);
       page = await context.newPage();
-      await page.goto(`${ho.url}/`);
-      await waitForServiceWorkerControl(page);
+      await openApp(page, `${ho.url}/`);
       cdp = await context.newCDPSession(page);
       registration = await registrationId(cdp, `${ho.url}/`);
       await signInAsDemo(page);
@@ -142,8 +141,7 @@ describe('background sync events and storage quota', () => {
       const cdp = await context.newCDPSession(page);
       // Set before the origin opens IndexedDB in this fresh profile (Chromium ignores it for an origin in use).
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: ho.url, quotaSize: 1_500_000 });
-      await page.goto(`${ho.url}/`);
-      await waitForServiceWorkerControl(page);
+      await openApp(page, `${ho.url}/`);
       await signInAsDemo(page);
       await page.getByRole('status').filter({ hasText: 'Storage full' }).waitFor({ timeout: 120_000 });
       const served = await servedPhotos(page, photos.map((p) => p.id));

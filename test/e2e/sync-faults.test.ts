@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { HoServer } from '../helpers/ho-server';
-import { waitForServiceWorkerControl } from '../helpers/pwa';
+import { openApp } from '../helpers/pwa';
 import { assertServedMatches, HoAdmin, type HoPhoto, md5, runFromButton, servedPhotos, signInAsDemo, waitNotSyncing, waitUpToDate } from '../helpers/sync-e2e';
 import { openTerminal, type Terminal } from '../helpers/terminal';
 
@@ -52,8 +52,7 @@ describe('sync under injected faults', () => {
 
   it('a first sync under faults stores only verified photos and reports its failures as failed', async () => {
     await admin.setFaults({ error_rate: 0.2, error_status: 500, corrupt_rate: 0.3, truncate_rate: 0.3, routes: ['list', 'download'] });
-    await page.goto(`${ho.url}/`);
-    await waitForServiceWorkerControl(page);
+    await openApp(page, `${ho.url}/`);
     await signInAsDemo(page);
     await page.waitForFunction(() => {
       const text = document.querySelector('[role="status"]')?.textContent ?? '';

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
-import { waitForServiceWorkerControl } from '../helpers/pwa';
+import { openApp } from '../helpers/pwa';
 import {
   assertServedMatches,
   countDownloads,
@@ -49,8 +49,7 @@ function mainFlow(mode: 'extensions' | 'reference-only'): void {
     it('signs in with the demo credentials and the first full sync reaches N / N photos', async () => {
       initial = await admin.photos();
       assert.ok(initial.length > 20, 'demo store has photos');
-      await page.goto(`${ho.url}/`);
-      await waitForServiceWorkerControl(page);
+      await openApp(page, `${ho.url}/`);
       assert.equal(await page.getByLabel('Server URL').inputValue(), ho.url, 'Server URL defaults to the app origin');
       await signInAsDemo(page);
       await waitUpToDate(page, initial.length);

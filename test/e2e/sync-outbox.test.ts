@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { HoServer } from '../helpers/ho-server';
-import { waitForServiceWorkerControl } from '../helpers/pwa';
+import { openApp } from '../helpers/pwa';
 import { HoAdmin, signInAsDemo, waitAllHeld, waitUpToDate } from '../helpers/sync-e2e';
 import { openTerminal, type Terminal } from '../helpers/terminal';
 
@@ -27,8 +27,7 @@ describe('status reports while the HO is down', () => {
     const photos = await admin.photos();
     // The status endpoint is down while the photos sync, then the whole HO goes away.
     await admin.setFaults({ error_rate: 1, error_status: 503, routes: ['status'] });
-    await page.goto(`${ho.url}/`);
-    await waitForServiceWorkerControl(page);
+    await openApp(page, `${ho.url}/`);
     await signInAsDemo(page);
     await waitUpToDate(page, photos.length);
     await page.getByText('Status reports waiting to be sent').waitFor();

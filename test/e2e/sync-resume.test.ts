@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
-import { waitForServiceWorkerControl } from '../helpers/pwa';
+import { openApp } from '../helpers/pwa';
 import { assertServedMatches, countDownloads, HoAdmin, servedPhotos, signInAsDemo, waitUpToDate } from '../helpers/sync-e2e';
 
 describe('browser closed mid-sync', () => {
@@ -27,8 +27,7 @@ describe('browser closed mid-sync', () => {
 
     let context = await profile.open();
     let page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${ho.url}/`);
-    await waitForServiceWorkerControl(page);
+    await openApp(page, `${ho.url}/`);
     await signInAsDemo(page);
     await page.waitForFunction(() => {
       const m = /(\d+) \/ \d+ photos/.exec(document.querySelector('[role="status"]')?.textContent ?? '');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { HoServer } from '../helpers/ho-server';
-import { waitForServiceWorkerControl } from '../helpers/pwa';
+import { openApp } from '../helpers/pwa';
 import { assertServedMatches, HoAdmin, type HoPhoto, recordStatusTexts, runFromButton, signInAsDemo, statusText, waitUpToDate } from '../helpers/sync-e2e';
 import { openTerminal, type Terminal } from '../helpers/terminal';
 
@@ -40,8 +40,7 @@ describe('access token expiring mid-sync', () => {
       if (request.url().endsWith('/token/refresh/') && request.serviceWorker() !== null) renewals.push(request.url());
     });
     texts = await recordStatusTexts(page);
-    await page.goto(`${ho.url}/`);
-    await waitForServiceWorkerControl(page);
+    await openApp(page, `${ho.url}/`);
     await signInAsDemo(page);
     await waitUpToDate(page, photos.length);
     assert.ok(renewals.length >= 1, 'the access token was renewed during the run');

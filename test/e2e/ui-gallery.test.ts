@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
-import { waitForServiceWorkerControl } from '../helpers/pwa';
+import { openApp } from '../helpers/pwa';
 import { HoAdmin, type HoPhoto, signInAsDemo, statusText, waitProductImagesShown, waitUpToDate } from '../helpers/sync-e2e';
 
 /** The listing fields this test needs beyond HoPhoto. */
@@ -82,8 +82,7 @@ describe('product gallery with the demo catalog', () => {
   });
 
   it('shows every product with its primary photo, the product name as alt, after the first sync', async () => {
-    await page.goto(`${ho.url}/`);
-    await waitForServiceWorkerControl(page);
+    await openApp(page, `${ho.url}/`);
     await signInAsDemo(page);
     await waitUpToDate(page, photos.length);
     const alts = await waitProductImagesShown(page, products.length);
@@ -195,8 +194,7 @@ describe('gallery with a 10,000-photo catalog', () => {
     products = productsOf((await admin.photos(bench.id)) as ListedPhoto[]);
     assert.ok(products.length > 7000, `${products.length} products`);
     page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-    await page.goto(`${ho.url}/`);
-    await waitForServiceWorkerControl(page);
+    await openApp(page, `${ho.url}/`);
     await page.getByLabel('Store ID').fill(bench.id);
     // The benchmark store has no store user; the admin may sync every store.
     await page.getByLabel('Username').fill('admin');

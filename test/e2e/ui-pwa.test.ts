@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
-import { waitForAppShell, waitForServiceWorkerControl } from '../helpers/pwa';
+import { openApp, waitForAppShell } from '../helpers/pwa';
 import { HoAdmin, runsFinished, signInAsDemo, waitRunFinishedSince, waitUpToDate } from '../helpers/sync-e2e';
 import { buildPwa } from '../helpers/vite-build';
 
@@ -72,9 +72,7 @@ describe('PWA behaviour', () => {
       document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} ${e.blockedURI}`));
     });
     page = await context.newPage();
-    await page.goto(`${ho.url}/`);
-    await waitForServiceWorkerControl(page);
-    await waitForAppShell(page);
+    await openApp(page, `${ho.url}/`);
   });
 
   after(async () => {
@@ -156,9 +154,7 @@ describe('PWA behaviour', () => {
     await kioskContext.addInitScript(() => localStorage.setItem('ui-kiosk', JSON.stringify({ on: true, pinHash: null })));
     const kioskPage = await kioskContext.newPage();
     try {
-      await kioskPage.goto(`${ho.url}/`);
-      await waitForServiceWorkerControl(kioskPage);
-      await waitForAppShell(kioskPage);
+      await openApp(kioskPage, `${ho.url}/`);
       assert.equal(await pageEntryScript(kioskPage), scriptA);
 
       // Deploy build B to the same origin, then the check the page otherwise runs on a timer.

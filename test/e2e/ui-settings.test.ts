@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
-import { waitForAppShell, waitForServiceWorkerControl } from '../helpers/pwa';
+import { openApp, waitForAppShell } from '../helpers/pwa';
 import { DEMO_STORE, signInAsDemo, waitNotSyncing } from '../helpers/sync-e2e';
 
 describe('settings screen', () => {
@@ -31,9 +31,7 @@ describe('settings screen', () => {
     ho = await startHoServer({ staticDir: site });
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
-    await page.goto(`${ho.url}/`);
-    await waitForServiceWorkerControl(page);
-    await waitForAppShell(page);
+    await openApp(page, `${ho.url}/`);
   });
 
   after(async () => {

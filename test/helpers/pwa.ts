@@ -37,3 +37,10 @@ export async function waitForAppShell(page: Page): Promise<void> {
   await page.getByRole('heading', { level: 1, name: 'Product Photo Sync' }).waitFor();
   await page.getByRole('main').waitFor();
 }
+
+/** Opens the app at `url` and waits until its service worker controls the page and the shell has rendered. */
+export async function openApp(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await waitForServiceWorkerControl(page);
+  await waitForAppShell(page);
+}
