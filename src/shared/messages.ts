@@ -107,6 +107,7 @@ export type Command =
   | { type: 'sign-in'; settings: SignInSettings; credentials: Credentials }
   | { type: 'choose-store'; store: StoreChoice }
   | { type: 'sync-now'; trigger: SyncTrigger }
+  | { type: 'check-connection' }
   | { type: 'full-resync' }
   | { type: 'confirm-deletions' }
   | { type: 'retry-failed' }
@@ -125,6 +126,8 @@ export interface CommandReplies {
   'sign-in': SignInResult;
   'choose-store': SignInResult;
   'sync-now': AppState;
+  /** State after one small request told whether the HO answers (skipped while a run is active). */
+  'check-connection': AppState;
   'full-resync': AppState;
   'confirm-deletions': AppState;
   'retry-failed': AppState;

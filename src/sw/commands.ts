@@ -25,6 +25,8 @@ export async function handleCommand(host: SyncHost, command: Command): Promise<C
     case 'sync-now':
       // Only a person asking retries failed photos before their backoff; timers and `online` respect it.
       return host.runIfSignedIn({ retryFailedNow: command.trigger === 'user' });
+    case 'check-connection':
+      return host.checkConnection();
     case 'full-resync':
       return host.runIfSignedIn({ full: true, retryFailedNow: true });
     case 'retry-failed':

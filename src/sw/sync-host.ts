@@ -102,6 +102,12 @@ export class SyncHost {
     return this.state();
   }
 
+  /** Asks the HO whether it answers (pages opening between runs), unless a run is active or queued: its requests tell. */
+  async checkConnection(): Promise<AppState> {
+    if (this.running === null && this.queued === null && (await this.session()).signedIn) await this.deps.engine.checkConnection();
+    return this.state();
+  }
+
   /** Who is signed in where. */
   async session(): Promise<Session> {
     const { engine } = this.deps;

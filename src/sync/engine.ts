@@ -19,6 +19,9 @@ import { parseTimestamp, toIso } from './timestamps';
 /** Name of the lock that keeps one sync at a time across tabs and the service worker. */
 export const SYNC_LOCK = 'product-photo-sync';
 
+/** Deadline of the reachability probe: a page opening must not hold the sync lock for long. */
+const PROBE_TIMEOUT_MS = 10_000;
+
 /** What the HO says about the configured store for this token: usable, unknown, or not this account's. */
 export type StoreCheck = 'ok' | 'not-found' | 'forbidden';
 
@@ -201,6 +204,25 @@ export class SyncEngine {
   /** Current progress, recounted from storage. */
   async progress(): Promise<SyncProgress> {
     return this.refresh();
+  }
+
+  /**
+   * Learns whether the HO answers with the smallest request (one `limit=1` list page, one attempt, a short
+   * deadline), for a page opening between runs: the offline badge must not wait for the next run.
+   */
+  async checkConnection(): Promise<SyncProgress> {
+    return this.deps.lock(SYNC_LOCK, async () => {
+      const settings = await this.settings();
+      const probe = { ...settings, maxAttempts: 1, requestTimeoutMs: Math.min(settings.requestTimeoutMs, PROBE_TIMEOUT_MS) };
+      try {
+        await this.client.listPage(this.context(probe, new AbortController().signal), { since: null, limit: 1, offset: 0, cursor: null });
+      } catch (err) {
+        // Only reachability is asked (noted by the fetch wrapper); anything else is the next run's to handle and report.
+        if (!(err instanceof SyncError)) throw err;
+      }
+      await this.saveReachability();
+      return this.refresh();
+    });
   }
 
   /** Applies deletions that waited for confirmation. */

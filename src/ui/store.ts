@@ -111,6 +111,12 @@ export async function syncNow(trigger: SyncTrigger): Promise<void> {
   if (state !== undefined) applyState(state);
 }
 
+/** Asks the SW whether the HO answers (a page opening or shown again between runs), for the offline badge. */
+export async function checkConnection(): Promise<void> {
+  const state = await guarded(() => send({ type: 'check-connection' }));
+  if (state !== undefined) applyState(state);
+}
+
 /** Runs one of the state-changing commands a person starts with a button. */
 export async function command(type: 'full-resync' | 'retry-failed' | 'confirm-deletions' | 'sign-out'): Promise<void> {
   const state = await userCommand(() => send({ type }));

@@ -6,7 +6,7 @@
 import { effect } from '@preact/signals';
 import { backgroundSyncRequests } from '../shared/background-sync';
 import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../shared/messages';
-import { appState, syncNow } from './store';
+import { appState, checkConnection, syncNow } from './store';
 
 /** Background Sync registration APIs (not in every browser, nor in TypeScript's DOM types). */
 interface SyncRegistration extends ServiceWorkerRegistration {
@@ -36,12 +36,21 @@ export function startTriggers(): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let periodicFor = 0;
   const shouldRequest = backgroundSyncRequests();
+  let checked = false;
   window.addEventListener('online', () => void syncNow('online'));
+  // The worker may have been idle since its last run: ask whether the HO answers when the page is opened or shown again.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && appState.value?.session.signedIn === true) void checkConnection();
+  });
   effect(() => {
     const state = appState.value;
     if (timer !== null) clearTimeout(timer);
     timer = null;
     if (state === null || !state.session.signedIn) return;
+    if (!checked) {
+      checked = true;
+      void checkConnection();
+    }
     const { syncIntervalMs, syncJitterMs } = state.session;
     // Re-armed on every state change; a run's own progress keeps pushing it back, so runs never overlap.
     timer = setTimeout(() => void syncNow('timer'), syncIntervalMs + Math.random() * syncJitterMs);

@@ -215,6 +215,35 @@ test('offline spell: marked at the first failed request (before the retries end)
   }
 });
 
+test('checkConnection: one small list request tells whether the HO answers, without a run or its retries', async () => {
+  const w = await world();
+  try {
+    w.ho.seed(3);
+    await w.engine.sync();
+    const before = w.ho.requests.length;
+    w.ho.offline = true;
+    const down = await w.engine.checkConnection();
+    assert.equal(down.offlineSince, new Date(w.clock.now()).toISOString());
+    assert.equal(down.status.kind, 'idle', 'a probe is not a run: the last run stays the state');
+    w.boot();
+    assert.equal((await w.engine.progress()).offlineSince, down.offlineSince, 'persisted for a restarted worker');
+
+    // The HO answers, even with an error: reachable again, after exactly one request (no retries).
+    w.ho.offline = false;
+    w.ho.failWith('list', 500, 10);
+    const up = await w.engine.checkConnection();
+    assert.equal(up.offlineSince, null);
+    assert.equal(up.status.kind, 'idle');
+    assert.deepEqual(up.failures, []);
+    const probes = w.ho.requests.slice(before);
+    assert.equal(probes.length, 1);
+    assert.equal(probes[0]!.route, 'list');
+    assert.equal(probes[0]!.url.searchParams.get('limit'), '1');
+  } finally {
+    w.close();
+  }
+});
+
 test('quota exceeded stops the run cleanly, keeps what is stored, and resumes once space is back', async () => {
   const w = await world({ concurrency: 1 });
   try {
