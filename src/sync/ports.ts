@@ -96,7 +96,7 @@ export interface EngineRecord {
   reports_rejected?: number;
   /** Display name of the store as the HO listed it, for the store it was chosen for. */
   store_name?: { store_id: string; name: string } | null;
-  /** Start of the offline spell the last run ended in (absent in records of older versions). */
+  /** Start of the HO's offline spell as last saved by a run or a probe; null: it answered (absent in older records). */
   offline_since?: IsoTime | null;
 }
 
