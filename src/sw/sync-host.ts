@@ -104,7 +104,7 @@ export class SyncHost {
 
   /** Asks the HO whether it answers (pages opening between runs), unless a run is active or queued: its requests tell. */
   async checkConnection(): Promise<AppState> {
-    if (this.running === null && this.queued === null && (await this.session()).signedIn) await this.deps.engine.checkConnection();
+    if (this.running === null && this.queued === null && (await this.deps.engine.signedIn())) await this.deps.engine.checkConnection();
     return this.state();
   }
 

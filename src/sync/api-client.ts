@@ -6,7 +6,7 @@
 import { AuthError, ChecksumMismatchError, HttpError, InvalidResponseError } from '../shared/errors';
 import type { IsoTime, PhotoMeta } from '../shared/types';
 import { apiUrl, type TokenManager } from './auth';
-import { httpError, send, withDeadline, withRetry, type Exchange, type HttpContext } from './http';
+import { httpError, readJson, send, withRetry, type Exchange, type HttpContext } from './http';
 import { parseListPage, type ListPage } from './parse';
 import type { PartialDownload, SyncStorage } from './ports';
 import { FRESH, readVerified, resumeFrom } from './verify';
@@ -40,16 +40,6 @@ function discard(ex: Exchange): void {
   ex.done();
 }
 
-async function readJson(ctx: HttpContext, ex: Exchange): Promise<unknown> {
-  try {
-    return JSON.parse(await withDeadline(ctx, ex.controller, ex.res.text())) as unknown;
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new InvalidResponseError('body', 'not JSON');
-    throw err;
-  } finally {
-    ex.done();
-  }
-}
 
 function isJson(res: Response): boolean {
   return (res.headers.get('content-type') ?? '').includes('json');

@@ -5,7 +5,7 @@
  */
 import { AuthError, InvalidResponseError } from '../shared/errors';
 import type { TokenSet } from '../shared/types';
-import { httpError, send, withDeadline, withRetry, type HttpContext } from './http';
+import { httpError, readJson, send, withRetry, type HttpContext } from './http';
 import type { SyncStorage } from './ports';
 
 /** Sign-in path tried when the configured one answers 404 (the upstream edge client uses it). */
@@ -124,14 +124,7 @@ export class TokenManager {
         throw new AuthError(`${what} refused: ${err.message}`);
       }
       if (!ex.res.ok) throw await httpError(ctx, ex, what);
-      try {
-        return JSON.parse(await withDeadline(ctx, ex.controller, ex.res.text())) as unknown;
-      } catch (err) {
-        if (err instanceof SyntaxError) throw new InvalidResponseError('token', 'not JSON');
-        throw err;
-      } finally {
-        ex.done();
-      }
+      return readJson(ctx, ex, 'token');
     });
   }
 

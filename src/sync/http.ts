@@ -2,7 +2,7 @@
  * HTTP plumbing shared by every engine request: per-request deadlines through AbortController and the
  * injected clock, mapping of failures to typed errors, and the retry loop (backoff + jitter, Retry-After).
  */
-import { AbortedError, ConnectionClosedError, HttpError, OfflineError, SyncError, TimeoutError } from '../shared/errors';
+import { AbortedError, ConnectionClosedError, HttpError, InvalidResponseError, OfflineError, SyncError, TimeoutError } from '../shared/errors';
 import type { SyncSettings } from '../shared/types';
 import { backoffDelay, parseRetryAfter } from './backoff';
 import type { Clock, FetchFn, RandomFn } from './ports';
@@ -64,6 +64,18 @@ export async function send(ctx: HttpContext, url: string, init: RequestInit): Pr
   } catch (err) {
     done();
     throw err;
+  }
+}
+
+/** Reads a JSON body within the deadline; a body that is not JSON is an InvalidResponseError naming `field`. */
+export async function readJson(ctx: HttpContext, ex: Exchange, field = 'body'): Promise<unknown> {
+  try {
+    return JSON.parse(await withDeadline(ctx, ex.controller, ex.res.text())) as unknown;
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new InvalidResponseError(field, 'not JSON');
+    throw err;
+  } finally {
+    ex.done();
   }
 }
 

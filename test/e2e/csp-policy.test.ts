@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
-import { openApp } from '../helpers/pwa';
+import { openAppInNewContext } from '../helpers/pwa';
 import { HoAdmin, signInAsDemo, waitUpToDate } from '../helpers/sync-e2e';
 
 /** What the SW's database holds after a sign-in attempt: the token record and the number of photos. */
@@ -43,15 +43,6 @@ describe('service worker connection policy', () => {
   let site: string;
   let browser: Browser;
 
-  /** Opens `url` in a fresh profile (optionally in a UI language) once its service worker controls the page. */
-  async function openFreshApp(url: string, language?: 'id'): Promise<Page> {
-    const context = await browser.newContext();
-    if (language) await context.addInitScript((l) => localStorage.setItem('ui-language', l), language);
-    const page = await context.newPage();
-    await openApp(page, `${url}/`);
-    return page;
-  }
-
   before(async () => {
     otherHo = await startHoServer();
     site = await mkdtemp(join(tmpdir(), 'pps-csp-site-'));
@@ -70,7 +61,7 @@ describe('service worker connection policy', () => {
   });
 
   it('names the policy, what it allows and the fix when the Server URL is another origin; nothing is stored', async () => {
-    const page = await openFreshApp(app.url);
+    const page = await openAppInNewContext(browser, app.url);
     await signInAsDemo(page, otherHo.url);
     const alert = page.getByRole('alert').filter({ hasText: "Blocked by this app's security policy." });
     await alert.waitFor();
@@ -83,7 +74,7 @@ describe('service worker connection policy', () => {
   });
 
   it('explains the policy block in Bahasa Indonesia', async () => {
-    const page = await openFreshApp(app.url, 'id');
+    const page = await openAppInNewContext(browser, app.url, 'id');
     await page.getByLabel('URL Server').fill(otherHo.url);
     await page.getByLabel('Nama pengguna').fill('x');
     await page.getByLabel('Kata sandi').fill('y');
@@ -95,14 +86,14 @@ describe('service worker connection policy', () => {
 
   it('signs in to that HO and syncs when config.json names it', async () => {
     const photos = await new HoAdmin(otherHo.url).photos();
-    const page = await openFreshApp(configured.url);
+    const page = await openAppInNewContext(browser, configured.url);
     assert.equal(await page.getByLabel('Server URL').inputValue(), otherHo.url, 'prefilled from config.json');
     await signInAsDemo(page);
     await waitUpToDate(page, photos.length);
   });
 
   it('calls a configured HO that is down unreachable, not blocked', async () => {
-    const page = await openFreshApp(configured.url);
+    const page = await openAppInNewContext(browser, configured.url);
     await otherHo.stop();
     await signInAsDemo(page);
     await page.getByRole('alert').filter({ hasText: 'Server unreachable.' }).waitFor();

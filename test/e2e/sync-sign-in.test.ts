@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
-import { openApp } from '../helpers/pwa';
+import { openApp, openAppInNewContext } from '../helpers/pwa';
 import { serveStatic } from '../helpers/static-server';
 import { DEMO_STORE, demoAccessToken, HoAdmin, waitUpToDate } from '../helpers/sync-e2e';
 
@@ -19,12 +19,6 @@ describe('sign-in screen', () => {
   let ho: HoServer;
   let site: string;
   let browser: Browser;
-
-  async function openFreshApp(): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    await openApp(page, `${ho.url}/`);
-    return page;
-  }
 
   /** Submits the form and waits for the error alert matching `expected`. */
   async function signIn(page: Page, fields: { server?: string; store: string; user: string; password: string }, expected: RegExp): Promise<void> {
@@ -51,13 +45,13 @@ describe('sign-in screen', () => {
   });
 
   it('prefills the Store ID from config.json and the Server URL with the app origin', async () => {
-    const page = await openFreshApp();
+    const page = await openAppInNewContext(browser, ho.url);
     assert.equal(await page.getByLabel('Store ID').inputValue(), DEMO_STORE.id);
     assert.equal(await page.getByLabel('Server URL').inputValue(), ho.url);
   });
 
   it('names wrong credentials, an unknown store and a server outside the connection policy', async () => {
-    const page = await openFreshApp();
+    const page = await openAppInNewContext(browser, ho.url);
     await signIn(page, { store: DEMO_STORE.id, user: DEMO_STORE.username, password: 'wrong' }, /Wrong credentials/);
     await signIn(page, { store: '00000000-0000-4000-8000-000000000000', user: DEMO_STORE.username, password: DEMO_STORE.password }, /Store not found/);
     await signIn(page, { server: 'http://127.0.0.1:9', store: DEMO_STORE.id, user: 'x', password: 'y' }, /Blocked by this app's security policy/);
@@ -78,7 +72,7 @@ describe('sign-in screen', () => {
 
   it('signs in with a pasted access token and syncs', async () => {
     const photos = await new HoAdmin(ho.url).photos();
-    const page = await openFreshApp();
+    const page = await openAppInNewContext(browser, ho.url);
     await page.getByLabel('Use an access token').check();
     await page.getByLabel('Access token', { exact: true }).fill(await demoAccessToken(ho.url));
     await page.getByLabel('Store ID').fill(DEMO_STORE.id);
@@ -92,7 +86,7 @@ describe('sign-in screen', () => {
     const { stores } = await admin.call<{ stores: { id: string; code: string; name: string }[] }>('GET', '/api/v1/admin/stores/');
     const demo = stores.find((st) => st.id === DEMO_STORE.id);
     assert.ok(demo !== undefined && stores.length > 1, 'the admin may sync several stores');
-    const page = await openFreshApp();
+    const page = await openAppInNewContext(browser, ho.url);
     await page.getByLabel('Store ID').fill('');
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('admin');
@@ -115,7 +109,7 @@ describe('sign-in screen', () => {
 
   it('reports a malformed config.json', async () => {
     await writeFile(join(site, 'config.json'), '{"storeId": 42, "colour": "red"}');
-    const page = await openFreshApp();
+    const page = await openAppInNewContext(browser, ho.url);
     const alert = await page.getByRole('alert').innerText();
     assert.match(alert, /config\.json is malformed: "storeId" must be a string; "colour" unknown field/);
     assert.equal(await page.getByLabel('Store ID').inputValue(), '');

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
-import { openApp } from '../helpers/pwa';
+import { openAppInNewContext } from '../helpers/pwa';
 import { assertServedMatches, DEMO_STORE, HoAdmin, type HoPhoto, servedPhotos, signInAsDemo, waitUpToDate } from '../helpers/sync-e2e';
 
 /** What the PWA's IndexedDB holds, read from the page. */
@@ -103,12 +103,6 @@ describe('sign out and change store', () => {
   let admin: HoAdmin;
   let bdgId: string;
 
-  async function openFreshApp(): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    await openApp(page, `${ho.url}/`);
-    return page;
-  }
-
   before(async () => {
     ho = await startHoServer();
     browser = await launchChromium();
@@ -126,7 +120,7 @@ describe('sign out and change store', () => {
 
   it('asks first; cancel keeps every photo; confirming wipes photos, bytes and tokens but keeps the terminal id and settings', async () => {
     const photos = await admin.photos();
-    const page = await openFreshApp();
+    const page = await openAppInNewContext(browser, ho.url);
     await signInAsDemo(page);
     await waitUpToDate(page, photos.length);
     const before = await dbSnapshot(page);
@@ -177,7 +171,7 @@ describe('sign out and change store', () => {
     const jktOnly = jkt.filter((p) => !bdgIds.has(p.id));
     assert.ok(jktOnly.length > 0 && bdg.length > jkt.length - jktOnly.length, 'the stores share some photos and differ in others');
 
-    const page = await openFreshApp();
+    const page = await openAppInNewContext(browser, ho.url);
     const signInAsAdmin = async (storeCode: string): Promise<void> => {
       await page.getByLabel('Store ID').fill('');
       await page.getByLabel('Username').fill('admin');

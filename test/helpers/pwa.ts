@@ -1,5 +1,5 @@
 /** Browser-side checks shared by the PWA end-to-end tests. */
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 /** The registration that controls a page. */
 export interface ControllingWorker {
@@ -43,4 +43,13 @@ export async function openApp(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await waitForServiceWorkerControl(page);
   await waitForAppShell(page);
+}
+
+/** Opens the app at `origin` in a fresh profile of `browser` (optionally in a UI language) once it is ready. */
+export async function openAppInNewContext(browser: Browser, origin: string, language?: 'id'): Promise<Page> {
+  const context = await browser.newContext();
+  if (language) await context.addInitScript((l) => localStorage.setItem('ui-language', l), language);
+  const page = await context.newPage();
+  await openApp(page, `${origin}/`);
+  return page;
 }

@@ -1,13 +1,7 @@
 /** Deletions: deleted_ids, reconciliation passes, and the safety rules around them. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { World } from './fakes/world';
-
-async function world(settings: ConstructorParameters<typeof World>[0] = {}): Promise<World> {
-  const w = new World(settings);
-  await w.signIn();
-  return w;
-}
+import { world } from './fakes/world';
 
 const DAY = 24 * 60 * 60 * 1000;
 

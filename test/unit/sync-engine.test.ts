@@ -2,13 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { STORE } from './fakes/fake-ho';
-import { World } from './fakes/world';
-
-async function world(settings: ConstructorParameters<typeof World>[0] = {}): Promise<World> {
-  const w = new World(settings);
-  await w.signIn();
-  return w;
-}
+import { world } from './fakes/world';
 
 test('full sync pages through the list and stores every photo verified', async () => {
   const w = await world({ pageLimit: 10 });

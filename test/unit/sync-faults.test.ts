@@ -1,13 +1,7 @@
 /** Engine under HO and network faults: bad bytes never stored, retries, timeouts, failures remembered. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { World } from './fakes/world';
-
-async function world(settings: ConstructorParameters<typeof World>[0] = {}): Promise<World> {
-  const w = new World(settings);
-  await w.signIn();
-  return w;
-}
+import { World, world } from './fakes/world';
 
 const reported = (w: World, id: string): unknown[] =>
   w.ho.statusBatches.flatMap((b) => (b.body.sync_batch as { photo_id: string }[]).filter((i) => i.photo_id === id));

@@ -1,13 +1,7 @@
 /** A terminal killed mid-run resumes from its persisted checkpoint: no finished photo fetched again, Range resume of a partial. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { World } from './fakes/world';
-
-async function world(settings: ConstructorParameters<typeof World>[0] = {}): Promise<World> {
-  const w = new World(settings);
-  await w.signIn();
-  return w;
-}
+import { world } from './fakes/world';
 
 const isDownload = (url: URL): boolean => url.pathname.endsWith('/download/');
 

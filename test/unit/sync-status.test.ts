@@ -2,13 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { STORE } from './fakes/fake-ho';
-import { World } from './fakes/world';
-
-async function world(settings: ConstructorParameters<typeof World>[0] = {}): Promise<World> {
-  const w = new World(settings);
-  await w.signIn();
-  return w;
-}
+import { World, world } from './fakes/world';
 
 type Batch = { store_id: string; terminal_id: string; terminal_name: string; sync_batch: { photo_id: string; status: string; synced_at: string | null; error: string | null }[] };
 const batches = (w: World): Batch[] => w.ho.statusBatches.filter((b) => b.accepted).map((b) => b.body as unknown as Batch);

@@ -108,9 +108,9 @@ export function VirtualGrid({ count, label, class: className, renderTile, keyOf 
 
   /** Focuses tile `index` if it is rendered; true when it was. */
   const focusTile = (index: number): boolean => {
-    const tile = ref.current?.querySelector<HTMLElement>(`:scope > li[aria-posinset="${index + 1}"] button, :scope > li[aria-posinset="${index + 1}"] a`);
+    const tile = ref.current?.querySelector<HTMLElement>(`:scope > li[aria-posinset="${index + 1}"] button`) ?? null;
     tile?.focus();
-    return tile !== null && tile !== undefined;
+    return tile !== null;
   };
 
   useEffect(() => {

@@ -133,3 +133,10 @@ export class World {
     this.clock.stop();
   }
 }
+
+/** A world whose terminal is already signed in: what most engine tests start from. */
+export async function world(settings: Partial<SyncSettings> = {}): Promise<World> {
+  const w = new World(settings);
+  await w.signIn();
+  return w;
+}
