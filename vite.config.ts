@@ -19,7 +19,9 @@ function appBase(raw: string | undefined): string {
 
 /** The version shown in settings: APP_VERSION when a deployer tags a build, else package.json's. */
 function appVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return process.env.APP_VERSION?.trim() || pkg.version;
 }
 
@@ -39,7 +41,8 @@ export default defineConfig({
       manifest: {
         name: 'Product Photo Sync',
         short_name: 'Photo Sync',
-        description: 'Every product photo of your store, synced from Head Office and available offline at the till.',
+        description:
+          'Every product photo of your store, synced from Head Office and available offline at the till.',
         lang: 'en',
         display: 'standalone',
         theme_color: THEME_COLOR,
@@ -47,7 +50,12 @@ export default defineConfig({
         icons: [
           { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          {
+            src: 'icons/maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable',
+          },
         ],
       },
     }),

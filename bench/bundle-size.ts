@@ -35,7 +35,9 @@ async function appShellFiles(distDir: string): Promise<string[]> {
   const html = await readFile(join(distDir, 'index.html'), 'utf8');
   const urls = [
     ...[...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]!),
-    ...[...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].map((m) => m[1]!),
+    ...[...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].map(
+      (m) => m[1]!,
+    ),
   ];
   if (urls.length === 0) throw new Error(`${distDir}/index.html loads no module script`);
   // Built with base "/": a root-relative URL is a path below distDir.

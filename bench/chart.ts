@@ -20,12 +20,21 @@ function niceStep(max: number): number {
 }
 
 /** The chart as an SVG document. */
-export function fullSyncChart(results: readonly FullSyncResult[], photos: number, subtitle: string): string {
+export function fullSyncChart(
+  results: readonly FullSyncResult[],
+  photos: number,
+  subtitle: string,
+): string {
   const groups = results.map((r) => ({
     label: `${r.latencyMs} ms injected latency`,
-    values: { pwa: r.medianPwaS, raw: r.medianRawFetchS, python: r.medianSeedPythonS } as Record<string, number | null>,
+    values: { pwa: r.medianPwaS, raw: r.medianRawFetchS, python: r.medianSeedPythonS } as Record<
+      string,
+      number | null
+    >,
   }));
-  const max = Math.max(...groups.flatMap((g) => Object.values(g.values).filter((v): v is number => v !== null)));
+  const max = Math.max(
+    ...groups.flatMap((g) => Object.values(g.values).filter((v): v is number => v !== null)),
+  );
   const step = niceStep(max);
   const top = Math.ceil(max / step) * step;
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
@@ -40,8 +49,12 @@ export function fullSyncChart(results: readonly FullSyncResult[], photos: number
     `<text x="${MARGIN.left}" y="40" fill="#475569">${esc(subtitle)}</text>`,
   ];
   for (let v = 0; v <= top + 1e-9; v += step) {
-    out.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e2e8f0"/>`);
-    out.push(`<text x="${MARGIN.left - 8}" y="${y(v) + 4}" text-anchor="end" fill="#475569">${Number(v.toPrecision(6))} s</text>`);
+    out.push(
+      `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(v)}" y2="${y(v)}" stroke="#e2e8f0"/>`,
+    );
+    out.push(
+      `<text x="${MARGIN.left - 8}" y="${y(v) + 4}" text-anchor="end" fill="#475569">${Number(v.toPrecision(6))} s</text>`,
+    );
   }
   groups.forEach((g, gi) => {
     const x0 = MARGIN.left + gi * groupW + (groupW - barW * SERIES.length) / 2;
@@ -49,13 +62,21 @@ export function fullSyncChart(results: readonly FullSyncResult[], photos: number
       const v = g.values[series.key];
       const x = x0 + si * barW;
       if (v === null || v === undefined) {
-        out.push(`<text x="${x + barW / 2}" y="${y(0) - 4}" text-anchor="middle" fill="#475569">n/a</text>`);
+        out.push(
+          `<text x="${x + barW / 2}" y="${y(0) - 4}" text-anchor="middle" fill="#475569">n/a</text>`,
+        );
         return;
       }
-      out.push(`<rect x="${x + 2}" y="${y(v)}" width="${barW - 4}" height="${y(0) - y(v)}" fill="${series.color}"><title>${esc(series.label)}: ${v.toFixed(2)} s</title></rect>`);
-      out.push(`<text x="${x + barW / 2}" y="${y(v) - 4}" text-anchor="middle">${v.toFixed(1)}</text>`);
+      out.push(
+        `<rect x="${x + 2}" y="${y(v)}" width="${barW - 4}" height="${y(0) - y(v)}" fill="${series.color}"><title>${esc(series.label)}: ${v.toFixed(2)} s</title></rect>`,
+      );
+      out.push(
+        `<text x="${x + barW / 2}" y="${y(v) - 4}" text-anchor="middle">${v.toFixed(1)}</text>`,
+      );
     });
-    out.push(`<text x="${MARGIN.left + gi * groupW + groupW / 2}" y="${y(0) + 18}" text-anchor="middle">${esc(g.label)}</text>`);
+    out.push(
+      `<text x="${MARGIN.left + gi * groupW + groupW / 2}" y="${y(0) + 18}" text-anchor="middle">${esc(g.label)}</text>`,
+    );
   });
   SERIES.forEach((series, si) => {
     const lx = MARGIN.left;

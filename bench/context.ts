@@ -13,7 +13,10 @@ export interface Politeness {
 /** Scenario 1: as fast as the terminal may go. */
 export const POLITENESS_OFF: Politeness = { concurrency: 5, delayMs: 0 };
 /** Scenario 2: the engine's defaults (the API reference's recommendations). */
-export const DEFAULT_POLITENESS: Politeness = { concurrency: DEFAULT_SETTINGS.concurrency, delayMs: DEFAULT_SETTINGS.delayMs };
+export const DEFAULT_POLITENESS: Politeness = {
+  concurrency: DEFAULT_SETTINGS.concurrency,
+  delayMs: DEFAULT_SETTINGS.delayMs,
+};
 
 /** Shared state of one bench invocation. */
 export interface BenchContext {
@@ -28,7 +31,11 @@ export interface BenchContext {
 }
 
 /** Points the app's config.json at the catalog store with `politeness`; pages opened afterwards use it. */
-export async function deploySettings(site: StaticSite, storeId: string, politeness: Politeness): Promise<void> {
+export async function deploySettings(
+  site: StaticSite,
+  storeId: string,
+  politeness: Politeness,
+): Promise<void> {
   await site.writeConfig({
     storeId,
     tokenPath: DEFAULT_SETTINGS.tokenPath,

@@ -42,7 +42,11 @@ export interface IncrementalResult {
 }
 
 /** Scenarios 5, 3 and 4 on one terminal (politeness off, no injected latency). */
-export async function footprintAndIncremental(ctx: BenchContext): Promise<{ footprint: FootprintResult; unchanged: IncrementalResult; changed: IncrementalResult }> {
+export async function footprintAndIncremental(ctx: BenchContext): Promise<{
+  footprint: FootprintResult;
+  unchanged: IncrementalResult;
+  changed: IncrementalResult;
+}> {
   const { ho, photos, opts } = ctx;
   await setLatency(ho, 0);
   await deploySettings(ctx.site, ho.storeId, POLITENESS_OFF);
@@ -51,17 +55,29 @@ export async function footprintAndIncremental(ctx: BenchContext): Promise<{ foot
     const sampler = await sampleServiceWorkerHeap(b.context, b.page);
     const sync = await signInAndSync(b, ho.storeId, photos.length, ctx.syncTimeoutMs);
     const swHeap = await sampler.stop();
-    const tasks = (await probe(b)).longtasks.filter((t) => t.start >= sync.clickAt && t.start <= sync.doneAt);
+    const tasks = (await probe(b)).longtasks.filter(
+      (t) => t.start >= sync.clickAt && t.start <= sync.doneAt,
+    );
     const estimate = await b.page.evaluate(async () => {
-      const e = (await navigator.storage.estimate()) as StorageEstimate & { usageDetails?: Record<string, number> };
+      const e = (await navigator.storage.estimate()) as StorageEstimate & {
+        usageDetails?: Record<string, number>;
+      };
       return { usage: e.usage ?? 0, details: e.usageDetails ?? {} };
     });
     const bytes = imageBytes(photos);
     const footprint: FootprintResult = {
-      syncS: sync.seconds, swHeap, storageUsageBytes: estimate.usage, storageDetails: estimate.details, imageBytes: bytes,
-      storageOverImages: estimate.usage / bytes, longTasks: tasks.length,
+      syncS: sync.seconds,
+      swHeap,
+      storageUsageBytes: estimate.usage,
+      storageDetails: estimate.details,
+      imageBytes: bytes,
+      storageOverImages: estimate.usage / bytes,
+      longTasks: tasks.length,
       longestTaskMs: tasks.length === 0 ? null : Math.max(...tasks.map((t) => t.duration)),
-      longTaskList: tasks.map((t) => ({ afterClickMs: t.start - sync.clickAt, durationMs: t.duration })),
+      longTaskList: tasks.map((t) => ({
+        afterClickMs: t.start - sync.clickAt,
+        durationMs: t.duration,
+      })),
       verifiedSample: await checkServedSample(b, photos),
     };
     ctx.log(`  footprint sync ${sync.seconds.toFixed(1)} s`);
@@ -74,7 +90,9 @@ export async function footprintAndIncremental(ctx: BenchContext): Promise<{ foot
     const step = photos.length / count;
     for (let i = 0; i < count; i++) await replacePhoto(ho, photos[Math.floor(i * step)]!.id);
     const changed = await timedIncremental(ctx, b, count);
-    ctx.log(`  incremental, ${count} changed: ${changed.seconds.toFixed(2)} s, ${changed.requests.download} downloads`);
+    ctx.log(
+      `  incremental, ${count} changed: ${changed.seconds.toFixed(2)} s, ${changed.requests.download} downloads`,
+    );
     return { footprint, unchanged, changed };
   } finally {
     await b.profile.dispose();
@@ -83,18 +101,35 @@ export async function footprintAndIncremental(ctx: BenchContext): Promise<{ foot
 
 /** Checks that a spread sample of photos is served from local storage with the HO's bytes; returns the sample size. */
 async function checkServedSample(b: BenchBrowser, photos: readonly ListedPhoto[]): Promise<number> {
-  const sample = Array.from({ length: Math.min(SAMPLE, photos.length) }, (_, i) => photos[Math.floor((i * photos.length) / Math.min(SAMPLE, photos.length))]!);
-  const served = await servedPhotos(b.page, sample.map((p) => p.id));
+  const sample = Array.from(
+    { length: Math.min(SAMPLE, photos.length) },
+    (_, i) => photos[Math.floor((i * photos.length) / Math.min(SAMPLE, photos.length))]!,
+  );
+  const served = await servedPhotos(
+    b.page,
+    sample.map((p) => p.id),
+  );
   for (const p of sample) {
     const got = served.get(p.id);
-    if (!got || got.placeholder || md5(got.bytes) !== p.checksum) throw new Error(`photo ${p.id} is not served with the HO's bytes after the full sync`);
+    if (!got || got.placeholder || md5(got.bytes) !== p.checksum)
+      throw new Error(`photo ${p.id} is not served with the HO's bytes after the full sync`);
   }
   return sample.length;
 }
 
-async function timedIncremental(ctx: BenchContext, b: BenchBrowser, changed: number): Promise<IncrementalResult> {
+async function timedIncremental(
+  ctx: BenchContext,
+  b: BenchBrowser,
+  changed: number,
+): Promise<IncrementalResult> {
   const mark = await requestMark(ctx.ho.server);
   const run = await syncNow(b, ctx.syncTimeoutMs);
   const requests = countRequests(await requestsSince(ctx.ho.server, mark));
-  return { seconds: run.seconds, requests, changed, held: run.progress.held, expected: run.progress.expected };
+  return {
+    seconds: run.seconds,
+    requests,
+    changed,
+    held: run.progress.held,
+    expected: run.progress.expected,
+  };
 }

@@ -64,7 +64,11 @@ export async function pwaFullSync(ctx: BenchContext): Promise<number> {
 type Contender = 'pwa' | 'raw' | 'python';
 
 /** Scenario 1 at `latencyMs`: each repetition runs every contender once, in an order rotated per repetition. */
-export async function fullSyncComparison(ctx: BenchContext, latencyMs: number, pythonMissing: string | null): Promise<FullSyncResult> {
+export async function fullSyncComparison(
+  ctx: BenchContext,
+  latencyMs: number,
+  pythonMissing: string | null,
+): Promise<FullSyncResult> {
   const { ho, photos, opts } = ctx;
   await setLatency(ho, latencyMs);
   await deploySettings(ctx.site, ho.storeId, POLITENESS_OFF);
@@ -72,7 +76,8 @@ export async function fullSyncComparison(ctx: BenchContext, latencyMs: number, p
   const rawFetchS: number[] = [];
   const runs: PythonRun[] = [];
   const startupS = pythonMissing === null ? await pythonStartupS() : 0;
-  const contenders: Contender[] = pythonMissing === null ? ['pwa', 'raw', 'python'] : ['pwa', 'raw'];
+  const contenders: Contender[] =
+    pythonMissing === null ? ['pwa', 'raw', 'python'] : ['pwa', 'raw'];
   for (let rep = 0; rep < opts.reps; rep++) {
     const order = contenders.map((_, i) => contenders[(i + rep) % contenders.length]!);
     for (const who of order) {
@@ -81,10 +86,22 @@ export async function fullSyncComparison(ctx: BenchContext, latencyMs: number, p
         seconds = await pwaFullSync(ctx);
         pwaS.push(seconds);
       } else if (who === 'raw') {
-        seconds = (await rawFetchRun(ho.server.url, ho.storeId, await accessToken(ho.server.url), photos, POLITENESS_OFF.concurrency)).seconds;
+        seconds = (
+          await rawFetchRun(
+            ho.server.url,
+            ho.storeId,
+            await accessToken(ho.server.url),
+            photos,
+            POLITENESS_OFF.concurrency,
+          )
+        ).seconds;
         rawFetchS.push(seconds);
       } else {
-        const run = await runReferencePython(ho.server.url, ho.storeId, await accessToken(ho.server.url));
+        const run = await runReferencePython(
+          ho.server.url,
+          ho.storeId,
+          await accessToken(ho.server.url),
+        );
         runs.push(run);
         seconds = run.wallS;
       }
@@ -93,23 +110,36 @@ export async function fullSyncComparison(ctx: BenchContext, latencyMs: number, p
   }
   const seedPython = pythonMissing === null ? pythonFigures(runs, startupS, photos.length) : null;
   return {
-    latencyMs, pwaS, rawFetchS, seedPython, seedPythonMissing: pythonMissing,
-    medianPwaS: median(pwaS), medianRawFetchS: median(rawFetchS),
+    latencyMs,
+    pwaS,
+    rawFetchS,
+    seedPython,
+    seedPythonMissing: pythonMissing,
+    medianPwaS: median(pwaS),
+    medianRawFetchS: median(rawFetchS),
     medianSeedPythonS: seedPython ? median(seedPython.extrapolatedS) : null,
     pwaOverRaw: pairedRatio(pwaS, rawFetchS),
     seedPythonOverPwa: seedPython ? pairedRatio(seedPython.extrapolatedS, pwaS) : null,
   };
 }
 
-function pythonFigures(runs: PythonRun[], startupS: number, catalogPhotos: number): SeedPythonResult {
+function pythonFigures(
+  runs: PythonRun[],
+  startupS: number,
+  catalogPhotos: number,
+): SeedPythonResult {
   const photosPerRun = runs[0]!.verified;
   for (const r of runs) {
     if (r.mismatched > 0 || r.verified !== photosPerRun || photosPerRun === 0) {
-      throw new Error(`reference Python example verified ${r.verified} photos with ${r.mismatched} mismatches`);
+      throw new Error(
+        `reference Python example verified ${r.verified} photos with ${r.mismatched} mismatches`,
+      );
     }
   }
   return {
-    runs, startupS, photosPerRun,
+    runs,
+    startupS,
+    photosPerRun,
     extrapolatedS: runs.map((r) => ((r.wallS - startupS) / photosPerRun) * catalogPhotos),
   };
 }
@@ -132,7 +162,12 @@ export async function politenessBound(ctx: BenchContext): Promise<PolitenessResu
   const boundS = (photos.length / concurrency) * (delayMs / 1000);
   const medianS = median(runsS);
   return {
-    concurrency, delayMs, runsS, medianS, boundS, overBound: medianS / boundS,
+    concurrency,
+    delayMs,
+    runsS,
+    medianS,
+    boundS,
+    overBound: medianS / boundS,
     formula: `downloads / concurrency × delay = ${photos.length} / ${concurrency} × ${delayMs} ms`,
   };
 }

@@ -35,13 +35,20 @@ const STALL_MS = 60_000;
  * early non-virtualized grid starved the sync on 2 cores). When the worker stalls (browsers stop
  * long-running service workers), opening the app again resumes the sync, as on a terminal.
  */
-async function fillTerminal(b: BenchBrowser, url: string, storeId: string, total: number, timeoutMs: number): Promise<number> {
+async function fillTerminal(
+  b: BenchBrowser,
+  url: string,
+  storeId: string,
+  total: number,
+  timeoutMs: number,
+): Promise<number> {
   const start = performance.now();
   await signIn(b, storeId);
   await b.page.getByRole('status').filter({ hasText: 'Syncing' }).waitFor({ timeout: timeoutMs });
   while (performance.now() - start < timeoutMs) {
     await b.page.goto(`${url}/favicon.png`);
-    if (await b.page.evaluate(allHeld, { channel: BROADCAST_CHANNEL, total, stallMs: STALL_MS })) return (performance.now() - start) / 1000;
+    if (await b.page.evaluate(allHeld, { channel: BROADCAST_CHANNEL, total, stallMs: STALL_MS }))
+      return (performance.now() - start) / 1000;
     await b.page.goto(`${url}/`);
     await b.page.getByRole('status').waitFor();
   }
@@ -49,13 +56,24 @@ async function fillTerminal(b: BenchBrowser, url: string, storeId: string, total
 }
 
 /** Runs scenario 8 with its own HO (stopped before the measured starts). */
-export async function galleryFirstImage(opts: BenchOptions, site: StaticSite, syncTimeoutMs: number, log: (m: string) => void): Promise<GalleryResult> {
-  const ho = await startBenchHo(site.dir, { photos: Math.ceil(opts.galleryProducts * PHOTOS_PER_PRODUCT), avgBytes: opts.galleryAvgBytes, seed: 2 });
+export async function galleryFirstImage(
+  opts: BenchOptions,
+  site: StaticSite,
+  syncTimeoutMs: number,
+  log: (m: string) => void,
+): Promise<GalleryResult> {
+  const ho = await startBenchHo(site.dir, {
+    photos: Math.ceil(opts.galleryProducts * PHOTOS_PER_PRODUCT),
+    avgBytes: opts.galleryAvgBytes,
+    seed: 2,
+  });
   let b: Awaited<ReturnType<typeof openApp>> | undefined;
   try {
     const photos = await listPhotos(ho);
     const products = new Set(photos.map((p) => p.product_id)).size;
-    log(`  gallery catalog: ${products} products, ${photos.length} photos (server start ${ho.startS.toFixed(1)} s)`);
+    log(
+      `  gallery catalog: ${products} products, ${photos.length} photos (server start ${ho.startS.toFixed(1)} s)`,
+    );
     await deploySettings(site, ho.storeId, POLITENESS_OFF);
     b = await openApp(ho.server.url);
     const syncS = await fillTerminal(b, ho.server.url, ho.storeId, photos.length, syncTimeoutMs);
@@ -66,12 +84,18 @@ export async function galleryFirstImage(opts: BenchOptions, site: StaticSite, sy
     for (let rep = 0; rep < opts.reps; rep++) {
       await profile.close();
       b = await openApp(ho.server.url, profile);
-      await b.page.waitForFunction(() => window.__bench?.firstImageAt != null, undefined, { timeout: 120_000 });
+      await b.page.waitForFunction(() => window.__bench?.firstImageAt != null, undefined, {
+        timeout: 120_000,
+      });
       firstImageMs.push((await probe(b)).firstImageAt!);
     }
     return {
-      products, photos: photos.length, avgPhotoBytes: photos.reduce((s, p) => s + p.size, 0) / photos.length,
-      syncS, firstImageMs, medianFirstImageMs: median(firstImageMs),
+      products,
+      photos: photos.length,
+      avgPhotoBytes: photos.reduce((s, p) => s + p.size, 0) / photos.length,
+      syncS,
+      firstImageMs,
+      medianFirstImageMs: median(firstImageMs),
     };
   } finally {
     await b?.profile.dispose();

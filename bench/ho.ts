@@ -32,14 +32,27 @@ export async function startBenchHo(staticDir: string, catalog: BenchCatalog): Pr
   const start = performance.now();
   const server = await startHoServer({
     staticDir,
-    args: ['--no-demo', '--catalog', String(catalog.photos), '--avg-bytes', String(catalog.avgBytes),
-      '--catalog-seed', String(catalog.seed), '--log-level', 'info'],
+    args: [
+      '--no-demo',
+      '--catalog',
+      String(catalog.photos),
+      '--avg-bytes',
+      String(catalog.avgBytes),
+      '--catalog-seed',
+      String(catalog.seed),
+      '--log-level',
+      'info',
+    ],
     startTimeoutMs: 30 * 60_000,
   });
   const startS = (performance.now() - start) / 1000;
   try {
     // The store line follows the "listening" line the helper waits for.
-    const storeId = await until(() => BENCH_STORE.exec(server.output())?.[1], 10_000, 'the benchmark store line');
+    const storeId = await until(
+      () => BENCH_STORE.exec(server.output())?.[1],
+      10_000,
+      'the benchmark store line',
+    );
     return { server, storeId, admin: new HoAdmin(server.url), startS };
   } catch (e) {
     await server.dispose();
@@ -71,6 +84,14 @@ export async function setLatency(ho: BenchHo, latencyMs: number): Promise<void> 
 
 /** Replaces a catalog photo's bytes with a new, still valid JPEG (its bytes plus a unique trailer): checksum and version change. */
 export async function replacePhoto(ho: BenchHo, photoId: string): Promise<void> {
-  const bytes = Buffer.concat([await ho.admin.bytes(photoId, ho.storeId), Buffer.from(`bench change ${photoId} ${Date.now()}`)]);
-  await ho.admin.call('PUT', `/api/v1/admin/photos/${photoId}/content/`, new Uint8Array(bytes), 'image/jpeg');
+  const bytes = Buffer.concat([
+    await ho.admin.bytes(photoId, ho.storeId),
+    Buffer.from(`bench change ${photoId} ${Date.now()}`),
+  ]);
+  await ho.admin.call(
+    'PUT',
+    `/api/v1/admin/photos/${photoId}/content/`,
+    new Uint8Array(bytes),
+    'image/jpeg',
+  );
 }

@@ -46,7 +46,8 @@ function nodeRun(data: Uint8Array, photoBytes: number): { ms: number; digest: st
   for (let off = 0; off < data.length; off += photoBytes) {
     const end = Math.min(data.length, off + photoBytes);
     const h = createHash('md5');
-    for (let c = off; c < end; c += CHUNK_BYTES) h.update(data.subarray(c, Math.min(end, c + CHUNK_BYTES)));
+    for (let c = off; c < end; c += CHUNK_BYTES)
+      h.update(data.subarray(c, Math.min(end, c + CHUNK_BYTES)));
     digests.push(h.digest('hex'));
   }
   const ms = performance.now() - start;
@@ -54,43 +55,58 @@ function nodeRun(data: Uint8Array, photoBytes: number): { ms: number; digest: st
 }
 
 /** Hashes `bytes` split into photos of `photoBytes`, `reps` times alternating browser and Node. */
-export async function md5Throughput(bytes: number, photoBytes: number, reps: number): Promise<Md5Result> {
+export async function md5Throughput(
+  bytes: number,
+  photoBytes: number,
+  reps: number,
+): Promise<Md5Result> {
   const data = patternBytes(bytes, SEED);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.addScriptTag({ content: `globalThis.__name = (f) => f; globalThis.patternBytes = ${patternBytes.toString()};` });
+    await page.addScriptTag({
+      content: `globalThis.__name = (f) => f; globalThis.patternBytes = ${patternBytes.toString()};`,
+    });
     await page.addScriptTag({ path: HASH_WASM_MD5 });
     const browserMBps: number[] = [];
     const nodeMBps: number[] = [];
     for (let i = 0; i < reps; i++) {
-      const b = await page.evaluate(async ({ bytes, seed, photoBytes, chunk }) => {
-        const g = globalThis as unknown as {
-          patternBytes: (size: number, seed: number) => Uint8Array;
-          benchData?: Uint8Array;
-          hashwasm: typeof import('hash-wasm');
-        };
-        g.benchData ??= g.patternBytes(bytes, seed);
-        const data = g.benchData;
-        const start = performance.now();
-        const digests: string[] = [];
-        for (let off = 0; off < data.length; off += photoBytes) {
-          const end = Math.min(data.length, off + photoBytes);
-          const h = (await g.hashwasm.createMD5()).init();
-          for (let c = off; c < end; c += chunk) h.update(data.subarray(c, Math.min(end, c + chunk)));
-          digests.push(h.digest('hex'));
-        }
-        const ms = performance.now() - start;
-        return { ms, digest: await g.hashwasm.md5(digests.join('')) };
-      }, { bytes, seed: SEED, photoBytes, chunk: CHUNK_BYTES });
+      const b = await page.evaluate(
+        async ({ bytes, seed, photoBytes, chunk }) => {
+          const g = globalThis as unknown as {
+            patternBytes: (size: number, seed: number) => Uint8Array;
+            benchData?: Uint8Array;
+            hashwasm: typeof import('hash-wasm');
+          };
+          g.benchData ??= g.patternBytes(bytes, seed);
+          const data = g.benchData;
+          const start = performance.now();
+          const digests: string[] = [];
+          for (let off = 0; off < data.length; off += photoBytes) {
+            const end = Math.min(data.length, off + photoBytes);
+            const h = (await g.hashwasm.createMD5()).init();
+            for (let c = off; c < end; c += chunk)
+              h.update(data.subarray(c, Math.min(end, c + chunk)));
+            digests.push(h.digest('hex'));
+          }
+          const ms = performance.now() - start;
+          return { ms, digest: await g.hashwasm.md5(digests.join('')) };
+        },
+        { bytes, seed: SEED, photoBytes, chunk: CHUNK_BYTES },
+      );
       const n = nodeRun(data, photoBytes);
       if (b.digest !== n.digest) throw new Error('browser and Node hashed different bytes');
       browserMBps.push(bytes / 1e6 / (b.ms / 1000));
       nodeMBps.push(bytes / 1e6 / (n.ms / 1000));
     }
     return {
-      bytes, photoBytes, chunkBytes: CHUNK_BYTES, browserMBps, nodeMBps,
-      medianBrowserMBps: median(browserMBps), medianNodeMBps: median(nodeMBps),
+      bytes,
+      photoBytes,
+      chunkBytes: CHUNK_BYTES,
+      browserMBps,
+      nodeMBps,
+      medianBrowserMBps: median(browserMBps),
+      medianNodeMBps: median(nodeMBps),
       browserOverNode: pairedRatio(browserMBps, nodeMBps),
     };
   } finally {

@@ -37,13 +37,18 @@ const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--chart FILE] [--
 
 /** Parses argv; throws with the usage text on bad input. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript infers the type from the assignment in the try block.
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        quick: { type: 'boolean' }, out: { type: 'string' }, chart: { type: 'string' },
-        reps: { type: 'string' }, 'no-build': { type: 'boolean' }, help: { type: 'boolean' },
+        quick: { type: 'boolean' },
+        out: { type: 'string' },
+        chart: { type: 'string' },
+        reps: { type: 'string' },
+        'no-build': { type: 'boolean' },
+        help: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -55,7 +60,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const quick = values.quick === true;
   const out = values.out ?? 'bench-results.json';
   const reps = values.reps === undefined ? 3 : Number(values.reps);
-  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps must be a positive whole number\n${USAGE}`);
+  if (!Number.isInteger(reps) || reps < 1)
+    throw new Error(`--reps must be a positive whole number\n${USAGE}`);
   return {
     quick,
     out,

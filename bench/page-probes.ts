@@ -22,38 +22,67 @@ declare global {
 }
 
 /** Init script: installs the probes before the app's own code runs. `photoPath` is e.g. "/photos/". */
-export function installProbes({ channel, photoPath }: { channel: string; photoPath: string }): void {
+export function installProbes({
+  channel,
+  photoPath,
+}: {
+  channel: string;
+  photoPath: string;
+}): void {
   const probe: PageProbe = { longtasks: [], clicks: {}, progress: null, firstImageAt: null };
   window.__bench = probe;
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) probe.longtasks.push({ start: e.startTime, duration: e.duration });
+      for (const e of list.getEntries())
+        probe.longtasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch {
     // No Long Tasks API: longtasks stays empty and the report says none were observed.
   }
-  document.addEventListener('click', (e) => {
-    const button = (e.target as Element | null)?.closest?.('button');
-    if (button) probe.clicks[button.textContent?.trim() ?? ''] = performance.now();
-  }, true);
+  document.addEventListener(
+    'click',
+    (e) => {
+      const button = (e.target as Element | null)?.closest?.('button');
+      if (button) probe.clicks[button.textContent?.trim() ?? ''] = performance.now();
+    },
+    true,
+  );
   new BroadcastChannel(channel).onmessage = (e: MessageEvent) => {
-    const data = e.data as { type?: string; progress?: SyncProgress; state?: { progress: SyncProgress } } | null;
+    const data = e.data as {
+      type?: string;
+      progress?: SyncProgress;
+      state?: { progress: SyncProgress };
+    } | null;
     if (data?.type === 'progress' && data.progress) probe.progress = data.progress;
     else if (data?.type === 'state' && data.state) probe.progress = data.state.progress;
   };
   // Image load events do not bubble but are seen in the capture phase.
-  document.addEventListener('load', (e) => {
-    const img = e.target;
-    if (probe.firstImageAt !== null || !(img instanceof HTMLImageElement)) return;
-    if (!new URL(img.currentSrc || img.src, location.href).pathname.includes(photoPath) || img.naturalWidth === 0) return;
-    requestAnimationFrame(() => {
-      probe.firstImageAt ??= performance.now();
-    });
-  }, true);
+  document.addEventListener(
+    'load',
+    (e) => {
+      const img = e.target;
+      if (probe.firstImageAt !== null || !(img instanceof HTMLImageElement)) return;
+      if (
+        !new URL(img.currentSrc || img.src, location.href).pathname.includes(photoPath) ||
+        img.naturalWidth === 0
+      )
+        return;
+      requestAnimationFrame(() => {
+        probe.firstImageAt ??= performance.now();
+      });
+    },
+    true,
+  );
 }
 
 /** Resolves with performance.now() when the role=status text matches `pattern`; rejects with the text after `timeoutMs`. */
-export function statusMatch({ pattern, timeoutMs }: { pattern: string; timeoutMs: number }): Promise<number> {
+export function statusMatch({
+  pattern,
+  timeoutMs,
+}: {
+  pattern: string;
+  timeoutMs: number;
+}): Promise<number> {
   return new Promise((resolve, reject) => {
     const re = new RegExp(pattern);
     const text = (): string => document.querySelector('[role="status"]')?.textContent ?? '';
@@ -65,14 +94,24 @@ export function statusMatch({ pattern, timeoutMs }: { pattern: string; timeoutMs
     });
     const timer = setTimeout(() => {
       observer.disconnect();
-      reject(new Error(`status never matched /${pattern}/ within ${timeoutMs} ms; last: "${text()}"`));
+      reject(
+        new Error(`status never matched /${pattern}/ within ${timeoutMs} ms; last: "${text()}"`),
+      );
     }, timeoutMs);
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
   });
 }
 
 /** Resolves when the SW broadcasts an idle state whose last successful sync differs from `previous`. */
-export function runFinished({ channel, previous, timeoutMs }: { channel: string; previous: string | null; timeoutMs: number }): Promise<{ at: number; progress: SyncProgress }> {
+export function runFinished({
+  channel,
+  previous,
+  timeoutMs,
+}: {
+  channel: string;
+  previous: string | null;
+  timeoutMs: number;
+}): Promise<{ at: number; progress: SyncProgress }> {
   return new Promise((resolve, reject) => {
     const bc = new BroadcastChannel(channel);
     const timer = setTimeout(() => {
@@ -80,9 +119,18 @@ export function runFinished({ channel, previous, timeoutMs }: { channel: string;
       reject(new Error(`no finished run within ${timeoutMs} ms`));
     }, timeoutMs);
     bc.onmessage = (e: MessageEvent) => {
-      const data = e.data as { type?: string; progress?: SyncProgress; state?: { progress: SyncProgress } } | null;
-      const progress = data?.type === 'progress' ? data.progress : data?.type === 'state' ? data.state?.progress : undefined;
-      if (!progress || progress.status.kind !== 'idle' || progress.lastSuccessAt === previous) return;
+      const data = e.data as {
+        type?: string;
+        progress?: SyncProgress;
+        state?: { progress: SyncProgress };
+      } | null;
+      const progress =
+        data?.type === 'progress'
+          ? data.progress
+          : data?.type === 'state'
+            ? data.state?.progress
+            : undefined;
+      if (progress?.status.kind !== 'idle' || progress.lastSuccessAt === previous) return;
       clearTimeout(timer);
       bc.close();
       resolve({ at: performance.now(), progress });
@@ -94,7 +142,8 @@ export function runFinished({ channel, previous, timeoutMs }: { channel: string;
 export function countPattern(n: number): string {
   const digits = String(n);
   const groups: string[] = [];
-  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
+  for (let end = digits.length; end > 0; end -= 3)
+    groups.unshift(digits.slice(Math.max(0, end - 3), end));
   const num = groups.join('[,.\\s\\u202f\\u00a0]?');
   return `(^|\\D)${num} / ${num} photos`;
 }
@@ -103,7 +152,15 @@ export function countPattern(n: number): string {
  * Resolves true when the SW broadcasts every one of `total` photos held and idle, false when no broadcast
  * came for `stallMs` (the worker stopped or stalled). Works on any page of the app's origin.
  */
-export function allHeld({ channel, total, stallMs }: { channel: string; total: number; stallMs: number }): Promise<boolean> {
+export function allHeld({
+  channel,
+  total,
+  stallMs,
+}: {
+  channel: string;
+  total: number;
+  stallMs: number;
+}): Promise<boolean> {
   return new Promise((resolve) => {
     const bc = new BroadcastChannel(channel);
     let timer = setTimeout(() => finish(false), stallMs);
@@ -113,8 +170,17 @@ export function allHeld({ channel, total, stallMs }: { channel: string; total: n
       resolve(done);
     };
     bc.onmessage = (e: MessageEvent) => {
-      const data = e.data as { type?: string; progress?: SyncProgress; state?: { progress: SyncProgress } } | null;
-      const progress = data?.type === 'progress' ? data.progress : data?.type === 'state' ? data.state?.progress : undefined;
+      const data = e.data as {
+        type?: string;
+        progress?: SyncProgress;
+        state?: { progress: SyncProgress };
+      } | null;
+      const progress =
+        data?.type === 'progress'
+          ? data.progress
+          : data?.type === 'state'
+            ? data.state?.progress
+            : undefined;
       if (!progress) return;
       if (progress.status.kind === 'idle' && progress.held === total) return finish(true);
       clearTimeout(timer);

@@ -2,7 +2,13 @@
 import { BROADCAST_CHANNEL, PHOTO_PATH } from '../src/shared/messages';
 import type { SyncProgress } from '../src/shared/types';
 import { type BenchBrowser, openProfile } from './browser';
-import { countPattern, installProbes, type PageProbe, runFinished, statusMatch } from './page-probes';
+import {
+  countPattern,
+  installProbes,
+  type PageProbe,
+  runFinished,
+  statusMatch,
+} from './page-probes';
 import type { ChromiumProfile } from '../test/helpers/chromium';
 
 /** The catalog store's only user. */
@@ -11,7 +17,10 @@ const ADMIN = { username: 'admin', password: 'admin' } as const;
 /** Opens the app (fresh profile unless one is given) with the probes installed and waits for its service worker. */
 export async function openApp(url: string, profile?: ChromiumProfile): Promise<BenchBrowser> {
   const b = await openProfile(profile);
-  await b.context.addInitScript(installProbes, { channel: BROADCAST_CHANNEL, photoPath: `/${PHOTO_PATH}` });
+  await b.context.addInitScript(installProbes, {
+    channel: BROADCAST_CHANNEL,
+    photoPath: `/${PHOTO_PATH}`,
+  });
   await b.page.goto(`${url}/`);
   await b.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   return b;
@@ -34,7 +43,12 @@ export async function signIn(b: BenchBrowser, storeId: string): Promise<void> {
 }
 
 /** Signs in to `storeId` and times the click on "Sign in" to "<total> / <total> photos". */
-export async function signInAndSync(b: BenchBrowser, storeId: string, total: number, timeoutMs: number): Promise<TimedSync> {
+export async function signInAndSync(
+  b: BenchBrowser,
+  storeId: string,
+  total: number,
+  timeoutMs: number,
+): Promise<TimedSync> {
   // Watching starts before the click so no change of the status text can be missed.
   const done = b.page.evaluate(statusMatch, { pattern: countPattern(total), timeoutMs });
   await signIn(b, storeId);
@@ -44,7 +58,10 @@ export async function signInAndSync(b: BenchBrowser, storeId: string, total: num
 }
 
 /** Clicks "Sync now" and resolves with the seconds until the service worker reports the run finished, and its result. */
-export async function syncNow(b: BenchBrowser, timeoutMs: number): Promise<{ seconds: number; progress: SyncProgress }> {
+export async function syncNow(
+  b: BenchBrowser,
+  timeoutMs: number,
+): Promise<{ seconds: number; progress: SyncProgress }> {
   const { page } = b;
   const previous = (await probe(b)).progress?.lastSuccessAt ?? null;
   const done = page.evaluate(runFinished, { channel: BROADCAST_CHANNEL, previous, timeoutMs });
@@ -55,10 +72,14 @@ export async function syncNow(b: BenchBrowser, timeoutMs: number): Promise<{ sec
 
 /** Waits until the app shows the terminal idle with every photo held ("Up to date"). */
 export async function waitIdle(b: BenchBrowser, timeoutMs: number): Promise<void> {
-  await b.page.waitForFunction(() => {
-    const p = window.__bench?.progress;
-    return p !== null && p !== undefined && p.status.kind === 'idle' && p.held === p.expected;
-  }, undefined, { timeout: timeoutMs });
+  await b.page.waitForFunction(
+    () => {
+      const p = window.__bench?.progress;
+      return p !== null && p !== undefined && p.status.kind === 'idle' && p.held === p.expected;
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
 }
 
 /** The page's probe record. */

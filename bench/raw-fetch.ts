@@ -12,32 +12,47 @@ export interface RawFetchRun {
 }
 
 /** Downloads every photo of `photos` once with `concurrency` fetches in flight. */
-export async function rawFetchRun(url: string, storeId: string, token: string, photos: readonly ListedPhoto[], concurrency: number): Promise<RawFetchRun> {
-  const urls = photos.map((p) => `${url}/api/v1/sync/product-photos/${p.id}/download/?store_id=${storeId}`);
+export async function rawFetchRun(
+  url: string,
+  storeId: string,
+  token: string,
+  photos: readonly ListedPhoto[],
+  concurrency: number,
+): Promise<RawFetchRun> {
+  const urls = photos.map(
+    (p) => `${url}/api/v1/sync/product-photos/${p.id}/download/?store_id=${storeId}`,
+  );
   const expected = photos.reduce((sum, p) => sum + p.size, 0);
   return withFreshProfile(async ({ page }) => {
     // An image document of the origin: same-origin fetches, and the app (and its SW) never loads.
     await page.goto(`${url}/favicon.png`);
-    const run = await page.evaluate(async ({ urls, token, concurrency }) => {
-      let next = 0;
-      let bytes = 0;
-      const worker = async (): Promise<void> => {
-        while (next < urls.length) {
-          const res = await fetch(urls[next++]!, { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
-          if (!res.ok || res.body === null) throw new Error(`HTTP ${res.status}`);
-          const reader = res.body.getReader();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            bytes += value.byteLength;
+    const run = await page.evaluate(
+      async ({ urls, token, concurrency }) => {
+        let next = 0;
+        let bytes = 0;
+        const worker = async (): Promise<void> => {
+          while (next < urls.length) {
+            const res = await fetch(urls[next++]!, {
+              headers: { Authorization: `Bearer ${token}` },
+              cache: 'no-store',
+            });
+            if (!res.ok || res.body === null) throw new Error(`HTTP ${res.status}`);
+            const reader = res.body.getReader();
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              bytes += value.byteLength;
+            }
           }
-        }
-      };
-      const start = performance.now();
-      await Promise.all(Array.from({ length: concurrency }, worker));
-      return { ms: performance.now() - start, bytes };
-    }, { urls, token, concurrency });
-    if (run.bytes !== expected) throw new Error(`raw fetch received ${run.bytes} bytes, expected ${expected}`);
+        };
+        const start = performance.now();
+        await Promise.all(Array.from({ length: concurrency }, worker));
+        return { ms: performance.now() - start, bytes };
+      },
+      { urls, token, concurrency },
+    );
+    if (run.bytes !== expected)
+      throw new Error(`raw fetch received ${run.bytes} bytes, expected ${expected}`);
     return { seconds: run.ms / 1000, bytes: run.bytes };
   });
 }

@@ -9,21 +9,35 @@ const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 /** Every figure of the run as a row, with the issue's target where it sets one. */
 export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
   const rows: TargetCheck[] = [];
-  const row = (scenario: string, figure: string, value: string, target = '(report)', met: boolean | null = null) =>
-    rows.push({ scenario, figure, value, target, met });
+  const row = (
+    scenario: string,
+    figure: string,
+    value: string,
+    target = '(report)',
+    met: boolean | null = null,
+  ) => rows.push({ scenario, figure, value, target, met });
   for (const f of r.fullSync) {
     const at = `1. Full sync, ${r.catalog.photos} photos, ${f.latencyMs} ms latency`;
     row(at, 'pwa_s (median)', s(f.medianPwaS));
     row(at, 'raw_fetch_s (median)', s(f.medianRawFetchS));
     if (f.seedPython && f.medianSeedPythonS !== null) {
-      row(at, `seed_python_s (median; ${f.seedPython.photosPerRun} photos measured, scaled to ${r.catalog.photos})`, s(f.medianSeedPythonS));
+      row(
+        at,
+        `seed_python_s (median; ${f.seedPython.photosPerRun} photos measured, scaled to ${r.catalog.photos})`,
+        s(f.medianSeedPythonS),
+      );
     } else {
       row(at, 'seed_python_s', `missing: ${f.seedPythonMissing ?? 'not run'}`);
     }
     row(at, 'pwa_s / raw_fetch_s', x(f.pwaOverRaw), '≤ 1.3', f.pwaOverRaw <= 1.3);
     const pyTarget = f.latencyMs === 30;
-    row(at, 'seed_python_s / pwa_s', f.seedPythonOverPwa === null ? 'missing' : x(f.seedPythonOverPwa),
-      pyTarget ? '≥ 4' : '(report)', pyTarget ? (f.seedPythonOverPwa === null ? false : f.seedPythonOverPwa >= 4) : null);
+    row(
+      at,
+      'seed_python_s / pwa_s',
+      f.seedPythonOverPwa === null ? 'missing' : x(f.seedPythonOverPwa),
+      pyTarget ? '≥ 4' : '(report)',
+      pyTarget ? (f.seedPythonOverPwa === null ? false : f.seedPythonOverPwa >= 4) : null,
+    );
   }
   const p = r.politeness;
   const p2 = `2. Full sync, default politeness (${p.concurrency} at once, ${p.delayMs} ms)`;
@@ -32,34 +46,81 @@ export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
   row(p2, 'time / bound', x(p.overBound), '≤ 1.10', p.overBound <= 1.1);
   const u = r.incrementalUnchanged;
   const otherApi = (c: typeof u.requests) => c.token + c.status + c.otherApi;
-  row('3. Incremental, nothing changed', 'requests', `${u.requests.list} list, ${u.requests.download} downloads, ${otherApi(u.requests)} other API`,
-    'list only, one page; 0 downloads', u.requests.list === 1 && u.requests.download === 0 && otherApi(u.requests) === 0);
+  row(
+    '3. Incremental, nothing changed',
+    'requests',
+    `${u.requests.list} list, ${u.requests.download} downloads, ${otherApi(u.requests)} other API`,
+    'list only, one page; 0 downloads',
+    u.requests.list === 1 && u.requests.download === 0 && otherApi(u.requests) === 0,
+  );
   row('3. Incremental, nothing changed', 'time', s(u.seconds));
   const c = r.incrementalChanged;
-  row(`4. Incremental, ${c.changed} photos changed (1%)`, 'downloads', `${c.requests.download} (changed: ${c.changed}; ${c.requests.list} list)`,
-    '= changed', c.requests.download === c.changed && c.held === c.expected);
+  row(
+    `4. Incremental, ${c.changed} photos changed (1%)`,
+    'downloads',
+    `${c.requests.download} (changed: ${c.changed}; ${c.requests.list} list)`,
+    '= changed',
+    c.requests.download === c.changed && c.held === c.expected,
+  );
   row(`4. Incremental, ${c.changed} photos changed (1%)`, 'time', s(c.seconds));
   const fp = r.footprint;
   const f5 = `5. Footprint, ${r.catalog.photos}-photo sync`;
-  row(f5, 'service worker peak JS heap (used)', `${mb(fp.swHeap.peakUsedBytes)} (${fp.swHeap.samples} samples${fp.swHeap.error ? `, stopped: ${fp.swHeap.error}` : ''})`,
-    '< 64 MB', fp.swHeap.peakUsedBytes < 64e6 && fp.swHeap.error === undefined);
-  row(f5, 'photos checked after the sync (SW-served bytes vs HO MD5)', `${fp.verifiedSample} sampled, all match`);
-  row(f5, 'storage used / image bytes', `${x(fp.storageOverImages)} (${mb(fp.storageUsageBytes)} / ${mb(fp.imageBytes)})`, '≤ 1.1', fp.storageOverImages <= 1.1);
-  row(f5, 'longest main-thread task while syncing', fp.longestTaskMs === null ? 'none ≥ 50 ms' : `${fp.longestTaskMs.toFixed(0)} ms (${fp.longTasks} long tasks)`,
-    '< 50 ms', fp.longestTaskMs === null);
+  row(
+    f5,
+    'service worker peak JS heap (used)',
+    `${mb(fp.swHeap.peakUsedBytes)} (${fp.swHeap.samples} samples${fp.swHeap.error ? `, stopped: ${fp.swHeap.error}` : ''})`,
+    '< 64 MB',
+    fp.swHeap.peakUsedBytes < 64e6 && fp.swHeap.error === undefined,
+  );
+  row(
+    f5,
+    'photos checked after the sync (SW-served bytes vs HO MD5)',
+    `${fp.verifiedSample} sampled, all match`,
+  );
+  row(
+    f5,
+    'storage used / image bytes',
+    `${x(fp.storageOverImages)} (${mb(fp.storageUsageBytes)} / ${mb(fp.imageBytes)})`,
+    '≤ 1.1',
+    fp.storageOverImages <= 1.1,
+  );
+  row(
+    f5,
+    'longest main-thread task while syncing',
+    fp.longestTaskMs === null
+      ? 'none ≥ 50 ms'
+      : `${fp.longestTaskMs.toFixed(0)} ms (${fp.longTasks} long tasks)`,
+    '< 50 ms',
+    fp.longestTaskMs === null,
+  );
   const m = r.md5;
-  row('6. MD5 throughput', 'engine (hash-wasm) in Chromium', `${m.medianBrowserMBps.toFixed(0)} MB/s`);
+  row(
+    '6. MD5 throughput',
+    'engine (hash-wasm) in Chromium',
+    `${m.medianBrowserMBps.toFixed(0)} MB/s`,
+  );
   row('6. MD5 throughput', 'Node crypto', `${m.medianNodeMBps.toFixed(0)} MB/s`);
   row('6. MD5 throughput', 'browser / Node', x(m.browserOverNode));
   const b = r.bundle;
-  row('7. Bundle', `initial app-shell JS, gzip -9 (${b.appShellJs.files.length} files)`, kb(b.appShellJs.gzipBytes), '≤ 40 KB (40,000 bytes)', b.appShellJs.gzipBytes <= 40_000);
+  row(
+    '7. Bundle',
+    `initial app-shell JS, gzip -9 (${b.appShellJs.files.length} files)`,
+    kb(b.appShellJs.gzipBytes),
+    '≤ 40 KB (40,000 bytes)',
+    b.appShellJs.gzipBytes <= 40_000,
+  );
   row('7. Bundle', 'service worker, gzip -9', kb(b.serviceWorker.gzipBytes));
   const g = r.gallery;
-  if ('error' in g) row('8. Gallery, HO stopped', 'first product image painted', `failed: ${g.error}`);
+  if ('error' in g)
+    row('8. Gallery, HO stopped', 'first product image painted', `failed: ${g.error}`);
   else {
     const at = `8. Gallery, ${g.products.toLocaleString('en-US')} products, HO stopped`;
     row(at, 'first product image painted (median)', `${g.medianFirstImageMs.toFixed(0)} ms`);
-    row(at, `filling the terminal first (${g.photos.toLocaleString('en-US')} photos of ~${(g.avgPhotoBytes / 1000).toFixed(1)} KB)`, s(g.syncS));
+    row(
+      at,
+      `filling the terminal first (${g.photos.toLocaleString('en-US')} photos of ~${(g.avgPhotoBytes / 1000).toFixed(1)} KB)`,
+      s(g.syncS),
+    );
   }
   return rows;
 }
@@ -74,7 +135,9 @@ export function markdownReport(r: BenchResults): string {
     '',
     '| Scenario | Figure | Value | Target | Status |',
     '|---|---|---|---|---|',
-    ...r.targets.map((t) => `| ${t.scenario} | ${t.figure} | ${t.value} | ${t.target} | ${mark(t.met)} |`),
+    ...r.targets.map(
+      (t) => `| ${t.scenario} | ${t.figure} | ${t.value} | ${t.target} | ${mark(t.met)} |`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -34,7 +34,8 @@ function loggedRequests(server: HoServer): LoggedRequest[] {
       const entry = JSON.parse(line) as { reqId?: string; req?: { method?: string; url?: string } };
       // Fastify numbers requests "req-<n in base 36>".
       const seq = parseInt(/^req-([0-9a-z]+)$/.exec(entry.reqId ?? '')?.[1] ?? '', 36);
-      if (Number.isInteger(seq) && entry.req?.method && entry.req.url) out.push({ seq, method: entry.req.method, url: entry.req.url });
+      if (Number.isInteger(seq) && entry.req?.method && entry.req.url)
+        out.push({ seq, method: entry.req.method, url: entry.req.url });
     } catch {
       // The kept output starts mid-line after truncation.
     }
@@ -48,7 +49,11 @@ let flushes = 0;
 async function flushLog(server: HoServer): Promise<number> {
   const marker = `/favicon.png?bench-flush=${++flushes}`;
   await (await fetch(`${server.url}${marker}`)).arrayBuffer();
-  return until(() => loggedRequests(server).find((r) => r.url === marker)?.seq, 10_000, 'the marker request in the server log');
+  return until(
+    () => loggedRequests(server).find((r) => r.url === marker)?.seq,
+    10_000,
+    'the marker request in the server log',
+  );
 }
 
 /** A point in the server's request sequence: requestsSince(server, mark) returns what follows it. */
@@ -60,13 +65,22 @@ export function requestMark(server: HoServer): Promise<number> {
 export async function requestsSince(server: HoServer, mark: number): Promise<LoggedRequest[]> {
   const end = await flushLog(server);
   const all = loggedRequests(server);
-  if (!all.some((r) => r.seq <= mark)) throw new Error('server output truncated: requests since the mark were lost');
+  if (!all.some((r) => r.seq <= mark))
+    throw new Error('server output truncated: requests since the mark were lost');
   return all.filter((r) => r.seq > mark && r.seq < end);
 }
 
 /** Classifies requests by what they were for. */
 export function countRequests(requests: readonly LoggedRequest[]): RequestCounts {
-  const counts: RequestCounts = { list: 0, download: 0, token: 0, status: 0, otherApi: 0, static: 0, listUrls: [] };
+  const counts: RequestCounts = {
+    list: 0,
+    download: 0,
+    token: 0,
+    status: 0,
+    otherApi: 0,
+    static: 0,
+    listUrls: [],
+  };
   for (const r of requests) {
     const path = r.url.split('?')[0]!;
     if (/^\/api\/v1\/sync\/product-photos\/$/.test(path) && r.method === 'GET') {

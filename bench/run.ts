@@ -32,7 +32,14 @@ const loads = (): number[] => loadavg().map((l) => Math.round(l * 100) / 100);
 
 function pythonVersion(): string | null {
   try {
-    return execFileSync('python3', ['-c', 'import sys, requests; print(f"Python {sys.version.split()[0]}, requests {requests.__version__}")'], { encoding: 'utf8' }).trim();
+    return execFileSync(
+      'python3',
+      [
+        '-c',
+        'import sys, requests; print(f"Python {sys.version.split()[0]}, requests {requests.__version__}")',
+      ],
+      { encoding: 'utf8' },
+    ).trim();
   } catch {
     return null;
   }
@@ -57,15 +64,37 @@ async function main(): Promise<void> {
       if (pythonMissing) log(`seed_python_s will be missing: ${pythonMissing}`);
 
       log(`starting the HO with a ${opts.photos}-photo catalog`);
-      const ho = await startBenchHo(site.dir, { photos: opts.photos, avgBytes: opts.avgBytes, seed: 1 });
-      let measured: Pick<BenchResults, 'catalog' | 'fullSync' | 'politeness' | 'footprint' | 'incrementalUnchanged' | 'incrementalChanged' | 'md5'>;
+      const ho = await startBenchHo(site.dir, {
+        photos: opts.photos,
+        avgBytes: opts.avgBytes,
+        seed: 1,
+      });
+      let measured: Pick<
+        BenchResults,
+        | 'catalog'
+        | 'fullSync'
+        | 'politeness'
+        | 'footprint'
+        | 'incrementalUnchanged'
+        | 'incrementalChanged'
+        | 'md5'
+      >;
       try {
         const photos = await listPhotos(ho);
         const ctx: BenchContext = { opts, ho, site, photos, syncTimeoutMs: SYNC_TIMEOUT_MS, log };
         const bytes = imageBytes(photos);
-        const catalog = { photos: photos.length, imageBytes: bytes, avgPhotoBytes: bytes / photos.length, serverStartS: ho.startS };
+        const catalog = {
+          photos: photos.length,
+          imageBytes: bytes,
+          avgPhotoBytes: bytes / photos.length,
+          serverStartS: ho.startS,
+        };
         log('6. MD5 throughput');
-        const md5 = await md5Throughput(opts.md5Bytes, Math.round(catalog.avgPhotoBytes), opts.reps);
+        const md5 = await md5Throughput(
+          opts.md5Bytes,
+          Math.round(catalog.avgPhotoBytes),
+          opts.reps,
+        );
         const fullSync = [];
         for (const latency of opts.latenciesMs) {
           log(`1. full sync at ${latency} ms latency`);
@@ -75,23 +104,37 @@ async function main(): Promise<void> {
         const politeness = await politenessBound(ctx);
         log('5/3/4. footprint and incremental syncs');
         const { footprint, unchanged, changed } = await footprintAndIncremental(ctx);
-        measured = { catalog, fullSync, politeness, footprint, incrementalUnchanged: unchanged, incrementalChanged: changed, md5 };
+        measured = {
+          catalog,
+          fullSync,
+          politeness,
+          footprint,
+          incrementalUnchanged: unchanged,
+          incrementalChanged: changed,
+          md5,
+        };
       } finally {
         await ho.server.dispose();
       }
       log('8. gallery with the HO stopped');
       // The heaviest scenario; when it fails the other figures are still reported.
-      const gallery = await galleryFirstImage(opts, site, SYNC_TIMEOUT_MS, log).catch((e: unknown) => {
-        log(`  gallery failed: ${(e as Error).message}`);
-        return { error: (e as Error).message };
-      });
+      const gallery = await galleryFirstImage(opts, site, SYNC_TIMEOUT_MS, log).catch(
+        (e: unknown) => {
+          log(`  gallery failed: ${(e as Error).message}`);
+          return { error: (e as Error).message };
+        },
+      );
 
       const browser = await launchChromium();
       const chromium = browser.version();
       await browser.close();
       const meta: BenchMeta = {
         date: new Date().toISOString(),
-        command: `npm run bench --${opts.quick ? ' --quick' : ''}${process.argv.slice(2).filter((a) => a !== '--quick').map((a) => ` ${a}`).join('')}`,
+        command: `npm run bench --${opts.quick ? ' --quick' : ''}${process.argv
+          .slice(2)
+          .filter((a) => a !== '--quick')
+          .map((a) => ` ${a}`)
+          .join('')}`,
         quick: opts.quick,
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -106,10 +149,18 @@ async function main(): Promise<void> {
       };
       const partial = { meta, ...measured, bundle, gallery };
       const results: BenchResults = { ...partial, targets: targetChecks(partial) };
-      await writeFile(opts.out, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' ? round(value) : value), 2)}\n`);
+      await writeFile(
+        opts.out,
+        `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' ? round(value) : value), 2)}\n`,
+      );
       const subtitle = `${meta.cpus} cores shared by Chromium, Python and the HO server; concurrency 5, no delay; median of ${opts.reps}`;
-      await writeFile(opts.chart, fullSyncChart(measured.fullSync, measured.catalog.photos, subtitle));
-      process.stdout.write(`${markdownReport(results)}\n\nJSON: ${opts.out}  chart: ${opts.chart}\n`);
+      await writeFile(
+        opts.chart,
+        fullSyncChart(measured.fullSync, measured.catalog.photos, subtitle),
+      );
+      process.stdout.write(
+        `${markdownReport(results)}\n\nJSON: ${opts.out}  chart: ${opts.chart}\n`,
+      );
     } finally {
       await site.dispose();
     }
@@ -119,6 +170,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

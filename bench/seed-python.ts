@@ -20,7 +20,9 @@ export interface PythonRun {
   mismatched: number;
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; wallS: number }> {
+function run(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string; wallS: number }> {
   const start = performance.now();
   const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -29,7 +31,9 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   return new Promise((done, failed) => {
     child.once('error', failed);
-    child.once('close', (code) => done({ code, stdout, stderr, wallS: (performance.now() - start) / 1000 }));
+    child.once('close', (code) =>
+      done({ code, stdout, stderr, wallS: (performance.now() - start) / 1000 }),
+    );
   });
 }
 
@@ -37,7 +41,9 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 export async function pythonUnavailable(): Promise<string | null> {
   try {
     const r = await run(['-c', 'import requests, hashlib']);
-    return r.code === 0 ? null : `python3 cannot import requests: ${r.stderr.trim().split('\n').pop() ?? ''}`;
+    return r.code === 0
+      ? null
+      : `python3 cannot import requests: ${r.stderr.trim().split('\n').pop() ?? ''}`;
   } catch (e) {
     return `python3 not runnable: ${(e as Error).message}`;
   }
@@ -51,7 +57,11 @@ export async function pythonStartupS(): Promise<number> {
 }
 
 /** Runs the example once against `baseUrl` for `storeId` with an access token. */
-export async function runReferencePython(baseUrl: string, storeId: string, token: string): Promise<PythonRun> {
+export async function runReferencePython(
+  baseUrl: string,
+  storeId: string,
+  token: string,
+): Promise<PythonRun> {
   const source = (await readFile(TEMPLATE, 'utf8'))
     .replace('{{BASE_URL}}', baseUrl)
     .replace('{{STORE_ID}}', storeId)
@@ -61,7 +71,8 @@ export async function runReferencePython(baseUrl: string, storeId: string, token
     const file = join(dir, 'full_sync.py');
     await writeFile(file, source);
     const r = await run([file]);
-    if (r.code !== 0) throw new Error(`reference Python example exited with ${r.code}:\n${r.stderr}`);
+    if (r.code !== 0)
+      throw new Error(`reference Python example exited with ${r.code}:\n${r.stderr}`);
     const lines = r.stdout.split('\n');
     return {
       wallS: r.wallS,

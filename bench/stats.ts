@@ -10,7 +10,8 @@ export function median(values: readonly number[]): number {
 
 /** Median of the per-repetition ratios a[i] / b[i] (runs i of A and B were made back to back). */
 export function pairedRatio(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new Error(`paired runs differ in count: ${a.length} vs ${b.length}`);
+  if (a.length !== b.length)
+    throw new Error(`paired runs differ in count: ${a.length} vs ${b.length}`);
   return median(a.map((x, i) => x / b[i]!));
 }
 

@@ -23,15 +23,28 @@ export interface HeapSampler {
 
 const REPLY_TIMEOUT_MS = 5000;
 
-interface HeapUsage { usedSize: number; totalSize: number }
+interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+}
 
 class WorkerTarget {
   private nextId = 1;
-  private readonly waiting = new Map<number, (reply: { result?: unknown; error?: { message: string } }) => void>();
-  constructor(private readonly cdp: CDPSession, private readonly sessionId: string) {
+  private readonly waiting = new Map<
+    number,
+    (reply: { result?: unknown; error?: { message: string } }) => void
+  >();
+  constructor(
+    private readonly cdp: CDPSession,
+    private readonly sessionId: string,
+  ) {
     cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
       if (event.sessionId !== this.sessionId) return;
-      const reply = JSON.parse(event.message) as { id?: number; result?: unknown; error?: { message: string } };
+      const reply = JSON.parse(event.message) as {
+        id?: number;
+        result?: unknown;
+        error?: { message: string };
+      };
       if (reply.id !== undefined) this.waiting.get(reply.id)?.(reply);
     });
   }
@@ -42,9 +55,15 @@ class WorkerTarget {
     const reply = new Promise<{ result?: unknown; error?: { message: string } }>((done) => {
       this.waiting.set(id, done);
       // A worker that was stopped never answers.
-      timer = setTimeout(() => done({ error: { message: `no answer within ${REPLY_TIMEOUT_MS} ms` } }), REPLY_TIMEOUT_MS);
+      timer = setTimeout(
+        () => done({ error: { message: `no answer within ${REPLY_TIMEOUT_MS} ms` } }),
+        REPLY_TIMEOUT_MS,
+      );
     });
-    await this.cdp.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method }) });
+    await this.cdp.send('Target.sendMessageToTarget', {
+      sessionId: this.sessionId,
+      message: JSON.stringify({ id, method }),
+    });
     const { result, error } = await reply;
     clearTimeout(timer);
     this.waiting.delete(id);
@@ -54,13 +73,20 @@ class WorkerTarget {
 }
 
 /** Starts sampling the heap of the service worker of `page`'s origin every `intervalMs`. */
-export async function sampleServiceWorkerHeap(context: BrowserContext, page: Page, intervalMs = 100): Promise<HeapSampler> {
+export async function sampleServiceWorkerHeap(
+  context: BrowserContext,
+  page: Page,
+  intervalMs = 100,
+): Promise<HeapSampler> {
   const origin = new URL(page.url()).origin;
   const cdp = await context.newCDPSession(page);
   const { targetInfos } = await cdp.send('Target.getTargets');
   const sw = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(origin));
   if (!sw) throw new Error(`no service worker target for ${origin}`);
-  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: sw.targetId, flatten: false });
+  const { sessionId } = await cdp.send('Target.attachToTarget', {
+    targetId: sw.targetId,
+    flatten: false,
+  });
   const target = new WorkerTarget(cdp, sessionId);
   const peak: HeapPeak = { peakUsedBytes: 0, peakTotalBytes: 0, samples: 0 };
   let running = true;

@@ -17,7 +17,14 @@ import lighthouse from 'lighthouse';
 
 const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
-const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index', 'interactive'] as const;
+const METRICS = [
+  'first-contentful-paint',
+  'largest-contentful-paint',
+  'total-blocking-time',
+  'cumulative-layout-shift',
+  'speed-index',
+  'interactive',
+] as const;
 
 type Scores = Record<(typeof CATEGORIES)[number], number>;
 type Lhr = NonNullable<Awaited<ReturnType<typeof lighthouse>>>['lhr'];
@@ -25,7 +32,8 @@ type Lhr = NonNullable<Awaited<ReturnType<typeof lighthouse>>>['lhr'];
 /** The snippet of the first DOM node in an audit's details (they nest lists of tables of nodes). */
 function firstNode(details: unknown): string | undefined {
   if (typeof details !== 'object' || details === null) return undefined;
-  if ('type' in details && details.type === 'node' && 'snippet' in details) return String(details.snippet);
+  if ('type' in details && details.type === 'node' && 'snippet' in details)
+    return String(details.snippet);
   for (const value of Object.values(details)) {
     const found = firstNode(value);
     if (found !== undefined) return found;
@@ -39,10 +47,18 @@ function diagnostics(lhr: Lhr): string[] {
     const a = lhr.audits[id];
     return `  ${a?.title ?? id}: ${a?.displayValue ?? 'n/a'} (score ${a?.score ?? 'n/a'})`;
   });
-  const ids = new Set(CATEGORIES.flatMap((c) => lhr.categories[c]?.auditRefs.map((r) => r.id) ?? []));
+  const ids = new Set(
+    CATEGORIES.flatMap((c) => lhr.categories[c]?.auditRefs.map((r) => r.id) ?? []),
+  );
   for (const id of ids) {
     const a = lhr.audits[id];
-    if (a === undefined || a.score === null || a.score >= 0.9 || (METRICS as readonly string[]).includes(id)) continue;
+    if (
+      a === undefined ||
+      a.score === null ||
+      a.score >= 0.9 ||
+      (METRICS as readonly string[]).includes(id)
+    )
+      continue;
     lines.push(`  [${a.score}] ${a.title}${a.displayValue ? `: ${a.displayValue}` : ''}`);
   }
   const lcpNode = firstNode(lhr.audits['largest-contentful-paint-element']?.details);
@@ -53,16 +69,34 @@ function diagnostics(lhr: Lhr): string[] {
 /** One line per layout shift in the trace with the rects that moved ([x, y, w, h] before -> after): Debian
  * Chromium's traces make Lighthouse's own "layout-shifts" audit error out, so this is where CLS shows its cause. */
 function layoutShifts(traceEvents: readonly { name: string; args?: unknown }[]): string[] {
-  interface Shift { score: number; impacted_nodes?: { old_rect: number[]; new_rect: number[] }[] }
+  interface Shift {
+    score: number;
+    impacted_nodes?: { old_rect: number[]; new_rect: number[] }[];
+  }
   return traceEvents
     .filter((e) => e.name === 'LayoutShift')
     .map((e) => (e.args as { data: Shift }).data)
-    .map((d) => `  Layout shift ${d.score.toFixed(3)}: ${(d.impacted_nodes ?? []).map((n) => `[${n.old_rect.join(',')}] -> [${n.new_rect.join(',')}]`).join('; ')}`);
+    .map(
+      (d) =>
+        `  Layout shift ${d.score.toFixed(3)}: ${(d.impacted_nodes ?? []).map((n) => `[${n.old_rect.join(',')}] -> [${n.new_rect.join(',')}]`).join('; ')}`,
+    );
 }
 
 /** Starts the reference HO on an ephemeral port serving dist/; resolves with its URL. */
 async function startHo(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const args = ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--host', '127.0.0.1', '--static-dir', 'dist', '--data-dir', dataDir];
+  const args = [
+    '--import',
+    'tsx',
+    'server/src/main.ts',
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--static-dir',
+    'dist',
+    '--data-dir',
+    dataDir,
+  ];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -77,26 +111,51 @@ async function startHo(dataDir: string): Promise<{ url: string; child: ChildProc
 async function audit(url: string): Promise<{ scores: Scores; lhr: Lhr; shifts: string[] }> {
   const chrome = await chromeLauncher.launch({
     chromePath: CHROME_PATH,
-    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    chromeFlags: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
-    const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] });
+    const result = await lighthouse(url, {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: [...CATEGORIES],
+    });
     if (result === undefined) throw new Error('Lighthouse returned no result');
     const score = (id: string): number => Math.round((result.lhr.categories[id]?.score ?? 0) * 100);
-    return { scores: { performance: score('performance'), accessibility: score('accessibility'), 'best-practices': score('best-practices') }, lhr: result.lhr, shifts: layoutShifts(result.artifacts.Trace.traceEvents) };
+    return {
+      scores: {
+        performance: score('performance'),
+        accessibility: score('accessibility'),
+        'best-practices': score('best-practices'),
+      },
+      lhr: result.lhr,
+      shifts: layoutShifts(result.artifacts.Trace.traceEvents),
+    };
   } finally {
     await chrome.kill();
   }
 }
 
-const { values } = parseArgs({ options: { url: { type: 'string' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { url: { type: 'string' }, json: { type: 'boolean', default: false } },
+});
 const dataDir = await mkdtemp(join(tmpdir(), 'pps-lighthouse-'));
 const ho = values.url === undefined ? await startHo(dataDir) : null;
 try {
   const { scores, lhr, shifts } = await audit(values.url ?? `${ho!.url}/`);
   // With --json the diagnostics go to stderr so stdout stays one JSON line.
   const log = values.json ? console.error : console.log;
-  log(`Lighthouse 12.2.3: Performance ${scores.performance}, Accessibility ${scores.accessibility}, Best Practices ${scores['best-practices']}`);
+  log(
+    `Lighthouse 12.2.3: Performance ${scores.performance}, Accessibility ${scores.accessibility}, Best Practices ${scores['best-practices']}`,
+  );
   log([...diagnostics(lhr), ...shifts].join('\n'));
   if (values.json) console.log(JSON.stringify(scores));
 } finally {

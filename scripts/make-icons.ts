@@ -45,7 +45,11 @@ const circle =
 
 /** Triangle with vertices a, b, c (any winding). */
 const triangle =
-  (a: readonly [number, number], b: readonly [number, number], c: readonly [number, number]): Shape =>
+  (
+    a: readonly [number, number],
+    b: readonly [number, number],
+    c: readonly [number, number],
+  ): Shape =>
   (x, y) => {
     const side = (p: readonly [number, number], q: readonly [number, number]) =>
       (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0]);
@@ -88,7 +92,11 @@ function syncArrows(cx: number, cy: number, radius: number, thickness: number): 
     const ty = nx;
     const half = thickness * 1.2;
     const length = thickness * 1.6;
-    return triangle([bx + nx * half, by + ny * half], [bx - nx * half, by - ny * half], [bx + tx * length, by + ty * length]);
+    return triangle(
+      [bx + nx * half, by + ny * half],
+      [bx - nx * half, by - ny * half],
+      [bx + tx * length, by + ty * length],
+    );
   };
   return union(ring, head(1), head(-1));
 }
@@ -105,7 +113,10 @@ function layers(fullBleed: boolean): Layer[] {
       colour: THEME,
       shape: intersect(
         picture,
-        union(triangle([0.2, 0.62], [0.34, 0.4], [0.5, 0.62]), triangle([0.36, 0.62], [0.5, 0.46], [0.66, 0.62])),
+        union(
+          triangle([0.2, 0.62], [0.34, 0.4], [0.5, 0.62]),
+          triangle([0.36, 0.62], [0.5, 0.46], [0.66, 0.62]),
+        ),
       ),
     },
     { colour: THEME, shape: circle(0.68, 0.68, 0.19) },

@@ -17,7 +17,12 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { type Page, chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/helpers/chromium';
-import type { BenchOptions, BenchResult, Strategy, Usage } from '../test/helpers/storage-bench-types';
+import type {
+  BenchOptions,
+  BenchResult,
+  Strategy,
+  Usage,
+} from '../test/helpers/storage-bench-types';
 
 /** A run plus the usage after closing and relaunching the browser on the same profile. */
 interface RunResult extends BenchResult {
@@ -29,7 +34,11 @@ interface RunResult extends BenchResult {
 const STORAGE_DIRS = ['IndexedDB', 'Service Worker', 'Storage', 'WebStorage'];
 
 const { values: args } = parseArgs({
-  options: { count: { type: 'string', default: '300' }, kb: { type: 'string', default: '100' }, reps: { type: 'string', default: '3' } },
+  options: {
+    count: { type: 'string', default: '300' },
+    kb: { type: 'string', default: '100' },
+    reps: { type: 'string', default: '3' },
+  },
 });
 const count = Number(args.count);
 const meanBytes = Number(args.kb) * 1024;
@@ -60,8 +69,12 @@ async function bundleBench(): Promise<string> {
 /** Serves the bench page and script on 127.0.0.1 (a secure context, so Cache Storage is available). */
 async function serve(script: string): Promise<{ origin: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
-    if (req.url === '/bench.js') res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
-    else res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script src="/bench.js"></script>');
+    if (req.url === '/bench.js')
+      res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
+    else
+      res
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end('<!doctype html><script src="/bench.js"></script>');
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
@@ -77,8 +90,16 @@ interface BenchPage {
 }
 
 /** Runs `fn` on the bench page in a browser launched on `profile`, then closes the browser. */
-async function withBenchPage<T>(profile: string, origin: string, fn: (page: Page) => Promise<T>): Promise<T> {
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+async function withBenchPage<T>(
+  profile: string,
+  origin: string,
+  fn: (page: Page) => Promise<T>,
+): Promise<T> {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+  });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.exposeFunction('benchDiskBytes', () => diskBytes(profile));
@@ -90,7 +111,9 @@ async function withBenchPage<T>(profile: string, origin: string, fn: (page: Page
 }
 
 async function diskBytes(profile: string): Promise<number> {
-  const sizes = await Promise.all(STORAGE_DIRS.map((dir) => treeBytes(join(profile, 'Default', dir))));
+  const sizes = await Promise.all(
+    STORAGE_DIRS.map((dir) => treeBytes(join(profile, 'Default', dir))),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }
 
@@ -101,7 +124,9 @@ async function runOnce(origin: string, options: BenchOptions): Promise<RunResult
       page.evaluate((o) => (globalThis as unknown as BenchPage).runBench(o), options),
     );
     // Deleted IndexedDB blobs are freed lazily: look again after a browser restart.
-    const afterRestart = await withBenchPage(profile, origin, (page) => page.evaluate(() => (globalThis as unknown as BenchPage).usage()));
+    const afterRestart = await withBenchPage(profile, origin, (page) =>
+      page.evaluate(() => (globalThis as unknown as BenchPage).usage()),
+    );
     return { ...result, afterRestart, diskAfterRestart: await diskBytes(profile) };
   } finally {
     await rm(profile, { recursive: true, force: true });
@@ -123,9 +148,12 @@ async function main(): Promise<void> {
     for (const concurrency of [1, 5]) {
       for (const strategy of ['idb', 'cache'] as Strategy[]) {
         const runs: RunResult[] = [];
-        for (let rep = 0; rep < reps; rep++) runs.push(await runOnce(server.origin, { strategy, count, meanBytes, concurrency }));
-        const mbps = (ms: (r: RunResult) => number): string => fmt(median(runs.map((r) => r.bytes / MB / (ms(r) / 1000))));
-        const ratio = (f: (r: RunResult) => number): string => fmt(median(runs.map((r) => f(r) / r.bytes)), 3);
+        for (let rep = 0; rep < reps; rep++)
+          runs.push(await runOnce(server.origin, { strategy, count, meanBytes, concurrency }));
+        const mbps = (ms: (r: RunResult) => number): string =>
+          fmt(median(runs.map((r) => r.bytes / MB / (ms(r) / 1000))));
+        const ratio = (f: (r: RunResult) => number): string =>
+          fmt(median(runs.map((r) => f(r) / r.bytes)), 3);
         const row = [
           strategy,
           String(concurrency),
@@ -142,14 +170,29 @@ async function main(): Promise<void> {
           ratio((r) => r.afterRestart.usage - r.before.usage),
         ];
         rows.push(`| ${row.join(' | ')} |`);
-        console.error(`${strategy} x${concurrency}:`, JSON.stringify(runs.map((r) => ({ ...r, before: r.before.details, afterWrite: r.afterWrite.details, afterDelete: r.afterDelete.details, afterRestart: r.afterRestart.details }))));
+        console.error(
+          `${strategy} x${concurrency}:`,
+          JSON.stringify(
+            runs.map((r) => ({
+              ...r,
+              before: r.before.details,
+              afterWrite: r.afterWrite.details,
+              afterDelete: r.afterDelete.details,
+              afterRestart: r.afterRestart.details,
+            })),
+          ),
+        );
       }
     }
   } finally {
     await server.close();
   }
-  console.log(`Chromium (headless, on-disk profile), ${count} photos of ~${args.kb} KB random bytes, median of ${reps} runs\n`);
-  console.log('| store | concurrency | MB | write MB/s | write ms/photo | read MB/s | read ms/photo | delete ms/photo | estimate/byte after write | disk/byte after write | estimate/byte after delete | disk/byte after delete | estimate/byte after delete+restart |');
+  console.log(
+    `Chromium (headless, on-disk profile), ${count} photos of ~${args.kb} KB random bytes, median of ${reps} runs\n`,
+  );
+  console.log(
+    '| store | concurrency | MB | write MB/s | write ms/photo | read MB/s | read ms/photo | delete ms/photo | estimate/byte after write | disk/byte after write | estimate/byte after delete | disk/byte after delete | estimate/byte after delete+restart |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   console.log(rows.join('\n'));
 }

@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const expected = (await new HoAdmin(ho.url).photos()).length;
-    const page = await browser.newPage({ viewport: { width: SHOTS[0].width, height: SHOTS[0].height } });
+    const page = await browser.newPage({
+      viewport: { width: SHOTS[0].width, height: SHOTS[0].height },
+    });
     await page.addInitScript(() => localStorage.setItem('ui-language', 'en'));
     await page.goto(`${ho.url}/`);
     await waitForServiceWorkerControl(page);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The one test command (README, .ci/run): type-check every runtime, build the PWA, run all tests.
+# The one test command (README, .ci/run): lint and format check, type-check every runtime, build the PWA, run all tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
+npx biome ci --reporter=summary .
 npx tsc -b
 npx vite build --logLevel warn
 shopt -s nullglob

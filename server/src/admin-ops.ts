@@ -10,7 +10,15 @@ import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { InvalidInputError, NotFoundError } from './store/errors';
-import type { Brand, ImageStore, MetadataStore, PhotoRecord, Product, StatusRecord, Store } from './store/types';
+import type {
+  Brand,
+  ImageStore,
+  MetadataStore,
+  PhotoRecord,
+  Product,
+  StatusRecord,
+  Store,
+} from './store/types';
 
 /** Image bytes given in memory (HTTP upload) or as a file path (CLI, streamed). */
 export type ImageSource = { bytes: Buffer } | { path: string };
@@ -25,10 +33,29 @@ export interface AddPhotoInput {
 }
 
 const IMAGE_TYPES: { type: string; ext: string; magic: (b: Buffer) => boolean }[] = [
-  { type: 'image/jpeg', ext: '.jpg', magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { type: 'image/png', ext: '.png', magic: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  { type: 'image/gif', ext: '.gif', magic: (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString('latin1')) },
-  { type: 'image/webp', ext: '.webp', magic: (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+  {
+    type: 'image/jpeg',
+    ext: '.jpg',
+    magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  },
+  {
+    type: 'image/png',
+    ext: '.png',
+    magic: (b) =>
+      b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
+  {
+    type: 'image/gif',
+    ext: '.gif',
+    magic: (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString('latin1')),
+  },
+  {
+    type: 'image/webp',
+    ext: '.webp',
+    magic: (b) =>
+      b.subarray(0, 4).toString('latin1') === 'RIFF' &&
+      b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
 ];
 
 /** The image type from the first bytes; InvalidInputError for anything that is not JPEG/PNG/GIF/WebP. */
@@ -39,20 +66,27 @@ export function sniffImage(head: Buffer): { type: string; ext: string } {
 }
 
 function checkFilename(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a file name must not hold.
   if (name === '' || name.length > 255 || /[/\\\0-\x1f\x7f]/.test(name)) {
-    throw new InvalidInputError('filename must be 1-255 characters without slashes or control characters');
+    throw new InvalidInputError(
+      'filename must be 1-255 characters without slashes or control characters',
+    );
   }
   return name;
 }
 
 function checkSortOrder(n: number): number {
-  if (!Number.isSafeInteger(n) || n < 0 || n > 1_000_000) throw new InvalidInputError('sort_order must be an integer from 0 to 1000000');
+  if (!Number.isSafeInteger(n) || n < 0 || n > 1_000_000)
+    throw new InvalidInputError('sort_order must be an integer from 0 to 1000000');
   return n;
 }
 
 /** Admin operations over the two storage ports. */
 export class AdminOps {
-  constructor(private readonly meta: MetadataStore, private readonly images: ImageStore) {}
+  constructor(
+    private readonly meta: MetadataStore,
+    private readonly images: ImageStore,
+  ) {}
 
   /** Every store. */
   listStores(): Store[] {
@@ -71,27 +105,48 @@ export class AdminOps {
 
   /** Adds a photo to a product (version 1). */
   async addPhoto(input: AddPhotoInput): Promise<PhotoRecord> {
-    if (!this.meta.getProduct(input.product_id)) throw new NotFoundError(`Product ${input.product_id} not found`);
+    if (!this.meta.getProduct(input.product_id))
+      throw new NotFoundError(`Product ${input.product_id} not found`);
     const id = randomUUID();
     const stored = await this.storeBytes(`products/${input.product_id}/${id}`, 1, input.source);
-    return this.linkOrDrop(stored.object_key, () => this.meta.addPhoto({
-      id,
-      product_id: input.product_id,
-      ...stored,
-      filename: checkFilename(input.filename ?? defaultName(input.source, stored.ext)),
-      is_primary: input.is_primary ?? false,
-      sort_order: checkSortOrder(input.sort_order ?? 0),
-    }));
+    return this.linkOrDrop(stored.object_key, () =>
+      this.meta.addPhoto({
+        id,
+        product_id: input.product_id,
+        ...stored,
+        filename: checkFilename(input.filename ?? defaultName(input.source, stored.ext)),
+        is_primary: input.is_primary ?? false,
+        sort_order: checkSortOrder(input.sort_order ?? 0),
+      }),
+    );
   }
 
   /** New bytes for a photo: new checksum, version + 1, updated_at bumped; old bytes removed when unreferenced. */
-  async replacePhoto(photo_id: string, source: ImageSource, filename?: string): Promise<PhotoRecord> {
+  async replacePhoto(
+    photo_id: string,
+    source: ImageSource,
+    filename?: string,
+  ): Promise<PhotoRecord> {
     const old = this.requirePhoto(photo_id);
-    const stored = await this.storeBytes(`products/${old.product_id}/${old.id}`, old.version + 1, source);
-    const name = filename ?? ('path' in source ? basename(source.path) : old.filename.slice(0, old.filename.length - extname(old.filename).length) + stored.ext);
-    const updated = await this.linkOrDrop(stored.object_key, () => this.meta.replacePhoto(photo_id, {
-      object_key: stored.object_key, filename: checkFilename(name), size: stored.size, content_type: stored.content_type, checksum: stored.checksum,
-    }));
+    const stored = await this.storeBytes(
+      `products/${old.product_id}/${old.id}`,
+      old.version + 1,
+      source,
+    );
+    const name =
+      filename ??
+      ('path' in source
+        ? basename(source.path)
+        : old.filename.slice(0, old.filename.length - extname(old.filename).length) + stored.ext);
+    const updated = await this.linkOrDrop(stored.object_key, () =>
+      this.meta.replacePhoto(photo_id, {
+        object_key: stored.object_key,
+        filename: checkFilename(name),
+        size: stored.size,
+        content_type: stored.content_type,
+        checksum: stored.checksum,
+      }),
+    );
     await this.dropIfUnreferenced(old.object_key);
     return updated;
   }
@@ -153,7 +208,13 @@ export class AdminOps {
       size = source.bytes.length;
       await this.images.put(object_key, source.bytes);
     } else {
-      const counted = new Transform({ transform(chunk: Buffer, _e, done) { hash.update(chunk); size += chunk.length; done(null, chunk); } });
+      const counted = new Transform({
+        transform(chunk: Buffer, _e, done) {
+          hash.update(chunk);
+          size += chunk.length;
+          done(null, chunk);
+        },
+      });
       const file = createReadStream(source.path);
       file.on('error', (e) => counted.destroy(e));
       await this.images.put(object_key, file.pipe(counted));
@@ -181,11 +242,14 @@ function defaultName(source: ImageSource, ext: string): string {
 }
 
 async function readHead(path: string): Promise<Buffer> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript infers the type from the assignment in the try block.
   let file;
   try {
     file = await open(path, 'r');
   } catch (e) {
-    throw new InvalidInputError(`Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InvalidInputError(
+      `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   try {
     const { buffer, bytesRead } = await file.read(Buffer.alloc(16), 0, 16, 0);

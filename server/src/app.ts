@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { RevokedTokens, TokenService } from './auth/tokens';
 import type { Config } from './config';
-import { type FaultRoute, Faults } from './faults';
+import type { FaultRoute, Faults } from './faults';
 import { registerCors } from './http/cors';
 import type { RouteContext } from './http/context';
 import { handleError, sendError } from './http/errors';
@@ -18,7 +18,6 @@ import { downloadRoutes } from './routes/download';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
 import type { ImageStore, MetadataStore } from './store/types';
-
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -71,13 +70,22 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return app;
   }
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
-  app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
+  app.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
 
   const ctx: RouteContext = {
-    config, meta: deps.meta, images: deps.images, faults,
+    config,
+    meta: deps.meta,
+    images: deps.images,
+    faults,
     tokens: new TokenService({
       secret: config.jwtSecret,
       accessTtlS: () => faults.accessTtlS(config.accessTtlS),
@@ -86,6 +94,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       revoked: deps.revoked ?? new RevokedTokens(join(config.dataDir, 'revoked-tokens.json')),
     }),
   };
-  for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes]) routes(app, ctx);
+  for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes])
+    routes(app, ctx);
   return app;
 }

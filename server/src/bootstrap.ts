@@ -11,12 +11,22 @@ import { SqliteMetadataStore } from './store/sqlite-metadata';
 import type { ImageStore, MetadataStore, Store } from './store/types';
 
 /** The two storage ports over `<dataDir>/ho.sqlite` and `<dataDir>/images`. */
-export function openDataDir(dataDir: string, now?: () => number): { meta: MetadataStore; images: ImageStore } {
-  return { meta: new SqliteMetadataStore(join(dataDir, 'ho.sqlite'), now), images: new FsImageStore(join(dataDir, 'images')) };
+export function openDataDir(
+  dataDir: string,
+  now?: () => number,
+): { meta: MetadataStore; images: ImageStore } {
+  return {
+    meta: new SqliteMetadataStore(join(dataDir, 'ho.sqlite'), now),
+    images: new FsImageStore(join(dataDir, 'images')),
+  };
 }
 
 /** A demo sign-in printed at start-up. */
-export interface DemoLogin { username: string; password: string; store: Store }
+export interface DemoLogin {
+  username: string;
+  password: string;
+  store: Store;
+}
 
 /** The demo user of a demo store: username and password are the store code in lower case. */
 export function demoLoginFor(store: Store): { username: string; password: string } {
@@ -25,16 +35,25 @@ export function demoLoginFor(store: Store): { username: string; password: string
 }
 
 /** What start-up did, for the human lines main.ts prints. */
-export interface PrepareResult { demoLogins: DemoLogin[]; benchmarkStore?: Store }
+export interface PrepareResult {
+  demoLogins: DemoLogin[];
+  benchmarkStore?: Store;
+}
 
 /**
  * Seeds the demo catalog into an empty data dir (unless disabled), generates the benchmark catalog
  * when asked (idempotent: an existing one with the same options is reused), then makes the admin
  * match the config and gives every demo store its demo user.
  */
-export async function prepareData(meta: MetadataStore, images: ImageStore, config: Config): Promise<PrepareResult> {
+export async function prepareData(
+  meta: MetadataStore,
+  images: ImageStore,
+  config: Config,
+): Promise<PrepareResult> {
   if (config.demo && meta.isEmpty()) await seedDemo(meta, images);
-  const benchmarkStore = config.catalog ? meta.getStore((await generateCatalog(meta, images, config.catalog)).storeId) : undefined;
+  const benchmarkStore = config.catalog
+    ? meta.getStore((await generateCatalog(meta, images, config.catalog)).storeId)
+    : undefined;
   await ensureUser(meta, config.adminUsername, config.adminPassword, 'admin', []);
   const demoLogins: DemoLogin[] = [];
   for (const { id } of DEMO.stores) {
@@ -50,10 +69,21 @@ export async function prepareData(meta: MetadataStore, images: ImageStore, confi
 }
 
 /** Creates the user, or resets its password when it no longer matches (the config is the truth for the admin). */
-async function ensureUser(meta: MetadataStore, username: string, password: string, role: 'admin' | 'store', storeIds: string[]): Promise<void> {
+async function ensureUser(
+  meta: MetadataStore,
+  username: string,
+  password: string,
+  role: 'admin' | 'store',
+  storeIds: string[],
+): Promise<void> {
   const user = meta.getUser(username);
   if (!user) {
-    meta.createUser({ username, password_hash: await hashPassword(password), role, store_ids: storeIds });
+    meta.createUser({
+      username,
+      password_hash: await hashPassword(password),
+      role,
+      store_ids: storeIds,
+    });
   } else if (!(await verifyPassword(password, user.password_hash))) {
     meta.setPasswordHash(username, await hashPassword(password));
   }

@@ -10,7 +10,10 @@ import { StoreError } from './store/errors';
 
 type Args = Record<string, string | boolean | undefined>;
 
-interface Command { flags: string; run: (ops: AdminOps, a: Args) => unknown }
+interface Command {
+  flags: string;
+  run: (ops: AdminOps, a: Args) => unknown;
+}
 
 const str = (a: Args, name: string): string => {
   const v = a[name];
@@ -30,25 +33,46 @@ const COMMANDS: Record<string, Command> = {
   'list-products': { flags: '', run: (ops) => ops.listProducts() },
   'add-photo': {
     flags: '--product ID --file PATH [--filename NAME] [--primary] [--sort-order N]',
-    run: (ops, a) => ops.addPhoto({
-      product_id: str(a, 'product'),
-      source: { path: str(a, 'file') },
-      is_primary: a.primary === true,
-      ...(a.filename ? { filename: str(a, 'filename') } : {}),
-      ...(a['sort-order'] ? { sort_order: sortOrder(a) } : {}),
-    }),
+    run: (ops, a) =>
+      ops.addPhoto({
+        product_id: str(a, 'product'),
+        source: { path: str(a, 'file') },
+        is_primary: a.primary === true,
+        ...(a.filename ? { filename: str(a, 'filename') } : {}),
+        ...(a['sort-order'] ? { sort_order: sortOrder(a) } : {}),
+      }),
   },
   'replace-photo': {
     flags: '--photo ID --file PATH [--filename NAME]',
-    run: (ops, a) => ops.replacePhoto(str(a, 'photo'), { path: str(a, 'file') }, a.filename ? str(a, 'filename') : undefined),
+    run: (ops, a) =>
+      ops.replacePhoto(
+        str(a, 'photo'),
+        { path: str(a, 'file') },
+        a.filename ? str(a, 'filename') : undefined,
+      ),
   },
   'set-primary': { flags: '--photo ID', run: (ops, a) => ops.setPrimary(str(a, 'photo')) },
-  'set-sort-order': { flags: '--photo ID --sort-order N', run: (ops, a) => ops.setSortOrder(str(a, 'photo'), sortOrder(a)) },
+  'set-sort-order': {
+    flags: '--photo ID --sort-order N',
+    run: (ops, a) => ops.setSortOrder(str(a, 'photo'), sortOrder(a)),
+  },
   'delete-photo': { flags: '--photo ID', run: (ops, a) => ops.deletePhoto(str(a, 'photo')) },
-  'deactivate-product': { flags: '--product ID', run: (ops, a) => ops.setProductActive(str(a, 'product'), false) },
-  'activate-product': { flags: '--product ID', run: (ops, a) => ops.setProductActive(str(a, 'product'), true) },
-  'link-brand': { flags: '--store ID --brand ID', run: (ops, a) => ops.linkBrand(str(a, 'store'), str(a, 'brand')) },
-  'unlink-brand': { flags: '--store ID --brand ID', run: (ops, a) => ops.unlinkBrand(str(a, 'store'), str(a, 'brand')) },
+  'deactivate-product': {
+    flags: '--product ID',
+    run: (ops, a) => ops.setProductActive(str(a, 'product'), false),
+  },
+  'activate-product': {
+    flags: '--product ID',
+    run: (ops, a) => ops.setProductActive(str(a, 'product'), true),
+  },
+  'link-brand': {
+    flags: '--store ID --brand ID',
+    run: (ops, a) => ops.linkBrand(str(a, 'store'), str(a, 'brand')),
+  },
+  'unlink-brand': {
+    flags: '--store ID --brand ID',
+    run: (ops, a) => ops.unlinkBrand(str(a, 'store'), str(a, 'brand')),
+  },
   'sync-status': { flags: '--store ID', run: (ops, a) => ops.syncStatus(str(a, 'store')) },
 };
 
@@ -57,7 +81,9 @@ class UsageError extends Error {}
 
 const USAGE = `Usage: npm run ho -- <command> [--data-dir DIR] [flags]   (DATA_DIR env, default ./.data)
 Commands:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name} ${c.flags}`).join('\n')}`;
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name} ${c.flags}`)
+  .join('\n')}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -66,16 +92,30 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const cmd = COMMANDS[command];
+  // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript infers the type from the assignment in the try block.
   let meta;
   try {
     if (!cmd) throw new UsageError(`unknown command "${command}"`);
     const { values } = parseArgs({
       args: rest,
       strict: true,
-      options: Object.fromEntries(['data-dir', 'product', 'photo', 'store', 'brand', 'file', 'filename', 'sort-order', 'primary']
-        .map((n) => [n, { type: n === 'primary' ? 'boolean' : 'string' }])) as Record<string, { type: 'string' | 'boolean' }>,
+      options: Object.fromEntries(
+        [
+          'data-dir',
+          'product',
+          'photo',
+          'store',
+          'brand',
+          'file',
+          'filename',
+          'sort-order',
+          'primary',
+        ].map((n) => [n, { type: n === 'primary' ? 'boolean' : 'string' }]),
+      ) as Record<string, { type: 'string' | 'boolean' }>,
     });
-    const stores = openDataDir(dataDirFrom((values['data-dir'] as string | undefined) ?? process.env.DATA_DIR));
+    const stores = openDataDir(
+      dataDirFrom((values['data-dir'] as string | undefined) ?? process.env.DATA_DIR),
+    );
     meta = stores.meta;
     const result = await cmd.run(new AdminOps(stores.meta, stores.images), values);
     console.log(JSON.stringify(result ?? { status: 'ok' }, null, 2));

@@ -125,7 +125,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   ) as Record<OptionName, { type: 'string' | 'boolean' }>;
   let values: Partial<Record<OptionName, string | boolean>>;
   try {
-    ({ values } = parseArgs({ args: argv, options: parseOptions, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: parseOptions,
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (e) {
     throw new ConfigError(`${(e as Error).message} (see --help)`);
   }
@@ -150,30 +155,37 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const dataDir = dataDirFrom(raw('data-dir'));
   const staticDir = resolve(raw('static-dir') ?? 'dist');
   const adminUsername = raw('admin-username') ?? 'admin';
-  if (!/^[\w.@+-]{1,150}$/.test(adminUsername)) throw new ConfigError('admin username may only use letters, digits and @.+-_ (max 150)');
+  if (!/^[\w.@+-]{1,150}$/.test(adminUsername))
+    throw new ConfigError('admin username may only use letters, digits and @.+-_ (max 150)');
   const givenPassword = raw('admin-password');
   const demoMode = givenPassword === undefined;
   const accessTtlS = duration(raw('access-ttl') ?? '3600', 'access-ttl');
   const refreshTtlS = duration(raw('refresh-ttl') ?? '86400', 'refresh-ttl');
   const logLevel = raw('log-level') ?? 'warn';
-  if (!['silent', 'error', 'warn', 'info', 'debug'].includes(logLevel)) throw new ConfigError(`log-level must be silent|error|warn|info|debug, got "${logLevel}"`);
+  if (!['silent', 'error', 'warn', 'info', 'debug'].includes(logLevel))
+    throw new ConfigError(`log-level must be silent|error|warn|info|debug, got "${logLevel}"`);
 
   const corsRaw = raw('cors-origins');
   const corsOrigins = corsRaw === undefined ? (demoMode ? '*' : []) : parseOrigins(corsRaw);
   const proxyRaw = raw('proxy');
   const proxyUrl = proxyRaw === undefined ? undefined : httpUrl(proxyRaw, 'proxy');
   const publicRaw = raw('public-url');
-  const publicUrl = publicRaw === undefined ? undefined : httpUrl(publicRaw, 'public-url').href.replace(/\/+$/, '');
+  const publicUrl =
+    publicRaw === undefined ? undefined : httpUrl(publicRaw, 'public-url').href.replace(/\/+$/, '');
 
-  const demo = values['no-demo'] === true ? false : flag('demo') ?? true;
+  const demo = values['no-demo'] === true ? false : (flag('demo') ?? true);
   const catalogRaw = raw('catalog');
   const seedRaw = raw('catalog-seed');
-  const catalog = catalogRaw === undefined ? undefined : {
-    photos: int(catalogRaw, 'catalog', 1, 1_000_000),
-    avgBytes: int(raw('avg-bytes') ?? '100000', 'avg-bytes', 2000, 50_000_000),
-    ...(seedRaw === undefined ? {} : { seed: int(seedRaw, 'catalog-seed', 0, 2 ** 31 - 1) }),
-  };
-  if (catalog === undefined && raw('avg-bytes') !== undefined) throw new ConfigError('--avg-bytes needs --catalog N');
+  const catalog =
+    catalogRaw === undefined
+      ? undefined
+      : {
+          photos: int(catalogRaw, 'catalog', 1, 1_000_000),
+          avgBytes: int(raw('avg-bytes') ?? '100000', 'avg-bytes', 2000, 50_000_000),
+          ...(seedRaw === undefined ? {} : { seed: int(seedRaw, 'catalog-seed', 0, 2 ** 31 - 1) }),
+        };
+  if (catalog === undefined && raw('avg-bytes') !== undefined)
+    throw new ConfigError('--avg-bytes needs --catalog N');
 
   const faults = readFaults(raw);
   try {
@@ -185,10 +197,24 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (jwtSecret.length < 16) throw new ConfigError('JWT secret must be at least 16 characters');
 
   return {
-    port, host, dataDir, staticDir, adminUsername, adminPassword: givenPassword ?? 'admin', demoMode,
-    jwtSecret, accessTtlS, refreshTtlS, corsOrigins, referenceOnly: flag('reference-only') ?? false,
-    demo, faults, logLevel: logLevel as Config['logLevel'],
-    ...(proxyUrl ? { proxyUrl } : {}), ...(catalog ? { catalog } : {}), ...(publicUrl ? { publicUrl } : {}),
+    port,
+    host,
+    dataDir,
+    staticDir,
+    adminUsername,
+    adminPassword: givenPassword ?? 'admin',
+    demoMode,
+    jwtSecret,
+    accessTtlS,
+    refreshTtlS,
+    corsOrigins,
+    referenceOnly: flag('reference-only') ?? false,
+    demo,
+    faults,
+    logLevel: logLevel as Config['logLevel'],
+    ...(proxyUrl ? { proxyUrl } : {}),
+    ...(catalog ? { catalog } : {}),
+    ...(publicUrl ? { publicUrl } : {}),
   };
 }
 
@@ -197,7 +223,8 @@ function readFaults(raw: (name: OptionName) => string | undefined): FaultSetting
     const s = raw(name);
     if (s === undefined) return undefined;
     const n = Number(s);
-    if (s.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${s}"`);
+    if (s.trim() === '' || !Number.isFinite(n))
+      throw new ConfigError(`${name} must be a number, got "${s}"`);
     return n;
   };
   const routes = raw('fault-routes');
@@ -223,7 +250,8 @@ function readFaults(raw: (name: OptionName) => string | undefined): FaultSetting
 function int(s: string, name: string, min: number, max: number): number {
   if (!/^\d+$/.test(s.trim())) throw new ConfigError(`${name} must be a whole number, got "${s}"`);
   const n = Number(s.trim());
-  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max)
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
 }
 
@@ -233,7 +261,10 @@ const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 8
 function duration(s: string, name: string): number {
   const m = /^(\d+)\s*([smhd]?)$/i.exec(s.trim());
   const unit = m ? UNIT_SECONDS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined || Number(m[1]) < 1) throw new ConfigError(`${name} must be a positive duration like 3600, 90s, 15m, 1h or 1d, got "${s}"`);
+  if (!m || unit === undefined || Number(m[1]) < 1)
+    throw new ConfigError(
+      `${name} must be a positive duration like 3600, 90s, 15m, 1h or 1d, got "${s}"`,
+    );
   return Number(m[1]) * unit;
 }
 
@@ -241,11 +272,18 @@ function parseOrigins(s: string): '*' | string[] {
   const t = s.trim();
   if (t === '*') return '*';
   if (t.toLowerCase() === 'none') return [];
-  return t.split(',').map((o) => o.trim()).filter(Boolean).map((o) => {
-    const u = httpUrl(o, 'cors-origins');
-    if (u.origin !== o.replace(/\/$/, '')) throw new ConfigError(`cors-origins entries must be bare origins like https://pos.example.com, got "${o}"`);
-    return u.origin;
-  });
+  return t
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o) => {
+      const u = httpUrl(o, 'cors-origins');
+      if (u.origin !== o.replace(/\/$/, ''))
+        throw new ConfigError(
+          `cors-origins entries must be bare origins like https://pos.example.com, got "${o}"`,
+        );
+      return u.origin;
+    });
 }
 
 function httpUrl(s: string, name: string): URL {
@@ -255,7 +293,8 @@ function httpUrl(s: string, name: string): URL {
   } catch {
     throw new ConfigError(`${name} must be an http(s) URL, got "${s}"`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${s}"`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ConfigError(`${name} must be an http(s) URL, got "${s}"`);
   return u;
 }
 
@@ -265,7 +304,8 @@ function persistentSecret(dataDir: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigError(`cannot read ${file}: ${(e as Error).message}`);
   }
   // link() is atomic and refuses to overwrite, so two first starts racing agree on one secret.
   const secret = randomBytes(32).toString('hex');
@@ -275,7 +315,8 @@ function persistentSecret(dataDir: string): string {
     linkSync(tmp, file);
     return secret;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError(`cannot write ${file}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new ConfigError(`cannot write ${file}: ${(e as Error).message}`);
     return readFileSync(file, 'utf8').trim();
   } finally {
     unlinkSync(tmp);

@@ -28,12 +28,22 @@ export interface FaultSettings {
 
 /** No faults at all. */
 export const DEFAULT_FAULTS: FaultSettings = {
-  latency_ms: 0, error_rate: 0, error_status: 503, rate_limit_rate: 0, retry_after_s: 1,
-  corrupt_rate: 0, truncate_rate: 0, access_ttl_s: null, routes: [...FAULT_ROUTES],
+  latency_ms: 0,
+  error_rate: 0,
+  error_status: 503,
+  rate_limit_rate: 0,
+  retry_after_s: 1,
+  corrupt_rate: 0,
+  truncate_rate: 0,
+  access_ttl_s: null,
+  routes: [...FAULT_ROUTES],
 };
 
 /** An injected HTTP failure to answer instead of the real response. */
-export interface InjectedFailure { status: 429 | 500 | 503; retryAfterS?: number }
+export interface InjectedFailure {
+  status: 429 | 500 | 503;
+  retryAfterS?: number;
+}
 
 /** What to do to one download body. */
 export type BodyFault = 'corrupt' | 'truncate';
@@ -45,7 +55,8 @@ const RATE_KEYS = ['error_rate', 'rate_limit_rate', 'corrupt_rate', 'truncate_ra
  * message naming the field (the admin endpoint turns it into a 400).
  */
 export function validateFaults(base: FaultSettings, input: unknown): FaultSettings {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('faults must be a JSON object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new Error('faults must be a JSON object');
   const next: FaultSettings = { ...base, routes: [...base.routes] };
   for (const [key, value] of Object.entries(input)) {
     if ((RATE_KEYS as readonly string[]).includes(key)) {
@@ -60,7 +71,10 @@ export function validateFaults(base: FaultSettings, input: unknown): FaultSettin
     } else if (key === 'access_ttl_s') {
       next.access_ttl_s = value === null ? null : Math.round(numberIn(key, value, 1, 86_400));
     } else if (key === 'routes') {
-      if (!Array.isArray(value) || value.some((r) => !(FAULT_ROUTES as readonly unknown[]).includes(r))) {
+      if (
+        !Array.isArray(value) ||
+        value.some((r) => !(FAULT_ROUTES as readonly unknown[]).includes(r))
+      ) {
         throw new Error(`routes must be a list of ${FAULT_ROUTES.join(', ')}`);
       }
       next.routes = [...new Set(value as FaultRoute[])];
@@ -84,7 +98,10 @@ export class Faults {
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<unknown>;
 
-  constructor(initial: FaultSettings = DEFAULT_FAULTS, deps: { random?: () => number; sleep?: (ms: number) => Promise<unknown> } = {}) {
+  constructor(
+    initial: FaultSettings = DEFAULT_FAULTS,
+    deps: { random?: () => number; sleep?: (ms: number) => Promise<unknown> } = {},
+  ) {
     this.current = validateFaults(DEFAULT_FAULTS, initial);
     this.random = deps.random ?? Math.random;
     this.sleep = deps.sleep ?? delay;

@@ -22,13 +22,20 @@ function humanLines(config: Config, url: string, prep: PrepareResult): string[] 
       ? `  Open the PWA:  ${browse}/`
       : `  PWA not built: ${config.staticDir} has no index.html (run npm run build); the API works at ${browse}/api/`,
   ];
-  if (config.proxyUrl) return [...lines, `  Proxy mode:    /api/ is forwarded to ${config.proxyUrl.href}`];
-  lines.push(`  Sign in:       ${config.adminUsername} / ${config.demoMode ? config.adminPassword : '(ADMIN_PASSWORD)'}   (admin, every store)`);
-  for (const d of prep.demoLogins) lines.push(`                 ${d.username} / ${d.password}   (store ${d.store.code} only)`);
+  if (config.proxyUrl)
+    return [...lines, `  Proxy mode:    /api/ is forwarded to ${config.proxyUrl.href}`];
+  lines.push(
+    `  Sign in:       ${config.adminUsername} / ${config.demoMode ? config.adminPassword : '(ADMIN_PASSWORD)'}   (admin, every store)`,
+  );
+  for (const d of prep.demoLogins)
+    lines.push(`                 ${d.username} / ${d.password}   (store ${d.store.code} only)`);
   const stores = prep.demoLogins.map((d) => d.store);
   for (const s of stores) lines.push(`  Store ${s.code.padEnd(8)} ${s.id}  ${s.name}`);
   const bench = prep.benchmarkStore;
-  if (bench) lines.push(`  Benchmark ${bench.code}  ${bench.id}  ${bench.name} (sign in as ${config.adminUsername})`);
+  if (bench)
+    lines.push(
+      `  Benchmark ${bench.code}  ${bench.id}  ${bench.name} (sign in as ${config.adminUsername})`,
+    );
   if (config.referenceOnly) lines.push('  Reference-only mode: API extensions are off');
   return lines;
 }
@@ -48,16 +55,28 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (config.demoMode && !config.proxyUrl) {
-    console.error(`\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`);
+    console.error(
+      `\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`,
+    );
   }
   const { meta, images } = openDataDir(config.dataDir);
-  const prep: PrepareResult = config.proxyUrl ? { demoLogins: [] } : await prepareData(meta, images, config);
-  const app = buildApp({ config, meta, images, clock: Date.now, faults: new Faults(config.faults) });
+  const prep: PrepareResult = config.proxyUrl
+    ? { demoLogins: [] }
+    : await prepareData(meta, images, config);
+  const app = buildApp({
+    config,
+    meta,
+    images,
+    clock: Date.now,
+    faults: new Faults(config.faults),
+  });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    console.error(`error: cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is already in use (choose another with --port or PORT)' : (e as Error).message}`);
+    console.error(
+      `error: cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is already in use (choose another with --port or PORT)' : (e as Error).message}`,
+    );
     meta.close();
     process.exit(1);
   }
@@ -70,10 +89,16 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     console.log(`${signal} received, stopping`);
-    app.close().then(() => meta.close()).then(() => process.exit(0), (e: unknown) => {
-      console.error(`error while stopping: ${(e as Error).message}`);
-      process.exit(1);
-    });
+    app
+      .close()
+      .then(() => meta.close())
+      .then(
+        () => process.exit(0),
+        (e: unknown) => {
+          console.error(`error while stopping: ${(e as Error).message}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -19,12 +19,21 @@ export type DeployConfigResult = { ok: true; config: DeployConfig } | { ok: fals
 type Check = (value: unknown) => string | null;
 
 const text: Check = (v) => (typeof v === 'string' ? null : 'must be a string');
-const count = (min: number): Check => (v) => (typeof v === 'number' && Number.isInteger(v) && v >= min ? null : `must be a whole number >= ${min}`);
+const count =
+  (min: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min
+      ? null
+      : `must be a whole number >= ${min}`;
 
 const FIELDS: Record<keyof DeployConfig, Check> = {
-  serverUrl: (v) => (typeof v === 'string' && /^https?:\/\/[^/]/.test(v) ? null : 'must be an http:// or https:// URL'),
+  serverUrl: (v) =>
+    typeof v === 'string' && /^https?:\/\/[^/]/.test(v)
+      ? null
+      : 'must be an http:// or https:// URL',
   storeId: text,
-  tokenPath: (v) => (typeof v === 'string' && v.startsWith('/') ? null : 'must be a path starting with /'),
+  tokenPath: (v) =>
+    typeof v === 'string' && v.startsWith('/') ? null : 'must be a path starting with /',
   syncIntervalMs: count(1000),
   concurrency: count(1),
   delayMs: count(0),
@@ -32,13 +41,18 @@ const FIELDS: Record<keyof DeployConfig, Check> = {
 
 /** Validates parsed config.json content. */
 export function parseDeployConfig(raw: unknown): DeployConfigResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'config.json must hold a JSON object' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, error: 'config.json must hold a JSON object' };
   const problems: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
     const check = FIELDS[key as keyof DeployConfig] as Check | undefined;
-    const problem = check === undefined ? `unknown field (allowed: ${Object.keys(FIELDS).join(', ')})` : check(value);
+    const problem =
+      check === undefined
+        ? `unknown field (allowed: ${Object.keys(FIELDS).join(', ')})`
+        : check(value);
     if (problem !== null) problems.push(`"${key}" ${problem}`);
   }
-  if (problems.length > 0) return { ok: false, error: `config.json is malformed: ${problems.join('; ')}` };
+  if (problems.length > 0)
+    return { ok: false, error: `config.json is malformed: ${problems.join('; ')}` };
   return { ok: true, config: raw as DeployConfig };
 }

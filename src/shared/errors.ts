@@ -26,7 +26,11 @@ export class HttpError extends SyncError {
   override readonly name = 'HttpError';
   readonly reason: string;
   readonly retryable: boolean;
-  constructor(readonly status: number, message: string, readonly retryAfterMs: number | null = null) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
     super(message);
     this.reason = `HTTP ${status}`;
     this.retryable = status === 408 || status === 425 || status === 429 || status >= 500;
@@ -37,7 +41,10 @@ export class HttpError extends SyncError {
 export class ChecksumMismatchError extends SyncError {
   override readonly name = 'ChecksumMismatchError';
   readonly retryable = true;
-  constructor(readonly reason: 'checksum mismatch' | 'size mismatch', message: string) {
+  constructor(
+    readonly reason: 'checksum mismatch' | 'size mismatch',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -56,7 +63,10 @@ export class InvalidResponseError extends SyncError {
   readonly retryable = false;
   readonly reason: string;
   /** `field` names the offending field, e.g. "photos[3].checksum". */
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`invalid response: ${field}: ${message}`);
     this.reason = `invalid response: ${field}`;
   }

@@ -16,13 +16,21 @@ export const PLACEHOLDER_HEADER = 'X-Photo-Placeholder';
 
 /** Settings a person or config.json may set at sign-in; the rest keep their defaults. */
 export type SignInSettings = Pick<SyncSettings, 'serverUrl' | 'storeId'> &
-  Partial<Pick<SyncSettings, 'tokenPath' | 'syncIntervalMs' | 'concurrency' | 'delayMs' | 'terminalName'>>;
+  Partial<
+    Pick<SyncSettings, 'tokenPath' | 'syncIntervalMs' | 'concurrency' | 'delayMs' | 'terminalName'>
+  >;
 
 /** How the user proves who they are. */
-export type Credentials = { kind: 'password'; username: string; password: string } | { kind: 'token'; token: string };
+export type Credentials =
+  | { kind: 'password'; username: string; password: string }
+  | { kind: 'token'; token: string };
 
 /** A store offered after sign-in (server extension `GET /api/v1/stores/`). */
-export interface StoreChoice { id: string; code: string; name: string }
+export interface StoreChoice {
+  id: string;
+  code: string;
+  name: string;
+}
 
 /** Why signing in or choosing a store did not work, each with its own advice in the UI. */
 export type SignInErrorKind =
@@ -48,7 +56,11 @@ export interface Session {
 }
 
 /** Local storage use as the browser reports it (`navigator.storage.estimate()`); null when unavailable. */
-export interface StorageUse { usage: number; quota: number; persisted: boolean }
+export interface StorageUse {
+  usage: number;
+  quota: number;
+  persisted: boolean;
+}
 
 /** Everything the main screen shows. */
 export interface AppState {
@@ -86,11 +98,17 @@ export interface Product {
 export type TunableSettings = Pick<SyncSettings, 'syncIntervalMs' | 'concurrency' | 'delayMs'>;
 
 /** Outcome of saving settings: the effective values, or why the engine refused them (nothing saved). */
-export type SaveSettingsResult = { ok: true; settings: TunableSettings; state: AppState } | { ok: false; message: string };
+export type SaveSettingsResult =
+  | { ok: true; settings: TunableSettings; state: AppState }
+  | { ok: false; message: string };
 
 /** Outcome of a sign-in or store choice. */
 export type SignInResult =
-  | { ok: true; state: AppState; /** Stores to pick from when the server lists them and none was chosen yet. */ stores: StoreChoice[] | null }
+  | {
+      ok: true;
+      state: AppState /** Stores to pick from when the server lists them and none was chosen yet. */;
+      stores: StoreChoice[] | null;
+    }
   | {
       ok: false;
       error: SignInErrorKind;
@@ -142,7 +160,10 @@ export interface CommandReplies {
 export type CommandType = Command['type'];
 
 /** A command as sent: `id` pairs it with its reply. */
-export interface RequestEnvelope { id: string; command: Command }
+export interface RequestEnvelope {
+  id: string;
+  command: Command;
+}
 
 /** The SW's answer to one request; `error` when handling threw (a bug or storage failure, not a sync failure). */
 export type ReplyEnvelope<T extends CommandType = CommandType> =
@@ -159,7 +180,12 @@ export type Broadcast =
 export function isRequestEnvelope(value: unknown): value is RequestEnvelope {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<RequestEnvelope>;
-  return typeof v.id === 'string' && typeof v.command === 'object' && v.command !== null && typeof v.command.type === 'string';
+  return (
+    typeof v.id === 'string' &&
+    typeof v.command === 'object' &&
+    v.command !== null &&
+    typeof v.command.type === 'string'
+  );
 }
 
 /** True when `value` looks like a Broadcast of this protocol. */

@@ -133,7 +133,12 @@ export interface FailureInfo {
 export type SyncStatus =
   | { kind: 'signed-out' }
   | { kind: 'idle' }
-  | { kind: 'syncing'; phase: 'listing' | 'downloading' | 'reconciling'; done: number; total: number }
+  | {
+      kind: 'syncing';
+      phase: 'listing' | 'downloading' | 'reconciling';
+      done: number;
+      total: number;
+    }
   | { kind: 'offline'; message: string }
   | { kind: 'error'; message: string }
   | { kind: 'paused-auth'; message: string }

@@ -56,7 +56,9 @@ export async function openPhotoDb(name: string, events: ConnectionEvents): Promi
         database.createObjectStore('partials', { keyPath: 'photo_id' });
         database.createObjectStore('partial-chunks');
         database.createObjectStore('failures', { keyPath: 'photo_id' });
-        database.createObjectStore('outbox', { autoIncrement: true }).createIndex('by-photo', 'photo_id', { unique: true });
+        database
+          .createObjectStore('outbox', { autoIncrement: true })
+          .createIndex('by-photo', 'photo_id', { unique: true });
         database.createObjectStore('state');
       }
       if (oldVersion < 2) {

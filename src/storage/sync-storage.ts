@@ -3,7 +3,15 @@
  * Every method is one transaction; photo bytes are Blob values keyed by checksum in the same database as their
  * records, so a photo and its bytes are committed (or rolled back) together.
  */
-import type { EngineRecord, StateMap, SyncStorage, FailureRecord, OutboxEntry, PartialDownload, PartialProgress } from '../sync/ports';
+import type {
+  EngineRecord,
+  StateMap,
+  SyncStorage,
+  FailureRecord,
+  OutboxEntry,
+  PartialDownload,
+  PartialProgress,
+} from '../sync/ports';
 import type { StatusItem, StoredPhoto } from '../shared/types';
 import { type ChunkKey, DB_NAME, type PhotoDb, openPhotoDb } from './db';
 import { estimateUsage, requestPersistence, type StorageUsage } from './persistence';
@@ -69,7 +77,10 @@ function galleryOrder(a: StoredPhoto, b: StoredPhoto): number {
 }
 
 async function deletePartial(tx: Tx<'readwrite'>, id: string): Promise<void> {
-  await Promise.all([tx.objectStore('partials').delete(id), tx.objectStore('partial-chunks').delete(chunksOf(id))]);
+  await Promise.all([
+    tx.objectStore('partials').delete(id),
+    tx.objectStore('partial-chunks').delete(chunksOf(id)),
+  ]);
 }
 
 /** Queues a status report, replacing an unsent one for the same photo. */
@@ -126,7 +137,10 @@ class Connection {
   close(): void {
     const opening = this.opening;
     this.opening = undefined;
-    opening?.then((db) => db.close(), () => undefined);
+    opening?.then(
+      (db) => db.close(),
+      () => undefined,
+    );
   }
 
   private forget(opening: Promise<PhotoDb>): void {
@@ -137,7 +151,11 @@ class Connection {
 class IdbPhotoStorage implements PhotoStorage {
   constructor(private readonly connection: Connection) {}
 
-  private async run<Mode extends IDBTransactionMode, T>(stores: StoreName[], mode: Mode, body: (tx: Tx<Mode>) => Promise<T>): Promise<T> {
+  private async run<Mode extends IDBTransactionMode, T>(
+    stores: StoreName[],
+    mode: Mode,
+    body: (tx: Tx<Mode>) => Promise<T>,
+  ): Promise<T> {
     return inTransaction(await this.connection.get(), stores, mode, body);
   }
 
@@ -150,17 +168,29 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async putVerified(record: StoredPhoto, bytes: Blob, report?: StatusItem): Promise<void> {
-    if (bytes.size !== record.size) throw new Error(`photo ${record.id}: ${bytes.size} bytes, record says ${record.size}`);
-    await this.run(report === undefined ? PHOTO_STORES : [...PHOTO_STORES, 'outbox'], 'readwrite', async (tx) => {
-      if (report !== undefined) await queueReport(tx, report);
-      const photos = tx.objectStore('photos');
-      const previous = await photos.get(record.id);
-      await Promise.all([tx.objectStore('bytes').put(bytes, record.checksum), photos.put(withBytes(record)), deletePartial(tx, record.id)]);
-      // Other photos with these bytes that had lost them have them again.
-      const sharing = await photos.index('by-checksum').getAll(record.checksum);
-      await Promise.all(sharing.filter((r) => r.bytes_missing).map((r) => photos.put(withBytes(r))));
-      if (previous !== undefined && previous.checksum !== record.checksum) await dropUnreferenced(tx, [previous.checksum]);
-    });
+    if (bytes.size !== record.size)
+      throw new Error(`photo ${record.id}: ${bytes.size} bytes, record says ${record.size}`);
+    await this.run(
+      report === undefined ? PHOTO_STORES : [...PHOTO_STORES, 'outbox'],
+      'readwrite',
+      async (tx) => {
+        if (report !== undefined) await queueReport(tx, report);
+        const photos = tx.objectStore('photos');
+        const previous = await photos.get(record.id);
+        await Promise.all([
+          tx.objectStore('bytes').put(bytes, record.checksum),
+          photos.put(withBytes(record)),
+          deletePartial(tx, record.id),
+        ]);
+        // Other photos with these bytes that had lost them have them again.
+        const sharing = await photos.index('by-checksum').getAll(record.checksum);
+        await Promise.all(
+          sharing.filter((r) => r.bytes_missing).map((r) => photos.put(withBytes(r))),
+        );
+        if (previous !== undefined && previous.checksum !== record.checksum)
+          await dropUnreferenced(tx, [previous.checksum]);
+      },
+    );
   }
 
   async putMeta(record: StoredPhoto): Promise<void> {
@@ -168,7 +198,8 @@ class IdbPhotoStorage implements PhotoStorage {
       const photos = tx.objectStore('photos');
       const held = await photos.get(record.id);
       // Metadata may only change around the bytes already held; new bytes go through putVerified.
-      if (held?.checksum !== record.checksum) throw new Error(`putMeta: photo ${record.id} is not held with checksum ${record.checksum}`);
+      if (held?.checksum !== record.checksum)
+        throw new Error(`putMeta: photo ${record.id} is not held with checksum ${record.checksum}`);
       await photos.put(held.bytes_missing ? { ...record, bytes_missing: true } : withBytes(record));
     });
   }
@@ -178,7 +209,10 @@ class IdbPhotoStorage implements PhotoStorage {
       const photos = tx.objectStore('photos');
       const found = await Promise.all(ids.map((id) => photos.get(id)));
       await Promise.all(ids.flatMap((id) => [photos.delete(id), deletePartial(tx, id)]));
-      await dropUnreferenced(tx, found.flatMap((r) => (r === undefined ? [] : [r.checksum])));
+      await dropUnreferenced(
+        tx,
+        found.flatMap((r) => (r === undefined ? [] : [r.checksum])),
+      );
     });
   }
 
@@ -188,7 +222,10 @@ class IdbPhotoStorage implements PhotoStorage {
 
   async loadPartial(id: string): Promise<PartialDownload | undefined> {
     return this.run(PARTIAL_STORES, 'readonly', async (tx) => {
-      const [header, chunks] = await Promise.all([tx.objectStore('partials').get(id), tx.objectStore('partial-chunks').getAll(chunksOf(id))]);
+      const [header, chunks] = await Promise.all([
+        tx.objectStore('partials').get(id),
+        tx.objectStore('partial-chunks').getAll(chunksOf(id)),
+      ]);
       if (header === undefined) return undefined;
       const held = chunks.reduce((sum, chunk) => sum + chunk.size, 0);
       // appendPartial keeps these equal; anything else is not a resumable state.
@@ -205,7 +242,9 @@ class IdbPhotoStorage implements PhotoStorage {
       } else {
         const held = await partials.get(progress.photo_id);
         if (held?.checksum !== progress.checksum || held.received !== offset) {
-          throw new Error(`appendPartial: photo ${progress.photo_id} holds no partial ending at byte ${offset} of ${progress.checksum}`);
+          throw new Error(
+            `appendPartial: photo ${progress.photo_id} holds no partial ending at byte ${offset} of ${progress.checksum}`,
+          );
         }
       }
       const key: ChunkKey = [progress.photo_id, offset];
@@ -224,7 +263,9 @@ class IdbPhotoStorage implements PhotoStorage {
 
   async putState<K extends keyof StateMap>(key: K, value: StateMap[K] | undefined): Promise<void> {
     await this.run(['state'], 'readwrite', async (tx) => {
-      await (value === undefined ? tx.objectStore('state').delete(key) : tx.objectStore('state').put(value, key));
+      await (value === undefined
+        ? tx.objectStore('state').delete(key)
+        : tx.objectStore('state').put(value, key));
     });
   }
 
@@ -318,7 +359,12 @@ class IdbPhotoStorage implements PhotoStorage {
     await this.run(PHOTO_STORES, 'readwrite', async (tx) => {
       const referenced = new Set<string>();
       const index = tx.objectStore('photos').index('by-checksum');
-      for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue()) referenced.add(cursor.key);
+      for (
+        let cursor = await index.openKeyCursor(null, 'nextunique');
+        cursor;
+        cursor = await cursor.continue()
+      )
+        referenced.add(cursor.key);
       const [held, headers, chunkKeys] = await Promise.all([
         tx.objectStore('bytes').getAllKeys(),
         tx.objectStore('partials').getAllKeys(),
@@ -327,9 +373,15 @@ class IdbPhotoStorage implements PhotoStorage {
       const heldSet = new Set(held);
       const headerSet = new Set(headers);
       await Promise.all([
-        ...held.filter((checksum) => !referenced.has(checksum)).map((checksum) => tx.objectStore('bytes').delete(checksum)),
-        ...chunkKeys.filter(([id]) => !headerSet.has(id)).map((key) => tx.objectStore('partial-chunks').delete(key)),
-        ...[...referenced].filter((checksum) => !heldSet.has(checksum)).map((checksum) => flagMissing(tx, checksum)),
+        ...held
+          .filter((checksum) => !referenced.has(checksum))
+          .map((checksum) => tx.objectStore('bytes').delete(checksum)),
+        ...chunkKeys
+          .filter(([id]) => !headerSet.has(id))
+          .map((key) => tx.objectStore('partial-chunks').delete(key)),
+        ...[...referenced]
+          .filter((checksum) => !heldSet.has(checksum))
+          .map((checksum) => flagMissing(tx, checksum)),
       ]);
     });
   }

@@ -7,7 +7,11 @@ import type { PhotoDb, PhotoSyncSchema } from './db';
 export type StoreName = StoreNames<PhotoSyncSchema>;
 
 /** A transaction of this schema; its runtime scope is the store list it was opened with. */
-export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<PhotoSyncSchema, StoreName[], Mode>;
+export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<
+  PhotoSyncSchema,
+  StoreName[],
+  Mode
+>;
 
 /** True for the browser's "storage full" error, however it surfaces (request, commit or abort). */
 export function isQuotaExceeded(err: unknown): boolean {

@@ -1,5 +1,11 @@
 /** Answers page commands (the page <-> SW protocol in src/shared/messages): one exhaustive switch. */
-import { assertNever, type Command, type CommandReplies, type CommandType, type TunableSettings } from '../shared/messages';
+import {
+  assertNever,
+  type Command,
+  type CommandReplies,
+  type CommandType,
+  type TunableSettings,
+} from '../shared/messages';
 import { chooseStore, signIn } from './sign-in';
 import type { SyncHost } from './sync-host';
 
@@ -11,7 +17,10 @@ function tunable({ syncIntervalMs, concurrency, delayMs }: TunableSettings): Tun
 }
 
 /** Runs one command and returns its reply; sync commands start a run and reply at once (progress is broadcast). */
-export async function handleCommand(host: SyncHost, command: Command): Promise<CommandReplies[CommandType]> {
+export async function handleCommand(
+  host: SyncHost,
+  command: Command,
+): Promise<CommandReplies[CommandType]> {
   const { engine } = host.deps;
   switch (command.type) {
     case 'get-state':

@@ -30,7 +30,11 @@ export async function servePhoto(read: ReadPhoto, id: string): Promise<Response>
   const found = await read(id);
   if (found === undefined) {
     return new Response(PLACEHOLDER_SVG, {
-      headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'no-store', [PLACEHOLDER_HEADER]: '1' },
+      headers: {
+        'Content-Type': 'image/svg+xml',
+        'Cache-Control': 'no-store',
+        [PLACEHOLDER_HEADER]: '1',
+      },
     });
   }
   return new Response(found.blob, {

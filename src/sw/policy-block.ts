@@ -22,13 +22,24 @@ const watchers = new Set<Watcher>();
 /** The connect-src (else default-src) origins of a policy, with 'self' spelled out as `selfOrigin`. */
 function connectOrigins(policy: string, selfOrigin: string): string[] {
   const directives = policy.split(/[;,]/).map((d) => d.trim().split(/\s+/));
-  const sources = (directives.find(([name]) => name === 'connect-src') ?? directives.find(([name]) => name === 'default-src'))?.slice(1) ?? [];
-  return sources.filter((s) => s === "'self'" || !s.startsWith("'")).map((s) => (s === "'self'" ? selfOrigin : s));
+  const sources =
+    (
+      directives.find(([name]) => name === 'connect-src') ??
+      directives.find(([name]) => name === 'default-src')
+    )?.slice(1) ?? [];
+  return sources
+    .filter((s) => s === "'self'" || !s.startsWith("'"))
+    .map((s) => (s === "'self'" ? selfOrigin : s));
 }
 
 /** Handler of the worker's `securitypolicyviolation` events (wired in sw.ts). */
 export function onPolicyViolation(event: SecurityPolicyViolationEvent): void {
-  if (event.effectiveDirective !== 'connect-src' || event.disposition !== 'enforce' || !URL.canParse(event.blockedURI)) return;
+  if (
+    event.effectiveDirective !== 'connect-src' ||
+    event.disposition !== 'enforce' ||
+    !URL.canParse(event.blockedURI)
+  )
+    return;
   const blockedOrigin = new URL(event.blockedURI).origin;
   const allowed = connectOrigins(event.originalPolicy, self.location.origin);
   for (const watch of watchers) watch(blockedOrigin, allowed);
@@ -46,7 +57,10 @@ export async function probeConnection(url: string): Promise<ProbeResult> {
   };
   watchers.add(watch);
   try {
-    const answered = await fetch(url, { mode: 'no-cors', cache: 'no-store' }).then(() => true, () => false);
+    const answered = await fetch(url, { mode: 'no-cors', cache: 'no-store' }).then(
+      () => true,
+      () => false,
+    );
     if (answered) return { kind: 'answers' };
     if (blocked === null) {
       await new Promise<void>((done) => {

@@ -3,14 +3,21 @@ import type { Product, ProductPhoto } from '../shared/messages';
 import type { PhotoMeta } from '../shared/types';
 
 function byDisplayOrder(a: ProductPhoto, b: ProductPhoto): number {
-  return Number(b.is_primary) - Number(a.is_primary) || a.sort_order - b.sort_order || a.id.localeCompare(b.id);
+  return (
+    Number(b.is_primary) - Number(a.is_primary) ||
+    a.sort_order - b.sort_order ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /**
  * Groups photos by product (primary first, then `sort_order`), products by name. A photo both held and
  * pending counts as held: the SW serves the previous good version until the new one is verified.
  */
-export function buildProducts(held: readonly PhotoMeta[], pending: readonly PhotoMeta[]): Product[] {
+export function buildProducts(
+  held: readonly PhotoMeta[],
+  pending: readonly PhotoMeta[],
+): Product[] {
   const products = new Map<string, Product>();
   const seen = new Set<string>();
   const add = (meta: PhotoMeta, isHeld: boolean): void => {
@@ -21,11 +28,17 @@ export function buildProducts(held: readonly PhotoMeta[], pending: readonly Phot
       product = { id: meta.product_id, sku: meta.product_sku, name: meta.product_name, photos: [] };
       products.set(meta.product_id, product);
     }
-    product.photos.push({ id: meta.id, version: meta.checksum.slice(0, 8), held: isHeld, is_primary: meta.is_primary, sort_order: meta.sort_order });
+    product.photos.push({
+      id: meta.id,
+      version: meta.checksum.slice(0, 8),
+      held: isHeld,
+      is_primary: meta.is_primary,
+      sort_order: meta.sort_order,
+    });
   };
-  held.forEach((m) => add(m, true));
-  pending.forEach((m) => add(m, false));
+  for (const m of held) add(m, true);
+  for (const m of pending) add(m, false);
   const list = [...products.values()];
-  list.forEach((p) => p.photos.sort(byDisplayOrder));
+  for (const p of list) p.photos.sort(byDisplayOrder);
   return list.sort((a, b) => a.name.localeCompare(b.name) || a.sku.localeCompare(b.sku));
 }

@@ -17,7 +17,8 @@ export interface SyncTagEvent extends ExtendableEvent {
 }
 
 // request() resolves with the callback's promise result; its typing nests the promise.
-const webLock: LockFn = <T>(name: string, fn: () => Promise<T>) => self.navigator.locks.request(name, () => fn()) as unknown as Promise<T>;
+const webLock: LockFn = <T>(name: string, fn: () => Promise<T>) =>
+  self.navigator.locks.request(name, () => fn()) as unknown as Promise<T>;
 
 /** Opens storage and builds the host; `broadcast` reaches every open page. */
 export async function createHost(broadcast: (message: Broadcast) => void): Promise<SyncHost> {
@@ -37,7 +38,10 @@ export async function createHost(broadcast: (message: Broadcast) => void): Promi
     storage,
     broadcast,
     estimate: async () => {
-      const [use, persisted] = await Promise.all([storage.estimate(), storage.requestPersistence()]);
+      const [use, persisted] = await Promise.all([
+        storage.estimate(),
+        storage.requestPersistence(),
+      ]);
       return use.quota > 0 ? { ...use, persisted } : null;
     },
   });

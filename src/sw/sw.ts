@@ -5,10 +5,20 @@
  * (periodic) Background Sync.
  */
 import { clientsClaim } from 'workbox-core';
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import {
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  precacheAndRoute,
+} from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { awaitsConnectivity } from '../shared/background-sync';
-import { BROADCAST_CHANNEL, isRequestEnvelope, PERIODIC_SYNC_TAG, SYNC_TAG, type ReplyEnvelope } from '../shared/messages';
+import {
+  BROADCAST_CHANNEL,
+  isRequestEnvelope,
+  PERIODIC_SYNC_TAG,
+  SYNC_TAG,
+  type ReplyEnvelope,
+} from '../shared/messages';
 import { handleCommand } from './commands';
 import { photoIdOf, servePhoto } from './photo-route';
 import { onPolicyViolation } from './policy-block';
@@ -31,20 +41,30 @@ registerRoute(
   ({ url }) => photoIdOf(url, scope) !== null,
   ({ url, event }) => {
     keepAlive(event as ExtendableEvent);
-    return ready.then((host) => servePhoto((id) => host.deps.storage.readPhoto(id), photoIdOf(url, scope) as string));
+    return ready.then((host) =>
+      servePhoto((id) => host.deps.storage.readPhoto(id), photoIdOf(url, scope) as string),
+    );
   },
 );
 // Resolved against the SW's own URL, so a /pos/ deployment serves /pos/index.html. API navigations stay network-only.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }),
+);
 
 self.addEventListener('message', (event) => {
   const port = event.ports[0];
   if (!isRequestEnvelope(event.data) || port === undefined) return;
   const { id, command } = event.data;
-  const reply = ready.then((host) => handleCommand(host, command)).then(
-    (result): ReplyEnvelope => ({ id, ok: true, result }),
-    (err: unknown): ReplyEnvelope => ({ id, ok: false, error: err instanceof Error ? err.message : String(err) }),
-  );
+  const reply = ready
+    .then((host) => handleCommand(host, command))
+    .then(
+      (result): ReplyEnvelope => ({ id, ok: true, result }),
+      (err: unknown): ReplyEnvelope => ({
+        id,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
   event.waitUntil(reply.then((r) => port.postMessage(r)));
   keepAlive(event);
 });
@@ -57,14 +77,24 @@ function onSyncTag(event: SyncTagEvent, tag: string): void {
       await host.runIfSignedIn();
       await host.idle();
       const { progress } = await host.state();
-      if (awaitsConnectivity(progress)) throw new Error(`sync incomplete: ${progress.status.kind}, reporting ${progress.reporting}`);
+      if (awaitsConnectivity(progress))
+        throw new Error(
+          `sync incomplete: ${progress.status.kind}, reporting ${progress.reporting}`,
+        );
     }),
   );
 }
-self.addEventListener('sync' as keyof ServiceWorkerGlobalScopeEventMap, (event) => onSyncTag(event as SyncTagEvent, SYNC_TAG));
-self.addEventListener('periodicsync' as keyof ServiceWorkerGlobalScopeEventMap, (event) => onSyncTag(event as SyncTagEvent, PERIODIC_SYNC_TAG));
+self.addEventListener('sync' as keyof ServiceWorkerGlobalScopeEventMap, (event) =>
+  onSyncTag(event as SyncTagEvent, SYNC_TAG),
+);
+self.addEventListener('periodicsync' as keyof ServiceWorkerGlobalScopeEventMap, (event) =>
+  onSyncTag(event as SyncTagEvent, PERIODIC_SYNC_TAG),
+);
 // Lets sign-in tell a server this worker's own CSP refuses from one that is down (both fail fetch alike).
-self.addEventListener('securitypolicyviolation' as keyof ServiceWorkerGlobalScopeEventMap, (event) => onPolicyViolation(event as SecurityPolicyViolationEvent));
+self.addEventListener(
+  'securitypolicyviolation' as keyof ServiceWorkerGlobalScopeEventMap,
+  (event) => onPolicyViolation(event as SecurityPolicyViolationEvent),
+);
 
 clientsClaim();
 // The active worker, (re)started by the browser, resumes an interrupted run when signed in; a waiting one must not.

@@ -62,11 +62,14 @@ export class SyncHost {
    */
   onProgress(progress: SyncProgress): void {
     this.unsent = progress;
-    if (routineStep(progress)) this.progressTimer ??= setTimeout(() => this.sendProgress(), PROGRESS_INTERVAL_MS);
+    if (routineStep(progress))
+      this.progressTimer ??= setTimeout(() => this.sendProgress(), PROGRESS_INTERVAL_MS);
     else this.sendProgress();
     if (progress.held !== this.lastHeld) {
       this.lastHeld = progress.held;
-      this.productsChanged(progress.status.kind === 'syncing' ? PRODUCTS_WHILE_SYNCING_MS : PRODUCTS_DEBOUNCE_MS);
+      this.productsChanged(
+        progress.status.kind === 'syncing' ? PRODUCTS_WHILE_SYNCING_MS : PRODUCTS_DEBOUNCE_MS,
+      );
     }
   }
 
@@ -93,7 +96,8 @@ export class SyncHost {
 
   /** Settles when no run is active or queued: what service worker events extend their lifetime with. */
   async idle(): Promise<void> {
-    while (this.running !== null || this.queued !== null) await (this.queued?.promise ?? this.running)?.catch(() => undefined);
+    while (this.running !== null || this.queued !== null)
+      await (this.queued?.promise ?? this.running)?.catch(() => undefined);
   }
 
   /** Starts a run when a store is signed in (on SW start, sign-in, timers); resolves with the state. */
@@ -104,14 +108,19 @@ export class SyncHost {
 
   /** Asks the HO whether it answers (pages opening between runs), unless a run is active or queued: its requests tell. */
   async checkConnection(): Promise<AppState> {
-    if (this.running === null && this.queued === null && (await this.deps.engine.signedIn())) await this.deps.engine.checkConnection();
+    if (this.running === null && this.queued === null && (await this.deps.engine.signedIn()))
+      await this.deps.engine.checkConnection();
     return this.state();
   }
 
   /** Who is signed in where. */
   async session(): Promise<Session> {
     const { engine } = this.deps;
-    const [settings, signedIn, storeName] = await Promise.all([engine.settings(), engine.signedIn(), engine.storeName()]);
+    const [settings, signedIn, storeName] = await Promise.all([
+      engine.settings(),
+      engine.signedIn(),
+      engine.storeName(),
+    ]);
     return {
       signedIn,
       serverUrl: settings.serverUrl,
@@ -124,9 +133,20 @@ export class SyncHost {
 
   /** Session, progress and storage use. */
   async state(): Promise<AppState> {
-    const [session, progress, storage] = await Promise.all([this.session(), this.deps.engine.progress(), this.deps.estimate()]);
+    const [session, progress, storage] = await Promise.all([
+      this.session(),
+      this.deps.engine.progress(),
+      this.deps.estimate(),
+    ]);
     const running = this.running !== null || this.queued !== null;
-    return { session, running, progress, storage, hostId: this.hostId, runsFinished: this.runsFinished };
+    return {
+      session,
+      running,
+      progress,
+      storage,
+      hostId: this.hostId,
+      runsFinished: this.runsFinished,
+    };
   }
 
   /** Broadcasts the current state and returns it (after sign-in, sign-out, store changes and runs). */
@@ -140,7 +160,11 @@ export class SyncHost {
   /** Products with their photos: held ones plus those listed but still to download or failed. */
   async products(): Promise<Product[]> {
     const { storage } = this.deps;
-    const [records, checkpoint, failures] = await Promise.all([storage.listRecords(), storage.getState('checkpoint'), storage.listFailures()]);
+    const [records, checkpoint, failures] = await Promise.all([
+      storage.listRecords(),
+      storage.getState('checkpoint'),
+      storage.listFailures(),
+    ]);
     const held = records.filter((r) => r.bytes_missing !== true);
     const pending: PhotoMeta[] = [
       ...records.filter((r) => r.bytes_missing === true),

@@ -3,7 +3,12 @@
  * verification (image_url fallback, Range resume, If-None-Match), status reports, plus the optional
  * store list extension. Every request carries the bearer token and is renewed once on 401.
  */
-import { AuthError, ChecksumMismatchError, HttpError, InvalidResponseError } from '../shared/errors';
+import {
+  AuthError,
+  ChecksumMismatchError,
+  HttpError,
+  InvalidResponseError,
+} from '../shared/errors';
 import type { IsoTime, PhotoMeta } from '../shared/types';
 import { apiUrl, type TokenManager } from './auth';
 import { httpError, readJson, send, withRetry, type Exchange, type HttpContext } from './http';
@@ -22,24 +27,34 @@ export interface ListQuery {
 }
 
 /** Outcome of a download: verified bytes, or the HO confirming our copy is current (304). */
-export type DownloadResult = { kind: 'verified'; blob: Blob; etag: string | null } | { kind: 'not-modified' };
+export type DownloadResult =
+  | { kind: 'verified'; blob: Blob; etag: string | null }
+  | { kind: 'not-modified' };
 
 /** A store the signed-in user may sync (server extension `GET /api/v1/stores/`). */
-export interface StoreInfo { id: string; code: string; name: string }
+export interface StoreInfo {
+  id: string;
+  code: string;
+  name: string;
+}
 
 /** Status report body as the reference defines it, with the additive terminal fields. */
 export interface StatusBody {
   store_id: string;
   terminal_id: string;
   terminal_name: string;
-  sync_batch: { photo_id: string; status: 'synced' | 'failed'; synced_at: IsoTime | null; error: string | null }[];
+  sync_batch: {
+    photo_id: string;
+    status: 'synced' | 'failed';
+    synced_at: IsoTime | null;
+    error: string | null;
+  }[];
 }
 
 function discard(ex: Exchange): void {
   ex.res.body?.cancel().catch(() => undefined);
   ex.done();
 }
-
 
 function isJson(res: Response): boolean {
   return (res.headers.get('content-type') ?? '').includes('json');
@@ -77,7 +92,9 @@ export class HoClient {
   /** Stores the user may sync, or null when the HO does not offer the list (not our server). */
   async listStores(ctx: HttpContext): Promise<StoreInfo[] | null> {
     return withRetry(ctx, async () => {
-      const ex = await this.authed(ctx, apiUrl(ctx.settings.serverUrl, '/api/v1/stores/'), { headers: { Accept: 'application/json' } });
+      const ex = await this.authed(ctx, apiUrl(ctx.settings.serverUrl, '/api/v1/stores/'), {
+        headers: { Accept: 'application/json' },
+      });
       if (ex.res.status === 404 || ex.res.status === 405) {
         discard(ex);
         return null;
@@ -86,8 +103,11 @@ export class HoClient {
       const body = (await readJson(ctx, ex)) as { data?: { stores?: unknown } } | null;
       const stores = body?.data?.stores;
       const valid = (s: unknown): s is StoreInfo =>
-        typeof s === 'object' && s !== null && ['id', 'code', 'name'].every((k) => typeof (s as Record<string, unknown>)[k] === 'string');
-      if (!Array.isArray(stores) || !stores.every(valid)) throw new InvalidResponseError('stores', 'expected [{id, code, name}]');
+        typeof s === 'object' &&
+        s !== null &&
+        ['id', 'code', 'name'].every((k) => typeof (s as Record<string, unknown>)[k] === 'string');
+      if (!Array.isArray(stores) || !stores.every(valid))
+        throw new InvalidResponseError('stores', 'expected [{id, code, name}]');
       return stores;
     });
   }
@@ -115,7 +135,12 @@ export class HoClient {
    * Range/If-Range. `ifNoneMatch` re-checks a copy already held with that ETag. `partialHeld` false
    * (the caller read `partialIds()` before) skips the partial lookup until this call stores one.
    */
-  async download(ctx: HttpContext, meta: PhotoMeta, ifNoneMatch: string | null, partialHeld: boolean): Promise<DownloadResult> {
+  async download(
+    ctx: HttpContext,
+    meta: PhotoMeta,
+    ifNoneMatch: string | null,
+    partialHeld: boolean,
+  ): Promise<DownloadResult> {
     let mayHavePartial = partialHeld;
     return withRetry(ctx, async () => {
       const partial = mayHavePartial ? await this.partialFor(meta) : undefined;
@@ -142,21 +167,33 @@ export class HoClient {
     });
   }
 
-  private async fetchImageUrl(ctx: HttpContext, meta: PhotoMeta, headers: Record<string, string>): Promise<Exchange> {
-    if (meta.image_url === null) throw new HttpError(404, `photo ${meta.id}: download route missing and no image_url`);
+  private async fetchImageUrl(
+    ctx: HttpContext,
+    meta: PhotoMeta,
+    headers: Record<string, string>,
+  ): Promise<Exchange> {
+    if (meta.image_url === null)
+      throw new HttpError(404, `photo ${meta.id}: download route missing and no image_url`);
     let url: URL;
     try {
       url = new URL(meta.image_url, apiUrl(ctx.settings.serverUrl, '/'));
     } catch {
       throw new InvalidResponseError('image_url', 'not a URL');
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidResponseError('image_url', 'not an http(s) URL');
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new InvalidResponseError('image_url', 'not an http(s) URL');
     // The bearer token goes to the HO only, never to a storage host such as MinIO.
     const sameOrigin = url.origin === new URL(ctx.settings.serverUrl).origin;
     return sameOrigin ? this.authed(ctx, url.href, { headers }) : send(ctx, url.href, { headers });
   }
 
-  private async receive(ctx: HttpContext, ex: Exchange, meta: PhotoMeta, partial: PartialDownload | undefined, onPartial: () => void): Promise<DownloadResult> {
+  private async receive(
+    ctx: HttpContext,
+    ex: Exchange,
+    meta: PhotoMeta,
+    partial: PartialDownload | undefined,
+    onPartial: () => void,
+  ): Promise<DownloadResult> {
     const { res } = ex;
     if (res.status === 304) {
       discard(ex);
@@ -168,21 +205,41 @@ export class HoClient {
     }
     const announced = res.headers.get('x-checksum');
     const resumed = res.status === 206;
-    const badRange = resumed && (partial === undefined || contentRangeStart(res) !== partial.received);
+    const badRange =
+      resumed && (partial === undefined || contentRangeStart(res) !== partial.received);
     if (badRange || (announced !== null && announced.trim().toLowerCase() !== meta.checksum)) {
       discard(ex);
       await this.storage.clearPartial(meta.id);
-      if (badRange) throw new InvalidResponseError('Content-Range', 'does not continue the partial download');
-      throw new ChecksumMismatchError('checksum mismatch', `photo ${meta.id}: X-Checksum ${announced}, listed ${meta.checksum}`);
+      if (badRange)
+        throw new InvalidResponseError('Content-Range', 'does not continue the partial download');
+      throw new ChecksumMismatchError(
+        'checksum mismatch',
+        `photo ${meta.id}: X-Checksum ${announced}, listed ${meta.checksum}`,
+      );
     }
     if (!resumed && partial !== undefined) await this.storage.clearPartial(meta.id);
     const etag = res.headers.get('etag');
     const strongEtag = etag !== null && !etag.startsWith('W/') ? etag : null;
     try {
-      const blob = await readVerified(ctx, ex, meta, resumed && partial ? resumeFrom(partial) : FRESH, (received, md5State, chunk) => {
-        onPartial();
-        return this.storage.appendPartial({ photo_id: meta.id, checksum: meta.checksum, etag: strongEtag, received, md5_state: md5State }, chunk);
-      });
+      const blob = await readVerified(
+        ctx,
+        ex,
+        meta,
+        resumed && partial ? resumeFrom(partial) : FRESH,
+        (received, md5State, chunk) => {
+          onPartial();
+          return this.storage.appendPartial(
+            {
+              photo_id: meta.id,
+              checksum: meta.checksum,
+              etag: strongEtag,
+              received,
+              md5_state: md5State,
+            },
+            chunk,
+          );
+        },
+      );
       return { kind: 'verified', blob, etag };
     } catch (err) {
       if (err instanceof ChecksumMismatchError) await this.storage.clearPartial(meta.id);
@@ -195,14 +252,21 @@ export class HoClient {
   /** The stored partial download of this photo version; one for another version is dropped. */
   private async partialFor(meta: PhotoMeta): Promise<PartialDownload | undefined> {
     const partial = await this.storage.loadPartial(meta.id);
-    if (partial === undefined || (partial.checksum === meta.checksum && partial.received < meta.size)) return partial;
+    if (
+      partial === undefined ||
+      (partial.checksum === meta.checksum && partial.received < meta.size)
+    )
+      return partial;
     await this.storage.clearPartial(meta.id);
     return undefined;
   }
 
   /** Sends with the bearer token; on 401 renews the token once and retries, a second 401 is an AuthError. */
   private async authed(ctx: HttpContext, url: string, init: RequestInit): Promise<Exchange> {
-    const withToken = (token: string): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}` } });
+    const withToken = (token: string): RequestInit => ({
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}` },
+    });
     const token = await this.tokens.accessToken(ctx);
     const ex = await send(ctx, url, withToken(token));
     if (ex.res.status !== 401) return ex;

@@ -24,8 +24,11 @@ export function jwtExpiryMs(token: string): number | null {
   try {
     const b64 = payload.replace(/-/g, '+').replace(/_/g, '/');
     const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-    const claims: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-    const exp = typeof claims === 'object' && claims !== null ? (claims as { exp?: unknown }).exp : undefined;
+    const claims: unknown = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))),
+    );
+    const exp =
+      typeof claims === 'object' && claims !== null ? (claims as { exp?: unknown }).exp : undefined;
     return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
   } catch {
     return null;
@@ -49,7 +52,13 @@ export class TokenManager {
   async signIn(ctx: HttpContext, username: string, password: string): Promise<void> {
     const paths = [...new Set([ctx.settings.tokenPath, FALLBACK_TOKEN_PATH])];
     for (const [i, path] of paths.entries()) {
-      const body = await this.postJson(ctx, path, { username, password }, 'sign-in', i < paths.length - 1);
+      const body = await this.postJson(
+        ctx,
+        path,
+        { username, password },
+        'sign-in',
+        i < paths.length - 1,
+      );
       if (body === 'not-found') continue;
       await this.save({ ...tokenPair(body, true), token_path: path });
       return;
@@ -60,7 +69,12 @@ export class TokenManager {
   async useAccessToken(ctx: HttpContext, access: string): Promise<void> {
     const token = access.trim();
     if (token === '') throw new AuthError('the access token is empty');
-    await this.save({ access: token, refresh: null, access_exp_ms: jwtExpiryMs(token), token_path: ctx.settings.tokenPath });
+    await this.save({
+      access: token,
+      refresh: null,
+      access_exp_ms: jwtExpiryMs(token),
+      token_path: ctx.settings.tokenPath,
+    });
   }
 
   /** Forgets the tokens. */
@@ -73,7 +87,9 @@ export class TokenManager {
   async accessToken(ctx: HttpContext): Promise<string> {
     const tokens = await this.current();
     if (tokens === null) throw new AuthError('not signed in');
-    const expiring = tokens.access_exp_ms !== null && ctx.clock.now() >= tokens.access_exp_ms - ctx.settings.renewBeforeExpiryMs;
+    const expiring =
+      tokens.access_exp_ms !== null &&
+      ctx.clock.now() >= tokens.access_exp_ms - ctx.settings.renewBeforeExpiryMs;
     return expiring ? this.renew(ctx) : tokens.access;
   }
 
@@ -97,17 +113,33 @@ export class TokenManager {
     if (tokens.refresh === null) throw new AuthError('the access token expired; sign in again');
     const paths = [...new Set([`${tokens.token_path}refresh/`, DEFAULT_REFRESH_PATH])];
     for (const [i, path] of paths.entries()) {
-      const body = await this.postJson(ctx, path, { refresh: tokens.refresh }, 'token renewal', i < paths.length - 1);
+      const body = await this.postJson(
+        ctx,
+        path,
+        { refresh: tokens.refresh },
+        'token renewal',
+        i < paths.length - 1,
+      );
       if (body === 'not-found') continue;
       const pair = tokenPair(body, false);
-      await this.save({ ...pair, refresh: pair.refresh ?? tokens.refresh, token_path: tokens.token_path });
+      await this.save({
+        ...pair,
+        refresh: pair.refresh ?? tokens.refresh,
+        token_path: tokens.token_path,
+      });
       return pair.access;
     }
     throw new AuthError('token renewal endpoint not found');
   }
 
   /** POSTs JSON to a token endpoint; 400/401/403 mean the credentials are bad. */
-  private async postJson(ctx: HttpContext, path: string, payload: object, what: string, allowNotFound: boolean): Promise<unknown> {
+  private async postJson(
+    ctx: HttpContext,
+    path: string,
+    payload: object,
+    what: string,
+    allowNotFound: boolean,
+  ): Promise<unknown> {
     return withRetry(ctx, async () => {
       const ex = await send(ctx, apiUrl(ctx.settings.serverUrl, path), {
         method: 'POST',
@@ -137,8 +169,11 @@ export class TokenManager {
 function tokenPair(body: unknown, needRefresh: boolean): Omit<TokenSet, 'token_path'> {
   const obj = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const { access, refresh } = obj;
-  if (typeof access !== 'string' || access === '') throw new InvalidResponseError('access', 'expected a token');
-  if (refresh !== undefined && typeof refresh !== 'string') throw new InvalidResponseError('refresh', 'expected a token');
-  if (needRefresh && refresh === undefined) throw new InvalidResponseError('refresh', 'expected a token');
+  if (typeof access !== 'string' || access === '')
+    throw new InvalidResponseError('access', 'expected a token');
+  if (refresh !== undefined && typeof refresh !== 'string')
+    throw new InvalidResponseError('refresh', 'expected a token');
+  if (needRefresh && refresh === undefined)
+    throw new InvalidResponseError('refresh', 'expected a token');
   return { access, refresh: refresh ?? null, access_exp_ms: jwtExpiryMs(access) };
 }

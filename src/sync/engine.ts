@@ -3,9 +3,24 @@
  * safety limits, commits the server-derived watermark, downloads and verifies what is missing through
  * a polite worker pool, remembers failures for later runs, and reports every outcome to the HO.
  */
-import { AbortedError, AuthError, HttpError, OfflineError, QuotaError, SyncError, reasonOf } from '../shared/errors';
+import {
+  AbortedError,
+  AuthError,
+  HttpError,
+  OfflineError,
+  QuotaError,
+  SyncError,
+  reasonOf,
+} from '../shared/errors';
 import { DEFAULT_SETTINGS } from '../shared/types';
-import type { FailureInfo, IsoTime, PhotoMeta, SyncProgress, SyncSettings, SyncStatus } from '../shared/types';
+import type {
+  FailureInfo,
+  IsoTime,
+  PhotoMeta,
+  SyncProgress,
+  SyncSettings,
+  SyncStatus,
+} from '../shared/types';
 import { HoClient, type StoreInfo } from './api-client';
 import { TokenManager } from './auth';
 import { backoffDelay } from './backoff';
@@ -13,7 +28,16 @@ import type { HttpContext } from './http';
 import { runPool } from './limiter';
 import { continueListing, newCheckpoint } from './listing';
 import { flushOutbox, reportingDisabled } from './outbox';
-import type { Clock, EngineRecord, FailureRecord, FetchFn, LockFn, RandomFn, RunCheckpoint, SyncStorage } from './ports';
+import type {
+  Clock,
+  EngineRecord,
+  FailureRecord,
+  FetchFn,
+  LockFn,
+  RandomFn,
+  RunCheckpoint,
+  SyncStorage,
+} from './ports';
 import { parseTimestamp, toIso } from './timestamps';
 
 /** Name of the lock that keeps one sync at a time across tabs and the service worker. */
@@ -66,11 +90,14 @@ const FRESH_RECORD: Omit<EngineRecord, 'terminal_id'> = {
 export function checkSettings(s: SyncSettings): void {
   for (const key of NUMERIC_SETTINGS) {
     const v = s[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`setting ${key} must be a number >= 0`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new RangeError(`setting ${key} must be a number >= 0`);
   }
-  if (s.concurrency < 1 || s.pageLimit < 2 || s.maxAttempts < 1) throw new RangeError('concurrency, pageLimit (>= 2) and maxAttempts must be positive');
+  if (s.concurrency < 1 || s.pageLimit < 2 || s.maxAttempts < 1)
+    throw new RangeError('concurrency, pageLimit (>= 2) and maxAttempts must be positive');
   if (s.maxDeleteShare > 1) throw new RangeError('setting maxDeleteShare must be between 0 and 1');
-  if (s.serverUrl !== '' && !/^https?:\/\/[^/]/.test(s.serverUrl)) throw new RangeError('Server URL must start with http:// or https://');
+  if (s.serverUrl !== '' && !/^https?:\/\/[^/]/.test(s.serverUrl))
+    throw new RangeError('Server URL must start with http:// or https://');
 }
 
 /** Status a run ends in after `err`. */
@@ -81,7 +108,12 @@ function statusFor(err: unknown): SyncStatus {
 }
 
 function toInfo(f: FailureRecord): FailureInfo {
-  return { photo_id: f.photo_id, reason: f.reason, attempts: f.attempts, last_attempt_at: f.last_attempt_at };
+  return {
+    photo_id: f.photo_id,
+    reason: f.reason,
+    attempts: f.attempts,
+    last_attempt_at: f.last_attempt_at,
+  };
 }
 
 /** The sync engine of one terminal. */
@@ -108,7 +140,11 @@ export class SyncEngine {
 
   /** Effective settings: defaults, then deployer defaults, then what the user saved. */
   async settings(): Promise<SyncSettings> {
-    return { ...DEFAULT_SETTINGS, ...this.deps.defaults, ...(await this.deps.storage.getState('settings')) };
+    return {
+      ...DEFAULT_SETTINGS,
+      ...this.deps.defaults,
+      ...(await this.deps.storage.getState('settings')),
+    };
   }
 
   /** Saves user settings (validated) and returns the effective settings. */
@@ -148,7 +184,8 @@ export class SyncEngine {
       await this.client.listPage(ctx, { since: null, limit: 1, offset: 0, cursor: null });
       return 'ok';
     } catch (err) {
-      if (err instanceof HttpError && (err.status === 400 || err.status === 404)) return 'not-found';
+      if (err instanceof HttpError && (err.status === 400 || err.status === 404))
+        return 'not-found';
       if (err instanceof HttpError && err.status === 403) return 'forbidden';
       throw err;
     }
@@ -157,7 +194,10 @@ export class SyncEngine {
   /** Remembers the display name of the configured store (servers that list stores provide one); persisted. */
   async setStoreName(name: string | null): Promise<void> {
     const { storeId } = await this.settings();
-    await this.saveRecord({ ...(await this.engineRecord()), store_name: name === null ? null : { store_id: storeId, name } });
+    await this.saveRecord({
+      ...(await this.engineRecord()),
+      store_name: name === null ? null : { store_id: storeId, name },
+    });
   }
 
   /** Display name of the configured store, or null when none is known for it. */
@@ -178,7 +218,10 @@ export class SyncEngine {
     return this.deps.lock(SYNC_LOCK, async () => {
       await this.tokens.signOut();
       if (wipe) {
-        const fresh: EngineRecord = { ...FRESH_RECORD, terminal_id: (await this.engineRecord()).terminal_id };
+        const fresh: EngineRecord = {
+          ...FRESH_RECORD,
+          terminal_id: (await this.engineRecord()).terminal_id,
+        };
         await this.deps.storage.wipe(fresh);
         this.record = fresh;
       }
@@ -213,9 +256,18 @@ export class SyncEngine {
   async checkConnection(): Promise<SyncProgress> {
     return this.deps.lock(SYNC_LOCK, async () => {
       const settings = await this.settings();
-      const probe = { ...settings, maxAttempts: 1, requestTimeoutMs: Math.min(settings.requestTimeoutMs, PROBE_TIMEOUT_MS) };
+      const probe = {
+        ...settings,
+        maxAttempts: 1,
+        requestTimeoutMs: Math.min(settings.requestTimeoutMs, PROBE_TIMEOUT_MS),
+      };
       try {
-        await this.client.listPage(this.context(probe, new AbortController().signal), { since: null, limit: 1, offset: 0, cursor: null });
+        await this.client.listPage(this.context(probe, new AbortController().signal), {
+          since: null,
+          limit: 1,
+          offset: 0,
+          cursor: null,
+        });
       } catch (err) {
         // Only reachability is asked (noted by the fetch wrapper); anything else is the next run's to handle and report.
         if (!(err instanceof SyncError)) throw err;
@@ -268,7 +320,11 @@ export class SyncEngine {
         await this.runOnce(ctx, opts);
         const record = await this.engineRecord();
         this.status = record.pending_deletion
-          ? { kind: 'needs-confirmation', deleteCount: record.pending_deletion.ids.length, localCount: record.pending_deletion.local_count }
+          ? {
+              kind: 'needs-confirmation',
+              deleteCount: record.pending_deletion.ids.length,
+              localCount: record.pending_deletion.local_count,
+            }
           : { kind: 'idle' };
       } catch (err) {
         this.status = statusFor(err);
@@ -296,7 +352,8 @@ export class SyncEngine {
   private async saveReachability(): Promise<void> {
     const record = await this.engineRecord();
     const since = this.offlineSince ?? null;
-    if ((record.offline_since ?? null) !== since) await this.saveRecord({ ...record, offline_since: since });
+    if ((record.offline_since ?? null) !== since)
+      await this.saveRecord({ ...record, offline_since: since });
   }
 
   private async runOnce(ctx: HttpContext, opts: SyncOptions): Promise<void> {
@@ -308,31 +365,51 @@ export class SyncEngine {
     }
     const record = await this.engineRecord();
     if (cp === undefined) {
-      const lastReconcile = record.last_reconcile_at === null ? null : parseTimestamp(record.last_reconcile_at);
-      const reconcileDue = lastReconcile === null || this.deps.clock.now() - lastReconcile >= ctx.settings.reconcileIntervalMs;
+      const lastReconcile =
+        record.last_reconcile_at === null ? null : parseTimestamp(record.last_reconcile_at);
+      const reconcileDue =
+        lastReconcile === null ||
+        this.deps.clock.now() - lastReconcile >= ctx.settings.reconcileIntervalMs;
       const full = opts.full === true || record.watermark === null || reconcileDue;
-      cp = newCheckpoint(full ? 'full' : 'incremental', full ? null : record.watermark, opts.full === true && opts.recheck === true);
+      cp = newCheckpoint(
+        full ? 'full' : 'incremental',
+        full ? null : record.watermark,
+        opts.full === true && opts.recheck === true,
+      );
     }
     this.setStatus({ kind: 'syncing', phase: 'listing', done: 0, total: 0 });
     const held = new Map((await storage.listRecords()).map((r) => [r.id, r]));
     try {
-      cp = await continueListing({ ctx, client: this.client, storage, held, onPage: (p) => this.onPage(p) }, cp);
+      cp = await continueListing(
+        { ctx, client: this.client, storage, held, onPage: (p) => this.onPage(p) },
+        cp,
+      );
     } catch (err) {
-      if (err instanceof OfflineError || err instanceof AuthError || err instanceof AbortedError) throw err;
+      if (err instanceof OfflineError || err instanceof AuthError || err instanceof AbortedError)
+        throw err;
       // Listing cut short: download what was found, commit nothing, resume the listing next run.
       const partial = await storage.getState('checkpoint');
       if (partial !== undefined) await this.download(ctx, partial);
       throw err;
     }
     await this.download(ctx, await this.finishListing(ctx, cp, held, opts));
-    if (this.failures.size === 0) await this.saveRecord({ ...(await this.engineRecord()), last_success_at: toIso(this.deps.clock.now()) });
+    if (this.failures.size === 0)
+      await this.saveRecord({
+        ...(await this.engineRecord()),
+        last_success_at: toIso(this.deps.clock.now()),
+      });
   }
 
   /**
    * After a complete listing: deletions (explicit `deleted_ids`, and on full listings everything held
    * but not listed) within the allowed share, the watermark, and the retry set joined to the downloads.
    */
-  private async finishListing(ctx: HttpContext, cp: RunCheckpoint, held: Map<string, unknown>, opts: SyncOptions): Promise<RunCheckpoint> {
+  private async finishListing(
+    ctx: HttpContext,
+    cp: RunCheckpoint,
+    held: Map<string, unknown>,
+    opts: SyncOptions,
+  ): Promise<RunCheckpoint> {
     const { storage, clock } = this.deps;
     const now = clock.now();
     const record = await this.engineRecord();
@@ -344,28 +421,42 @@ export class SyncEngine {
 
     // Deletions still waiting for confirmation carry over unless the photo is listed again; a
     // reconciled (full) listing recomputes them all.
-    const waiting = new Set(reconciled ? [] : (record.pending_deletion?.ids ?? []).filter((id) => !seen.has(id)));
+    const waiting = new Set(
+      reconciled ? [] : (record.pending_deletion?.ids ?? []).filter((id) => !seen.has(id)),
+    );
     const toDelete = [...held.keys()].filter((id) => gone(id) || waiting.has(id));
     let pendingDeletion: EngineRecord['pending_deletion'] = null;
-    if (toDelete.length > 0 && opts.confirmDeletes !== true && toDelete.length > ctx.settings.maxDeleteShare * held.size) {
+    if (
+      toDelete.length > 0 &&
+      opts.confirmDeletes !== true &&
+      toDelete.length > ctx.settings.maxDeleteShare * held.size
+    ) {
       pendingDeletion = { ids: toDelete, local_count: held.size };
     } else if (toDelete.length > 0) {
       await storage.deleteRecords(toDelete);
     }
     const staleFailures = [...this.failures.keys()].filter(gone);
     await storage.deleteFailures(staleFailures);
-    staleFailures.forEach((id) => this.failures.delete(id));
+    for (const id of staleFailures) this.failures.delete(id);
 
     const queued = new Set(cp.pending.map((p) => p.id));
     const retry = [...this.failures.values()]
       .filter((f) => f.meta !== null && !queued.has(f.photo_id))
-      .filter((f) => opts.full === true || opts.retryFailedNow === true || f.next_retry_at_ms <= now)
+      .filter(
+        (f) => opts.full === true || opts.retryFailedNow === true || f.next_retry_at_ms <= now,
+      )
       .map((f) => f.meta as PhotoMeta);
-    const ready: RunCheckpoint = { ...cp, pending: [...cp.pending.filter((p) => !explicit.has(p.id)), ...retry] };
+    const ready: RunCheckpoint = {
+      ...cp,
+      pending: [...cp.pending.filter((p) => !explicit.has(p.id)), ...retry],
+    };
     await storage.putState('checkpoint', ready);
 
     const candidate =
-      cp.sync_timestamp ?? (cp.max_updated_at === null ? null : toIso((parseTimestamp(cp.max_updated_at) ?? 0) - ctx.settings.watermarkOverlapMs));
+      cp.sync_timestamp ??
+      (cp.max_updated_at === null
+        ? null
+        : toIso((parseTimestamp(cp.max_updated_at) ?? 0) - ctx.settings.watermarkOverlapMs));
     const previous = cp.mode === 'incremental' ? record.watermark : null;
     const watermark =
       cp.invalid_rows || candidate === null
@@ -392,7 +483,10 @@ export class SyncEngine {
     const todo: { meta: PhotoMeta; etag: string | null }[] = [];
     for (const meta of cp.pending) {
       const local = held.get(meta.id);
-      const current = local !== undefined && local.checksum === meta.checksum && !local.bytes_missing ? local : undefined;
+      const current =
+        local !== undefined && local.checksum === meta.checksum && !local.bytes_missing
+          ? local
+          : undefined;
       const etag = cp.recheck ? (current?.etag ?? null) : null;
       if (current === undefined || etag !== null) todo.push({ meta, etag });
       else await this.resolveFailure(meta.id);
@@ -402,10 +496,14 @@ export class SyncEngine {
     const { concurrency, delayMs } = ctx.settings;
     // One read instead of a lookup per photo: only this run (it holds the lock) adds partials now.
     const partials = new Set(await this.deps.storage.partialIds());
-    await runPool(todo, { concurrency, delayMs, clock: this.deps.clock, signal: ctx.signal }, async ({ meta, etag }, released) => {
-      await this.downloadOne(ctx, meta, etag, partials.has(meta.id), released);
-      this.setStatus({ kind: 'syncing', phase: 'downloading', done: ++done, total: todo.length });
-    });
+    await runPool(
+      todo,
+      { concurrency, delayMs, clock: this.deps.clock, signal: ctx.signal },
+      async ({ meta, etag }, released) => {
+        await this.downloadOne(ctx, meta, etag, partials.has(meta.id), released);
+        this.setStatus({ kind: 'syncing', phase: 'downloading', done: ++done, total: todo.length });
+      },
+    );
     if (ctx.signal.aborted) throw new AbortedError('sync stopped');
     if (cp.phase === 'downloading') await this.deps.storage.putState('checkpoint', undefined);
   }
@@ -415,7 +513,13 @@ export class SyncEngine {
    * photo-level failure is recorded; run-level ones (offline, auth, quota) end the run. `released` is
    * called once the HO is done with us: the worker's polite pause and next download overlap the storing.
    */
-  private async downloadOne(ctx: HttpContext, meta: PhotoMeta, etag: string | null, partialHeld: boolean, released: () => void): Promise<void> {
+  private async downloadOne(
+    ctx: HttpContext,
+    meta: PhotoMeta,
+    etag: string | null,
+    partialHeld: boolean,
+    released: () => void,
+  ): Promise<void> {
     const { storage, clock } = this.deps;
     try {
       const result = await this.client.download(ctx, meta, etag, partialHeld);
@@ -424,7 +528,11 @@ export class SyncEngine {
       const report = { photo_id: meta.id, status: 'synced', synced_at: at, error: null } as const;
       if (result.kind === 'verified') {
         // The photo and its "synced" report are committed together.
-        await storage.putVerified({ ...meta, etag: result.etag, synced_at: at }, result.blob, report);
+        await storage.putVerified(
+          { ...meta, etag: result.etag, synced_at: at },
+          result.blob,
+          report,
+        );
         this.bytes += result.blob.size;
         this.held.add(meta.id);
       } else {
@@ -432,7 +540,8 @@ export class SyncEngine {
       }
       await this.resolveFailure(meta.id);
     } catch (err) {
-      if (err instanceof OfflineError || err instanceof AuthError || err instanceof AbortedError) throw err;
+      if (err instanceof OfflineError || err instanceof AuthError || err instanceof AbortedError)
+        throw err;
       await this.recordFailure(ctx, meta, reasonOf(err));
       if (err instanceof QuotaError) throw err;
     }
@@ -442,11 +551,30 @@ export class SyncEngine {
     const { storage, clock, random } = this.deps;
     const now = clock.now();
     const attempts = (this.failures.get(meta.id)?.attempts ?? 0) + 1;
-    const delay = backoffDelay(attempts, { backoffBaseMs: ctx.settings.failureRetryBaseMs, backoffMaxMs: ctx.settings.failureRetryMaxMs }, random);
-    const failure: FailureRecord = { photo_id: meta.id, reason, attempts, last_attempt_at: toIso(now), meta, next_retry_at_ms: now + delay };
+    const delay = backoffDelay(
+      attempts,
+      {
+        backoffBaseMs: ctx.settings.failureRetryBaseMs,
+        backoffMaxMs: ctx.settings.failureRetryMaxMs,
+      },
+      random,
+    );
+    const failure: FailureRecord = {
+      photo_id: meta.id,
+      reason,
+      attempts,
+      last_attempt_at: toIso(now),
+      meta,
+      next_retry_at_ms: now + delay,
+    };
     await storage.putFailure(failure);
     this.failures.set(meta.id, failure);
-    await storage.appendOutbox({ photo_id: meta.id, status: 'failed', synced_at: null, error: reason });
+    await storage.appendOutbox({
+      photo_id: meta.id,
+      status: 'failed',
+      synced_at: null,
+      error: reason,
+    });
   }
 
   private async resolveFailure(id: string): Promise<void> {
@@ -456,15 +584,22 @@ export class SyncEngine {
 
   private async flush(ctx: HttpContext): Promise<void> {
     try {
-      await this.saveRecord(await flushOutbox(ctx, this.client, this.deps.storage, await this.engineRecord()));
+      await this.saveRecord(
+        await flushOutbox(ctx, this.client, this.deps.storage, await this.engineRecord()),
+      );
     } catch (err) {
       this.status = statusFor(err);
     }
   }
 
   private onPage(cp: RunCheckpoint): void {
-    cp.pending.forEach((p) => this.expected.add(p.id));
-    this.setStatus({ kind: 'syncing', phase: 'listing', done: cp.seen_ids.length, total: cp.total ?? cp.seen_ids.length });
+    for (const p of cp.pending) this.expected.add(p.id);
+    this.setStatus({
+      kind: 'syncing',
+      phase: 'listing',
+      done: cp.seen_ids.length,
+      total: cp.total ?? cp.seen_ids.length,
+    });
   }
 
   private async afterSignIn(): Promise<void> {
@@ -495,7 +630,8 @@ export class SyncEngine {
 
   private async engineRecord(): Promise<EngineRecord> {
     this.record ??= (await this.deps.storage.getState('engine')) ?? null;
-    if (this.record === null) await this.saveRecord({ ...FRESH_RECORD, terminal_id: crypto.randomUUID() });
+    if (this.record === null)
+      await this.saveRecord({ ...FRESH_RECORD, terminal_id: crypto.randomUUID() });
     const record = this.record as EngineRecord;
     if (this.offlineSince === undefined) this.offlineSince = record.offline_since ?? null;
     return record;
@@ -513,10 +649,18 @@ export class SyncEngine {
     this.failures = new Map((await storage.listFailures()).map((f) => [f.photo_id, f]));
     this.held = new Set(records.filter((r) => !r.bytes_missing).map((r) => r.id));
     const cp = await storage.getState('checkpoint');
-    this.expected = new Set([...records.map((r) => r.id), ...this.failures.keys(), ...(cp?.pending ?? []).map((p) => p.id)]);
+    this.expected = new Set([
+      ...records.map((r) => r.id),
+      ...this.failures.keys(),
+      ...(cp?.pending ?? []).map((p) => p.id),
+    ]);
     const record = await this.engineRecord();
     const backlog = (await storage.countOutbox()) > 0;
-    this.reporting = reportingDisabled(record, this.deps.clock.now()) ? 'disabled' : backlog ? 'backlog' : 'ok';
+    this.reporting = reportingDisabled(record, this.deps.clock.now())
+      ? 'disabled'
+      : backlog
+        ? 'backlog'
+        : 'ok';
     this.isSignedIn = await this.signedIn();
     return this.emit();
   }
@@ -528,7 +672,11 @@ export class SyncEngine {
 
   private emit(): SyncProgress {
     // Signed-out is a fact of storage (no tokens or no store), whatever the last run ended in.
-    const status: SyncStatus = !this.isSignedIn ? { kind: 'signed-out' } : this.status.kind === 'signed-out' ? { kind: 'idle' } : this.status;
+    const status: SyncStatus = !this.isSignedIn
+      ? { kind: 'signed-out' }
+      : this.status.kind === 'signed-out'
+        ? { kind: 'idle' }
+        : this.status;
     const progress: SyncProgress = {
       status,
       held: this.held.size,

@@ -2,7 +2,15 @@
  * HTTP plumbing shared by every engine request: per-request deadlines through AbortController and the
  * injected clock, mapping of failures to typed errors, and the retry loop (backoff + jitter, Retry-After).
  */
-import { AbortedError, ConnectionClosedError, HttpError, InvalidResponseError, OfflineError, SyncError, TimeoutError } from '../shared/errors';
+import {
+  AbortedError,
+  ConnectionClosedError,
+  HttpError,
+  InvalidResponseError,
+  OfflineError,
+  SyncError,
+  TimeoutError,
+} from '../shared/errors';
 import type { SyncSettings } from '../shared/types';
 import { backoffDelay, parseRetryAfter } from './backoff';
 import type { Clock, FetchFn, RandomFn } from './ports';
@@ -29,7 +37,11 @@ export interface Exchange {
  * AbortedError when the run stops, and with ConnectionClosedError when a body read breaks off (the
  * browser's plain TypeError for a reset or truncated stream).
  */
-export async function withDeadline<T>(ctx: HttpContext, controller: AbortController, work: Promise<T>): Promise<T> {
+export async function withDeadline<T>(
+  ctx: HttpContext,
+  controller: AbortController,
+  work: Promise<T>,
+): Promise<T> {
   const cancel = new AbortController();
   const timeout = ctx.clock.sleep(ctx.settings.requestTimeoutMs, cancel.signal).then(
     () => {
@@ -43,7 +55,9 @@ export async function withDeadline<T>(ctx: HttpContext, controller: AbortControl
   } catch (err) {
     if (ctx.signal.aborted) throw new AbortedError('sync stopped');
     if (err instanceof SyncError) throw err;
-    throw new ConnectionClosedError(`connection closed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConnectionClosedError(
+      `connection closed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   } finally {
     cancel.abort();
   }
@@ -58,7 +72,9 @@ export async function send(ctx: HttpContext, url: string, init: RequestInit): Pr
   const done = (): void => ctx.signal.removeEventListener('abort', stop);
   try {
     const pending = ctx.fetch(url, { ...init, signal: controller.signal }).catch((err: unknown) => {
-      throw controller.signal.aborted ? err : new OfflineError(`network error: ${err instanceof Error ? err.message : String(err)}`);
+      throw controller.signal.aborted
+        ? err
+        : new OfflineError(`network error: ${err instanceof Error ? err.message : String(err)}`);
     });
     return { res: await withDeadline(ctx, controller, pending), controller, done };
   } catch (err) {
@@ -85,14 +101,21 @@ export async function httpError(ctx: HttpContext, ex: Exchange, what: string): P
   let message = `${what}: HTTP ${res.status}`;
   try {
     const body: unknown = JSON.parse(await withDeadline(ctx, ex.controller, res.text()));
-    const detail = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+    const detail =
+      typeof body === 'object' && body !== null
+        ? (body as { message?: unknown }).message
+        : undefined;
     if (typeof detail === 'string') message += ` (${detail.slice(0, 200)})`;
   } catch {
     // not the reference's error shape: the status alone says enough
   } finally {
     ex.done();
   }
-  const retryAfter = parseRetryAfter(res.headers.get('retry-after'), res.headers.get('date'), ctx.clock.now());
+  const retryAfter = parseRetryAfter(
+    res.headers.get('retry-after'),
+    res.headers.get('date'),
+    ctx.clock.now(),
+  );
   return new HttpError(res.status, message, retryAfter);
 }
 
@@ -100,12 +123,21 @@ export async function httpError(ctx: HttpContext, ex: Exchange, what: string): P
  * Runs `attempt` until it succeeds, retrying retryable SyncErrors up to `maxAttempts` with exponential
  * backoff and jitter; a Retry-After is honoured, and one longer than `maxRetryAfterMs` ends the retries.
  */
-export async function withRetry<T>(ctx: HttpContext, attempt: (n: number) => Promise<T>): Promise<T> {
+export async function withRetry<T>(
+  ctx: HttpContext,
+  attempt: (n: number) => Promise<T>,
+): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
     } catch (err) {
-      if (!(err instanceof SyncError) || !err.retryable || n >= ctx.settings.maxAttempts || ctx.signal.aborted) throw err;
+      if (
+        !(err instanceof SyncError) ||
+        !err.retryable ||
+        n >= ctx.settings.maxAttempts ||
+        ctx.signal.aborted
+      )
+        throw err;
       const retryAfter = err instanceof HttpError ? err.retryAfterMs : null;
       if (retryAfter !== null && retryAfter > ctx.settings.maxRetryAfterMs) throw err;
       const wait = retryAfter ?? backoffDelay(n, ctx.settings, ctx.random);

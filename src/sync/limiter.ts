@@ -16,7 +16,11 @@ export interface PoolOptions {
  * local work (storing), at most one such job per worker. Without the call a job holds its worker to the
  * end. The first error thrown by `work` stops further jobs and is rethrown once every job has settled.
  */
-export async function runPool<T>(items: readonly T[], opts: PoolOptions, work: (item: T, released: () => void) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  opts: PoolOptions,
+  work: (item: T, released: () => void) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const state: { failure: { err: unknown } | null } = { failure: null };
   const stopped = (): boolean => state.failure !== null || opts.signal.aborted;

@@ -23,7 +23,11 @@ export interface ListingDeps {
 }
 
 /** A listing that has not read any page yet. */
-export function newCheckpoint(mode: RunCheckpoint['mode'], since: IsoTime | null, recheck: boolean): RunCheckpoint {
+export function newCheckpoint(
+  mode: RunCheckpoint['mode'],
+  since: IsoTime | null,
+  recheck: boolean,
+): RunCheckpoint {
   return {
     mode,
     since,
@@ -95,13 +99,16 @@ class Listing {
 
   private restart(): void {
     if (this.cp.restarts >= this.deps.ctx.settings.maxListingRestarts) {
-      throw new ListingUnstableError(`the photo list changed during ${this.cp.restarts + 1} passes`);
+      throw new ListingUnstableError(
+        `the photo list changed during ${this.cp.restarts + 1} passes`,
+      );
     }
     this.cp = { ...this.cp, offset: 0, total: null, last_id: null, restarts: this.cp.restarts + 1 };
   }
 
   private async take(page: ListPage, offset: number): Promise<void> {
-    if (page.ids.length === 0 && page.hasMore) throw new InvalidResponseError('has_more', 'true on an empty page');
+    if (page.ids.length === 0 && page.hasMore)
+      throw new InvalidResponseError('has_more', 'true on an empty page');
     for (const row of page.photos) await this.takeRow(row);
     for (const bad of page.invalid) {
       if (bad.id === null) this.cp.unreconcilable = true;
@@ -138,7 +145,12 @@ class Listing {
   }
 
   private async persist(): Promise<void> {
-    this.cp = { ...this.cp, pending: [...this.pending.values()], seen_ids: [...this.seen], deleted_ids: [...this.deleted] };
+    this.cp = {
+      ...this.cp,
+      pending: [...this.pending.values()],
+      seen_ids: [...this.seen],
+      deleted_ids: [...this.deleted],
+    };
     await this.deps.storage.putState('checkpoint', this.cp);
     this.deps.onPage(this.cp);
   }

@@ -25,7 +25,13 @@ export function reportingDisabled(record: EngineRecord, now: number): boolean {
  * Posts `entries`, removing what the HO accepts; a refused batch is split in halves. Returns the
  * entries the HO refused on their own (not removed yet), or 'missing' when there is no endpoint.
  */
-async function deliver(ctx: HttpContext, client: HoClient, storage: SyncStorage, record: EngineRecord, entries: OutboxEntry[]): Promise<OutboxEntry[] | 'missing'> {
+async function deliver(
+  ctx: HttpContext,
+  client: HoClient,
+  storage: SyncStorage,
+  record: EngineRecord,
+  entries: OutboxEntry[],
+): Promise<OutboxEntry[] | 'missing'> {
   try {
     const answer = await client.postStatus(ctx, {
       store_id: ctx.settings.storeId,
@@ -56,7 +62,12 @@ async function deliver(ctx: HttpContext, client: HoClient, storage: SyncStorage,
  * leave a backlog for later. When every item of a batch is refused alone, the request itself is at
  * fault (e.g. a field of ours the HO does not take), not the items: they stay queued.
  */
-export async function flushOutbox(ctx: HttpContext, client: HoClient, storage: SyncStorage, record: EngineRecord): Promise<EngineRecord> {
+export async function flushOutbox(
+  ctx: HttpContext,
+  client: HoClient,
+  storage: SyncStorage,
+  record: EngineRecord,
+): Promise<EngineRecord> {
   const now = ctx.clock.now();
   if (reportingDisabled(record, now)) return record;
   let next: EngineRecord = { ...record, status_disabled_until_ms: null };
@@ -65,7 +76,8 @@ export async function flushOutbox(ctx: HttpContext, client: HoClient, storage: S
       const batch = await storage.peekOutbox(STATUS_BATCH);
       if (batch.length === 0) return next;
       const refused = await deliver(ctx, client, storage, next, batch);
-      if (refused === 'missing') return { ...next, status_disabled_until_ms: now + ctx.settings.reconcileIntervalMs };
+      if (refused === 'missing')
+        return { ...next, status_disabled_until_ms: now + ctx.settings.reconcileIntervalMs };
       if (refused.length === batch.length) return next;
       await storage.removeOutbox(refused.map((e) => e.seq));
       next = { ...next, reports_rejected: (next.reports_rejected ?? 0) + refused.length };

@@ -26,7 +26,14 @@ type Json = Record<string, unknown>;
 
 const PHOTO_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 const MD5_HEX = /^[0-9a-fA-F]{32}$/;
-const STRING_FIELDS = ['product_id', 'product_sku', 'product_name', 'object_key', 'filename', 'content_type'] as const;
+const STRING_FIELDS = [
+  'product_id',
+  'product_sku',
+  'product_name',
+  'object_key',
+  'filename',
+  'content_type',
+] as const;
 
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -38,7 +45,8 @@ function fail(field: string, message: string): never {
 
 function integer(obj: Json, key: string, field: string, min: number): number {
   const v = obj[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) fail(field, `expected an integer >= ${min}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
+    fail(field, `expected an integer >= ${min}`);
   return v;
 }
 
@@ -57,7 +65,8 @@ export function isPhotoId(id: unknown): id is string {
 export function parsePhoto(row: unknown, at: string): PhotoMeta {
   if (!isObject(row)) fail(at, 'expected an object');
   if (!isPhotoId(row.id)) fail(`${at}.id`, 'expected a photo id');
-  if (typeof row.checksum !== 'string' || !MD5_HEX.test(row.checksum)) fail(`${at}.checksum`, 'expected 32 hex digits');
+  if (typeof row.checksum !== 'string' || !MD5_HEX.test(row.checksum))
+    fail(`${at}.checksum`, 'expected 32 hex digits');
   const strings = {} as Record<(typeof STRING_FIELDS)[number], string>;
   for (const key of STRING_FIELDS) {
     const v = row[key];
@@ -66,7 +75,8 @@ export function parsePhoto(row: unknown, at: string): PhotoMeta {
   }
   if (typeof row.is_primary !== 'boolean') fail(`${at}.is_primary`, 'expected a boolean');
   const imageUrl = row.image_url ?? null;
-  if (imageUrl !== null && typeof imageUrl !== 'string') fail(`${at}.image_url`, 'expected a string or null');
+  if (imageUrl !== null && typeof imageUrl !== 'string')
+    fail(`${at}.image_url`, 'expected a string or null');
   return {
     id: row.id,
     ...strings,
@@ -88,7 +98,9 @@ export function parseListPage(body: unknown): ListPage {
   if (typeof data.has_more !== 'boolean') fail('has_more', 'expected a boolean');
   const photos: PhotoMeta[] = [];
   const invalid: ListPage['invalid'] = [];
-  const ids = data.photos.map((row: unknown) => (isObject(row) && isPhotoId(row.id) ? row.id : null));
+  const ids = data.photos.map((row: unknown) =>
+    isObject(row) && isPhotoId(row.id) ? row.id : null,
+  );
   data.photos.forEach((row: unknown, i) => {
     try {
       photos.push(parsePhoto(row, `photos[${i}]`));
@@ -100,9 +112,11 @@ export function parseListPage(body: unknown): ListPage {
   const nextOffset = data.next_offset ?? null;
   if (nextOffset !== null) integer(data, 'next_offset', 'next_offset', 0);
   const nextCursor = data.next_cursor ?? null;
-  if (nextCursor !== null && (typeof nextCursor !== 'string' || nextCursor === '')) fail('next_cursor', 'expected a string or null');
+  if (nextCursor !== null && (typeof nextCursor !== 'string' || nextCursor === ''))
+    fail('next_cursor', 'expected a string or null');
   const deleted = data.deleted_ids ?? null;
-  if (deleted !== null && !(Array.isArray(deleted) && deleted.every(isPhotoId))) fail('deleted_ids', 'expected an array of photo ids');
+  if (deleted !== null && !(Array.isArray(deleted) && deleted.every(isPhotoId)))
+    fail('deleted_ids', 'expected an array of photo ids');
   const syncTs = data.sync_timestamp ?? null;
   return {
     photos,

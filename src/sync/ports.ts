@@ -2,7 +2,15 @@
  * Ports of the sync engine: everything it needs from its runtime, injected so the same engine runs
  * in the service worker (IndexedDB + Cache Storage, Web Locks, real timers) and in Node tests (fakes).
  */
-import type { FailureInfo, IsoTime, PhotoMeta, StatusItem, StoredPhoto, SyncSettings, TokenSet } from '../shared/types';
+import type {
+  FailureInfo,
+  IsoTime,
+  PhotoMeta,
+  StatusItem,
+  StoredPhoto,
+  SyncSettings,
+  TokenSet,
+} from '../shared/types';
 
 /** `fetch` as the engine calls it (always an absolute URL string). */
 export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
@@ -37,7 +45,10 @@ export interface PartialDownload {
 export type PartialProgress = Omit<PartialDownload, 'chunks'>;
 
 /** An unsent status report; `seq` orders the outbox and identifies what to remove after the HO accepted it. */
-export interface OutboxEntry { seq: number; item: StatusItem }
+export interface OutboxEntry {
+  seq: number;
+  item: StatusItem;
+}
 
 /** A failed photo with the metadata needed to retry it even when it is not listed again. */
 export interface FailureRecord extends FailureInfo {
@@ -79,7 +90,10 @@ export interface RunCheckpoint {
 }
 
 /** Deletions found by a run that exceed the allowed share and wait for `confirmDeletes`. */
-export interface PendingDeletion { ids: string[]; local_count: number }
+export interface PendingDeletion {
+  ids: string[];
+  local_count: number;
+}
 
 /** Small engine bookkeeping, one record. */
 export interface EngineRecord {

@@ -1,7 +1,8 @@
 /** Parsing of the timestamps real HO servers send (fractions or not, `Z` or `+hh:mm`) into one canonical form. */
 import type { IsoTime } from '../shared/types';
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Epoch ms of an ISO 8601 timestamp, or null when it is not one. Fractions beyond milliseconds are
@@ -12,9 +13,22 @@ export function parseTimestamp(text: string): number | null {
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac = '', zone = 'Z'] = m;
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
+  const local = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    ms,
+  );
   const check = new Date(local);
-  if (check.getUTCDate() !== Number(d) || check.getUTCHours() !== Number(h) || Number(mi) > 59 || Number(s) > 59) {
+  if (
+    check.getUTCDate() !== Number(d) ||
+    check.getUTCHours() !== Number(h) ||
+    Number(mi) > 59 ||
+    Number(s) > 59
+  ) {
     return null;
   }
   return local - zoneOffsetMs(zone);

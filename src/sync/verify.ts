@@ -77,11 +77,17 @@ export async function readVerified(
   if (received !== meta.size) throw sizeMismatch(meta, `${received} bytes`);
   const digest = hasher.digest('hex');
   if (digest !== meta.checksum) {
-    throw new ChecksumMismatchError('checksum mismatch', `photo ${meta.id}: MD5 ${digest}, expected ${meta.checksum}`);
+    throw new ChecksumMismatchError(
+      'checksum mismatch',
+      `photo ${meta.id}: MD5 ${digest}, expected ${meta.checksum}`,
+    );
   }
   return new Blob([...parts, ...unsaved], { type: meta.content_type });
 }
 
 function sizeMismatch(meta: PhotoMeta, got: string): ChecksumMismatchError {
-  return new ChecksumMismatchError('size mismatch', `photo ${meta.id}: got ${got}, expected ${meta.size}`);
+  return new ChecksumMismatchError(
+    'size mismatch',
+    `photo ${meta.id}: got ${got}, expected ${meta.size}`,
+  );
 }

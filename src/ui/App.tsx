@@ -13,7 +13,10 @@ import { InstallButton, OfflineBadge, UpdateBanner } from './components/pwa-cont
 import { SettingsScreen } from './components/settings-screen';
 import { SignInScreen } from './components/sign-in-screen';
 
-const messages = defineMessages({ starting: 'Starting…', settings: 'Settings' }, { starting: 'Memulai…', settings: 'Pengaturan' });
+const messages = defineMessages(
+  { starting: 'Starting…', settings: 'Settings' },
+  { starting: 'Memulai…', settings: 'Pengaturan' },
+);
 
 /** Root component. */
 export function App() {
@@ -25,7 +28,11 @@ export function App() {
   return (
     <div class={kiosk.value.on ? 'shell kiosk' : 'shell'}>
       <header class="shell-header">
-        {kiosk.value.on ? <LongPressTitle onLongPress={unlock.request}>{title}</LongPressTitle> : title}
+        {kiosk.value.on ? (
+          <LongPressTitle onLongPress={unlock.request}>{title}</LongPressTitle>
+        ) : (
+          title
+        )}
         <OfflineBadge />
         <div class="header-actions">
           <InstallButton />

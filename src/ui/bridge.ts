@@ -26,19 +26,31 @@ const SLOW_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['sign-in',
 const SLOW_TIMEOUT_MS = 120_000;
 
 /** Sends `command` to the active service worker and resolves with its typed reply. */
-export async function send<T extends CommandType>(command: Extract<Command, { type: T }>, timeoutMs?: number): Promise<CommandReplies[T]> {
-  if (!('serviceWorker' in navigator)) throw new BridgeError('This browser has no service workers; the app cannot work here.');
+export async function send<T extends CommandType>(
+  command: Extract<Command, { type: T }>,
+  timeoutMs?: number,
+): Promise<CommandReplies[T]> {
+  if (!('serviceWorker' in navigator))
+    throw new BridgeError('This browser has no service workers; the app cannot work here.');
   const registration = await navigator.serviceWorker.ready;
   // Only the waiting worker can skip waiting; every other command goes to the active one.
   const worker = command.type === 'skip-waiting' ? registration.waiting : registration.active;
-  if (worker === null) throw new BridgeError(`The service worker is not ${command.type === 'skip-waiting' ? 'waiting' : 'active'} yet.`);
-  const limit = timeoutMs ?? (SLOW_COMMANDS.has(command.type) ? SLOW_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+  if (worker === null)
+    throw new BridgeError(
+      `The service worker is not ${command.type === 'skip-waiting' ? 'waiting' : 'active'} yet.`,
+    );
+  const limit =
+    timeoutMs ?? (SLOW_COMMANDS.has(command.type) ? SLOW_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
   const channel = new MessageChannel();
   const envelope: RequestEnvelope = { id: crypto.randomUUID(), command };
   return new Promise<CommandReplies[T]>((resolve, reject) => {
     const timer = setTimeout(() => {
       channel.port1.close();
-      reject(new BridgeError(`The service worker did not answer "${command.type}" within ${limit / 1000} s.`));
+      reject(
+        new BridgeError(
+          `The service worker did not answer "${command.type}" within ${limit / 1000} s.`,
+        ),
+      );
     }, limit);
     channel.port1.onmessage = (event: MessageEvent<ReplyEnvelope<T>>) => {
       clearTimeout(timer);

@@ -7,4 +7,6 @@ window.addEventListener('online', () => (browserOnline.value = true));
 window.addEventListener('offline', () => (browserOnline.value = false));
 
 /** True when the HO (or the app server) is unreachable; photos keep showing from local storage. */
-export const offline = computed(() => !browserOnline.value || (appState.value?.progress.offlineSince ?? null) !== null);
+export const offline = computed(
+  () => !browserOnline.value || (appState.value?.progress.offlineSince ?? null) !== null,
+);

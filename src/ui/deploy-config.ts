@@ -10,7 +10,8 @@ export async function loadDeployConfig(): Promise<DeployConfigResult> {
     return { ok: true, config: {} };
   }
   // Static hosts with an SPA fallback answer a missing file with index.html.
-  if (res.status === 404 || (res.headers.get('content-type') ?? '').includes('text/html')) return { ok: true, config: {} };
+  if (res.status === 404 || (res.headers.get('content-type') ?? '').includes('text/html'))
+    return { ok: true, config: {} };
   if (!res.ok) return { ok: false, error: `config.json could not be read (HTTP ${res.status})` };
   try {
     return parseDeployConfig(JSON.parse(await res.text()) as unknown);

@@ -4,7 +4,10 @@ import { lang, localeOf } from './i18n';
 const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 
 function decimal(value: number, digits: number): string {
-  return value.toLocaleString(localeOf(lang.value), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return value.toLocaleString(localeOf(lang.value), {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }
 
 /** Bytes as "12.3 MB" ("12,3 MB" in Bahasa Indonesia); decimal units, as storage quotas are reported. */
@@ -25,5 +28,8 @@ export function formatRate(perSecond: number): string {
 
 /** A timestamp in the terminal's local time, formatted for the UI language. */
 export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString(localeOf(lang.value), { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(iso).toLocaleString(localeOf(lang.value), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
 }

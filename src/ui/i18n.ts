@@ -47,7 +47,10 @@ export function setLang(l: Lang): void {
  * Declares a feature's messages in both languages and returns its accessor; call it during render
  * (`const m = messages(); m.signIn`) so the component re-renders when the language changes.
  */
-export function defineMessages<T extends Record<string, Message>>(en: T, id: { [K in keyof T]: T[K] }): () => T {
+export function defineMessages<T extends Record<string, Message>>(
+  en: T,
+  id: { [K in keyof T]: T[K] },
+): () => T {
   return () => (lang.value === 'id' ? id : en);
 }
 

@@ -13,10 +13,17 @@ export function applyUpdatesWhenIdle(): void {
   const arm = (): void => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (!kiosk.value.on || !updateWaiting.value || updateApplying.value || appState.value?.running === true) return;
+    if (
+      !kiosk.value.on ||
+      !updateWaiting.value ||
+      updateApplying.value ||
+      appState.value?.running === true
+    )
+      return;
     timer = setTimeout(() => void applyUpdate(), IDLE_MS);
   };
-  for (const type of ['pointerdown', 'keydown', 'wheel'] as const) window.addEventListener(type, arm, { capture: true, passive: true });
+  for (const type of ['pointerdown', 'keydown', 'wheel'] as const)
+    window.addEventListener(type, arm, { capture: true, passive: true });
   // Re-armed whenever kiosk mode, the waiting update or the sync state change.
   effect(arm);
 }

@@ -22,8 +22,11 @@ export const kiosk = signal<KioskSettings>(load());
 
 function load(): KioskSettings {
   try {
-    const raw = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<KioskSettings> | null;
-    if (raw !== null && typeof raw.on === 'boolean') return { on: raw.on, pinHash: typeof raw.pinHash === 'string' ? raw.pinHash : null };
+    const raw = JSON.parse(
+      localStorage.getItem(STORAGE_KEY) ?? 'null',
+    ) as Partial<KioskSettings> | null;
+    if (raw !== null && typeof raw.on === 'boolean')
+      return { on: raw.on, pinHash: typeof raw.pinHash === 'string' ? raw.pinHash : null };
   } catch {
     // Malformed or blocked storage: kiosk mode stays off, which never locks anyone out.
   }
@@ -73,5 +76,6 @@ export async function pinMatches(pin: string): Promise<boolean> {
 
 /** Re-enters full screen on the next touch or key after the kiosk left it (Esc, a reload). */
 export function keepKioskFullscreen(): void {
-  for (const type of ['pointerdown', 'keydown'] as const) window.addEventListener(type, enterFullscreen, { capture: true });
+  for (const type of ['pointerdown', 'keydown'] as const)
+    window.addEventListener(type, enterFullscreen, { capture: true });
 }

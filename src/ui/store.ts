@@ -3,7 +3,16 @@
  * and product list, the deployer config, and the outcome of the last sign-in attempt.
  */
 import { computed, signal } from '@preact/signals';
-import { assertNever, type AppState, type Credentials, type Product, type SignInResult, type SignInSettings, type StoreChoice, type SyncTrigger } from '../shared/messages';
+import {
+  assertNever,
+  type AppState,
+  type Credentials,
+  type Product,
+  type SignInResult,
+  type SignInSettings,
+  type StoreChoice,
+  type SyncTrigger,
+} from '../shared/messages';
 import { onBroadcast, send } from './bridge';
 import type { DeployConfigResult } from '../shared/deploy-config';
 import { loadDeployConfig } from './deploy-config';
@@ -24,7 +33,9 @@ export const bridgeProblem = signal<string | null>(null);
 export const busy = signal(false);
 
 /** Product name by photo id, for the failure list. */
-export const productOfPhoto = computed(() => new Map(products.value.flatMap((p) => p.photos.map((ph) => [ph.id, p.name] as const))));
+export const productOfPhoto = computed(
+  () => new Map(products.value.flatMap((p) => p.photos.map((ph) => [ph.id, p.name] as const))),
+);
 
 async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -47,7 +58,8 @@ function applyState(state: AppState): void {
   const shown = appState.value;
   // Command replies (MessageChannel) and broadcasts (BroadcastChannel) are not ordered with each other:
   // a reply computed while a run was starting can arrive after the broadcast saying that run finished.
-  if (shown !== null && shown.hostId === state.hostId && state.runsFinished < shown.runsFinished) return;
+  if (shown !== null && shown.hostId === state.hostId && state.runsFinished < shown.runsFinished)
+    return;
   appState.value = state;
 }
 
@@ -56,7 +68,8 @@ export async function connect(): Promise<void> {
   onBroadcast((message) => {
     switch (message.type) {
       case 'progress':
-        if (appState.value !== null) appState.value = { ...appState.value, progress: message.progress };
+        if (appState.value !== null)
+          appState.value = { ...appState.value, progress: message.progress };
         break;
       case 'state':
         applyState(message.state);
@@ -118,7 +131,9 @@ export async function checkConnection(): Promise<void> {
 }
 
 /** Runs one of the state-changing commands a person starts with a button. */
-export async function command(type: 'full-resync' | 'retry-failed' | 'confirm-deletions' | 'sign-out'): Promise<void> {
+export async function command(
+  type: 'full-resync' | 'retry-failed' | 'confirm-deletions' | 'sign-out',
+): Promise<void> {
   const state = await userCommand(() => send({ type }));
   if (state !== undefined) applyState(state);
   if (type === 'sign-out') storeChoices.value = null;

@@ -15,7 +15,9 @@ interface SyncRegistration extends ServiceWorkerRegistration {
 }
 
 async function registration(): Promise<SyncRegistration | null> {
-  return 'serviceWorker' in navigator ? ((await navigator.serviceWorker.ready) as SyncRegistration) : null;
+  return 'serviceWorker' in navigator
+    ? ((await navigator.serviceWorker.ready) as SyncRegistration)
+    : null;
 }
 
 /** Asks for a one-off Background Sync: the browser wakes the SW when connectivity returns. */
@@ -27,8 +29,11 @@ async function requestBackgroundSync(): Promise<void> {
 async function requestPeriodicSync(minInterval: number): Promise<void> {
   const reg = await registration();
   if (reg?.periodicSync === undefined) return;
-  const status = await navigator.permissions.query({ name: 'periodic-background-sync' as PermissionName }).catch(() => null);
-  if (status?.state === 'granted') await reg.periodicSync.register(PERIODIC_SYNC_TAG, { minInterval }).catch(() => undefined);
+  const status = await navigator.permissions
+    .query({ name: 'periodic-background-sync' as PermissionName })
+    .catch(() => null);
+  if (status?.state === 'granted')
+    await reg.periodicSync.register(PERIODIC_SYNC_TAG, { minInterval }).catch(() => undefined);
 }
 
 /** Starts the page triggers; they act only while a store is signed in. */
@@ -40,7 +45,8 @@ export function startTriggers(): void {
   window.addEventListener('online', () => void syncNow('online'));
   // The worker may have been idle since its last run: ask whether the HO answers when the page is opened or shown again.
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && appState.value?.session.signedIn === true) void checkConnection();
+    if (document.visibilityState === 'visible' && appState.value?.session.signedIn === true)
+      void checkConnection();
   });
   effect(() => {
     const state = appState.value;

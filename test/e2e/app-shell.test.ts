@@ -61,7 +61,11 @@ describe('app shell served by the HO server', () => {
     await waitForAppShell(page);
     await page.getByText('Not signed in yet').waitFor();
     const worker = await waitForServiceWorkerControl(page);
-    assert.deepEqual(worker, { scope: `${ho.url}/`, scriptURL: `${ho.url}/sw.js`, state: 'activated' });
+    assert.deepEqual(worker, {
+      scope: `${ho.url}/`,
+      scriptURL: `${ho.url}/sw.js`,
+      state: 'activated',
+    });
   });
 
   it('links a valid manifest with the app name, standalone display, theme colours and icons', async () => {
@@ -79,12 +83,19 @@ describe('app shell served by the HO server', () => {
     assert.equal(manifest.start_url, '/');
     assert.equal(manifest.scope, '/');
     assert.match(manifest.background_color, /^#[0-9a-f]{6}$/i);
-    assert.equal(manifest.theme_color, await page.getAttribute('meta[name="theme-color"]', 'content'));
+    assert.equal(
+      manifest.theme_color,
+      await page.getAttribute('meta[name="theme-color"]', 'content'),
+    );
 
     const icons = await Promise.all(
       manifest.icons.map(async (icon) => {
         assert.equal(icon.type, 'image/png');
-        assert.equal(await pngSize(new URL(icon.src, manifestUrl).href), icon.sizes, `${icon.src} has the wrong size`);
+        assert.equal(
+          await pngSize(new URL(icon.src, manifestUrl).href),
+          icon.sizes,
+          `${icon.src} has the wrong size`,
+        );
         return `${icon.sizes} ${icon.purpose ?? 'any'}`;
       }),
     );
@@ -104,15 +115,27 @@ describe('app shell served by the HO server', () => {
 
   it('shows the shell after a reload with the HO server stopped, and the server restarts on the same URL', async () => {
     assert.ok(ho);
-    assert.equal(await fetchFailsFromPage(page, apiProbe), false, 'HO server should answer while running');
+    assert.equal(
+      await fetchFailsFromPage(page, apiProbe),
+      false,
+      'HO server should answer while running',
+    );
     await ho.stop();
-    assert.equal(await fetchFailsFromPage(page, apiProbe), true, 'HO server should be unreachable once stopped');
+    assert.equal(
+      await fetchFailsFromPage(page, apiProbe),
+      true,
+      'HO server should be unreachable once stopped',
+    );
 
     await page.reload();
     await waitForAppShell(page);
     await page.getByText('Not signed in yet').waitFor();
 
     await ho.restart();
-    assert.equal(await fetchFailsFromPage(page, apiProbe), false, 'HO server should answer after restart');
+    assert.equal(
+      await fetchFailsFromPage(page, apiProbe),
+      false,
+      'HO server should answer after restart',
+    );
   });
 });

@@ -49,28 +49,48 @@ describe('service worker connection policy', () => {
     await cp(DIST_DIR, site, { recursive: true });
     await writeFile(join(site, 'config.json'), JSON.stringify({ serverUrl: otherHo.url }));
     plainSite = await mkdtemp(join(tmpdir(), 'pps-csp-plain-'));
-    await cp(DIST_DIR, plainSite, { recursive: true, filter: (from) => basename(from) !== 'config.json' });
-    [app, configured] = await Promise.all([startHoServer({ staticDir: plainSite }), startHoServer({ staticDir: site })]);
+    await cp(DIST_DIR, plainSite, {
+      recursive: true,
+      filter: (from) => basename(from) !== 'config.json',
+    });
+    [app, configured] = await Promise.all([
+      startHoServer({ staticDir: plainSite }),
+      startHoServer({ staticDir: site }),
+    ]);
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
     await Promise.all([app?.dispose(), otherHo?.dispose(), configured?.dispose()]);
-    await Promise.all([rm(site, { recursive: true, force: true }), rm(plainSite, { recursive: true, force: true })]);
+    await Promise.all([
+      rm(site, { recursive: true, force: true }),
+      rm(plainSite, { recursive: true, force: true }),
+    ]);
   });
 
   it('names the policy, what it allows and the fix when the Server URL is another origin; nothing is stored', async () => {
     const page = await openAppInNewContext(browser, app.url);
     await signInAsDemo(page, otherHo.url);
-    const alert = page.getByRole('alert').filter({ hasText: "Blocked by this app's security policy." });
+    const alert = page
+      .getByRole('alert')
+      .filter({ hasText: "Blocked by this app's security policy." });
     await alert.waitFor();
     const text = await alert.innerText();
-    assert.match(text, new RegExp(`may only connect to ${app.url}\\. To use ${otherHo.url}, set "serverUrl" in config\\.json`));
+    assert.match(
+      text,
+      new RegExp(
+        `may only connect to ${app.url}\\. To use ${otherHo.url}, set "serverUrl" in config\\.json`,
+      ),
+    );
     assert.match(text, /proxy mode \(--proxy\)/);
     assert.doesNotMatch(text, /unreachable/i);
     assert.deepEqual(await stored(page), { auth: undefined, photos: 0 });
-    assert.equal(await page.getByText('Not signed in yet').count(), 1, 'still on the sign-in screen');
+    assert.equal(
+      await page.getByText('Not signed in yet').count(),
+      1,
+      'still on the sign-in screen',
+    );
   });
 
   it('explains the policy block in Bahasa Indonesia', async () => {
@@ -79,15 +99,24 @@ describe('service worker connection policy', () => {
     await page.getByLabel('Nama pengguna').fill('x');
     await page.getByLabel('Kata sandi').fill('y');
     await page.getByRole('button', { name: 'Masuk' }).click();
-    const alert = page.getByRole('alert').filter({ hasText: 'Diblokir oleh kebijakan keamanan aplikasi ini.' });
+    const alert = page
+      .getByRole('alert')
+      .filter({ hasText: 'Diblokir oleh kebijakan keamanan aplikasi ini.' });
     await alert.waitFor();
-    assert.match(await alert.innerText(), new RegExp(`hanya boleh terhubung ke ${app.url}\\. .*config\\.json.*--proxy`));
+    assert.match(
+      await alert.innerText(),
+      new RegExp(`hanya boleh terhubung ke ${app.url}\\. .*config\\.json.*--proxy`),
+    );
   });
 
   it('signs in to that HO and syncs when config.json names it', async () => {
     const photos = await new HoAdmin(otherHo.url).photos();
     const page = await openAppInNewContext(browser, configured.url);
-    assert.equal(await page.getByLabel('Server URL').inputValue(), otherHo.url, 'prefilled from config.json');
+    assert.equal(
+      await page.getByLabel('Server URL').inputValue(),
+      otherHo.url,
+      'prefilled from config.json',
+    );
     await signInAsDemo(page);
     await waitUpToDate(page, photos.length);
   });

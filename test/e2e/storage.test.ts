@@ -30,13 +30,18 @@ async function writeHarnessSite(dir: string): Promise<void> {
   const script = out.outputFiles[0];
   if (!script) throw new Error('esbuild produced no harness');
   await writeFile(join(dir, 'harness.js'), script.text);
-  await writeFile(join(dir, 'index.html'), '<!doctype html><title>storage harness</title><script src="harness.js"></script>');
+  await writeFile(
+    join(dir, 'index.html'),
+    '<!doctype html><title>storage harness</title><script src="harness.js"></script>',
+  );
 }
 
 /** Files under `dir` (recursively) whose directory path contains `marker`. */
 async function filesUnder(dir: string, marker: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && join(e.parentPath, e.name).includes(marker)).map((e) => join(e.parentPath, e.name));
+  return entries
+    .filter((e) => e.isFile() && join(e.parentPath, e.name).includes(marker))
+    .map((e) => join(e.parentPath, e.name));
 }
 
 /** PIDs of the Chromium processes running on the profile directory `userDataDir`. */
@@ -86,7 +91,10 @@ describe('storage layer in Chromium', () => {
       const { withStorage, photo, blobFor, holds, failureOf } = harness;
       return withStorage(name, async (s) => {
         const record = photo('a', 'c-png', 3000, { content_type: 'image/png' });
-        await s.putVerified({ ...record, bytes_missing: true }, blobFor('c-png', 3000, 'image/png'));
+        await s.putVerified(
+          { ...record, bytes_missing: true },
+          blobFor('c-png', 3000, 'image/png'),
+        );
         const read = await s.readPhoto('a');
         const wrongSize = await failureOf(s.putVerified(photo('b', 'c-b', 10), blobFor('c-b', 11)));
         return {
@@ -101,7 +109,11 @@ describe('storage layer in Chromium', () => {
         };
       });
     }, freshDb());
-    assert.deepEqual(result.record, result.expected, 'the storage-owned bytes_missing flag is dropped with present bytes');
+    assert.deepEqual(
+      result.record,
+      result.expected,
+      'the storage-owned bytes_missing flag is dropped with present bytes',
+    );
     assert.equal(result.record?.content_type, 'image/png');
     assert.ok(result.exact, 'bytes read back differ from the bytes stored');
     assert.deepEqual(result.stored, result.expected);
@@ -117,10 +129,21 @@ describe('storage layer in Chromium', () => {
       return withStorage(name, async (s) => {
         await s.putVerified(photo('a', 'old', 50_000), blobFor('old', 50_000));
         const before = await s.readPhoto('a');
-        const replacing = s.putVerified(photo('a', 'new', 60_000, { version: 2 }), blobFor('new', 60_000));
+        const replacing = s.putVerified(
+          photo('a', 'new', 60_000, { version: 2 }),
+          blobFor('new', 60_000),
+        );
         const reads = await Promise.all(Array.from({ length: 30 }, () => s.readPhoto('a')));
         await replacing;
-        const consistent = await Promise.all(reads.map(async (r) => (r === undefined ? 'missing' : (await holds(r.blob, r.record.checksum, r.record.size)) ? r.record.checksum : 'mismatch')));
+        const consistent = await Promise.all(
+          reads.map(async (r) =>
+            r === undefined
+              ? 'missing'
+              : (await holds(r.blob, r.record.checksum, r.record.size))
+                ? r.record.checksum
+                : 'mismatch',
+          ),
+        );
         const after = await s.readPhoto('a');
         return {
           consistent,
@@ -132,7 +155,10 @@ describe('storage layer in Chromium', () => {
         };
       });
     }, freshDb());
-    assert.ok(result.consistent.every((c) => c === 'old' || c === 'new'), `reads during replacement: ${result.consistent.join(',')}`);
+    assert.ok(
+      result.consistent.every((c) => c === 'old' || c === 'new'),
+      `reads during replacement: ${result.consistent.join(',')}`,
+    );
     assert.equal(result.after, 'new');
     assert.ok(result.afterExact);
     assert.ok(result.oldBlobStillReadable);
@@ -154,7 +180,14 @@ describe('storage layer in Chromium', () => {
         const afterDeleteA = await bytesKeys(name);
         await s.putVerified(photo('c', 'b2', 5000), blobFor('b2', 5000));
         await s.deleteRecords(['b', 'c']);
-        return { afterTwo, afterReplace, aExact, afterDeleteA, afterAll: await bytesKeys(name), records: await s.listRecords() };
+        return {
+          afterTwo,
+          afterReplace,
+          aExact,
+          afterDeleteA,
+          afterAll: await bytesKeys(name),
+          records: await s.listRecords(),
+        };
       });
     }, freshDb());
     assert.deepEqual(result.afterTwo, ['shared']);
@@ -173,9 +206,17 @@ describe('storage layer in Chromium', () => {
         await s.putVerified(held, blobFor('c1', 100));
         await s.putMeta({ ...held, product_name: 'Renamed', sort_order: 3 });
         const renamed = await s.getRecord('a');
-        const otherChecksum = await failureOf(s.putMeta({ ...held, checksum: 'c2', product_name: 'Wrong' }));
+        const otherChecksum = await failureOf(
+          s.putMeta({ ...held, checksum: 'c2', product_name: 'Wrong' }),
+        );
         const unknown = await failureOf(s.putMeta(photo('zz', 'c1', 100)));
-        return { renamed, otherChecksum, unknown, after: await s.getRecord('a'), zz: await s.getRecord('zz') };
+        return {
+          renamed,
+          otherChecksum,
+          unknown,
+          after: await s.getRecord('a'),
+          zz: await s.getRecord('zz'),
+        };
       });
     }, freshDb());
     assert.equal(result.renamed?.product_name, 'Renamed');
@@ -190,31 +231,66 @@ describe('storage layer in Chromium', () => {
     const result = await page.evaluate(async (name) => {
       const { withStorage, photo, blobFor, bytesFor, failureOf } = harness;
       const whole = bytesFor('part', 250);
-      const header = { photo_id: 'p', checksum: 'part', etag: '"e1"', md5_state: new Uint8Array([1, 2, 3]) };
+      const header = {
+        photo_id: 'p',
+        checksum: 'part',
+        etag: '"e1"',
+        md5_state: new Uint8Array([1, 2, 3]),
+      };
       return withStorage(name, async (s) => {
         await s.appendPartial({ ...header, received: 100 }, new Blob([whole.slice(0, 100)]));
-        await s.appendPartial({ ...header, received: 250, md5_state: new Uint8Array([4, 5]) }, new Blob([whole.slice(100)]));
+        await s.appendPartial(
+          { ...header, received: 250, md5_state: new Uint8Array([4, 5]) },
+          new Blob([whole.slice(100)]),
+        );
         const loaded = await s.loadPartial('p');
         const idsHeld = await s.partialIds();
-        const loadedBytes = loaded ? Array.from(new Uint8Array(await new Blob(loaded.chunks).arrayBuffer())) : [];
-        const gap = await failureOf(s.appendPartial({ ...header, received: 400 }, new Blob([new Uint8Array(100)])));
-        const otherVersion = await failureOf(s.appendPartial({ ...header, checksum: 'other', received: 300 }, new Blob([new Uint8Array(50)])));
+        const loadedBytes = loaded
+          ? Array.from(new Uint8Array(await new Blob(loaded.chunks).arrayBuffer()))
+          : [];
+        const gap = await failureOf(
+          s.appendPartial({ ...header, received: 400 }, new Blob([new Uint8Array(100)])),
+        );
+        const otherVersion = await failureOf(
+          s.appendPartial(
+            { ...header, checksum: 'other', received: 300 },
+            new Blob([new Uint8Array(50)]),
+          ),
+        );
         const afterBadAppends = (await s.loadPartial('p'))?.received;
-        await s.appendPartial({ ...header, checksum: 'restart', received: 10 }, new Blob([new Uint8Array(10)]));
+        await s.appendPartial(
+          { ...header, checksum: 'restart', received: 10 },
+          new Blob([new Uint8Array(10)]),
+        );
         const restarted = await s.loadPartial('p');
         await s.clearPartial('p');
         const cleared = await s.loadPartial('p');
-        await s.appendPartial({ ...header, photo_id: 'v', received: 5 }, new Blob([new Uint8Array(5)]));
+        await s.appendPartial(
+          { ...header, photo_id: 'v', received: 5 },
+          new Blob([new Uint8Array(5)]),
+        );
         await s.putVerified(photo('v', 'cv', 20), blobFor('cv', 20));
-        await s.appendPartial({ ...header, photo_id: 'v', received: 5 }, new Blob([new Uint8Array(5)]));
+        await s.appendPartial(
+          { ...header, photo_id: 'v', received: 5 },
+          new Blob([new Uint8Array(5)]),
+        );
         await s.deleteRecords(['v']);
         return {
-          loaded: loaded && { received: loaded.received, etag: loaded.etag, md5: Array.from(loaded.md5_state), chunks: loaded.chunks.length },
+          loaded: loaded && {
+            received: loaded.received,
+            etag: loaded.etag,
+            md5: Array.from(loaded.md5_state),
+            chunks: loaded.chunks.length,
+          },
           loadedExact: loadedBytes.length === 250 && loadedBytes.every((b, i) => b === whole[i]),
           gap,
           otherVersion,
           afterBadAppends,
-          restarted: restarted && { checksum: restarted.checksum, received: restarted.received, chunks: restarted.chunks.length },
+          restarted: restarted && {
+            checksum: restarted.checksum,
+            received: restarted.received,
+            chunks: restarted.chunks.length,
+          },
           cleared,
           afterVerifiedAndDelete: await s.loadPartial('v'),
           idsHeld,
@@ -240,7 +316,12 @@ describe('storage layer in Chromium', () => {
       return withStorage(name, async (s) => {
         const empty = await s.getState('settings');
         await s.putState('settings', { storeId: 'S1', concurrency: 3 });
-        await s.putState('auth', { access: 'a', refresh: 'r', access_exp_ms: 5, token_path: '/api/token/' });
+        await s.putState('auth', {
+          access: 'a',
+          refresh: 'r',
+          access_exp_ms: 5,
+          token_path: '/api/token/',
+        });
         const settings = await s.getState('settings');
         const auth = await s.getState('auth');
         await s.putState('auth', undefined);
@@ -249,15 +330,36 @@ describe('storage layer in Chromium', () => {
         await s.putFailure(failure('x', 2));
         const failures = await s.listFailures();
         await s.deleteFailures(['x', 'unknown']);
-        return { empty, settings, auth, authAfterDelete: await s.getState('auth'), failures, failuresAfter: await s.listFailures() };
+        return {
+          empty,
+          settings,
+          auth,
+          authAfterDelete: await s.getState('auth'),
+          failures,
+          failuresAfter: await s.listFailures(),
+        };
       });
     }, freshDb());
     assert.equal(result.empty, undefined);
     assert.deepEqual(result.settings, { storeId: 'S1', concurrency: 3 });
-    assert.deepEqual(result.auth, { access: 'a', refresh: 'r', access_exp_ms: 5, token_path: '/api/token/' });
+    assert.deepEqual(result.auth, {
+      access: 'a',
+      refresh: 'r',
+      access_exp_ms: 5,
+      token_path: '/api/token/',
+    });
     assert.equal(result.authAfterDelete, undefined);
-    assert.deepEqual(result.failures.map((f) => [f.photo_id, f.attempts]), [['x', 2], ['y', 1]]);
-    assert.deepEqual(result.failuresAfter.map((f) => f.photo_id), ['y']);
+    assert.deepEqual(
+      result.failures.map((f) => [f.photo_id, f.attempts]),
+      [
+        ['x', 2],
+        ['y', 1],
+      ],
+    );
+    assert.deepEqual(
+      result.failuresAfter.map((f) => f.photo_id),
+      ['y'],
+    );
   });
 
   it('keeps the outbox in order and replaces an unsent report of the same photo, also when queued with a photo', async () => {
@@ -277,18 +379,47 @@ describe('storage layer in Chromium', () => {
         const countAfter = await s.countOutbox();
         await s.putVerified(photo('d', 'cd', 20), blobFor('cd', 20), report('d', 'synced'));
         await s.putVerified(photo('a', 'ca', 20), blobFor('ca', 20), report('a', 'synced'));
-        return { all, firstTwo, none, count, rest, countAfter, withPhotos: (await s.peekOutbox(10)).map((e) => e.item.photo_id) };
+        return {
+          all,
+          firstTwo,
+          none,
+          count,
+          rest,
+          countAfter,
+          withPhotos: (await s.peekOutbox(10)).map((e) => e.item.photo_id),
+        };
       });
     }, freshDb());
-    assert.deepEqual(result.all.map((e) => [e.item.photo_id, e.item.status]), [['b', 'synced'], ['c', 'failed'], ['a', 'synced']]);
+    assert.deepEqual(
+      result.all.map((e) => [e.item.photo_id, e.item.status]),
+      [
+        ['b', 'synced'],
+        ['c', 'failed'],
+        ['a', 'synced'],
+      ],
+    );
     const seqs = result.all.map((e) => e.seq);
-    assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y), 'seq must grow in outbox order');
-    assert.deepEqual(result.firstTwo.map((e) => e.item.photo_id), ['b', 'c']);
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((x, y) => x - y),
+      'seq must grow in outbox order',
+    );
+    assert.deepEqual(
+      result.firstTwo.map((e) => e.item.photo_id),
+      ['b', 'c'],
+    );
     assert.deepEqual(result.none, []);
     assert.equal(result.count, 3);
-    assert.deepEqual(result.rest.map((e) => e.item), [{ photo_id: 'a', status: 'synced', synced_at: '2026-01-01T00:00:00.000Z', error: null }]);
+    assert.deepEqual(
+      result.rest.map((e) => e.item),
+      [{ photo_id: 'a', status: 'synced', synced_at: '2026-01-01T00:00:00.000Z', error: null }],
+    );
     assert.equal(result.countAfter, 1);
-    assert.deepEqual(result.withPhotos, ['d', 'a'], 'putVerified queues its report, replacing the unsent one of that photo');
+    assert.deepEqual(
+      result.withPhotos,
+      ['d', 'a'],
+      'putVerified queues its report, replacing the unsent one of that photo',
+    );
   });
 
   it('wipes photos, bytes, partials, failures, outbox and tokens, keeps settings and replaces the engine record in the same step', async () => {
@@ -296,23 +427,89 @@ describe('storage layer in Chromium', () => {
       const { withStorage, withRawDb, photo, blobFor } = harness;
       return withStorage(name, async (s) => {
         await s.putVerified(photo('a', 'c1', 100), blobFor('c1', 100));
-        await s.appendPartial({ photo_id: 'b', checksum: 'c2', etag: null, received: 10, md5_state: new Uint8Array([1]) }, new Blob([new Uint8Array(10)]));
-        await s.putFailure({ photo_id: 'b', reason: 'timeout', attempts: 1, last_attempt_at: '2026-01-01T00:00:00.000Z', meta: null, next_retry_at_ms: 0 });
-        await s.appendOutbox({ photo_id: 'b', status: 'failed', synced_at: null, error: 'timeout' });
-        await s.putState('settings', { storeId: 'S1' });
-        await s.putState('auth', { access: 'a', refresh: null, access_exp_ms: null, token_path: '/api/token/' });
-        await s.putState('engine', { watermark: '2026-01-01T00:00:00.000Z', last_success_at: null, last_reconcile_at: null, pending_deletion: null, terminal_id: 't', status_disabled_until_ms: null });
-        await s.wipe({ watermark: null, last_success_at: null, last_reconcile_at: null, pending_deletion: null, terminal_id: 't', status_disabled_until_ms: null });
-        const counts = await withRawDb(name, async (db) =>
-          Object.fromEntries(await Promise.all(['photos', 'bytes', 'partials', 'partial-chunks', 'failures', 'outbox'].map(async (n) => [n, await db.count(n)]))),
+        await s.appendPartial(
+          {
+            photo_id: 'b',
+            checksum: 'c2',
+            etag: null,
+            received: 10,
+            md5_state: new Uint8Array([1]),
+          },
+          new Blob([new Uint8Array(10)]),
         );
-        return { counts, settings: await s.getState('settings'), auth: await s.getState('auth'), engine: await s.getState('engine'), records: await s.listRecords() };
+        await s.putFailure({
+          photo_id: 'b',
+          reason: 'timeout',
+          attempts: 1,
+          last_attempt_at: '2026-01-01T00:00:00.000Z',
+          meta: null,
+          next_retry_at_ms: 0,
+        });
+        await s.appendOutbox({
+          photo_id: 'b',
+          status: 'failed',
+          synced_at: null,
+          error: 'timeout',
+        });
+        await s.putState('settings', { storeId: 'S1' });
+        await s.putState('auth', {
+          access: 'a',
+          refresh: null,
+          access_exp_ms: null,
+          token_path: '/api/token/',
+        });
+        await s.putState('engine', {
+          watermark: '2026-01-01T00:00:00.000Z',
+          last_success_at: null,
+          last_reconcile_at: null,
+          pending_deletion: null,
+          terminal_id: 't',
+          status_disabled_until_ms: null,
+        });
+        await s.wipe({
+          watermark: null,
+          last_success_at: null,
+          last_reconcile_at: null,
+          pending_deletion: null,
+          terminal_id: 't',
+          status_disabled_until_ms: null,
+        });
+        const counts = await withRawDb(name, async (db) =>
+          Object.fromEntries(
+            await Promise.all(
+              ['photos', 'bytes', 'partials', 'partial-chunks', 'failures', 'outbox'].map(
+                async (n) => [n, await db.count(n)],
+              ),
+            ),
+          ),
+        );
+        return {
+          counts,
+          settings: await s.getState('settings'),
+          auth: await s.getState('auth'),
+          engine: await s.getState('engine'),
+          records: await s.listRecords(),
+        };
       });
     }, freshDb());
-    assert.deepEqual(result.counts, { photos: 0, bytes: 0, partials: 0, 'partial-chunks': 0, failures: 0, outbox: 0 });
+    assert.deepEqual(result.counts, {
+      photos: 0,
+      bytes: 0,
+      partials: 0,
+      'partial-chunks': 0,
+      failures: 0,
+      outbox: 0,
+    });
     assert.deepEqual(result.settings, { storeId: 'S1' });
     assert.equal(result.auth, undefined);
-    assert.deepEqual(result.engine, { watermark: null, last_success_at: null, last_reconcile_at: null, pending_deletion: null, terminal_id: 't', status_disabled_until_ms: null });
+    assert.deepEqual(result.engine, {
+      watermark: null,
+      last_success_at: null,
+      last_reconcile_at: null,
+      pending_deletion: null,
+      terminal_id: 't',
+      status_disabled_until_ms: null,
+    });
     assert.deepEqual(result.records, []);
   });
 
@@ -327,7 +524,11 @@ describe('storage layer in Chromium', () => {
           db.createObjectStore('partials', { keyPath: 'photo_id' });
           db.createObjectStore('partial-chunks');
           db.createObjectStore('failures', { keyPath: 'photo_id' });
-          db.createObjectStore('outbox', { autoIncrement: true }).createIndex('by-photo', 'photo_id', { unique: true });
+          db.createObjectStore('outbox', { autoIncrement: true }).createIndex(
+            'by-photo',
+            'photo_id',
+            { unique: true },
+          );
           db.createObjectStore('state');
         },
       });
@@ -335,7 +536,12 @@ describe('storage layer in Chromium', () => {
       await v1.put('photos', photo('b', 'shared', 700));
       await v1.put('bytes', blobFor('shared', 700), 'shared');
       await v1.put('state', { storeId: 'S9' }, 'settings');
-      await v1.add('outbox', { photo_id: 'a', status: 'synced', synced_at: '2026-01-01T00:00:00.000Z', error: null });
+      await v1.add('outbox', {
+        photo_id: 'a',
+        status: 'synced',
+        synced_at: '2026-01-01T00:00:00.000Z',
+        error: null,
+      });
       v1.close();
       return withStorage(name, async (s) => {
         const read = await s.readPhoto('b');
@@ -401,7 +607,11 @@ describe('storage layer in Chromium', () => {
     assert.equal(result.readA, undefined);
     assert.deepEqual(result.flagged.sort(), ['a', 'b', 'twin']);
     assert.ok(result.againExact);
-    assert.equal(result.twinAfterRedownload, undefined, 'the re-downloaded bytes serve every photo sharing them');
+    assert.equal(
+      result.twinAfterRedownload,
+      undefined,
+      'the re-downloaded bytes serve every photo sharing them',
+    );
     assert.ok(result.twinReadable);
   });
 
@@ -409,14 +619,19 @@ describe('storage layer in Chromium', () => {
     const name = freshDb();
     await page.evaluate(async (n) => {
       const { withStorage, photo, blobFor } = harness;
-      await withStorage(n, (s) => s.putVerified(photo('a', 'file', 80_000), blobFor('file', 80_000)));
+      await withStorage(n, (s) =>
+        s.putVerified(photo('a', 'file', 80_000), blobFor('file', 80_000)),
+      );
     }, name);
     const blobFiles = await filesUnder(join(profile.userDataDir, 'Default'), '.indexeddb.blob');
     assert.ok(blobFiles.length > 0, 'expected Chromium to keep IndexedDB blobs as files');
     await Promise.all(blobFiles.map((file) => unlink(file)));
     const result = await page.evaluate(async (n) => {
       const { withStorage } = harness;
-      return withStorage(n, async (s) => ({ read: await s.readPhoto('a'), record: await s.getRecord('a') }));
+      return withStorage(n, async (s) => ({
+        read: await s.readPhoto('a'),
+        record: await s.getRecord('a'),
+      }));
     }, name);
     assert.equal(result.read, undefined);
     assert.equal(result.record?.bytes_missing, true);
@@ -428,14 +643,27 @@ describe('storage layer in Chromium', () => {
     const quotaPage = await context.newPage();
     const cdp = await context.newCDPSession(quotaPage);
     try {
-      await cdp.send('Storage.overrideQuotaForOrigin', { origin: quotaServer.origin, quotaSize: 1_000_000 });
+      await cdp.send('Storage.overrideQuotaForOrigin', {
+        origin: quotaServer.origin,
+        quotaSize: 1_000_000,
+      });
       await quotaPage.goto(`${quotaServer.origin}/`);
       const result = await quotaPage.evaluate(async (n) => {
         const { withStorage, bytesKeys, photo, blobFor, holds, failureOf } = harness;
         return withStorage(n, async (s) => {
-          const first = await failureOf(s.putVerified(photo('a', 'small', 20_000), blobFor('small', 20_000)));
-          const replace = await failureOf(s.putVerified(photo('a', 'big', 2_000_000, { version: 2 }), blobFor('big', 2_000_000)));
-          const add = await failureOf(s.putVerified(photo('b', 'big', 2_000_000), blobFor('big', 2_000_000), harness.report('b', 'synced')));
+          const first = await failureOf(
+            s.putVerified(photo('a', 'small', 20_000), blobFor('small', 20_000)),
+          );
+          const replace = await failureOf(
+            s.putVerified(photo('a', 'big', 2_000_000, { version: 2 }), blobFor('big', 2_000_000)),
+          );
+          const add = await failureOf(
+            s.putVerified(
+              photo('b', 'big', 2_000_000),
+              blobFor('big', 2_000_000),
+              harness.report('b', 'synced'),
+            ),
+          );
           const read = await s.readPhoto('a');
           await s.appendOutbox(harness.report('a', 'failed'));
           return {
@@ -454,12 +682,20 @@ describe('storage layer in Chromium', () => {
       assert.equal(result.replace?.name, 'QuotaError', JSON.stringify(result.replace));
       assert.equal(result.replace?.reason, 'storage full');
       assert.equal(result.add?.name, 'QuotaError');
-      assert.equal(result.kept?.checksum, 'small', 'the previous version stays after a failed replacement');
+      assert.equal(
+        result.kept?.checksum,
+        'small',
+        'the previous version stays after a failed replacement',
+      );
       assert.equal(result.kept?.version, 1);
       assert.ok(result.keptExact);
       assert.equal(result.b, undefined);
       assert.deepEqual(result.bytes, ['small']);
-      assert.equal(result.outbox, 1, 'small writes still work after a quota failure; the failed photo queued no report');
+      assert.equal(
+        result.outbox,
+        1,
+        'small writes still work after a quota failure; the failed photo queued no report',
+      );
     } finally {
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: quotaServer.origin });
       await cdp.detach();
@@ -474,12 +710,21 @@ describe('storage layer in Chromium', () => {
       return withStorage(name, async (s) => {
         const before = await s.estimate();
         await s.putVerified(photo('a', 'est', 500_000), blobFor('est', 500_000));
-        return { before, after: await s.estimate(), persisted: await s.requestPersistence(), granted: await navigator.storage.persisted() };
+        return {
+          before,
+          after: await s.estimate(),
+          persisted: await s.requestPersistence(),
+          granted: await navigator.storage.persisted(),
+        };
       });
     }, freshDb());
     assert.ok(result.after.usage >= result.before.usage + 500_000, JSON.stringify(result));
     assert.ok(result.after.quota > result.after.usage);
-    assert.equal(result.persisted, result.granted, 'requestPersistence reports the grant the browser holds');
+    assert.equal(
+      result.persisted,
+      result.granted,
+      'requestPersistence reports the grant the browser holds',
+    );
   });
 
   it('leaves no record without its bytes and no orphan bytes when the browser is killed mid-write', async () => {
@@ -495,12 +740,15 @@ describe('storage layer in Chromium', () => {
           const checksum = `v${i % 7}`;
           const size = 20_000 + (i % 7) * 1000;
           if (i % 5 === 4) await s.deleteRecords([`p${(i + 3) % 12}`]);
-          else await s.putVerified(photo(id, checksum, size, { version: i }), blobFor(checksum, size));
+          else
+            await s.putVerified(photo(id, checksum, size, { version: i }), blobFor(checksum, size));
           progress.steps = i + 1;
         }
       });
     }, name);
-    await page.waitForFunction(() => (globalThis as unknown as { progress: { steps: number } }).progress.steps >= 40);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { progress: { steps: number } }).progress.steps >= 40,
+    );
     const pids = await chromiumPids(profile.userDataDir);
     assert.ok(pids.length > 0, 'no Chromium process found for the profile');
     for (const pid of pids) process.kill(pid, 'SIGKILL');
@@ -510,19 +758,29 @@ describe('storage layer in Chromium', () => {
       const { withStorage, withRawDb, holds } = harness;
       // Look before the storage layer's open-time sweep could repair anything.
       const raw = await withRawDb(n, async (db) => ({
-        checksums: [...new Set(((await db.getAll('photos')) as { checksum: string }[]).map((r) => r.checksum))].sort(),
+        checksums: [
+          ...new Set(
+            ((await db.getAll('photos')) as { checksum: string }[]).map((r) => r.checksum),
+          ),
+        ].sort(),
         bytes: ((await db.getAllKeys('bytes')) as string[]).sort(),
       }));
       return withStorage(n, async (s) => {
         const records = await s.listRecords();
-        const reads = await Promise.all(records.map(async (r) => {
-          const got = await s.readPhoto(r.id);
-          return got !== undefined && (await holds(got.blob, r.checksum, r.size));
-        }));
+        const reads = await Promise.all(
+          records.map(async (r) => {
+            const got = await s.readPhoto(r.id);
+            return got !== undefined && (await holds(got.blob, r.checksum, r.size));
+          }),
+        );
         return { raw, records: records.length, allExact: reads.every(Boolean) };
       });
     }, name);
-    assert.deepEqual(result.raw.bytes, result.raw.checksums, 'bytes entries must be exactly the referenced checksums');
+    assert.deepEqual(
+      result.raw.bytes,
+      result.raw.checksums,
+      'bytes entries must be exactly the referenced checksums',
+    );
     assert.ok(result.records > 0);
     assert.ok(result.allExact, 'a record points at missing or wrong bytes after the crash');
   });

@@ -38,7 +38,10 @@ describe('sub-path build (APP_BASE=/pos/)', () => {
   it('links every asset, icon and the manifest under /pos/', async () => {
     const html = await readFile(join(outDir, 'index.html'), 'utf8');
     const urls = linkedUrls(html);
-    assert.ok(urls.length >= 5, `expected script, stylesheet, icons and manifest links, got ${urls.join(', ')}`);
+    assert.ok(
+      urls.length >= 5,
+      `expected script, stylesheet, icons and manifest links, got ${urls.join(', ')}`,
+    );
     for (const url of urls) assert.ok(url.startsWith(BASE), `${url} is not under ${BASE}`);
     assert.match(html, /<script type="module"[^>]* src="\/pos\/assets\/[^"]+\.js"/);
     assert.match(html, /<link rel="manifest" href="\/pos\/manifest\.webmanifest"/);
@@ -54,7 +57,10 @@ describe('sub-path build (APP_BASE=/pos/)', () => {
     assert.equal(manifest.scope, BASE);
     const manifestUrl = `http://host${BASE}manifest.webmanifest`;
     for (const icon of manifest.icons) {
-      assert.ok(new URL(icon.src, manifestUrl).pathname.startsWith(BASE), `icon ${icon.src} resolves outside ${BASE}`);
+      assert.ok(
+        new URL(icon.src, manifestUrl).pathname.startsWith(BASE),
+        `icon ${icon.src} resolves outside ${BASE}`,
+      );
     }
   });
 

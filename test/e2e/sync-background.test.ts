@@ -87,7 +87,8 @@ describe('background sync events and storage quota', () => {
     /** Resolves once the SW has fetched the photo's bytes from the HO (a condition on the network, not a timer). */
     function fetched(photo: HoPhoto): Promise<unknown> {
       return context.waitForEvent('requestfinished', {
-        predicate: (r) => r.serviceWorker() !== null && r.url().includes(`/product-photos/${photo.id}/download/`),
+        predicate: (r) =>
+          r.serviceWorker() !== null && r.url().includes(`/product-photos/${photo.id}/download/`),
         timeout: 60_000,
       });
     }
@@ -95,7 +96,10 @@ describe('background sync events and storage quota', () => {
     /** After the run that fetched it: the SW serves exactly the HO's new bytes. */
     async function assertServed(photo: HoPhoto): Promise<void> {
       await waitUpToDate(page, photos.length);
-      assert.equal(md5((await servedPhotos(page, [photo.id])).get(photo.id)?.bytes ?? Buffer.alloc(0)), photo.checksum);
+      assert.equal(
+        md5((await servedPhotos(page, [photo.id])).get(photo.id)?.bytes ?? Buffer.alloc(0)),
+        photo.checksum,
+      );
     }
 
     it('the one-off `sync` event flushes the status reports that waited and runs a sync', async () => {
@@ -110,14 +114,29 @@ describe('background sync events and storage quota', () => {
       downloads.reset();
       const done = fetched(second);
       const runs = await runsFinished(page);
-      await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: ho.url, registrationId: registration, tag: SYNC_TAG, lastChance: false });
+      await cdp.send('ServiceWorker.dispatchSyncEvent', {
+        origin: ho.url,
+        registrationId: registration,
+        tag: SYNC_TAG,
+        lastChance: false,
+      });
       await done;
       await waitRunFinishedSince(page, runs);
-      await page.getByText('Status reports waiting to be sent').waitFor({ state: 'detached', timeout: 60_000 });
+      await page
+        .getByText('Status reports waiting to be sent')
+        .waitFor({ state: 'detached', timeout: 60_000 });
       await assertServed(second);
-      assert.deepEqual(downloads.ids(), [second.id], 'the event ran a sync that fetched the changed photo');
+      assert.deepEqual(
+        downloads.ids(),
+        [second.id],
+        'the event ran a sync that fetched the changed photo',
+      );
       const reports = new Map((await admin.statuses()).map((r) => [r.photo_id, r]));
-      assert.equal(reports.get(first.id)?.status, 'synced', 'the report that waited reached the HO');
+      assert.equal(
+        reports.get(first.id)?.status,
+        'synced',
+        'the report that waited reached the HO',
+      );
       assert.equal(reports.get(second.id)?.status, 'synced');
     });
 
@@ -126,7 +145,11 @@ describe('background sync events and storage quota', () => {
       downloads.reset();
       const done = fetched(third);
       const runs = await runsFinished(page);
-      await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin: ho.url, registrationId: registration, tag: PERIODIC_SYNC_TAG });
+      await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', {
+        origin: ho.url,
+        registrationId: registration,
+        tag: PERIODIC_SYNC_TAG,
+      });
       await done;
       await waitRunFinishedSince(page, runs);
       await assertServed(third);
@@ -143,11 +166,25 @@ describe('background sync events and storage quota', () => {
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: ho.url, quotaSize: 1_500_000 });
       await openApp(page, `${ho.url}/`);
       await signInAsDemo(page);
-      await page.getByRole('status').filter({ hasText: 'Storage full' }).waitFor({ timeout: 120_000 });
-      const served = await servedPhotos(page, photos.map((p) => p.id));
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Storage full' })
+        .waitFor({ timeout: 120_000 });
+      const served = await servedPhotos(
+        page,
+        photos.map((p) => p.id),
+      );
       const held = photos.filter((p) => served.get(p.id)?.placeholder === false);
-      assert.ok(held.length > 0 && held.length < photos.length, `some but not all photos fit (${held.length} of ${photos.length})`);
-      for (const p of held) assert.equal(md5((served.get(p.id) as { bytes: Buffer }).bytes), p.checksum, `bytes of ${p.id}`);
+      assert.ok(
+        held.length > 0 && held.length < photos.length,
+        `some but not all photos fit (${held.length} of ${photos.length})`,
+      );
+      for (const p of held)
+        assert.equal(
+          md5((served.get(p.id) as { bytes: Buffer }).bytes),
+          p.checksum,
+          `bytes of ${p.id}`,
+        );
       const status = await page.getByRole('status').innerText();
       assert.match(status, new RegExp(`${held.length} / ${photos.length} photos`), status);
       await cdp.detach();

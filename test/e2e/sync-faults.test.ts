@@ -7,7 +7,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { HoServer } from '../helpers/ho-server';
 import { openApp } from '../helpers/pwa';
-import { assertServedMatches, HoAdmin, type HoPhoto, md5, runFromButton, servedPhotos, signInAsDemo, waitNotSyncing, waitUpToDate } from '../helpers/sync-e2e';
+import {
+  assertServedMatches,
+  HoAdmin,
+  type HoPhoto,
+  md5,
+  runFromButton,
+  servedPhotos,
+  signInAsDemo,
+  waitNotSyncing,
+  waitUpToDate,
+} from '../helpers/sync-e2e';
 import { openTerminal, type Terminal } from '../helpers/terminal';
 
 const MAX_ROUNDS = 15;
@@ -21,7 +31,10 @@ describe('sync under injected faults', () => {
 
   /** Every photo the SW serves is either the placeholder or exactly the HO's bytes. */
   async function assertNoWrongByte(): Promise<number> {
-    const served = await servedPhotos(page, photos.map((p) => p.id));
+    const served = await servedPhotos(
+      page,
+      photos.map((p) => p.id),
+    );
     let held = 0;
     for (const p of photos) {
       const s = served.get(p.id);
@@ -35,7 +48,10 @@ describe('sync under injected faults', () => {
 
   async function failedIds(): Promise<{ id: string; reason: string }[]> {
     return page.$$eval('.failures li', (items) =>
-      items.map((li) => ({ id: li.getAttribute('data-photo-id') ?? '', reason: li.querySelector('.reason')?.textContent ?? '' })),
+      items.map((li) => ({
+        id: li.getAttribute('data-photo-id') ?? '',
+        reason: li.querySelector('.reason')?.textContent ?? '',
+      })),
     );
   }
 
@@ -51,16 +67,30 @@ describe('sync under injected faults', () => {
   });
 
   it('a first sync under faults stores only verified photos and reports its failures as failed', async () => {
-    await admin.setFaults({ error_rate: 0.2, error_status: 500, corrupt_rate: 0.3, truncate_rate: 0.3, routes: ['list', 'download'] });
+    await admin.setFaults({
+      error_rate: 0.2,
+      error_status: 500,
+      corrupt_rate: 0.3,
+      truncate_rate: 0.3,
+      routes: ['list', 'download'],
+    });
     await openApp(page, `${ho.url}/`);
     await signInAsDemo(page);
-    await page.waitForFunction(() => {
-      const text = document.querySelector('[role="status"]')?.textContent ?? '';
-      return !text.includes('Syncing') && document.querySelectorAll('.failures li').length > 0;
-    }, undefined, { timeout: 180_000 });
+    await page.waitForFunction(
+      () => {
+        const text = document.querySelector('[role="status"]')?.textContent ?? '';
+        return !text.includes('Syncing') && document.querySelectorAll('.failures li').length > 0;
+      },
+      undefined,
+      { timeout: 180_000 },
+    );
     const failed = await failedIds();
     const held = await assertNoWrongByte();
-    assert.equal(held + failed.length, photos.length, 'every photo is either held or listed as failed');
+    assert.equal(
+      held + failed.length,
+      photos.length,
+      'every photo is either held or listed as failed',
+    );
 
     const reports = new Map((await admin.statuses()).map((s) => [s.photo_id, s]));
     for (const f of failed) {
@@ -77,7 +107,8 @@ describe('sync under injected faults', () => {
       await runFromButton(page, 'Sync now');
       const text = await waitNotSyncing(page, 180_000);
       await assertNoWrongByte();
-      converged = text.includes(`${photos.length} / ${photos.length} photos`) && text.includes('Up to date');
+      converged =
+        text.includes(`${photos.length} / ${photos.length} photos`) && text.includes('Up to date');
     }
     assert.ok(converged, `not converged after ${MAX_ROUNDS} runs`);
     await admin.resetFaults();
@@ -89,7 +120,10 @@ describe('sync under injected faults', () => {
     await waitNotSyncing(page);
     const reports = await admin.statuses();
     assert.deepEqual(
-      reports.filter((r) => r.status === 'synced').map((r) => r.photo_id).sort(),
+      reports
+        .filter((r) => r.status === 'synced')
+        .map((r) => r.photo_id)
+        .sort(),
       photos.map((p) => p.id).sort(),
     );
   });

@@ -50,7 +50,11 @@ function mainFlow(mode: 'extensions' | 'reference-only'): void {
       initial = await admin.photos();
       assert.ok(initial.length > 20, 'demo store has photos');
       await openApp(page, `${ho.url}/`);
-      assert.equal(await page.getByLabel('Server URL').inputValue(), ho.url, 'Server URL defaults to the app origin');
+      assert.equal(
+        await page.getByLabel('Server URL').inputValue(),
+        ho.url,
+        'Server URL defaults to the app origin',
+      );
       await signInAsDemo(page);
       await waitUpToDate(page, initial.length);
       assert.equal(new Set(downloads.ids()).size, initial.length, 'every photo downloaded once');
@@ -65,15 +69,22 @@ function mainFlow(mode: 'extensions' | 'reference-only'): void {
       assert.deepEqual([...alts].sort(), [...names].sort());
       await assertServedMatches(page, initial);
       const unknown = await servedPhotos(page, ['00000000-0000-4000-8000-000000000000']);
-      assert.equal(unknown.get('00000000-0000-4000-8000-000000000000')?.placeholder, true, 'placeholder for a photo not held');
+      assert.equal(
+        unknown.get('00000000-0000-4000-8000-000000000000')?.placeholder,
+        true,
+        'placeholder for a photo not held',
+      );
       assert.equal(unknown.get('00000000-0000-4000-8000-000000000000')?.type, 'image/svg+xml');
     });
 
     it('after 3 replacements, 1 deletion and 1 deactivated product, a sync downloads exactly the 3 changed photos', async () => {
       await ho.restart();
       const byProduct = new Map<string, HoPhoto[]>();
-      for (const p of initial) byProduct.set(p.product_id, [...(byProduct.get(p.product_id) ?? []), p]);
-      const single = [...byProduct.values()].filter((ps) => ps.length === 1).map((ps) => ps[0] as HoPhoto);
+      for (const p of initial)
+        byProduct.set(p.product_id, [...(byProduct.get(p.product_id) ?? []), p]);
+      const single = [...byProduct.values()]
+        .filter((ps) => ps.length === 1)
+        .map((ps) => ps[0] as HoPhoto);
       const multi = [...byProduct.values()].find((ps) => ps.length > 1) as HoPhoto[];
       const replaced = single.slice(0, 3);
       const deleted = multi.find((p) => !p.is_primary) as HoPhoto;
@@ -88,11 +99,19 @@ function mainFlow(mode: 'extensions' | 'reference-only'): void {
       // The reference API cannot say "deleted": removals are found by a full listing (Full resync).
       await runFromButton(page, mode === 'extensions' ? 'Sync now' : 'Full resync');
       await waitUpToDate(page, now.length);
-      assert.deepEqual(downloads.ids().sort(), replaced.map((p) => p.id).sort(), 'exactly the replaced photos were downloaded');
+      assert.deepEqual(
+        downloads.ids().sort(),
+        replaced.map((p) => p.id).sort(),
+        'exactly the replaced photos were downloaded',
+      );
       await assertServedMatches(page, now);
       const gone = await servedPhotos(page, [deleted.id, deactivated.id]);
       assert.equal(gone.get(deleted.id)?.placeholder, true, 'deleted photo removed');
-      assert.equal(gone.get(deactivated.id)?.placeholder, true, "deactivated product's photo removed");
+      assert.equal(
+        gone.get(deactivated.id)?.placeholder,
+        true,
+        "deactivated product's photo removed",
+      );
       await waitProductImagesShown(page, productNames(now).length);
     });
   });

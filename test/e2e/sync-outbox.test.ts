@@ -43,10 +43,15 @@ describe('status reports while the HO is down', () => {
     // The HO returns (faults are not persisted) and the network comes back: the `online` trigger flushes the outbox.
     await ho.restart();
     await context.setOffline(false);
-    await page.getByText('Status reports waiting to be sent').waitFor({ state: 'detached', timeout: 60_000 });
+    await page
+      .getByText('Status reports waiting to be sent')
+      .waitFor({ state: 'detached', timeout: 60_000 });
     const reports = await admin.statuses();
     assert.deepEqual(
-      reports.filter((r) => r.status === 'synced').map((r) => r.photo_id).sort(),
+      reports
+        .filter((r) => r.status === 'synced')
+        .map((r) => r.photo_id)
+        .sort(),
       photos.map((p) => p.id).sort(),
     );
   });

@@ -4,7 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
 import { openApp } from '../helpers/pwa';
-import { assertServedMatches, countDownloads, HoAdmin, servedPhotos, signInAsDemo, waitUpToDate } from '../helpers/sync-e2e';
+import {
+  assertServedMatches,
+  countDownloads,
+  HoAdmin,
+  servedPhotos,
+  signInAsDemo,
+  waitUpToDate,
+} from '../helpers/sync-e2e';
 
 describe('browser closed mid-sync', () => {
   let ho: HoServer;
@@ -29,13 +36,25 @@ describe('browser closed mid-sync', () => {
     let page = context.pages()[0] ?? (await context.newPage());
     await openApp(page, `${ho.url}/`);
     await signInAsDemo(page);
-    await page.waitForFunction(() => {
-      const m = /(\d+) \/ \d+ photos/.exec(document.querySelector('[role="status"]')?.textContent ?? '');
-      return m !== null && Number(m[1]) >= 15;
-    }, undefined, { timeout: 120_000 });
-    const served = await servedPhotos(page, photos.map((p) => p.id));
+    await page.waitForFunction(
+      () => {
+        const m = /(\d+) \/ \d+ photos/.exec(
+          document.querySelector('[role="status"]')?.textContent ?? '',
+        );
+        return m !== null && Number(m[1]) >= 15;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+    const served = await servedPhotos(
+      page,
+      photos.map((p) => p.id),
+    );
     const held = photos.filter((p) => served.get(p.id)?.placeholder === false).map((p) => p.id);
-    assert.ok(held.length >= 15 && held.length < photos.length, `closed mid-sync with ${held.length} of ${photos.length} held`);
+    assert.ok(
+      held.length >= 15 && held.length < photos.length,
+      `closed mid-sync with ${held.length} of ${photos.length} held`,
+    );
     await profile.close();
 
     await admin.resetFaults();
@@ -46,7 +65,10 @@ describe('browser closed mid-sync', () => {
     await waitUpToDate(page, photos.length);
     const again = downloads.ids().filter((id) => held.includes(id));
     assert.deepEqual(again, [], 'photos finished before the close were not downloaded again');
-    assert.ok(downloads.ids().length <= photos.length - held.length + 5, 'only the unfinished photos were downloaded');
+    assert.ok(
+      downloads.ids().length <= photos.length - held.length + 5,
+      'only the unfinished photos were downloaded',
+    );
     await assertServedMatches(page, photos);
   });
 });

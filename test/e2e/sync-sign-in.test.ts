@@ -21,7 +21,11 @@ describe('sign-in screen', () => {
   let browser: Browser;
 
   /** Submits the form and waits for the error alert matching `expected`. */
-  async function signIn(page: Page, fields: { server?: string; store: string; user: string; password: string }, expected: RegExp): Promise<void> {
+  async function signIn(
+    page: Page,
+    fields: { server?: string; store: string; user: string; password: string },
+    expected: RegExp,
+  ): Promise<void> {
     if (fields.server !== undefined) await page.getByLabel('Server URL').fill(fields.server);
     await page.getByLabel('Store ID').fill(fields.store);
     await page.getByLabel('Username').fill(fields.user);
@@ -33,7 +37,10 @@ describe('sign-in screen', () => {
   before(async () => {
     site = await mkdtemp(join(tmpdir(), 'pps-site-'));
     await cp(DIST_DIR, site, { recursive: true });
-    await writeFile(join(site, 'config.json'), JSON.stringify({ storeId: DEMO_STORE.id, syncIntervalMs: 600_000 }));
+    await writeFile(
+      join(site, 'config.json'),
+      JSON.stringify({ storeId: DEMO_STORE.id, syncIntervalMs: 600_000 }),
+    );
     ho = await startHoServer({ staticDir: site });
     browser = await launchChromium();
   });
@@ -52,10 +59,30 @@ describe('sign-in screen', () => {
 
   it('names wrong credentials, an unknown store and a server outside the connection policy', async () => {
     const page = await openAppInNewContext(browser, ho.url);
-    await signIn(page, { store: DEMO_STORE.id, user: DEMO_STORE.username, password: 'wrong' }, /Wrong credentials/);
-    await signIn(page, { store: '00000000-0000-4000-8000-000000000000', user: DEMO_STORE.username, password: DEMO_STORE.password }, /Store not found/);
-    await signIn(page, { server: 'http://127.0.0.1:9', store: DEMO_STORE.id, user: 'x', password: 'y' }, /Blocked by this app's security policy/);
-    assert.equal(await page.getByText('Not signed in yet').count(), 1, 'still on the sign-in screen');
+    await signIn(
+      page,
+      { store: DEMO_STORE.id, user: DEMO_STORE.username, password: 'wrong' },
+      /Wrong credentials/,
+    );
+    await signIn(
+      page,
+      {
+        store: '00000000-0000-4000-8000-000000000000',
+        user: DEMO_STORE.username,
+        password: DEMO_STORE.password,
+      },
+      /Store not found/,
+    );
+    await signIn(
+      page,
+      { server: 'http://127.0.0.1:9', store: DEMO_STORE.id, user: 'x', password: 'y' },
+      /Blocked by this app's security policy/,
+    );
+    assert.equal(
+      await page.getByText('Not signed in yet').count(),
+      1,
+      'still on the sign-in screen',
+    );
   });
 
   it('names a Server URL that is not a Product Photo Sync server (a plain static server)', async () => {
@@ -63,8 +90,16 @@ describe('sign-in screen', () => {
     try {
       const page = await (await browser.newContext()).newPage();
       await openApp(page, `${plain.origin}/`);
-      assert.equal(await page.getByLabel('Server URL').inputValue(), plain.origin, 'the default is this origin, which has no HO');
-      await signIn(page, { store: DEMO_STORE.id, user: 'x', password: 'y' }, /Not a Product Photo Sync server/);
+      assert.equal(
+        await page.getByLabel('Server URL').inputValue(),
+        plain.origin,
+        'the default is this origin, which has no HO',
+      );
+      await signIn(
+        page,
+        { store: DEMO_STORE.id, user: 'x', password: 'y' },
+        /Not a Product Photo Sync server/,
+      );
     } finally {
       await plain.close();
     }
@@ -83,7 +118,10 @@ describe('sign-in screen', () => {
   it('with an empty Store ID offers the stores of the account; the chosen one syncs and keeps its name after a SW restart', async () => {
     const admin = new HoAdmin(ho.url);
     const photos = await admin.photos();
-    const { stores } = await admin.call<{ stores: { id: string; code: string; name: string }[] }>('GET', '/api/v1/admin/stores/');
+    const { stores } = await admin.call<{ stores: { id: string; code: string; name: string }[] }>(
+      'GET',
+      '/api/v1/admin/stores/',
+    );
     const demo = stores.find((st) => st.id === DEMO_STORE.id);
     assert.ok(demo !== undefined && stores.length > 1, 'the admin may sync several stores');
     const page = await openAppInNewContext(browser, ho.url);
@@ -92,7 +130,11 @@ describe('sign-in screen', () => {
     await page.getByLabel('Password').fill('admin');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('radio', { name: `${demo.code} · ${demo.name}` }).check();
-    assert.equal(await page.getByRole('radio').count(), stores.length, 'every store of the account is offered');
+    assert.equal(
+      await page.getByRole('radio').count(),
+      stores.length,
+      'every store of the account is offered',
+    );
     await page.getByRole('button', { name: 'Use this store' }).click();
     await waitUpToDate(page, photos.length);
     await page.getByText(demo.name).first().waitFor();
@@ -111,7 +153,10 @@ describe('sign-in screen', () => {
     await writeFile(join(site, 'config.json'), '{"storeId": 42, "colour": "red"}');
     const page = await openAppInNewContext(browser, ho.url);
     const alert = await page.getByRole('alert').innerText();
-    assert.match(alert, /config\.json is malformed: "storeId" must be a string; "colour" unknown field/);
+    assert.match(
+      alert,
+      /config\.json is malformed: "storeId" must be a string; "colour" unknown field/,
+    );
     assert.equal(await page.getByLabel('Store ID').inputValue(), '');
   });
 });

@@ -10,7 +10,16 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { HoServer } from '../helpers/ho-server';
 import { openApp } from '../helpers/pwa';
-import { assertServedMatches, HoAdmin, type HoPhoto, recordStatusTexts, runFromButton, signInAsDemo, statusText, waitUpToDate } from '../helpers/sync-e2e';
+import {
+  assertServedMatches,
+  HoAdmin,
+  type HoPhoto,
+  recordStatusTexts,
+  runFromButton,
+  signInAsDemo,
+  statusText,
+  waitUpToDate,
+} from '../helpers/sync-e2e';
 import { openTerminal, type Terminal } from '../helpers/terminal';
 
 describe('access token expiring mid-sync', () => {
@@ -37,14 +46,18 @@ describe('access token expiring mid-sync', () => {
     // run; slowed downloads keep the run going well past that, so renewals happen mid-sync.
     await admin.setFaults({ access_ttl_s: 62, latency_ms: 150, routes: ['download'] });
     context.on('request', (request) => {
-      if (request.url().endsWith('/token/refresh/') && request.serviceWorker() !== null) renewals.push(request.url());
+      if (request.url().endsWith('/token/refresh/') && request.serviceWorker() !== null)
+        renewals.push(request.url());
     });
     texts = await recordStatusTexts(page);
     await openApp(page, `${ho.url}/`);
     await signInAsDemo(page);
     await waitUpToDate(page, photos.length);
     assert.ok(renewals.length >= 1, 'the access token was renewed during the run');
-    assert.ok(!texts.some((t) => t.includes('sign in again')), `sync never paused for sign-in (now: ${await statusText(page)})`);
+    assert.ok(
+      !texts.some((t) => t.includes('sign in again')),
+      `sync never paused for sign-in (now: ${await statusText(page)})`,
+    );
     await assertServedMatches(page, photos);
   });
 
@@ -63,7 +76,11 @@ describe('access token expiring mid-sync', () => {
       if (refused > 0) return route.fallback();
       refused++;
       renewalsAtRefusal = renewals.length;
-      await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ status: 'error', message: 'Token is invalid or expired' }) });
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ status: 'error', message: 'Token is invalid or expired' }),
+      });
     });
     texts.length = 0;
     await runFromButton(page, 'Sync now');
@@ -81,7 +98,10 @@ describe('access token expiring mid-sync', () => {
     await rm(join(ho.dataDir, 'jwt-secret'));
     await ho.restart();
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await page.getByRole('status').filter({ hasText: 'sign in again' }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'sign in again' })
+      .waitFor({ timeout: 60_000 });
     await page.getByRole('heading', { name: 'Sign in again to resume syncing' }).waitFor();
     await assertServedMatches(page, photos);
   });

@@ -12,7 +12,14 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
 import { openApp } from '../helpers/pwa';
-import { HoAdmin, type HoPhoto, signInAsDemo, statusText, waitProductImagesShown, waitUpToDate } from '../helpers/sync-e2e';
+import {
+  HoAdmin,
+  type HoPhoto,
+  signInAsDemo,
+  statusText,
+  waitProductImagesShown,
+  waitUpToDate,
+} from '../helpers/sync-e2e';
 
 /** The listing fields this test needs beyond HoPhoto. */
 type ListedPhoto = HoPhoto & { product_sku: string; sort_order: number };
@@ -21,14 +28,26 @@ const HOSTILE_NAME = `<img src=x onerror="window.__xss=1"><script>window.__xss=2
 const ACCENTED_NAME = 'Café Crème Spesial';
 
 /** Products of a listing in the order the gallery shows them: by name, then SKU; photos primary first, then sort_order. */
-function productsOf(photos: ListedPhoto[]): { id: string; name: string; sku: string; photoIds: string[] }[] {
+function productsOf(
+  photos: ListedPhoto[],
+): { id: string; name: string; sku: string; photoIds: string[] }[] {
   const byId = new Map<string, ListedPhoto[]>();
   for (const p of photos) byId.set(p.product_id, [...(byId.get(p.product_id) ?? []), p]);
   return [...byId.values()]
     .map((ps) => {
-      const sorted = [...ps].sort((a, b) => Number(b.is_primary) - Number(a.is_primary) || a.sort_order - b.sort_order || a.id.localeCompare(b.id));
+      const sorted = [...ps].sort(
+        (a, b) =>
+          Number(b.is_primary) - Number(a.is_primary) ||
+          a.sort_order - b.sort_order ||
+          a.id.localeCompare(b.id),
+      );
       const first = sorted[0] as ListedPhoto;
-      return { id: first.product_id, name: first.product_name, sku: first.product_sku, photoIds: sorted.map((p) => p.id) };
+      return {
+        id: first.product_id,
+        name: first.product_name,
+        sku: first.product_sku,
+        photoIds: sorted.map((p) => p.id),
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name) || a.sku.localeCompare(b.sku));
 }
@@ -37,7 +56,10 @@ function productsOf(photos: ListedPhoto[]): { id: string; name: string; sku: str
 function renameProduct(ho: HoServer, productId: string, name: string): void {
   const db = new Database(join(ho.dataDir, 'ho.sqlite'));
   try {
-    assert.equal(db.prepare('UPDATE products SET name = ? WHERE id = ?').run(name, productId).changes, 1);
+    assert.equal(
+      db.prepare('UPDATE products SET name = ? WHERE id = ?').run(name, productId).changes,
+      1,
+    );
   } finally {
     db.close();
   }
@@ -50,7 +72,10 @@ function tileNames(page: Page): Promise<string[]> {
 
 async function search(page: Page, text: string, expected: number): Promise<string[]> {
   await page.getByLabel('Search products').fill(text);
-  await page.waitForFunction((n) => document.querySelectorAll('.product-grid > li').length === n, expected);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('.product-grid > li').length === n,
+    expected,
+  );
   return tileNames(page);
 }
 
@@ -86,7 +111,11 @@ describe('product gallery with the demo catalog', () => {
     await signInAsDemo(page);
     await waitUpToDate(page, photos.length);
     const alts = await waitProductImagesShown(page, products.length);
-    assert.deepEqual(alts, products.map((p) => p.name), 'tiles in display order, alt = product name');
+    assert.deepEqual(
+      alts,
+      products.map((p) => p.name),
+      'tiles in display order, alt = product name',
+    );
     await page.evaluate(() => window.scrollTo(0, 0));
     // The page reloads the product list shortly after the run's last photo (debounced): wait for it.
     await page.waitForFunction(() => {
@@ -94,7 +123,11 @@ describe('product gallery with the demo catalog', () => {
       return images.length > 0 && images.every((img) => !img.hasAttribute('data-placeholder'));
     });
     const tiles = await page.$$eval('.product-grid .product-tile', (els) =>
-      els.map((t) => ({ id: t.getAttribute('data-product-id'), photo: t.querySelector('img')?.getAttribute('data-photo-id'), pending: t.querySelector('img')?.hasAttribute('data-placeholder') })),
+      els.map((t) => ({
+        id: t.getAttribute('data-product-id'),
+        photo: t.querySelector('img')?.getAttribute('data-photo-id'),
+        pending: t.querySelector('img')?.hasAttribute('data-placeholder'),
+      })),
     );
     assert.ok(tiles.length > 0);
     for (const t of tiles) {
@@ -112,16 +145,26 @@ describe('product gallery with the demo catalog', () => {
       ran: (window as { __xss?: number }).__xss ?? null,
       elements: document.querySelectorAll('img[src="x"], b, .product-grid script').length,
     }));
-    assert.deepEqual(injected, { ran: null, elements: 0 }, 'no markup of the name was parsed or run');
+    assert.deepEqual(
+      injected,
+      { ran: null, elements: 0 },
+      'no markup of the name was parsed or run',
+    );
   });
 
   it('searches instantly by name, by SKU and without case or diacritics', async () => {
-    const expectedNasi = products.filter((p) => p.name.toLowerCase().includes('nasi goreng')).map((p) => p.name);
+    const expectedNasi = products
+      .filter((p) => p.name.toLowerCase().includes('nasi goreng'))
+      .map((p) => p.name);
     assert.ok(expectedNasi.length >= 2);
     assert.deepEqual(await search(page, 'nasi GORENG', expectedNasi.length), expectedNasi);
     const target = products.find((p) => p.photoIds.length > 1) as (typeof products)[number];
     assert.deepEqual(await search(page, target.sku, 1), [target.name], 'by SKU');
-    assert.deepEqual(await search(page, 'creme spesial', 1), [ACCENTED_NAME], 'diacritics and case ignored');
+    assert.deepEqual(
+      await search(page, 'creme spesial', 1),
+      [ACCENTED_NAME],
+      'diacritics and case ignored',
+    );
     await page.getByLabel('Search products').fill('no such product zzz');
     await page.getByText('No product matches “no such product zzz”.').waitFor();
     await page.getByLabel('Search products').fill('');
@@ -136,14 +179,29 @@ describe('product gallery with the demo catalog', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: target.name });
     await dialog.waitFor();
-    const shown = await dialog.locator('.detail-photos > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-photo-id')));
+    const shown = await dialog
+      .locator('.detail-photos > li')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-photo-id')));
     assert.deepEqual(shown, target.photoIds);
-    const alts = await dialog.locator('img').evaluateAll((els) => els.map((e) => e.getAttribute('alt')));
-    assert.deepEqual(alts, target.photoIds.map(() => target.name));
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('dialog img')].every((i) => i.complete && i.naturalWidth > 0));
+    const alts = await dialog
+      .locator('img')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('alt')));
+    assert.deepEqual(
+      alts,
+      target.photoIds.map(() => target.name),
+    );
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('dialog img')].every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
+    );
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-product-id')), target.id, 'focus back on the tile');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-product-id')),
+      target.id,
+      'focus back on the tile',
+    );
     await page.getByLabel('Search products').fill('');
   });
 
@@ -153,12 +211,19 @@ describe('product gallery with the demo catalog', () => {
     const idPage = await context.newPage();
     await idPage.goto(`${ho.url}/`);
     await idPage.getByLabel('Cari produk').waitFor();
-    await idPage.waitForFunction((n) => (document.querySelector('[role="status"]')?.textContent ?? '').includes(`${n} / ${n} foto`), photos.length);
+    await idPage.waitForFunction(
+      (n) =>
+        (document.querySelector('[role="status"]')?.textContent ?? '').includes(`${n} / ${n} foto`),
+      photos.length,
+    );
     assert.match(await statusText(idPage), /Sudah terbaru/);
     await idPage.getByRole('button', { name: 'Sinkronkan sekarang' }).waitFor();
     await idPage.getByRole('button', { name: 'Sinkronisasi ulang penuh' }).waitFor();
     await idPage.getByText(`${products.length} produk`, { exact: true }).waitFor();
-    assert.match(await idPage.locator('.sync-status .meta').innerText(), /Sinkronisasi terakhir berhasil/);
+    assert.match(
+      await idPage.locator('.sync-status .meta').innerText(),
+      /Sinkronisasi terakhir berhasil/,
+    );
     await idPage.close();
   });
 
@@ -167,7 +232,10 @@ describe('product gallery with the demo catalog', () => {
     await page.reload();
     await waitUpToDate(page, photos.length);
     const alts = await waitProductImagesShown(page, products.length);
-    assert.deepEqual(alts, products.map((p) => p.name));
+    assert.deepEqual(
+      alts,
+      products.map((p) => p.name),
+    );
   });
 });
 
@@ -178,7 +246,10 @@ describe('gallery with a 10,000-photo catalog', () => {
   let products: ReturnType<typeof productsOf>;
 
   before(async () => {
-    ho = await startHoServer({ args: ['--catalog', '10000', '--avg-bytes', '2000'], startTimeoutMs: 180_000 });
+    ho = await startHoServer({
+      args: ['--catalog', '10000', '--avg-bytes', '2000'],
+      startTimeoutMs: 180_000,
+    });
     browser = await launchChromium();
   });
 
@@ -189,8 +260,14 @@ describe('gallery with a 10,000-photo catalog', () => {
 
   it('lists every product while keeping the rendered tiles bounded, down to the last one', async () => {
     const admin = new HoAdmin(ho.url);
-    const stores = await admin.call<{ stores: { id: string; code: string }[] }>('GET', '/api/v1/admin/stores/');
-    const bench = stores.stores.find((s) => s.code.startsWith('BENCH-')) as { id: string; code: string };
+    const stores = await admin.call<{ stores: { id: string; code: string }[] }>(
+      'GET',
+      '/api/v1/admin/stores/',
+    );
+    const bench = stores.stores.find((s) => s.code.startsWith('BENCH-')) as {
+      id: string;
+      code: string;
+    };
     products = productsOf((await admin.photos(bench.id)) as ListedPhoto[]);
     assert.ok(products.length > 7000, `${products.length} products`);
     page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
@@ -200,11 +277,20 @@ describe('gallery with a 10,000-photo catalog', () => {
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('admin');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForFunction((n) => document.querySelector('.product-grid > li')?.getAttribute('aria-setsize') === String(n), products.length, { timeout: 180_000 });
-    const rendered = (): Promise<number> => page.evaluate(() => document.querySelectorAll('.product-grid > li').length);
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector('.product-grid > li')?.getAttribute('aria-setsize') === String(n),
+      products.length,
+      { timeout: 180_000 },
+    );
+    const rendered = (): Promise<number> =>
+      page.evaluate(() => document.querySelectorAll('.product-grid > li').length);
     assert.ok((await rendered()) < 200, `${await rendered()} tiles in the DOM at the top`);
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
-    await page.waitForFunction(() => Number(document.querySelector('.product-grid > li')?.getAttribute('aria-posinset')) > 1000);
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector('.product-grid > li')?.getAttribute('aria-posinset')) > 1000,
+    );
     assert.ok((await rendered()) < 200, 'bounded in the middle');
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     const last = products.at(-1) as (typeof products)[number];
@@ -212,19 +298,33 @@ describe('gallery with a 10,000-photo catalog', () => {
     await lastTile.waitFor();
     assert.equal(await lastTile.locator('.product-name').innerText(), last.name);
     assert.ok(await lastTile.isVisible());
-    assert.ok(await lastTile.evaluate((t) => t.getBoundingClientRect().bottom <= window.innerHeight), 'last tile within the viewport');
+    assert.ok(
+      await lastTile.evaluate((t) => t.getBoundingClientRect().bottom <= window.innerHeight),
+      'last tile within the viewport',
+    );
     assert.ok((await rendered()) < 200, 'bounded at the end');
   });
 
   it('moves between tiles with the arrow keys, Home/End and Ctrl+Home/End, also to tiles not rendered yet', async () => {
-    const focused = (): Promise<number> => page.evaluate(() => Number(document.activeElement?.closest('li')?.getAttribute('aria-posinset')));
-    const columns = Number(await page.locator('.product-grid').evaluate((g) => (g as HTMLElement).style.getPropertyValue('--grid-columns')));
+    const focused = (): Promise<number> =>
+      page.evaluate(() =>
+        Number(document.activeElement?.closest('li')?.getAttribute('aria-posinset')),
+      );
+    const columns = Number(
+      await page
+        .locator('.product-grid')
+        .evaluate((g) => (g as HTMLElement).style.getPropertyValue('--grid-columns')),
+    );
     assert.ok(columns > 1, `${columns} columns`);
     // Scrolled to the end by the test before: the first tile is far away and not rendered.
     await page.locator('.product-tile').last().focus();
     assert.equal(await page.locator('.product-grid > li[aria-posinset="1"]').count(), 0);
     await page.keyboard.press('Control+Home');
-    await page.waitForFunction(() => document.activeElement?.closest('li')?.getAttribute('aria-posinset') === '1', undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.activeElement?.closest('li')?.getAttribute('aria-posinset') === '1',
+      undefined,
+      { timeout: 30_000 },
+    );
     await page.keyboard.press('ArrowRight');
     assert.equal(await focused(), 2);
     await page.keyboard.press('ArrowDown');
@@ -232,20 +332,39 @@ describe('gallery with a 10,000-photo catalog', () => {
     await page.keyboard.press('End');
     assert.equal(await focused(), 2 * columns);
     await page.keyboard.press('ArrowRight');
-    assert.equal(await focused(), 2 * columns + 1, 'right from the end of a row goes on to the next row');
+    assert.equal(
+      await focused(),
+      2 * columns + 1,
+      'right from the end of a row goes on to the next row',
+    );
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowLeft');
-    assert.equal(await focused(), 2 * columns, 'left from the start of a row goes back to the previous row');
+    assert.equal(
+      await focused(),
+      2 * columns,
+      'left from the start of a row goes back to the previous row',
+    );
 
     // The last tile is rows away and not in the DOM: the grid scrolls there and focuses it.
     const last = products.at(-1) as (typeof products)[number];
     await page.keyboard.press('Control+End');
-    await page.waitForFunction((id) => document.activeElement?.getAttribute('data-product-id') === id, last.id, { timeout: 30_000 });
+    await page.waitForFunction(
+      (id) => document.activeElement?.getAttribute('data-product-id') === id,
+      last.id,
+      { timeout: 30_000 },
+    );
     assert.equal(await focused(), products.length);
     await page.keyboard.press('ArrowDown');
     assert.equal(await focused(), products.length, 'past the last row the focus stays');
     await page.keyboard.press('Control+Home');
-    await page.waitForFunction(() => document.activeElement?.closest('li')?.getAttribute('aria-posinset') === '1', undefined, { timeout: 30_000 });
-    assert.ok(await page.evaluate(() => document.querySelectorAll('.product-grid > li').length) < 200, 'still windowed');
+    await page.waitForFunction(
+      () => document.activeElement?.closest('li')?.getAttribute('aria-posinset') === '1',
+      undefined,
+      { timeout: 30_000 },
+    );
+    assert.ok(
+      (await page.evaluate(() => document.querySelectorAll('.product-grid > li').length)) < 200,
+      'still windowed',
+    );
   });
 });

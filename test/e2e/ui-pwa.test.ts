@@ -12,7 +12,13 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
 import { openApp, waitForAppShell } from '../helpers/pwa';
-import { HoAdmin, runsFinished, signInAsDemo, waitRunFinishedSince, waitUpToDate } from '../helpers/sync-e2e';
+import {
+  HoAdmin,
+  runsFinished,
+  signInAsDemo,
+  waitRunFinishedSince,
+  waitUpToDate,
+} from '../helpers/sync-e2e';
 import { buildPwa } from '../helpers/vite-build';
 
 const VERSION_B = '9.9.9-update-test';
@@ -21,13 +27,17 @@ const IDLE_MS = 2 * 60 * 1000;
 
 /** The entry script of a build's index.html (its hash differs between builds). */
 async function entryScript(dir: string): Promise<string> {
-  const match = /<script type="module"[^>]*src="([^"]+)"/.exec(await readFile(join(dir, 'index.html'), 'utf8'));
+  const match = /<script type="module"[^>]*src="([^"]+)"/.exec(
+    await readFile(join(dir, 'index.html'), 'utf8'),
+  );
   assert.ok(match?.[1], `no entry script in ${dir}/index.html`);
   return match[1];
 }
 
 function pageEntryScript(page: Page): Promise<string | null> {
-  return page.evaluate(() => document.querySelector('script[type="module"]')?.getAttribute('src') ?? null);
+  return page.evaluate(
+    () => document.querySelector('script[type="module"]')?.getAttribute('src') ?? null,
+  );
 }
 
 /**
@@ -46,8 +56,17 @@ async function assertBadgeHeldThroughRun(page: Page, button: 'Sync now'): Promis
   const before = await runsFinished(page);
   await page.getByRole('button', { name: button }).click();
   await waitRunFinishedSince(page, before);
-  await page.waitForFunction(() => document.querySelector('[role="status"]')?.textContent?.includes('Offline: photos stay available') === true);
-  assert.equal(await page.evaluate(() => (window as unknown as { badgeDropped: boolean }).badgeDropped), false, 'the offline badge left the page during a run');
+  await page.waitForFunction(
+    () =>
+      document
+        .querySelector('[role="status"]')
+        ?.textContent?.includes('Offline: photos stay available') === true,
+  );
+  assert.equal(
+    await page.evaluate(() => (window as unknown as { badgeDropped: boolean }).badgeDropped),
+    false,
+    'the offline badge left the page during a run',
+  );
 }
 
 describe('PWA behaviour', () => {
@@ -69,7 +88,9 @@ describe('PWA behaviour', () => {
     await context.addInitScript(() => {
       const seen: string[] = [];
       (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        seen.push(`${e.effectiveDirective} ${e.blockedURI}`),
+      );
     });
     page = await context.newPage();
     await openApp(page, `${ho.url}/`);
@@ -90,7 +111,10 @@ describe('PWA behaviour', () => {
       userChoice: Promise.resolve({ outcome: 'accepted' }),
     }))`);
     await page.getByRole('button', { name: 'Install app' }).click();
-    assert.equal(await page.evaluate(() => (window as unknown as { prompted?: boolean }).prompted), true);
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { prompted?: boolean }).prompted),
+      true,
+    );
     await page.getByRole('button', { name: 'Install app' }).waitFor({ state: 'detached' });
   });
 
@@ -98,22 +122,41 @@ describe('PWA behaviour', () => {
     const photos = await new HoAdmin(ho.url).photos();
     await signInAsDemo(page, ho.url);
     await waitUpToDate(page, photos.length);
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), []);
+    assert.deepEqual(
+      await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+      [],
+    );
 
     // The worker's policy (from the sw.js headers) allows wasm for the MD5 check; the page's does not.
     const sw = await fetch(`${ho.url}/sw.js`);
-    assert.equal(sw.headers.get('content-security-policy'), "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'");
+    assert.equal(
+      sw.headers.get('content-security-policy'),
+      "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'",
+    );
     const meta = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
-    assert.ok(meta?.includes("script-src 'self';") && meta.includes("connect-src 'self';") && !meta.includes('unsafe'), meta ?? 'no CSP meta');
+    assert.ok(
+      meta?.includes("script-src 'self';") &&
+        meta.includes("connect-src 'self';") &&
+        !meta.includes('unsafe'),
+      meta ?? 'no CSP meta',
+    );
 
     await page.evaluate(() => {
       const script = document.createElement('script');
       script.textContent = 'window.inlineRan = true';
       document.body.append(script);
     });
-    await page.waitForFunction(() => (window as unknown as { cspViolations: string[] }).cspViolations.length > 0);
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), ['script-src-elem inline']);
-    assert.equal(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan), undefined);
+    await page.waitForFunction(
+      () => (window as unknown as { cspViolations: string[] }).cspViolations.length > 0,
+    );
+    assert.deepEqual(
+      await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+      ['script-src-elem inline'],
+    );
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan),
+      undefined,
+    );
   });
 
   it('shows the offline badge after a reload with the HO stopped, keeps it through retries, and drops it once the HO answers', async () => {
@@ -153,7 +196,9 @@ describe('PWA behaviour', () => {
     // A kiosk on build A in its own profile, with a clock the test can move (idle time without waiting it out).
     const kioskContext = await browser.newContext();
     await kioskContext.clock.install();
-    await kioskContext.addInitScript(() => localStorage.setItem('ui-kiosk', JSON.stringify({ on: true, pinHash: null })));
+    await kioskContext.addInitScript(() =>
+      localStorage.setItem('ui-kiosk', JSON.stringify({ on: true, pinHash: null })),
+    );
     const kioskPage = await kioskContext.newPage();
     try {
       await openApp(kioskPage, `${ho.url}/`);
@@ -166,32 +211,52 @@ describe('PWA behaviour', () => {
       await page.getByText('Update available').waitFor();
 
       // Installed and waiting: nothing skipped waiting, the page still runs build A even after a reload.
-      const waiting = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting?.state ?? null);
+      const waiting = await page.evaluate(
+        async () => (await navigator.serviceWorker.getRegistration())?.waiting?.state ?? null,
+      );
       assert.equal(waiting, 'installed');
       await page.reload();
       await waitForAppShell(page);
       assert.equal(await pageEntryScript(page), scriptA);
       await page.getByText('Update available').waitFor();
 
-      await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reload' }).click()]);
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.getByRole('button', { name: 'Reload' }).click(),
+      ]);
       await waitForAppShell(page);
       assert.equal(await pageEntryScript(page), scriptB);
-      assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null), null);
+      assert.equal(
+        await page.evaluate(
+          async () => (await navigator.serviceWorker.getRegistration())?.waiting ?? null,
+        ),
+        null,
+      );
       await page.getByRole('button', { name: 'Settings' }).click();
       await page.getByText(`Version ${VERSION_B}`).waitFor();
 
       // The kiosk finds the update too. A touch shortly before it would count as idle starts the wait again.
-      await kioskPage.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+      await kioskPage.evaluate(async () =>
+        (await navigator.serviceWorker.getRegistration())?.update(),
+      );
       await kioskPage.getByText('Update available').waitFor();
       await kioskContext.clock.fastForward(IDLE_MS - 10_000);
       await kioskPage.keyboard.press('Shift');
       await kioskContext.clock.fastForward(IDLE_MS - 10_000);
       // The idle timer runs inside fastForward and "Updating…" replaces the offer at once: its absence is a fact, not a race.
-      assert.equal(await kioskPage.getByRole('button', { name: 'Reload' }).count(), 1, 'input during the idle wait postpones the update');
+      assert.equal(
+        await kioskPage.getByRole('button', { name: 'Reload' }).count(),
+        1,
+        'input during the idle wait postpones the update',
+      );
       assert.equal(await pageEntryScript(kioskPage), scriptA);
       await Promise.all([kioskPage.waitForEvent('load'), kioskContext.clock.fastForward(20_000)]);
       await waitForAppShell(kioskPage);
-      assert.equal(await pageEntryScript(kioskPage), scriptB, 'the idle kiosk applied the update with no one pressing "Reload"');
+      assert.equal(
+        await pageEntryScript(kioskPage),
+        scriptB,
+        'the idle kiosk applied the update with no one pressing "Reload"',
+      );
     } finally {
       await kioskContext.close();
     }

@@ -15,7 +15,11 @@ const JS_BUDGET_BYTES = 40 * 1024;
 
 /** Runs scripts/lighthouse.ts (HO on dist/, Debian Chromium) and returns its scores. */
 async function lighthouseScores(): Promise<Record<string, number>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'lighthouse.ts'), '--json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'lighthouse.ts'), '--json'],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -38,7 +42,8 @@ async function shellScripts(): Promise<string[]> {
     const code = await readFile(join(DIST_DIR, file), 'utf8');
     const dir = file.slice(0, file.lastIndexOf('/') + 1);
     // Static `import … from "./x.js"` and side-effect `import "./x.js"`; dynamic import("…") is lazy and excluded.
-    for (const m of code.matchAll(/\bimport\s*(?:[\w$*{}\s,]*?from\s*)?["'](\.\/[^"']+\.js)["']/g)) await visit(dir + (m[1] as string).slice(2));
+    for (const m of code.matchAll(/\bimport\s*(?:[\w$*{}\s,]*?from\s*)?["'](\.\/[^"']+\.js)["']/g))
+      await visit(dir + (m[1] as string).slice(2));
   };
   await visit(entry);
   return [...seen];
@@ -47,23 +52,34 @@ async function shellScripts(): Promise<string[]> {
 describe('quality bars', () => {
   it('keeps the app-shell JavaScript within 40 KB gzip', async () => {
     const files = await shellScripts();
-    const sizes = await Promise.all(files.map(async (f) => gzipSync(await readFile(join(DIST_DIR, f)), { level: 9 }).length));
+    const sizes = await Promise.all(
+      files.map(async (f) => gzipSync(await readFile(join(DIST_DIR, f)), { level: 9 }).length),
+    );
     const total = sizes.reduce((a, b) => a + b, 0);
-    assert.ok(total <= JS_BUDGET_BYTES, `app shell is ${total} B gzip (${files.join(', ')}), budget ${JS_BUDGET_BYTES} B`);
+    assert.ok(
+      total <= JS_BUDGET_BYTES,
+      `app shell is ${total} B gzip (${files.join(', ')}), budget ${JS_BUDGET_BYTES} B`,
+    );
   });
 
   it('keeps the page still when the install offer adds a header button, on a phone and a POS screen', async () => {
     const ho = await startHoServer();
     const browser = await launchChromium();
     try {
-      for (const viewport of [{ width: 412, height: 823 }, { width: 1280, height: 800 }]) {
+      for (const viewport of [
+        { width: 412, height: 823 },
+        { width: 1280, height: 800 },
+      ]) {
         const page = await browser.newPage({ viewport });
         await page.goto(`${ho.url}/`);
         await page.getByLabel('Server URL').waitFor();
-        const mainTop = async (): Promise<number | undefined> => (await page.locator('main').boundingBox())?.y;
+        const mainTop = async (): Promise<number | undefined> =>
+          (await page.locator('main').boundingBox())?.y;
         const before = await mainTop();
         // Chromium fires beforeinstallprompt once its install criteria hold, i.e. after the shell painted.
-        await page.evaluate(() => window.dispatchEvent(new Event('beforeinstallprompt', { cancelable: true })));
+        await page.evaluate(() =>
+          window.dispatchEvent(new Event('beforeinstallprompt', { cancelable: true })),
+        );
         await page.getByRole('button', { name: 'Install app' }).waitFor();
         assert.equal(await mainTop(), before, `main moved at ${viewport.width}px`);
         await page.close();

@@ -42,7 +42,11 @@ describe('settings screen', () => {
   });
 
   it('says a CORS refusal is one and what to configure', async () => {
-    assert.equal(await page.getByLabel('Server URL').inputValue(), refusingHo.url, 'prefilled from config.json');
+    assert.equal(
+      await page.getByLabel('Server URL').inputValue(),
+      refusingHo.url,
+      'prefilled from config.json',
+    );
     await page.getByLabel('Store ID').fill(DEMO_STORE.id);
     await page.getByLabel('Username').fill(DEMO_STORE.username);
     await page.getByLabel('Password').fill(DEMO_STORE.password);
@@ -103,7 +107,11 @@ describe('settings screen', () => {
       reg.active?.postMessage({ id: 'test', command: { type: 'get-settings' } }, [channel.port2]);
       return reply;
     });
-    assert.deepEqual(engine, { id: 'test', ok: true, result: { syncIntervalMs: 1_200_000, concurrency: 3, delayMs: 250 } });
+    assert.deepEqual(engine, {
+      id: 'test',
+      ok: true,
+      result: { syncIntervalMs: 1_200_000, concurrency: 3, delayMs: 250 },
+    });
   });
 
   it('kiosk mode hides settings until a long press on the title and the PIN', async () => {
@@ -113,7 +121,11 @@ describe('settings screen', () => {
     await page.getByLabel('Kiosk PIN (optional, 4 to 8 digits)').fill('2468');
     await page.getByRole('button', { name: 'Start kiosk mode' }).click();
     await page.getByRole('status').waitFor(); // back on the main screen
-    assert.equal(await page.getByRole('button', { name: 'Settings' }).count(), 0, 'no settings button in kiosk mode');
+    assert.equal(
+      await page.getByRole('button', { name: 'Settings' }).count(),
+      0,
+      'no settings button in kiosk mode',
+    );
 
     // Still a kiosk after a reload; a short tap on the title does nothing, holding it asks for the PIN.
     await page.reload();

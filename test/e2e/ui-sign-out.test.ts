@@ -9,7 +9,15 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
 import { openAppInNewContext } from '../helpers/pwa';
-import { assertServedMatches, DEMO_STORE, HoAdmin, type HoPhoto, servedPhotos, signInAsDemo, waitUpToDate } from '../helpers/sync-e2e';
+import {
+  assertServedMatches,
+  DEMO_STORE,
+  HoAdmin,
+  type HoPhoto,
+  servedPhotos,
+  signInAsDemo,
+  waitUpToDate,
+} from '../helpers/sync-e2e';
 
 /** What the PWA's IndexedDB holds, read from the page. */
 interface DbSnapshot {
@@ -31,7 +39,10 @@ function dbSnapshot(page: Page): Promise<DbSnapshot> {
       open.onerror = () => reject(open.error);
     });
     try {
-      const tx = db.transaction(['photos', 'bytes', 'partials', 'partial-chunks', 'failures', 'outbox', 'state'], 'readonly');
+      const tx = db.transaction(
+        ['photos', 'bytes', 'partials', 'partial-chunks', 'failures', 'outbox', 'state'],
+        'readonly',
+      );
       const stores = ['partials', 'partial-chunks', 'failures', 'outbox'];
       const requests: IDBRequest[] = [
         tx.objectStore('photos').getAllKeys(),
@@ -83,12 +94,18 @@ async function askSignOut(page: Page) {
 
 /** Confirms the sign-out and waits for the sign-in screen. */
 async function confirmSignOut(page: Page): Promise<void> {
-  await (await askSignOut(page)).getByRole('button', { name: 'Sign out and delete photos' }).click();
+  await (await askSignOut(page))
+    .getByRole('button', { name: 'Sign out and delete photos' })
+    .click();
   await page.getByRole('heading', { level: 2, name: 'Set up this terminal' }).waitFor();
 }
 
 /** Polls the HO until `check` holds for the store's status reports (a condition wait, bounded). */
-async function waitForReports(admin: HoAdmin, storeId: string, check: (reports: Awaited<ReturnType<HoAdmin['statuses']>>) => boolean): Promise<void> {
+async function waitForReports(
+  admin: HoAdmin,
+  storeId: string,
+  check: (reports: Awaited<ReturnType<HoAdmin['statuses']>>) => boolean,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (check(await admin.statuses(storeId))) return;
@@ -107,7 +124,10 @@ describe('sign out and change store', () => {
     ho = await startHoServer();
     browser = await launchChromium();
     admin = new HoAdmin(ho.url);
-    const { stores } = await admin.call<{ stores: { id: string; code: string }[] }>('GET', '/api/v1/admin/stores/');
+    const { stores } = await admin.call<{ stores: { id: string; code: string }[] }>(
+      'GET',
+      '/api/v1/admin/stores/',
+    );
     const bdg = stores.find((s) => s.code === 'BDG-01');
     assert.ok(bdg !== undefined, 'the demo HO has store BDG-01');
     bdgId = bdg.id;
@@ -129,7 +149,13 @@ describe('sign out and change store', () => {
     const terminalId = before.terminalId;
     assert.ok(terminalId !== null, 'the terminal has an id');
     // Every photo was reported by this terminal: the HO knows it by this id.
-    await waitForReports(admin, DEMO_STORE.id, (reports) => reports.filter((r) => r.terminal_id === terminalId && r.status === 'synced').length === photos.length);
+    await waitForReports(
+      admin,
+      DEMO_STORE.id,
+      (reports) =>
+        reports.filter((r) => r.terminal_id === terminalId && r.status === 'synced').length ===
+        photos.length,
+    );
 
     // Cancel: nothing changes.
     const dialog = await askSignOut(page);
@@ -150,11 +176,23 @@ describe('sign out and change store', () => {
     assert.ok(!wiped.stateKeys.includes('auth'), 'no tokens');
     assert.ok(!wiped.stateKeys.includes('checkpoint'), 'no run checkpoint');
     assert.equal(wiped.terminalId, terminalId, 'the terminal keeps its id');
-    assert.deepEqual({ serverUrl: wiped.settings?.serverUrl, storeId: wiped.settings?.storeId }, { serverUrl: ho.url, storeId: DEMO_STORE.id }, 'settings stay');
+    assert.deepEqual(
+      { serverUrl: wiped.settings?.serverUrl, storeId: wiped.settings?.storeId },
+      { serverUrl: ho.url, storeId: DEMO_STORE.id },
+      'settings stay',
+    );
     const served = await servedPhotos(page, ids(photos));
-    assert.deepEqual([...served].filter(([, s]) => !s.placeholder).map(([id]) => id), [], 'every photo URL serves the placeholder');
+    assert.deepEqual(
+      [...served].filter(([, s]) => !s.placeholder).map(([id]) => id),
+      [],
+      'every photo URL serves the placeholder',
+    );
     assert.equal(await page.getByLabel('Server URL').inputValue(), ho.url, 'Server URL prefilled');
-    assert.equal(await page.getByLabel('Store ID').inputValue(), DEMO_STORE.id, 'Store ID prefilled');
+    assert.equal(
+      await page.getByLabel('Store ID').inputValue(),
+      DEMO_STORE.id,
+      'Store ID prefilled',
+    );
     assert.equal(await page.getByLabel('Password').inputValue(), '', 'the password is asked again');
 
     // Still signed out after a reload: nothing brings the old session back.
@@ -164,12 +202,15 @@ describe('sign out and change store', () => {
     await page.context().close();
   });
 
-  it('changing store (confirmed) ends with exactly the new store\'s photos', async () => {
+  it("changing store (confirmed) ends with exactly the new store's photos", async () => {
     const jkt = await admin.photos(DEMO_STORE.id);
     const bdg = await admin.photos(bdgId);
     const bdgIds = new Set(bdg.map((p) => p.id));
     const jktOnly = jkt.filter((p) => !bdgIds.has(p.id));
-    assert.ok(jktOnly.length > 0 && bdg.length > jkt.length - jktOnly.length, 'the stores share some photos and differ in others');
+    assert.ok(
+      jktOnly.length > 0 && bdg.length > jkt.length - jktOnly.length,
+      'the stores share some photos and differ in others',
+    );
 
     const page = await openAppInNewContext(browser, ho.url);
     const signInAsAdmin = async (storeCode: string): Promise<void> => {
@@ -190,13 +231,27 @@ describe('sign out and change store', () => {
 
     const held = await dbSnapshot(page);
     assert.deepEqual(held.photoIds, ids(bdg), 'exactly the photos of BDG-01');
-    assert.deepEqual(held.byteKeys, [...new Set(bdg.map((p) => p.checksum))].sort(), 'exactly the bytes of BDG-01');
+    assert.deepEqual(
+      held.byteKeys,
+      [...new Set(bdg.map((p) => p.checksum))].sort(),
+      'exactly the bytes of BDG-01',
+    );
     assert.equal(held.settings?.storeId, bdgId);
     await assertServedMatches(page, bdg);
     const served = await servedPhotos(page, ids(jktOnly));
-    assert.deepEqual([...served].filter(([, s]) => !s.placeholder).map(([id]) => id), [], 'no photo only JKT-01 has is served');
+    assert.deepEqual(
+      [...served].filter(([, s]) => !s.placeholder).map(([id]) => id),
+      [],
+      'no photo only JKT-01 has is served',
+    );
     assert.equal(held.terminalId, terminalId, 'the terminal keeps its id across the change');
-    await waitForReports(admin, bdgId, (reports) => reports.filter((r) => r.terminal_id === terminalId && r.status === 'synced').length === bdg.length);
+    await waitForReports(
+      admin,
+      bdgId,
+      (reports) =>
+        reports.filter((r) => r.terminal_id === terminalId && r.status === 'synced').length ===
+        bdg.length,
+    );
     await page.context().close();
   });
 });

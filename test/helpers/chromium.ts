@@ -18,7 +18,11 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-sync',
 ];
 
-const launchOptions: LaunchOptions = { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] };
+const launchOptions: LaunchOptions = {
+  executablePath: CHROMIUM_PATH,
+  headless: true,
+  args: [...CHROMIUM_ARGS],
+};
 
 /**
  * Launches a headless Chromium. Each `browser.newContext()` is a fresh, empty profile (own storage, caches and

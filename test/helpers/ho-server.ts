@@ -65,7 +65,12 @@ interface Running {
   readonly exited: Promise<void>;
 }
 
-function spawnServer(port: number, dataDir: string, opts: HoServerOptions, log: OutputLog): Running {
+function spawnServer(
+  port: number,
+  dataDir: string,
+  opts: HoServerOptions,
+  log: OutputLog,
+): Running {
   const args = [
     '--import',
     'tsx',
@@ -110,7 +115,10 @@ function waitForListening(running: Running, timeoutMs: number, log: OutputLog): 
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
       fail(`exited (code ${code}, signal ${signal}) before it was listening`);
-    const timer = setTimeout(() => fail(`did not report listening within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(
+      () => fail(`did not report listening within ${timeoutMs} ms`),
+      timeoutMs,
+    );
     child.once('exit', onExit);
     // Keeps reading after readiness too, so a chatty server never blocks on a full pipe.
     lines.on('line', (line) => {

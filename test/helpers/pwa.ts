@@ -46,9 +46,14 @@ export async function openApp(page: Page, url: string): Promise<void> {
 }
 
 /** Opens the app at `origin` in a fresh profile of `browser` (optionally in a UI language) once it is ready. */
-export async function openAppInNewContext(browser: Browser, origin: string, language?: 'id'): Promise<Page> {
+export async function openAppInNewContext(
+  browser: Browser,
+  origin: string,
+  language?: 'id',
+): Promise<Page> {
   const context = await browser.newContext();
-  if (language) await context.addInitScript((l) => localStorage.setItem('ui-language', l), language);
+  if (language)
+    await context.addInitScript((l) => localStorage.setItem('ui-language', l), language);
   const page = await context.newPage();
   await openApp(page, `${origin}/`);
   return page;

@@ -48,18 +48,15 @@ export async function serveStatic(dir: string, mountPath: string): Promise<Stati
       response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     };
     if (!file) return notFound();
-    stat(file).then(
-      (info) => {
-        if (!info.isFile()) return notFound();
-        response.writeHead(200, {
-          'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-          'Content-Length': info.size,
-          'Cache-Control': 'no-cache',
-        });
-        createReadStream(file).pipe(response);
-      },
-      notFound,
-    );
+    stat(file).then((info) => {
+      if (!info.isFile()) return notFound();
+      response.writeHead(200, {
+        'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Length': info.size,
+        'Cache-Control': 'no-cache',
+      });
+      createReadStream(file).pipe(response);
+    }, notFound);
   });
   await new Promise<void>((listening, failed) => {
     server.once('error', failed);

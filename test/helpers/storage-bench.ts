@@ -21,12 +21,15 @@ interface Photo {
 
 function randomBlob(size: number): Blob {
   const bytes = new Uint8Array(size);
-  for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65_536)));
+  for (let at = 0; at < size; at += 65_536)
+    crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65_536)));
   return new Blob([bytes], { type: 'image/jpeg' });
 }
 
 function hexKey(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
 }
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
@@ -57,7 +60,12 @@ function byteUrl(key: string): string {
 }
 
 async function writeOne(db: IDBDatabase, strategy: Strategy, photo: Photo): Promise<void> {
-  const record = { id: photo.key, checksum: photo.key, size: photo.blob.size, content_type: photo.blob.type };
+  const record = {
+    id: photo.key,
+    checksum: photo.key,
+    size: photo.blob.size,
+    content_type: photo.blob.type,
+  };
   if (strategy === 'cache') {
     const cache = await caches.open(CACHE_NAME);
     const headers = { 'Content-Type': photo.blob.type, 'Content-Length': String(photo.blob.size) };
@@ -72,7 +80,8 @@ async function writeOne(db: IDBDatabase, strategy: Strategy, photo: Photo): Prom
 async function readOne(db: IDBDatabase, strategy: Strategy, key: string): Promise<number> {
   const tx = db.transaction(strategy === 'idb' ? ['photos', 'bytes'] : ['photos'], 'readonly');
   const record = request(tx.objectStore('photos').get(key));
-  const blob = strategy === 'idb' ? request<Blob | undefined>(tx.objectStore('bytes').get(key)) : undefined;
+  const blob =
+    strategy === 'idb' ? request<Blob | undefined>(tx.objectStore('bytes').get(key)) : undefined;
   if ((await record) === undefined) throw new Error(`record ${key} missing`);
   let body: Blob | Response | undefined;
   if (strategy === 'idb') body = await blob;
@@ -89,7 +98,11 @@ async function deleteOne(db: IDBDatabase, strategy: Strategy, key: string): Prom
   if (strategy === 'cache') await (await caches.open(CACHE_NAME)).delete(byteUrl(key));
 }
 
-async function inParallel<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+async function inParallel<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) await fn(items[next++] as T);
@@ -100,8 +113,14 @@ async function inParallel<T>(items: T[], concurrency: number, fn: (item: T) => P
 /** Current usage of this origin. */
 export async function usage(): Promise<Usage> {
   // usageDetails is a Chromium extension of StorageEstimate.
-  const estimate = (await navigator.storage.estimate()) as StorageEstimate & { usageDetails?: Record<string, number> };
-  return { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, details: estimate.usageDetails ?? {} };
+  const estimate = (await navigator.storage.estimate()) as StorageEstimate & {
+    usageDetails?: Record<string, number>;
+  };
+  return {
+    usage: estimate.usage ?? 0,
+    quota: estimate.quota ?? 0,
+    details: estimate.usageDetails ?? {},
+  };
 }
 
 async function timed(fn: () => Promise<void>): Promise<number> {
@@ -120,7 +139,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const db = await openDb();
   const before = await usage();
   const diskBefore = await benchDiskBytes();
-  const writeMs = await timed(() => inParallel(photos, options.concurrency, (p) => writeOne(db, options.strategy, p)));
+  const writeMs = await timed(() =>
+    inParallel(photos, options.concurrency, (p) => writeOne(db, options.strategy, p)),
+  );
   const afterWrite = await usage();
   const diskAfterWrite = await benchDiskBytes();
   let read = 0;
@@ -131,11 +152,24 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }),
   );
   if (read !== bytes) throw new Error(`read ${read} bytes, wrote ${bytes}`);
-  const deleteMs = await timed(() => inParallel(photos, options.concurrency, (p) => deleteOne(db, options.strategy, p.key)));
+  const deleteMs = await timed(() =>
+    inParallel(photos, options.concurrency, (p) => deleteOne(db, options.strategy, p.key)),
+  );
   const afterDelete = await usage();
   const diskAfterDelete = await benchDiskBytes();
   db.close();
-  return { bytes, writeMs, readMs, deleteMs, before, afterWrite, afterDelete, diskBefore, diskAfterWrite, diskAfterDelete };
+  return {
+    bytes,
+    writeMs,
+    readMs,
+    deleteMs,
+    before,
+    afterWrite,
+    afterDelete,
+    diskBefore,
+    diskAfterWrite,
+    diskAfterDelete,
+  };
 }
 
 Object.assign(globalThis, { runBench, usage });

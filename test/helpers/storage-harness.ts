@@ -8,7 +8,12 @@ import type { StatusItem, StoredPhoto } from '../../src/shared/types';
 import type { FailureRecord } from '../../src/sync/ports';
 
 /** A photo record with `size` taken from its bytes and everything else filled in. */
-function photo(id: string, checksum: string, size: number, overrides: Partial<StoredPhoto> = {}): StoredPhoto {
+function photo(
+  id: string,
+  checksum: string,
+  size: number,
+  overrides: Partial<StoredPhoto> = {},
+): StoredPhoto {
   return {
     id,
     product_id: `prod-${id}`,
@@ -66,11 +71,21 @@ function report(id: string, status: StatusItem['status']): StatusItem {
 
 /** A failed photo without metadata, retried after `attempts` seconds. */
 function failure(id: string, attempts: number): FailureRecord {
-  return { photo_id: id, reason: 'HTTP 500', attempts, last_attempt_at: '2026-01-01T00:00:00.000Z', meta: null, next_retry_at_ms: 1000 * attempts };
+  return {
+    photo_id: id,
+    reason: 'HTTP 500',
+    attempts,
+    last_attempt_at: '2026-01-01T00:00:00.000Z',
+    meta: null,
+    next_retry_at_ms: 1000 * attempts,
+  };
 }
 
 /** Runs `fn` with the storage layer open on database `name`, closing it afterwards. */
-async function withStorage<T>(name: string, fn: (s: storage.PhotoStorage) => Promise<T>): Promise<T> {
+async function withStorage<T>(
+  name: string,
+  fn: (s: storage.PhotoStorage) => Promise<T>,
+): Promise<T> {
   const s = await storage.openSyncStorage({ name });
   try {
     return await fn(s);
@@ -95,7 +110,9 @@ function bytesKeys(name: string): Promise<IDBValidKey[]> {
 }
 
 /** How `promise` failed (name, reason of a SyncError, message), or null when it resolved. */
-async function failureOf(promise: Promise<unknown>): Promise<{ name: string; reason: string | null; message: string } | null> {
+async function failureOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; reason: string | null; message: string } | null> {
   try {
     await promise;
     return null;
@@ -105,7 +122,20 @@ async function failureOf(promise: Promise<unknown>): Promise<{ name: string; rea
   }
 }
 
-const harness = { storage, openDB, photo, report, failure, blobFor, holds, bytesFor, withStorage, withRawDb, bytesKeys, failureOf };
+const harness = {
+  storage,
+  openDB,
+  photo,
+  report,
+  failure,
+  blobFor,
+  holds,
+  bytesFor,
+  withStorage,
+  withRawDb,
+  bytesKeys,
+  failureOf,
+};
 
 /** What the page exposes as `globalThis.harness`. */
 export type StorageHarness = typeof harness;

@@ -4,7 +4,11 @@ import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 
 /** Demo store JKT-01 and its store user (seeded by the reference HO). */
-export const DEMO_STORE: { readonly id: string; readonly username: string; readonly password: string } = {
+export const DEMO_STORE: {
+  readonly id: string;
+  readonly username: string;
+  readonly password: string;
+} = {
   id: '3d2b7c1e-9f4a-4e8b-a6c5-1f2e3d4c5b6a',
   username: 'jkt-01',
   password: 'jkt-01',
@@ -51,10 +55,20 @@ export class HoAdmin {
   }
 
   /** Sends an admin request and returns the parsed `data` (asserting success). */
-  async call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${await this.auth()}` };
     if (body !== undefined) headers['Content-Type'] = contentType;
-    const payload: BodyInit | undefined = body === undefined ? undefined : body instanceof Uint8Array ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body);
+    const payload: BodyInit | undefined =
+      body === undefined
+        ? undefined
+        : body instanceof Uint8Array
+          ? new Blob([body as Uint8Array<ArrayBuffer>])
+          : JSON.stringify(body);
     const res = await fetch(`${this.url}${path}`, { method, headers, body: payload });
     const json = (await res.json()) as { status: string; data?: T; message?: string };
     assert.ok(res.ok, `${method} ${path} -> ${res.status} ${json.message ?? ''}`);
@@ -65,7 +79,10 @@ export class HoAdmin {
   async photos(storeId = DEMO_STORE.id): Promise<HoPhoto[]> {
     const all: HoPhoto[] = [];
     for (let offset = 0; ; ) {
-      const page = await this.call<{ photos: HoPhoto[]; has_more: boolean }>('GET', `/api/v1/sync/product-photos/?store_id=${storeId}&limit=100&offset=${offset}`);
+      const page = await this.call<{ photos: HoPhoto[]; has_more: boolean }>(
+        'GET',
+        `/api/v1/sync/product-photos/?store_id=${storeId}&limit=100&offset=${offset}`,
+      );
       all.push(...page.photos);
       if (!page.has_more) return all;
       offset += page.photos.length;
@@ -74,17 +91,28 @@ export class HoAdmin {
 
   /** The photo's current bytes from the HO. */
   async bytes(photoId: string, storeId = DEMO_STORE.id): Promise<Buffer> {
-    const res = await fetch(`${this.url}/api/v1/sync/product-photos/${photoId}/download/?store_id=${storeId}`, {
-      headers: { Authorization: `Bearer ${await this.auth()}` },
-    });
+    const res = await fetch(
+      `${this.url}/api/v1/sync/product-photos/${photoId}/download/?store_id=${storeId}`,
+      {
+        headers: { Authorization: `Bearer ${await this.auth()}` },
+      },
+    );
     assert.equal(res.status, 200);
     return Buffer.from(await res.arrayBuffer());
   }
 
   /** Replaces a photo's bytes with a new, still valid JPEG (its bytes plus a unique trailer). */
   async replacePhoto(photoId: string): Promise<void> {
-    const bytes = Buffer.concat([await this.bytes(photoId), Buffer.from(`replaced ${photoId} ${Date.now()}`)]);
-    await this.call('PUT', `/api/v1/admin/photos/${photoId}/content/`, new Uint8Array(bytes), 'image/jpeg');
+    const bytes = Buffer.concat([
+      await this.bytes(photoId),
+      Buffer.from(`replaced ${photoId} ${Date.now()}`),
+    ]);
+    await this.call(
+      'PUT',
+      `/api/v1/admin/photos/${photoId}/content/`,
+      new Uint8Array(bytes),
+      'image/jpeg',
+    );
   }
 
   async deletePhoto(photoId: string): Promise<void> {
@@ -106,7 +134,12 @@ export class HoAdmin {
 
   /** Latest reports per photo and terminal of the store. */
   async statuses(storeId = DEMO_STORE.id): Promise<HoStatus[]> {
-    return (await this.call<{ statuses: HoStatus[] }>('GET', `/api/v1/admin/stores/${storeId}/sync-status/`)).statuses;
+    return (
+      await this.call<{ statuses: HoStatus[] }>(
+        'GET',
+        `/api/v1/admin/stores/${storeId}/sync-status/`,
+      )
+    ).statuses;
   }
 }
 
@@ -134,11 +167,19 @@ export async function waitAllHeld(page: Page, n: number, timeout = 120_000): Pro
   await waitStatus(page, n, false, timeout);
 }
 
-async function waitStatus(page: Page, n: number, upToDate: boolean, timeout: number): Promise<void> {
+async function waitStatus(
+  page: Page,
+  n: number,
+  upToDate: boolean,
+  timeout: number,
+): Promise<void> {
   await page.waitForFunction(
     ([count, needUpToDate]) => {
       const text = document.querySelector('[role="status"]')?.textContent ?? '';
-      return text.includes(`${count} / ${count} photos`) && (!needUpToDate || text.includes('Up to date'));
+      return (
+        text.includes(`${count} / ${count} photos`) &&
+        (!needUpToDate || text.includes('Up to date'))
+      );
     },
     [n, upToDate] as const,
     { timeout },
@@ -150,7 +191,11 @@ async function waitStatus(page: Page, n: number, upToDate: boolean, timeout: num
  * region's run counter moved), so a status text left over from the previous run is never mistaken for
  * the outcome. Call it with no run in progress (a run already going would finish first).
  */
-export async function runFromButton(page: Page, name: 'Sync now' | 'Full resync', timeout = 180_000): Promise<void> {
+export async function runFromButton(
+  page: Page,
+  name: 'Sync now' | 'Full resync',
+  timeout = 180_000,
+): Promise<void> {
   const before = await runsFinished(page);
   await page.getByRole('button', { name }).click();
   await waitRunFinishedSince(page, before, timeout);
@@ -162,9 +207,15 @@ export async function runsFinished(page: Page): Promise<number> {
 }
 
 /** Waits until the page shows more finished runs than `before` (from `runsFinished`). */
-export async function waitRunFinishedSince(page: Page, before: number, timeout = 180_000): Promise<void> {
+export async function waitRunFinishedSince(
+  page: Page,
+  before: number,
+  timeout = 180_000,
+): Promise<void> {
   await page.waitForFunction(
-    (n) => Number(document.querySelector('[data-runs-finished]')?.getAttribute('data-runs-finished')) > n,
+    (n) =>
+      Number(document.querySelector('[data-runs-finished]')?.getAttribute('data-runs-finished')) >
+      n,
     before,
     { timeout },
   );
@@ -172,15 +223,26 @@ export async function waitRunFinishedSince(page: Page, before: number, timeout =
 
 /** Waits until no run is in progress (status text neither "Syncing" nor "trying to reach the server"). */
 export async function waitNotSyncing(page: Page, timeout = 120_000): Promise<string> {
-  await page.waitForFunction(() => {
-    const text = document.querySelector('[role="status"]')?.textContent ?? '';
-    return text.includes(' photos') && !text.includes('Syncing') && !text.includes('trying to reach the server');
-  }, undefined, { timeout });
+  await page.waitForFunction(
+    () => {
+      const text = document.querySelector('[role="status"]')?.textContent ?? '';
+      return (
+        text.includes(' photos') &&
+        !text.includes('Syncing') &&
+        !text.includes('trying to reach the server')
+      );
+    },
+    undefined,
+    { timeout },
+  );
   return statusText(page);
 }
 
 /** Bytes and Content-Type the service worker serves at the photo URL of each id (fetched from the page). */
-export async function servedPhotos(page: Page, ids: string[]): Promise<Map<string, { type: string; placeholder: boolean; bytes: Buffer }>> {
+export async function servedPhotos(
+  page: Page,
+  ids: string[],
+): Promise<Map<string, { type: string; placeholder: boolean; bytes: Buffer }>> {
   const served = await page.evaluate(async (list) => {
     const out: [string, { type: string; placeholder: boolean; b64: string }][] = [];
     for (const id of list) {
@@ -188,16 +250,31 @@ export async function servedPhotos(page: Page, ids: string[]): Promise<Map<strin
       const bytes = new Uint8Array(await res.arrayBuffer());
       let bin = '';
       for (const b of bytes) bin += String.fromCharCode(b);
-      out.push([id, { type: res.headers.get('content-type') ?? '', placeholder: res.headers.has('x-photo-placeholder'), b64: btoa(bin) }]);
+      out.push([
+        id,
+        {
+          type: res.headers.get('content-type') ?? '',
+          placeholder: res.headers.has('x-photo-placeholder'),
+          b64: btoa(bin),
+        },
+      ]);
     }
     return out;
   }, ids);
-  return new Map(served.map(([id, s]) => [id, { type: s.type, placeholder: s.placeholder, bytes: Buffer.from(s.b64, 'base64') }]));
+  return new Map(
+    served.map(([id, s]) => [
+      id,
+      { type: s.type, placeholder: s.placeholder, bytes: Buffer.from(s.b64, 'base64') },
+    ]),
+  );
 }
 
 /** Asserts that every HO photo is served by the SW with the HO's Content-Type and bytes hashing to its checksum. */
 export async function assertServedMatches(page: Page, photos: HoPhoto[]): Promise<void> {
-  const served = await servedPhotos(page, photos.map((p) => p.id));
+  const served = await servedPhotos(
+    page,
+    photos.map((p) => p.id),
+  );
   for (const p of photos) {
     const s = served.get(p.id);
     assert.ok(s !== undefined && !s.placeholder, `photo ${p.id} (${p.product_name}) is not held`);
@@ -208,7 +285,9 @@ export async function assertServedMatches(page: Page, photos: HoPhoto[]): Promis
 
 /** Products that have photos in `photos`, by name. */
 export function productNames(photos: HoPhoto[]): string[] {
-  return [...new Set(photos.map((p) => `${p.product_id}\u0000${p.product_name}`))].map((k) => k.split('\u0000')[1] as string);
+  return [...new Set(photos.map((p) => `${p.product_id}\u0000${p.product_name}`))].map(
+    (k) => k.split('\u0000')[1] as string,
+  );
 }
 
 /**
@@ -217,7 +296,11 @@ export function productNames(photos: HoPhoto[]): string[] {
  * product's image, once per product; waits first until the grid lists `count` products.
  */
 export async function waitProductImagesShown(page: Page, count: number): Promise<string[]> {
-  await page.waitForFunction((n) => document.querySelector('.product-grid > li')?.getAttribute('aria-setsize') === String(n), count, { timeout: 60_000 });
+  await page.waitForFunction(
+    (n) => document.querySelector('.product-grid > li')?.getAttribute('aria-setsize') === String(n),
+    count,
+    { timeout: 60_000 },
+  );
   await page.evaluate(() => window.scrollTo(0, 0));
   const alts = new Map<string, string>();
   for (;;) {
@@ -229,7 +312,9 @@ export async function waitProductImagesShown(page: Page, count: number): Promise
         const last = tiles.at(-1)?.getBoundingClientRect();
         if (grid === null || first === undefined || last === undefined) return false;
         const box = grid.getBoundingClientRect();
-        const covered = first.top <= Math.max(box.top, 0) + 1 && last.bottom >= Math.min(box.bottom, window.innerHeight) - 1;
+        const covered =
+          first.top <= Math.max(box.top, 0) + 1 &&
+          last.bottom >= Math.min(box.bottom, window.innerHeight) - 1;
         const inView = [...grid.querySelectorAll<HTMLImageElement>('img')].filter((img) => {
           const r = img.getBoundingClientRect();
           return r.bottom > 0 && r.top < window.innerHeight;
@@ -245,7 +330,13 @@ export async function waitProductImagesShown(page: Page, count: number): Promise
           const r = t.getBoundingClientRect();
           return r.bottom > 0 && r.top < window.innerHeight;
         })
-        .map((t) => [t.getAttribute('data-product-id') ?? '', t.querySelector('img')?.getAttribute('alt') ?? ''] as const),
+        .map(
+          (t) =>
+            [
+              t.getAttribute('data-product-id') ?? '',
+              t.querySelector('img')?.getAttribute('alt') ?? '',
+            ] as const,
+        ),
     );
     for (const [id, alt] of seen) alts.set(id, alt);
     // Half a viewport per step: the grid renders that much beyond the viewport, so no row is skipped.
@@ -261,7 +352,10 @@ export async function waitProductImagesShown(page: Page, count: number): Promise
 }
 
 /** Counts photo downloads the service worker makes (Playwright reports service worker requests in Chromium). */
-export function countDownloads(context: BrowserContext): { ids: () => string[]; reset: () => void } {
+export function countDownloads(context: BrowserContext): {
+  ids: () => string[];
+  reset: () => void;
+} {
   let ids: string[] = [];
   context.on('request', (request) => {
     const m = /\/api\/v1\/sync\/product-photos\/([0-9a-f-]{36})\/download\//.exec(request.url());
@@ -275,8 +369,11 @@ export async function recordStatusTexts(page: Page): Promise<string[]> {
   const seen: string[] = [];
   await page.exposeFunction('reportStatusText', (text: string) => void seen.push(text));
   await page.addInitScript(() => {
-    const report = (window as unknown as { reportStatusText: (t: string) => void }).reportStatusText;
-    new MutationObserver(() => report(document.querySelector('[role="status"]')?.textContent ?? '')).observe(document, {
+    const report = (window as unknown as { reportStatusText: (t: string) => void })
+      .reportStatusText;
+    new MutationObserver(() =>
+      report(document.querySelector('[role="status"]')?.textContent ?? ''),
+    ).observe(document, {
       subtree: true,
       childList: true,
       characterData: true,

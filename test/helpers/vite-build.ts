@@ -32,5 +32,6 @@ export async function buildPwa(opts: BuildPwaOptions): Promise<void> {
     child.once('error', failed);
     child.once('close', done);
   });
-  if (code !== 0) throw new Error(`vite build (APP_BASE=${opts.base ?? '/'}) exited with ${code}:\n${output}`);
+  if (code !== 0)
+    throw new Error(`vite build (APP_BASE=${opts.base ?? '/'}) exited with ${code}:\n${output}`);
 }

@@ -1,10 +1,34 @@
 /** The photo list over real HTTP: reference shape, validation, since, scope, extensions, paging under change. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { type TestServer, allPhotos, call, callJson, errorMessage, login, md5, startServer, tinyJpeg } from './harness';
+import {
+  type TestServer,
+  allPhotos,
+  call,
+  callJson,
+  errorMessage,
+  login,
+  md5,
+  startServer,
+  tinyJpeg,
+} from './harness';
 
-const REFERENCE_FIELDS = ['checksum', 'content_type', 'filename', 'id', 'image_url', 'is_primary', 'object_key', 'product_id',
-  'product_name', 'product_sku', 'size', 'sort_order', 'updated_at', 'version'];
+const REFERENCE_FIELDS = [
+  'checksum',
+  'content_type',
+  'filename',
+  'id',
+  'image_url',
+  'is_primary',
+  'object_key',
+  'product_id',
+  'product_name',
+  'product_sku',
+  'size',
+  'sort_order',
+  'updated_at',
+  'version',
+];
 
 describe('photo list', () => {
   let s: TestServer;
@@ -48,7 +72,9 @@ describe('photo list', () => {
 
   it('orders by (updated_at, id), defaults to 100, and ends with next_offset null', async () => {
     const all = await allPhotos(s, token, storeA);
-    const sorted = [...all].sort((a, b) => (a.updated_at === b.updated_at ? (a.id < b.id ? -1 : 1) : a.updated_at < b.updated_at ? -1 : 1));
+    const sorted = [...all].sort((a, b) =>
+      a.updated_at === b.updated_at ? (a.id < b.id ? -1 : 1) : a.updated_at < b.updated_at ? -1 : 1,
+    );
     assert.deepEqual(ids(all), ids(sorted));
     const def = await list(`store_id=${storeA}`);
     assert.equal(def.body.data.photos.length, Math.min(100, all.length));
@@ -126,7 +152,11 @@ describe('photo list', () => {
     const onlyA = [...a].find((id) => !b.has(id));
     assert.ok(onlyA, 'the demo stores carry different brand sets');
     assert.notDeepEqual(a, b);
-    const foreign = await callJson(s, `/api/v1/sync/product-photos/${onlyA}/download/?store_id=${storeB}`, { token });
+    const foreign = await callJson(
+      s,
+      `/api/v1/sync/product-photos/${onlyA}/download/?store_id=${storeB}`,
+      { token },
+    );
     assert.equal(foreign.status, 404);
     assert.equal(errorMessage(foreign.body), 'Photo not found');
   });
@@ -142,10 +172,16 @@ describe('photo list', () => {
     const all = await allPhotos(s, token, storeA);
     const [victim, other] = [all[0], all.find((p) => p.product_id !== all[0].product_id)];
     const replaced = await callJson(s, `/api/v1/admin/photos/${other.id}/content/`, {
-      method: 'PUT', token, body: tinyJpeg([200, 10, 10]), headers: { 'content-type': 'image/jpeg' },
+      method: 'PUT',
+      token,
+      body: tinyJpeg([200, 10, 10]),
+      headers: { 'content-type': 'image/jpeg' },
     });
     assert.equal(replaced.status, 200);
-    assert.equal((await call(s, `/api/v1/admin/photos/${victim.id}/`, { method: 'DELETE', token })).status, 200);
+    assert.equal(
+      (await call(s, `/api/v1/admin/photos/${victim.id}/`, { method: 'DELETE', token })).status,
+      200,
+    );
 
     const delta = await list(`store_id=${storeA}&since=${since}`);
     assert.deepEqual(ids(delta.body.data.photos), [other.id]);
@@ -155,13 +191,34 @@ describe('photo list', () => {
     // Deactivating a product tombstones its photos; reactivating brings them back as changes.
     const since2: string = delta.body.data.sync_timestamp;
     const product = other.product_id;
-    const productPhotos = all.filter((p) => p.product_id === product).map((p) => p.id).sort();
-    assert.equal((await callJson(s, `/api/v1/admin/products/${product}/`, { method: 'PATCH', token, json: { active: false } })).status, 200);
+    const productPhotos = all
+      .filter((p) => p.product_id === product)
+      .map((p) => p.id)
+      .sort();
+    assert.equal(
+      (
+        await callJson(s, `/api/v1/admin/products/${product}/`, {
+          method: 'PATCH',
+          token,
+          json: { active: false },
+        })
+      ).status,
+      200,
+    );
     const off = await list(`store_id=${storeA}&since=${since2}&limit=1000`);
     assert.deepEqual([...off.body.data.deleted_ids].sort(), productPhotos);
     assert.ok(!ids(await allPhotos(s, token, storeA)).some((id) => productPhotos.includes(id)));
     const since3: string = off.body.data.sync_timestamp;
-    assert.equal((await callJson(s, `/api/v1/admin/products/${product}/`, { method: 'PATCH', token, json: { active: true } })).status, 200);
+    assert.equal(
+      (
+        await callJson(s, `/api/v1/admin/products/${product}/`, {
+          method: 'PATCH',
+          token,
+          json: { active: true },
+        })
+      ).status,
+      200,
+    );
     const on = await list(`store_id=${storeA}&since=${since3}&limit=1000`);
     assert.deepEqual(ids(on.body.data.photos).sort(), productPhotos);
     assert.ok(!on.body.data.deleted_ids.some((id: string) => productPhotos.includes(id)));
@@ -169,18 +226,37 @@ describe('photo list', () => {
     // Unlinking a brand tombstones every photo of that brand for this store only.
     const brand = s.meta.getProduct(product)!.brand_id;
     const since4: string = on.body.data.sync_timestamp;
-    assert.equal((await call(s, `/api/v1/admin/stores/${storeA}/brands/${brand}/`, { method: 'DELETE', token })).status, 200);
+    assert.equal(
+      (
+        await call(s, `/api/v1/admin/stores/${storeA}/brands/${brand}/`, {
+          method: 'DELETE',
+          token,
+        })
+      ).status,
+      200,
+    );
     const unlinked = await list(`store_id=${storeA}&since=${since4}&limit=1000`);
     assert.ok(productPhotos.every((id) => unlinked.body.data.deleted_ids.includes(id)));
-    assert.equal((await call(s, `/api/v1/admin/stores/${storeA}/brands/${brand}/`, { method: 'PUT', token })).status, 200);
-    const relinked = await list(`store_id=${storeA}&since=${unlinked.body.data.sync_timestamp}&limit=1000`);
+    assert.equal(
+      (await call(s, `/api/v1/admin/stores/${storeA}/brands/${brand}/`, { method: 'PUT', token }))
+        .status,
+      200,
+    );
+    const relinked = await list(
+      `store_id=${storeA}&since=${unlinked.body.data.sync_timestamp}&limit=1000`,
+    );
     assert.ok(productPhotos.every((id) => ids(relinked.body.data.photos).includes(id)));
   });
 
   /** Changes two photos of the pass: one already read, one not yet read. */
   async function mutate(seen: string, unseen: string, rgb: [number, number, number]) {
     for (const id of [seen, unseen]) {
-      const r = await call(s, `/api/v1/admin/photos/${id}/content/`, { method: 'PUT', token, body: tinyJpeg(rgb), headers: { 'content-type': 'image/jpeg' } });
+      const r = await call(s, `/api/v1/admin/photos/${id}/content/`, {
+        method: 'PUT',
+        token,
+        body: tinyJpeg(rgb),
+        headers: { 'content-type': 'image/jpeg' },
+      });
       assert.equal(r.status, 200);
     }
   }
@@ -221,29 +297,41 @@ describe('photo list', () => {
       seenOrder.push(...ids(r.body.data.photos));
       totals.add(r.body.data.total);
       offset = r.body.data.next_offset;
-      if (page === 1) await mutate(seenOrder[0]!, before.find((id) => !seenOrder.includes(id))!, [10, 10, 250]);
+      if (page === 1)
+        await mutate(seenOrder[0]!, before.find((id) => !seenOrder.includes(id))!, [10, 10, 250]);
       page += 1;
     }
     const finalIds = ids(await allPhotos(s, token, storeA));
     const skipped = finalIds.filter((id) => !seenOrder.includes(id));
     const repeated = seenOrder.length !== new Set(seenOrder).size;
-    assert.ok(skipped.length === 0 || repeated || totals.size > 1, 'a skip must be detectable by the client');
+    assert.ok(
+      skipped.length === 0 || repeated || totals.size > 1,
+      'a skip must be detectable by the client',
+    );
     assert.ok(repeated, 'the photo changed after it was read reappears at the end');
   });
 });
 
 describe('photo list limit cap', () => {
   it('caps limit at 1000 and pages the rest', async () => {
-    const s = await startServer({ argv: ['--no-demo', '--catalog', '1001', '--avg-bytes', '2000'] });
+    const s = await startServer({
+      argv: ['--no-demo', '--catalog', '1001', '--avg-bytes', '2000'],
+    });
     try {
       const token = (await login(s)).access;
       const store = s.prep.benchmarkStore!.id;
-      const r = await callJson(s, `/api/v1/sync/product-photos/?store_id=${store}&limit=5000`, { token });
+      const r = await callJson(s, `/api/v1/sync/product-photos/?store_id=${store}&limit=5000`, {
+        token,
+      });
       assert.equal(r.body.data.photos.length, 1000);
       assert.equal(r.body.data.total, 1001);
       assert.equal(r.body.data.has_more, true);
       assert.equal(r.body.data.next_offset, 1000);
-      const rest = await callJson(s, `/api/v1/sync/product-photos/?store_id=${store}&limit=5000&cursor=${r.body.data.next_cursor}`, { token });
+      const rest = await callJson(
+        s,
+        `/api/v1/sync/product-photos/?store_id=${store}&limit=5000&cursor=${r.body.data.next_cursor}`,
+        { token },
+      );
       assert.equal(rest.body.data.photos.length, 1);
       assert.equal(rest.body.data.next_cursor, null);
     } finally {

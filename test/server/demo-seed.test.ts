@@ -18,7 +18,10 @@ let n = 0;
 
 function openStores(): { meta: MetadataStore; images: ImageStore } {
   const root = path.join(dir, `run-${n++}`);
-  return { meta: new SqliteMetadataStore(':memory:'), images: new FsImageStore(path.join(root, 'images')) };
+  return {
+    meta: new SqliteMetadataStore(':memory:'),
+    images: new FsImageStore(path.join(root, 'images')),
+  };
 }
 
 async function readAll(images: ImageStore, key: string): Promise<Buffer> {
@@ -34,7 +37,8 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-const storePhotos = (meta: MetadataStore, store_id: string) => meta.listPhotos({ store_id, limit: 1000 }).photos;
+const storePhotos = (meta: MetadataStore, store_id: string) =>
+  meta.listPhotos({ store_id, limit: 1000 }).photos;
 
 describe('seedDemo', () => {
   const { meta, images } = openStores();
@@ -49,8 +53,13 @@ describe('seedDemo', () => {
 
   it('creates the two demo stores with the published ids, and no users', () => {
     assert.match(DEMO.companyId, UUID);
-    assert.deepEqual(meta.listStores().map(({ id, code, name }) => ({ id, code, name })).sort((a, b) => a.code.localeCompare(b.code)),
-      [...DEMO.stores].sort((a, b) => a.code.localeCompare(b.code)));
+    assert.deepEqual(
+      meta
+        .listStores()
+        .map(({ id, code, name }) => ({ id, code, name }))
+        .sort((a, b) => a.code.localeCompare(b.code)),
+      [...DEMO.stores].sort((a, b) => a.code.localeCompare(b.code)),
+    );
     for (const s of DEMO.stores) assert.match(s.id, UUID);
     assert.equal(meta.getUser('admin'), undefined);
   });
@@ -63,7 +72,10 @@ describe('seedDemo', () => {
     const [a, b] = byStore.map((list) => new Set(list.map((p) => p.product_id)));
     const shared = [...a!].filter((id) => b!.has(id));
     assert.ok(shared.length > 0, 'overlap');
-    assert.ok(a!.size > shared.length && b!.size > shared.length, 'each store has products the other lacks');
+    assert.ok(
+      a!.size > shared.length && b!.size > shared.length,
+      'each store has products the other lacks',
+    );
     assert.equal(new Set([...a!, ...b!]).size, products.length, 'every product is sold somewhere');
   });
 
@@ -97,12 +109,20 @@ describe('seedDemo', () => {
       assert.deepEqual([...bytes.subarray(0, 2)], [0xff, 0xd8], 'SOI');
       const img = jpeg.decode(bytes);
       assert.ok(img.width >= 200 && img.height === img.width);
-      assert.equal(p.object_key, photos.some((o) => o.object_key === p.object_key && o.product_id !== p.product_id)
-        ? p.object_key : `products/${p.product_id}/${p.id}.jpg`);
+      assert.equal(
+        p.object_key,
+        photos.some((o) => o.object_key === p.object_key && o.product_id !== p.product_id)
+          ? p.object_key
+          : `products/${p.product_id}/${p.id}.jpg`,
+      );
       names.add(p.product_name);
     }
     assert.ok(names.has('NASI GORENG KAMPUNG'));
-    assert.equal(new Set(photos.map((p) => p.checksum)).size, photos.length - 1, 'all distinct except the shared image');
+    assert.equal(
+      new Set(photos.map((p) => p.checksum)).size,
+      photos.length - 1,
+      'all distinct except the shared image',
+    );
   });
 
   it('does nothing on a store that is not empty', async () => {
@@ -134,10 +154,17 @@ describe('generateCatalog', () => {
     assert.equal(createHash('md5').update(bytes).digest('hex'), sample.checksum);
     assert.ok(jpeg.decode(bytes).width > 0);
     const again = await generateCatalog(meta, images, opts);
-    assert.equal(storePhotos(meta, again.storeId).length, 150, 'rerun returns the finished catalog');
+    assert.equal(
+      storePhotos(meta, again.storeId).length,
+      150,
+      'rerun returns the finished catalog',
+    );
     const other = await generateCatalog(meta, images, { ...opts, seed: 8, photos: 10 });
     const otherSums = new Set(storePhotos(meta, other.storeId).map((p) => p.checksum));
-    assert.ok(first!.every((p) => !otherSums.has(p.checksum)), 'another seed on the same database adds a distinct catalog');
+    assert.ok(
+      first!.every((p) => !otherSums.has(p.checksum)),
+      'another seed on the same database adds a distinct catalog',
+    );
     for (const r of runs) r.meta.close();
   });
 

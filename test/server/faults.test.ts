@@ -2,14 +2,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_FAULTS } from '../../server/src/faults';
-import { type TestServer, allPhotos, call, callJson, errorMessage, login, md5, startServer } from './harness';
+import {
+  type TestServer,
+  allPhotos,
+  call,
+  callJson,
+  errorMessage,
+  login,
+  md5,
+  startServer,
+} from './harness';
 
 describe('fault injection', () => {
   let s: TestServer;
   let token: string;
   let storeA: string;
   let photo: any;
-  const setFaults = (json: unknown) => callJson(s, '/api/v1/admin/faults', { method: 'PUT', token, json });
+  const setFaults = (json: unknown) =>
+    callJson(s, '/api/v1/admin/faults', { method: 'PUT', token, json });
   const listPath = () => `/api/v1/sync/product-photos/?store_id=${storeA}&limit=1`;
   const downloadPath = () => `/api/v1/sync/product-photos/${photo.id}/download/?store_id=${storeA}`;
 
@@ -28,7 +38,13 @@ describe('fault injection', () => {
     assert.equal(updated.status, 200);
     assert.equal(updated.body.data.error_rate, 0.25);
     assert.deepEqual(updated.body.data.routes, ['download']);
-    for (const bad of [{ error_rate: 2 }, { error_status: 418 }, { routes: ['everything'] }, { surprise: 1 }, [1]]) {
+    for (const bad of [
+      { error_rate: 2 },
+      { error_status: 418 },
+      { routes: ['everything'] },
+      { surprise: 1 },
+      [1],
+    ]) {
       const r = await setFaults(bad);
       assert.equal(r.status, 400, JSON.stringify(bad));
       errorMessage(r.body);
@@ -51,14 +67,26 @@ describe('fault injection', () => {
     s.dice.push(0.9, 0.9);
     assert.equal((await call(s, listPath(), { token })).status, 200);
     s.dice.push(0.1);
-    assert.equal((await call(s, '/api/v1/admin/faults', { token })).status, 200, 'admin routes are never faulted');
+    assert.equal(
+      (await call(s, '/api/v1/admin/faults', { token })).status,
+      200,
+      'admin routes are never faulted',
+    );
     s.dice.length = 0;
     await setFaults({ error_rate: 1, error_status: 500, rate_limit_rate: 0 });
     const crash = await callJson(s, listPath(), { token });
     assert.equal(crash.status, 500);
-    assert.deepEqual(crash.body, { status: 'error', message: 'Internal server error', detail: 'Injected fault' });
+    assert.deepEqual(crash.body, {
+      status: 'error',
+      message: 'Internal server error',
+      detail: 'Injected fault',
+    });
     await setFaults({ routes: ['download'] });
-    assert.equal((await call(s, listPath(), { token })).status, 200, 'faults limited to downloads spare the list');
+    assert.equal(
+      (await call(s, listPath(), { token })).status,
+      200,
+      'faults limited to downloads spare the list',
+    );
     assert.equal((await call(s, downloadPath(), { token })).status, 500);
     await callJson(s, '/api/v1/admin/faults', { method: 'DELETE', token });
   });
@@ -107,11 +135,17 @@ describe('fault injection', () => {
   });
 
   it('takes initial settings from flags', async () => {
-    const flagged = await startServer({ argv: ['--fault-error-rate', '1', '--fault-error-status', '500', '--fault-routes', 'list'] });
+    const flagged = await startServer({
+      argv: ['--fault-error-rate', '1', '--fault-error-status', '500', '--fault-routes', 'list'],
+    });
     try {
       assert.equal(flagged.faults.settings.error_rate, 1);
       const t = (await login(flagged)).access;
-      assert.equal((await call(flagged, `/api/v1/sync/product-photos/?store_id=${storeA}`, { token: t })).status, 500);
+      assert.equal(
+        (await call(flagged, `/api/v1/sync/product-photos/?store_id=${storeA}`, { token: t }))
+          .status,
+        500,
+      );
     } finally {
       await flagged.close();
     }

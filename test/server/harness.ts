@@ -3,7 +3,16 @@
  * with the demo catalog, a controllable token clock, scriptable fault randomness and fetch helpers.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -84,10 +93,25 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     dataDir = mkdtempSync(join(tmpdir(), 'ho-test-'));
     cpSync(await ensureDemoTemplate(), dataDir, { recursive: true });
   }
-  const config = loadConfig([
-    '--port', '0', '--data-dir', dataDir, '--static-dir', opts.staticDir ?? join(dataDir, 'no-dist'), '--log-level', 'silent',
-    ...(opts.argv ?? []),
-  ], { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, CORS_ORIGINS: '*', ...opts.env });
+  const config = loadConfig(
+    [
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--static-dir',
+      opts.staticDir ?? join(dataDir, 'no-dist'),
+      '--log-level',
+      'silent',
+      ...(opts.argv ?? []),
+    ],
+    {
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      CORS_ORIGINS: '*',
+      ...opts.env,
+    },
+  );
   const { meta, images } = openDataDir(dataDir);
   const prep = await prepareData(meta, images, config);
   const clock = { now: Date.now() };
@@ -101,7 +125,17 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
-    url, app, config, meta, images, faults, dataDir, prep, clock, dice, sleeps,
+    url,
+    app,
+    config,
+    meta,
+    images,
+    faults,
+    dataDir,
+    prep,
+    clock,
+    dice,
+    sleeps,
     async close(keepData = false) {
       await app.close();
       meta.close();
@@ -120,7 +154,11 @@ export interface CallOptions {
 }
 
 /** fetch against the server with an optional bearer token and JSON body. */
-export function call(server: { url: string }, path: string, o: CallOptions = {}): Promise<Response> {
+export function call(
+  server: { url: string },
+  path: string,
+  o: CallOptions = {},
+): Promise<Response> {
   const headers: Record<string, string> = { ...o.headers };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   // Copy bytes into a plain ArrayBuffer-backed view, which fetch's BodyInit requires.
@@ -129,29 +167,51 @@ export function call(server: { url: string }, path: string, o: CallOptions = {})
     headers['content-type'] = 'application/json';
     body = JSON.stringify(o.json);
   }
-  return fetch(server.url + path, { method: o.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }) });
+  return fetch(server.url + path, {
+    method: o.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
 }
 
 /** `call` and parse the JSON body. */
-export async function callJson<T = any>(server: { url: string }, path: string, o: CallOptions = {}): Promise<{ status: number; body: T; res: Response }> {
+export async function callJson<T = any>(
+  server: { url: string },
+  path: string,
+  o: CallOptions = {},
+): Promise<{ status: number; body: T; res: Response }> {
   const res = await call(server, path, o);
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, res };
 }
 
 /** Signs in and returns the token pair. */
-export async function login(server: { url: string }, username = ADMIN.username, password = ADMIN.password): Promise<{ access: string; refresh: string }> {
+export async function login(
+  server: { url: string },
+  username = ADMIN.username,
+  password = ADMIN.password,
+): Promise<{ access: string; refresh: string }> {
   const r = await callJson(server, '/api/token/', { json: { username, password } });
-  if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status !== 200)
+    throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
 /** Every photo of a store via cursor-less offset paging (admin token). */
-export async function allPhotos(server: { url: string }, token: string, storeId: string, extra = ''): Promise<any[]> {
+export async function allPhotos(
+  server: { url: string },
+  token: string,
+  storeId: string,
+  extra = '',
+): Promise<any[]> {
   const out: any[] = [];
   let offset: number | null = 0;
   while (offset !== null) {
-    const r: { status: number; body: any } = await callJson(server, `/api/v1/sync/product-photos/?store_id=${storeId}&limit=1000&offset=${offset}${extra}`, { token });
+    const r: { status: number; body: any } = await callJson(
+      server,
+      `/api/v1/sync/product-photos/?store_id=${storeId}&limit=1000&offset=${offset}${extra}`,
+      { token },
+    );
     if (r.status !== 200) throw new Error(`list failed: ${r.status} ${JSON.stringify(r.body)}`);
     out.push(...r.body.data.photos);
     offset = r.body.data.next_offset;
@@ -162,7 +222,8 @@ export async function allPhotos(server: { url: string }, token: string, storeId:
 /** Asserts the reference's error shape and returns the message. */
 export function errorMessage(body: unknown): string {
   const b = body as { status?: unknown; message?: unknown };
-  if (b?.status !== 'error' || typeof b.message !== 'string') throw new Error(`not the error shape: ${JSON.stringify(body)}`);
+  if (b?.status !== 'error' || typeof b.message !== 'string')
+    throw new Error(`not the error shape: ${JSON.stringify(body)}`);
   return b.message;
 }
 

@@ -20,7 +20,9 @@ function bytes(length: number, seed: number): Buffer {
   const out = Buffer.alloc(length);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < length; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     out[i] = x & 0xff;
   }
   return out;
@@ -35,7 +37,9 @@ function chunked(data: Buffer, chunk: number, failAfter?: number): Readable {
         this.destroy(new Error('upload interrupted'));
         return;
       }
-      this.push(pos < data.length ? data.subarray(pos, (pos += chunk)) : null);
+      const start = pos;
+      pos += chunk;
+      this.push(start < data.length ? data.subarray(start, pos) : null);
     },
   });
 }
@@ -52,11 +56,23 @@ async function readFails(attempt: () => Readable): Promise<unknown> {
   return undefined;
 }
 
-const BAD_KEYS = ['', '../escape.jpg', 'products/../../escape.jpg', '/etc/passwd', 'a\\b.jpg', 'a\0b.jpg',
-  'products//x.jpg', 'products/./x.jpg', 'products/x/'];
+const BAD_KEYS = [
+  '',
+  '../escape.jpg',
+  'products/../../escape.jpg',
+  '/etc/passwd',
+  'a\\b.jpg',
+  'a\0b.jpg',
+  'products//x.jpg',
+  'products/./x.jpg',
+  'products/x/',
+];
 
 /** Registers the contract tests for one backend; `make` returns a fresh, empty store per test. */
-export function imageStoreContract(name: string, make: () => Promise<ImageStore> | ImageStore): void {
+export function imageStoreContract(
+  name: string,
+  make: () => Promise<ImageStore> | ImageStore,
+): void {
   describe(`ImageStore contract: ${name}`, () => {
     it('stores a Buffer and reads it back with stat size', async () => {
       const images = await make();
@@ -86,12 +102,30 @@ export function imageStoreContract(name: string, make: () => Promise<ImageStore>
       const images = await make();
       const data = bytes(1000, 3);
       await images.put('r.jpg', data);
-      assert.deepEqual(await collect(images.read('r.jpg', { start: 0, end: 0 })), data.subarray(0, 1));
-      assert.deepEqual(await collect(images.read('r.jpg', { start: 10, end: 19 })), data.subarray(10, 20));
-      assert.deepEqual(await collect(images.read('r.jpg', { start: 999, end: 999 })), data.subarray(999));
-      assert.deepEqual(await collect(images.read('r.jpg', { start: 500, end: 999 })), data.subarray(500));
-      assert.ok(await readFails(() => images.read('r.jpg', { start: 5, end: 4 })), 'end before start');
-      assert.ok(await readFails(() => images.read('r.jpg', { start: -1, end: 4 })), 'negative start');
+      assert.deepEqual(
+        await collect(images.read('r.jpg', { start: 0, end: 0 })),
+        data.subarray(0, 1),
+      );
+      assert.deepEqual(
+        await collect(images.read('r.jpg', { start: 10, end: 19 })),
+        data.subarray(10, 20),
+      );
+      assert.deepEqual(
+        await collect(images.read('r.jpg', { start: 999, end: 999 })),
+        data.subarray(999),
+      );
+      assert.deepEqual(
+        await collect(images.read('r.jpg', { start: 500, end: 999 })),
+        data.subarray(500),
+      );
+      assert.ok(
+        await readFails(() => images.read('r.jpg', { start: 5, end: 4 })),
+        'end before start',
+      );
+      assert.ok(
+        await readFails(() => images.read('r.jpg', { start: -1, end: 4 })),
+        'negative start',
+      );
     });
 
     it('replaces an object atomically: a reader sees the old bytes or the new, never a mix', async () => {
@@ -111,9 +145,15 @@ export function imageStoreContract(name: string, make: () => Promise<ImageStore>
       const images = await make();
       const original = bytes(10_000, 6);
       await images.put('keep.jpg', original);
-      await assert.rejects(images.put('keep.jpg', chunked(bytes(50_000, 7), 1000, 20_000)), /upload interrupted/);
+      await assert.rejects(
+        images.put('keep.jpg', chunked(bytes(50_000, 7), 1000, 20_000)),
+        /upload interrupted/,
+      );
       assert.deepEqual(await collect(images.read('keep.jpg')), original);
-      await assert.rejects(images.put('never.jpg', chunked(bytes(50_000, 8), 1000, 5_000)), /upload interrupted/);
+      await assert.rejects(
+        images.put('never.jpg', chunked(bytes(50_000, 8), 1000, 5_000)),
+        /upload interrupted/,
+      );
       assert.equal(await images.stat('never.jpg'), undefined);
     });
 
@@ -138,10 +178,21 @@ export function imageStoreContract(name: string, make: () => Promise<ImageStore>
     it('rejects keys that are empty, absolute, escape the root or carry backslashes/NUL', async () => {
       const images = await make();
       for (const key of BAD_KEYS) {
-        await assert.rejects(images.put(key, Buffer.from('x')), InvalidInputError, `put ${JSON.stringify(key)}`);
+        await assert.rejects(
+          images.put(key, Buffer.from('x')),
+          InvalidInputError,
+          `put ${JSON.stringify(key)}`,
+        );
         await assert.rejects(images.stat(key), InvalidInputError, `stat ${JSON.stringify(key)}`);
-        await assert.rejects(images.delete(key), InvalidInputError, `delete ${JSON.stringify(key)}`);
-        assert.ok((await readFails(() => images.read(key))) instanceof InvalidInputError, `read ${JSON.stringify(key)}`);
+        await assert.rejects(
+          images.delete(key),
+          InvalidInputError,
+          `delete ${JSON.stringify(key)}`,
+        );
+        assert.ok(
+          (await readFails(() => images.read(key))) instanceof InvalidInputError,
+          `read ${JSON.stringify(key)}`,
+        );
       }
     });
   });

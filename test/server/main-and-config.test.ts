@@ -16,7 +16,9 @@ const tempDir = () => {
   dirs.push(d);
   return d;
 };
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('config', () => {
   it('has the documented defaults and a persisted generated JWT secret', () => {
@@ -33,15 +35,40 @@ describe('config', () => {
     assert.equal(c.demo, true);
     assert.equal(c.proxyUrl, undefined);
     assert.equal(c.jwtSecret, readFileSync(join(dataDir, 'jwt-secret'), 'utf8'));
-    assert.equal(loadConfig(['--data-dir', dataDir], {}).jwtSecret, c.jwtSecret, 'the secret survives restarts');
+    assert.equal(
+      loadConfig(['--data-dir', dataDir], {}).jwtSecret,
+      c.jwtSecret,
+      'the secret survives restarts',
+    );
   });
 
   it('reads env, lets flags win, and parses durations, origins and modes', () => {
-    const c = loadConfig(['--port', '9001', '--access-ttl', '15m', '--no-demo', '--catalog', '2000', '--avg-bytes', '100000'], {
-      PORT: '7000', HOST: '0.0.0.0', DATA_DIR: tempDir(), ADMIN_PASSWORD: 's3cret', REFRESH_TOKEN_LIFETIME: '2d',
-      CORS_ORIGINS: 'https://a.example, http://b.example:8080', REFERENCE_ONLY: 'true', HO_PROXY_URL: 'https://ho.example.com/base',
-      JWT_SECRET: 'x'.repeat(32), FAULT_429_RATE: '0.5', PUBLIC_URL: 'https://ho.example.com/',
-    });
+    const c = loadConfig(
+      [
+        '--port',
+        '9001',
+        '--access-ttl',
+        '15m',
+        '--no-demo',
+        '--catalog',
+        '2000',
+        '--avg-bytes',
+        '100000',
+      ],
+      {
+        PORT: '7000',
+        HOST: '0.0.0.0',
+        DATA_DIR: tempDir(),
+        ADMIN_PASSWORD: 's3cret',
+        REFRESH_TOKEN_LIFETIME: '2d',
+        CORS_ORIGINS: 'https://a.example, http://b.example:8080',
+        REFERENCE_ONLY: 'true',
+        HO_PROXY_URL: 'https://ho.example.com/base',
+        JWT_SECRET: 'x'.repeat(32),
+        FAULT_429_RATE: '0.5',
+        PUBLIC_URL: 'https://ho.example.com/',
+      },
+    );
     assert.equal(c.port, 9001);
     assert.equal(c.host, '0.0.0.0');
     assert.equal(c.accessTtlS, 900);
@@ -54,7 +81,11 @@ describe('config', () => {
     assert.deepEqual(c.catalog, { photos: 2000, avgBytes: 100000 });
     assert.equal(c.faults.rate_limit_rate, 0.5);
     assert.equal(c.publicUrl, 'https://ho.example.com');
-    assert.deepEqual(loadConfig(['--data-dir', tempDir()], { ADMIN_PASSWORD: 'x' }).corsOrigins, [], 'no CORS outside demo mode unless configured');
+    assert.deepEqual(
+      loadConfig(['--data-dir', tempDir()], { ADMIN_PASSWORD: 'x' }).corsOrigins,
+      [],
+      'no CORS outside demo mode unless configured',
+    );
   });
 
   it('rejects bad values with one clear message', () => {
@@ -71,7 +102,11 @@ describe('config', () => {
       [['--avg-bytes', '5000'], {}, /needs --catalog/],
     ];
     for (const [argv, env, message] of cases) {
-      assert.throws(() => loadConfig(['--data-dir', tempDir(), ...argv], env), (e: unknown) => e instanceof ConfigError && message.test(e.message), message.source);
+      assert.throws(
+        () => loadConfig(['--data-dir', tempDir(), ...argv], env),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message),
+        message.source,
+      );
     }
   });
 });
@@ -88,10 +123,17 @@ describe('benchmark catalog', () => {
       const avg = photos.reduce((n, p) => n + p.size, 0) / photos.length;
       assert.ok(avg > 1500 && avg < 6000, `average ${avg}`);
       assert.equal(s.prep.demoLogins.length, 2, 'the demo stores are still there');
-      const again = await startServer({ dataDir: s.dataDir, argv: ['--catalog', '30', '--avg-bytes', '3000'] });
+      const again = await startServer({
+        dataDir: s.dataDir,
+        argv: ['--catalog', '30', '--avg-bytes', '3000'],
+      });
       try {
         assert.equal(again.prep.benchmarkStore?.id, bench.id);
-        const r = await callJson(again, `/api/v1/sync/product-photos/?store_id=${bench.id}&limit=1`, { token: (await login(again)).access });
+        const r = await callJson(
+          again,
+          `/api/v1/sync/product-photos/?store_id=${bench.id}&limit=1`,
+          { token: (await login(again)).access },
+        );
         assert.equal(r.body.data.total, 30);
       } finally {
         await again.close();
@@ -105,11 +147,28 @@ describe('benchmark catalog', () => {
 describe('main.ts', () => {
   it('prints the listening line first, then the PWA URL, credentials and store ids; stops on SIGTERM', async () => {
     const dataDir = tempDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--data-dir', dataDir, '--static-dir', join(dataDir, 'dist')], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ADMIN_PASSWORD: '', PORT: '', HOST: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'server/src/main.ts',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--static-dir',
+        join(dataDir, 'dist'),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ADMIN_PASSWORD: '', PORT: '', HOST: '' },
+      },
+    );
     let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const lines = createInterface({ input: child.stdout });
     const seen: string[] = [];
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -126,7 +185,11 @@ describe('main.ts', () => {
       assert.match(text, /admin \/ admin/);
       assert.match(text, /jkt-01 \/ jkt-01/);
       assert.match(stderr, /WARNING: demo admin credentials/);
-      const res = await fetch(`http://127.0.0.1:${m[1]}/api/token/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"jkt-01","password":"jkt-01"}' });
+      const res = await fetch(`http://127.0.0.1:${m[1]}/api/token/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"username":"jkt-01","password":"jkt-01"}',
+      });
       assert.equal(res.status, 200);
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
@@ -137,7 +200,11 @@ describe('main.ts', () => {
   });
 
   it('exits 2 with one error line on bad config', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--port', 'nope', '--data-dir', tempDir()], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'server/src/main.ts', '--port', 'nope', '--data-dir', tempDir()],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 2);
     assert.equal(r.stderr.trim().split('\n').length, 1);
     assert.match(r.stderr, /^error: port must be a whole number/);

@@ -11,7 +11,15 @@ import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN, type TestServer, allPhotos, callJson, login, startServer, tinyJpeg } from './harness';
+import {
+  ADMIN,
+  type TestServer,
+  allPhotos,
+  callJson,
+  login,
+  startServer,
+  tinyJpeg,
+} from './harness';
 
 const run = promisify(execFile);
 
@@ -184,36 +192,77 @@ describe('reference Python examples', () => {
   // Asynchronous on purpose: the server under test lives in this process and must keep answering.
   async function runPython(code: string): Promise<string> {
     writeFileSync(join(dir, 'flow.py'), code);
-    const env = { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONPATH: py.hasRequests ? (process.env.PYTHONPATH ?? '') : dir };
+    const env = {
+      ...process.env,
+      PYTHONIOENCODING: 'utf-8',
+      PYTHONPATH: py.hasRequests ? (process.env.PYTHONPATH ?? '') : dir,
+    };
     try {
-      return (await run('python3', [join(dir, 'flow.py')], { encoding: 'utf8', cwd: dir, timeout: 120_000, env })).stdout;
+      return (
+        await run('python3', [join(dir, 'flow.py')], {
+          encoding: 'utf8',
+          cwd: dir,
+          timeout: 120_000,
+          env,
+        })
+      ).stdout;
     } catch (e) {
       throw new Error(`python failed: ${(e as { stderr?: string }).stderr ?? e}`);
     }
   }
 
-  it('full sync with MD5 verification, status report, then incremental sync', { skip: py.available ? false : 'python3 is not installed' }, async () => {
+  it('full sync with MD5 verification, status report, then incremental sync', {
+    skip: py.available ? false : 'python3 is not installed',
+  }, async () => {
     const token = (await login(s)).access;
     const expected = (await allPhotos(s, token, storeId)).slice(0, 100);
     const out = await runPython(configured(FULL_SYNC) + STATUS_REPORT);
     const ok = out.split('\n').filter((l) => l.startsWith('✓ '));
     assert.equal(ok.length, expected.length, out);
     assert.doesNotMatch(out, /✗/);
-    assert.deepEqual(ok.map((l) => l.slice(2, -' - Checksum OK'.length)), expected.map((p) => p.filename));
-    assert.match(out, new RegExp(`^STATUS Sync status updated for ${expected.length} photos$`, 'm'));
-    assert.equal(s.meta.listStatus(storeId).filter((r) => r.status === 'synced').length, expected.length);
+    assert.deepEqual(
+      ok.map((l) => l.slice(2, -' - Checksum OK'.length)),
+      expected.map((p) => p.filename),
+    );
+    assert.match(
+      out,
+      new RegExp(`^STATUS Sync status updated for ${expected.length} photos$`, 'm'),
+    );
+    assert.equal(
+      s.meta.listStatus(storeId).filter((r) => r.status === 'synced').length,
+      expected.length,
+    );
 
     // The documented literal last_sync runs as written...
     const literal = await runPython(configured(FULL_SYNC.split('# 1.')[0]!) + INCREMENTAL);
-    const sinceLiteral = (await allPhotos(s, token, storeId)).filter((p) => p.updated_at >= '2026-02-03T00:00:00.000Z').length;
-    assert.match(literal, new RegExp(`^Found ${Math.min(100, sinceLiteral)} updated photos since 2026-02-03T00:00:00Z$`, 'm'));
+    const sinceLiteral = (await allPhotos(s, token, storeId)).filter(
+      (p) => p.updated_at >= '2026-02-03T00:00:00.000Z',
+    ).length;
+    assert.match(
+      literal,
+      new RegExp(
+        `^Found ${Math.min(100, sinceLiteral)} updated photos since 2026-02-03T00:00:00Z$`,
+        'm',
+      ),
+    );
 
     // ...and with last_sync taken "from the local database" (the server's sync_timestamp) it finds exactly the change.
-    const lastSync: string = (await callJson(s, `/api/v1/sync/product-photos/?store_id=${storeId}&limit=1`, { token })).body.data.sync_timestamp;
+    const lastSync: string = (
+      await callJson(s, `/api/v1/sync/product-photos/?store_id=${storeId}&limit=1`, { token })
+    ).body.data.sync_timestamp;
     const changed = expected[1]!;
-    const put = await callJson(s, `/api/v1/admin/photos/${changed.id}/content/`, { method: 'PUT', token, body: tinyJpeg([5, 5, 5]), headers: { 'content-type': 'image/jpeg' } });
+    const put = await callJson(s, `/api/v1/admin/photos/${changed.id}/content/`, {
+      method: 'PUT',
+      token,
+      body: tinyJpeg([5, 5, 5]),
+      headers: { 'content-type': 'image/jpeg' },
+    });
     assert.equal(put.status, 200);
-    const incremental = await runPython(configured(FULL_SYNC.split('# 1.')[0]!) + INCREMENTAL.replace('"2026-02-03T00:00:00Z"', JSON.stringify(lastSync)) + 'print(updated_photos[0]["id"], updated_photos[0]["version"])\n');
+    const incremental = await runPython(
+      configured(FULL_SYNC.split('# 1.')[0]!) +
+        INCREMENTAL.replace('"2026-02-03T00:00:00Z"', JSON.stringify(lastSync)) +
+        'print(updated_photos[0]["id"], updated_photos[0]["version"])\n',
+    );
     assert.match(incremental, new RegExp(`^Found 1 updated photos since ${lastSync}$`, 'm'));
     assert.match(incremental, new RegExp(`^${changed.id} ${changed.version + 1}$`, 'm'));
   });

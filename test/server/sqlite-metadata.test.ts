@@ -27,10 +27,17 @@ function catalog(meta: SqliteMetadataStore) {
   meta.createStore({ id: store, company_id: company, code: `S-${store}`, name: 'S' });
   meta.linkBrand(store, brand);
   meta.createProduct({ id: product, brand_id: brand, sku: '1', name: 'P', active: true });
-  const add = (m: SqliteMetadataStore = meta) => m.addPhoto({
-    product_id: product, object_key: 'k', filename: 'f.jpg', size: 1, content_type: 'image/jpeg', checksum: 'c',
-    is_primary: false, sort_order: 0,
-  });
+  const add = (m: SqliteMetadataStore = meta) =>
+    m.addPhoto({
+      product_id: product,
+      object_key: 'k',
+      filename: 'f.jpg',
+      size: 1,
+      content_type: 'image/jpeg',
+      checksum: 'c',
+      is_primary: false,
+      sort_order: 0,
+    });
   return { store, add };
 }
 
@@ -71,7 +78,11 @@ describe('SqliteMetadataStore specifics', () => {
     const c = add();
     assert.ok(c.updated_at > b.updated_at, 'clock stepped back an hour');
     wall = Date.parse('2026-03-02T00:00:00.000Z');
-    assert.equal(add().updated_at, '2026-03-02T00:00:00.000Z', 'follows the wall clock when it is ahead');
+    assert.equal(
+      add().updated_at,
+      '2026-03-02T00:00:00.000Z',
+      'follows the wall clock when it is ahead',
+    );
     meta.close();
   });
 
@@ -82,13 +93,19 @@ describe('SqliteMetadataStore specifics', () => {
     const { store, add } = catalog(ahead);
     const fromAhead = add();
     const { as_of } = behind.listPhotos({ store_id: store, limit: 10 });
-    assert.ok(as_of > fromAhead.updated_at, 'as_of seen by the other connection is past its newest write');
+    assert.ok(
+      as_of > fromAhead.updated_at,
+      'as_of seen by the other connection is past its newest write',
+    );
     const fromBehind = add(behind);
     assert.ok(fromBehind.updated_at > fromAhead.updated_at);
     assert.ok(fromBehind.updated_at >= as_of);
     behind.deletePhoto(fromBehind.id);
     const next = add(ahead);
-    assert.ok(next.updated_at > fromBehind.updated_at, 'deleting the newest row does not rewind the clock');
+    assert.ok(
+      next.updated_at > fromBehind.updated_at,
+      'deleting the newest row does not rewind the clock',
+    );
     ahead.close();
     behind.close();
   });

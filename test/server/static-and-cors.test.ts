@@ -5,7 +5,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestServer, allPhotos, call, callJson, errorMessage, login, md5, startServer } from './harness';
+import {
+  type TestServer,
+  allPhotos,
+  call,
+  callJson,
+  errorMessage,
+  login,
+  md5,
+  startServer,
+} from './harness';
 
 const dist = mkdtempSync(join(tmpdir(), 'ho-dist-'));
 mkdirSync(join(dist, 'assets'));
@@ -21,7 +30,9 @@ const HTML = { accept: 'text/html,application/xhtml+xml' };
 
 describe('static PWA', () => {
   let s: TestServer;
-  before(async () => { s = await startServer({ staticDir: dist }); });
+  before(async () => {
+    s = await startServer({ staticDir: dist });
+  });
   after(() => s.close());
 
   it('serves hashed assets immutable and the shell files no-cache, with validators', async () => {
@@ -29,7 +40,13 @@ describe('static PWA', () => {
     assert.equal(asset.status, 200);
     assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     assert.match(asset.headers.get('content-type')!, /javascript/);
-    for (const [path, type] of [['/', /text\/html/], ['/index.html', /text\/html/], ['/sw.js', /javascript/], ['/manifest.webmanifest', /manifest\+json/], ['/config.json', /json/]] as const) {
+    for (const [path, type] of [
+      ['/', /text\/html/],
+      ['/index.html', /text\/html/],
+      ['/sw.js', /javascript/],
+      ['/manifest.webmanifest', /manifest\+json/],
+      ['/config.json', /json/],
+    ] as const) {
       const r = await call(s, path);
       assert.equal(r.status, 200, path);
       assert.equal(r.headers.get('cache-control'), 'no-cache', path);
@@ -89,12 +106,21 @@ describe('CORS', () => {
     await listed.close();
   });
 
-  const preflight = (server: TestServer, origin: string) => call(server, '/api/v1/sync/product-photos/', {
-    method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
-  });
+  const preflight = (server: TestServer, origin: string) =>
+    call(server, '/api/v1/sync/product-photos/', {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
 
   it('answers preflights for allowed origins and refuses others', async () => {
-    for (const [server, origin, allow] of [[any, 'https://anything.test', '*'], [listed, 'https://pos.example.com', 'https://pos.example.com']] as const) {
+    for (const [server, origin, allow] of [
+      [any, 'https://anything.test', '*'],
+      [listed, 'https://pos.example.com', 'https://pos.example.com'],
+    ] as const) {
       const r = await preflight(server, origin);
       assert.equal(r.status, 204);
       assert.equal(r.headers.get('access-control-allow-origin'), allow);
@@ -111,15 +137,25 @@ describe('CORS', () => {
     const token = (await login(listed)).access;
     const storeA = listed.prep.demoLogins[0]!.store.id;
     const photo = (await allPhotos(listed, token, storeA))[0];
-    const r = await call(listed, `/api/v1/sync/product-photos/${photo.id}/download/?store_id=${storeA}`, { token, headers: { origin: 'https://pos.example.com' } });
+    const r = await call(
+      listed,
+      `/api/v1/sync/product-photos/${photo.id}/download/?store_id=${storeA}`,
+      { token, headers: { origin: 'https://pos.example.com' } },
+    );
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('access-control-allow-origin'), 'https://pos.example.com');
     const exposed = r.headers.get('access-control-expose-headers')!;
-    for (const h of ['X-Checksum', 'X-Version', 'ETag', 'Content-Disposition', 'Content-Length']) assert.match(exposed, new RegExp(h));
-    const denied = await call(listed, `/api/v1/sync/product-photos/?store_id=${storeA}`, { headers: { origin: 'https://pos.example.com' } });
+    for (const h of ['X-Checksum', 'X-Version', 'ETag', 'Content-Disposition', 'Content-Length'])
+      assert.match(exposed, new RegExp(h));
+    const denied = await call(listed, `/api/v1/sync/product-photos/?store_id=${storeA}`, {
+      headers: { origin: 'https://pos.example.com' },
+    });
     assert.equal(denied.status, 401);
     assert.equal(denied.headers.get('access-control-allow-origin'), 'https://pos.example.com');
-    const foreign = await call(listed, `/api/v1/sync/product-photos/?store_id=${storeA}`, { token, headers: { origin: 'https://evil.example' } });
+    const foreign = await call(listed, `/api/v1/sync/product-photos/?store_id=${storeA}`, {
+      token,
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(foreign.headers.get('access-control-allow-origin'), null);
   });
 });
@@ -139,18 +175,35 @@ describe('proxy mode', () => {
   it('forwards /api/ (auth, list, download, status) to the real HO and serves the PWA itself', async () => {
     const token = (await login(proxy)).access;
     const storeA = upstream.prep.demoLogins[0]!.store.id;
-    const list = await callJson(proxy, `/api/v1/sync/product-photos/?store_id=${storeA}&limit=2`, { token });
+    const list = await callJson(proxy, `/api/v1/sync/product-photos/?store_id=${storeA}&limit=2`, {
+      token,
+    });
     assert.equal(list.status, 200);
     const photo = list.body.data.photos[0];
-    const dl = await call(proxy, `/api/v1/sync/product-photos/${photo.id}/download/?store_id=${storeA}`, { token, headers: { range: 'bytes=0-99' } });
+    const dl = await call(
+      proxy,
+      `/api/v1/sync/product-photos/${photo.id}/download/?store_id=${storeA}`,
+      { token, headers: { range: 'bytes=0-99' } },
+    );
     assert.equal(dl.status, 206);
     assert.equal(dl.headers.get('x-checksum'), photo.checksum);
-    const full = await call(proxy, `/api/v1/sync/product-photos/${photo.id}/download/?store_id=${storeA}`, { token });
+    const full = await call(
+      proxy,
+      `/api/v1/sync/product-photos/${photo.id}/download/?store_id=${storeA}`,
+      { token },
+    );
     assert.equal(md5(new Uint8Array(await full.arrayBuffer())), photo.checksum);
     const status = await callJson(proxy, '/api/v1/sync/product-photos/status/', {
-      token, json: { store_id: storeA, sync_batch: [{ photo_id: photo.id, status: 'synced', synced_at: null, error: null }] },
+      token,
+      json: {
+        store_id: storeA,
+        sync_batch: [{ photo_id: photo.id, status: 'synced', synced_at: null, error: null }],
+      },
     });
-    assert.deepEqual(status.body, { status: 'success', message: 'Sync status updated for 1 photos' });
+    assert.deepEqual(status.body, {
+      status: 'success',
+      message: 'Sync status updated for 1 photos',
+    });
     const unauth = await callJson(proxy, `/api/v1/sync/product-photos/?store_id=${storeA}`);
     assert.equal(unauth.status, 401);
     assert.match(unauth.res.headers.get('www-authenticate')!, /Bearer/);

@@ -25,16 +25,32 @@ async function cspWith(s: TestServer, config: string | null): Promise<string | n
 
 describe('service worker CSP header', () => {
   let s: TestServer;
-  before(async () => { s = await startServer({ staticDir: dist }); });
+  before(async () => {
+    s = await startServer({ staticDir: dist });
+  });
   after(() => s.close());
 
   it("allows the origin of config.json's serverUrl besides the app's own", async () => {
-    const csp = await cspWith(s, JSON.stringify({ serverUrl: 'https://ho.example.com:8443/api/base/', storeId: 'x' }));
-    assert.equal(csp, "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' https://ho.example.com:8443");
+    const csp = await cspWith(
+      s,
+      JSON.stringify({ serverUrl: 'https://ho.example.com:8443/api/base/', storeId: 'x' }),
+    );
+    assert.equal(
+      csp,
+      "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' https://ho.example.com:8443",
+    );
   });
 
   it('keeps the strict policy without config.json, without serverUrl, and with a malformed or wrong one', async () => {
-    for (const config of [null, '{}', '{"serverUrl": ', '[1]', '{"serverUrl": "ho.example.com"}', '{"serverUrl": "ftp://ho.example.com"}', '{"serverUrl": 42}']) {
+    for (const config of [
+      null,
+      '{}',
+      '{"serverUrl": ',
+      '[1]',
+      '{"serverUrl": "ho.example.com"}',
+      '{"serverUrl": "ftp://ho.example.com"}',
+      '{"serverUrl": 42}',
+    ]) {
       assert.equal(await cspWith(s, config), STRICT, String(config));
     }
   });
@@ -50,7 +66,10 @@ describe('workerCsp warnings', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   /** The policy and the warnings of `times` reads of config.json `text` (null: no file). */
-  async function read(text: string | null, times = 1): Promise<{ csp: string; warnings: string[] }> {
+  async function read(
+    text: string | null,
+    times = 1,
+  ): Promise<{ csp: string; warnings: string[] }> {
     if (text === null) rmSync(join(root, 'config.json'), { force: true });
     else writeFileSync(join(root, 'config.json'), text);
     const warnings: string[] = [];
@@ -63,13 +82,23 @@ describe('workerCsp warnings', () => {
     const { csp, warnings } = await read('{"serverUrl": "https://ho.example.com",}', 3);
     assert.equal(csp, STRICT);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, new RegExp(`^${join(root, 'config.json')} is not valid JSON .*only to the app's own origin until it is fixed$`));
+    assert.match(
+      warnings[0]!,
+      new RegExp(
+        `^${join(root, 'config.json')} is not valid JSON .*only to the app's own origin until it is fixed$`,
+      ),
+    );
   });
 
   it('warns about a serverUrl that is not an http(s) URL', async () => {
     const { csp, warnings } = await read('{"serverUrl": "javascript:alert(1)"}');
     assert.equal(csp, STRICT);
-    assert.deepEqual(warnings.map((w) => /has a "serverUrl" that is not an http\(s\) URL: "javascript:alert\(1\)"/.test(w)), [true]);
+    assert.deepEqual(
+      warnings.map((w) =>
+        /has a "serverUrl" that is not an http\(s\) URL: "javascript:alert\(1\)"/.test(w),
+      ),
+      [true],
+    );
   });
 
   it('does not warn when config.json is missing or valid', async () => {

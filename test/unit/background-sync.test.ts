@@ -4,8 +4,23 @@ import { test } from 'node:test';
 import { awaitsConnectivity, backgroundSyncRequests } from '../../src/shared/background-sync';
 import type { SyncProgress, SyncStatus } from '../../src/shared/types';
 
-function progress(status: SyncStatus, offlineSince: string | null, reporting: SyncProgress['reporting'] = 'ok'): SyncProgress {
-  return { status, held: 3, expected: 3, bytesDownloaded: 0, failures: [], lastSuccessAt: null, lastReconcileAt: null, reporting, reportsRejected: 0, offlineSince };
+function progress(
+  status: SyncStatus,
+  offlineSince: string | null,
+  reporting: SyncProgress['reporting'] = 'ok',
+): SyncProgress {
+  return {
+    status,
+    held: 3,
+    expected: 3,
+    bytesDownloaded: 0,
+    failures: [],
+    lastSuccessAt: null,
+    lastReconcileAt: null,
+    reporting,
+    reportsRejected: 0,
+    offlineSince,
+  };
 }
 
 const SINCE = '2026-11-26T10:00:00.000Z';

@@ -39,7 +39,10 @@ test('sign-in falls back to /api/v1/token/ when the token path answers 404; refr
     w.ho.expireAccessTokens();
     const p = await w.engine.sync();
     assert.equal(p.status.kind, 'idle');
-    assert.ok(w.ho.requests.some((r) => r.url.pathname === '/api/v1/token/refresh/'), 'derived refresh path tried first');
+    assert.ok(
+      w.ho.requests.some((r) => r.url.pathname === '/api/v1/token/refresh/'),
+      'derived refresh path tried first',
+    );
     assert.equal(w.ho.seen('refresh').length, 1, 'then the simplejwt default');
   } finally {
     w.close();
@@ -169,7 +172,13 @@ test('signing out with wipe stops a running sync and forgets the store, keeping 
     const p = await signOut.done;
     assert.deepEqual(p.status, { kind: 'signed-out' });
     assert.equal(p.held, 0);
-    assert.equal(w.storage.records.size + w.storage.blobs.size + w.storage.failures.size + w.storage.outbox.length, 0);
+    assert.equal(
+      w.storage.records.size +
+        w.storage.blobs.size +
+        w.storage.failures.size +
+        w.storage.outbox.length,
+      0,
+    );
     assert.deepEqual([...w.storage.state.keys()].sort(), ['engine', 'settings']);
     assert.deepEqual(w.storage.state.get('engine'), {
       watermark: null,

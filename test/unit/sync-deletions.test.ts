@@ -32,7 +32,11 @@ test('without deleted_ids, removals are found by the daily reconciliation and by
     assert.equal(w.storage.records.size, 10, 'an incremental listing cannot see removals');
     w.clock.advance(DAY);
     const p = await w.engine.sync();
-    assert.equal(w.ho.seen('list').at(-1)!.url.searchParams.has('since'), false, 'reconciliation lists without since');
+    assert.equal(
+      w.ho.seen('list').at(-1)!.url.searchParams.has('since'),
+      false,
+      'reconciliation lists without since',
+    );
     assert.equal(p.held, 9);
     assert.ok(p.lastReconcileAt !== null);
 
@@ -40,7 +44,11 @@ test('without deleted_ids, removals are found by the daily reconciliation and by
     const downloads = w.ho.seen('download').length;
     const q = await w.engine.sync({ full: true });
     assert.equal(q.held, 8);
-    assert.equal(w.ho.seen('download').length, downloads, 'reconciliation downloads nothing already held');
+    assert.equal(
+      w.ho.seen('download').length,
+      downloads,
+      'reconciliation downloads nothing already held',
+    );
   } finally {
     w.close();
   }
@@ -61,7 +69,11 @@ test('no deletion after a listing that failed part-way; the next complete listin
     w.ho.onList = null;
     assert.equal(p.status.kind, 'error');
     assert.equal(w.storage.records.size, 12, 'nothing deleted after a cut-short listing');
-    assert.deepEqual(w.storage.state.get('engine'), before, 'watermark and reconcile time unchanged');
+    assert.deepEqual(
+      w.storage.state.get('engine'),
+      before,
+      'watermark and reconcile time unchanged',
+    );
     const q = await w.engine.sync();
     assert.equal(q.status.kind, 'idle');
     assert.equal(q.held, 11);

@@ -16,13 +16,28 @@ test('full sync pages through the list and stores every photo verified', async (
     assert.deepEqual(await w.verifiedIds(), [...ids].sort());
     const lists = w.ho.seen('list');
     assert.ok(lists.length >= 6, 'six pages of ten');
-    assert.ok(lists.every((r) => r.url.searchParams.get('store_id') === STORE && r.url.searchParams.get('limit') === '10'));
+    assert.ok(
+      lists.every(
+        (r) =>
+          r.url.searchParams.get('store_id') === STORE && r.url.searchParams.get('limit') === '10',
+      ),
+    );
     assert.equal(lists[0]!.url.searchParams.has('since'), false, 'the first sync lists everything');
     for (const id of ids) assert.equal(w.ho.downloadsOf(id), 1);
     assert.ok(p.lastSuccessAt !== null);
-    const downloading = w.term.progress.flatMap((e) => (e.status.kind === 'syncing' && e.status.phase === 'downloading' ? [e.status] : []));
-    assert.deepEqual(downloading.at(-1), { kind: 'syncing', phase: 'downloading', done: 57, total: 57 });
-    assert.ok(downloading.every((s, i) => i === 0 || s.done >= downloading[i - 1]!.done), 'x of y only grows');
+    const downloading = w.term.progress.flatMap((e) =>
+      e.status.kind === 'syncing' && e.status.phase === 'downloading' ? [e.status] : [],
+    );
+    assert.deepEqual(downloading.at(-1), {
+      kind: 'syncing',
+      phase: 'downloading',
+      done: 57,
+      total: 57,
+    });
+    assert.ok(
+      downloading.every((s, i) => i === 0 || s.done >= downloading[i - 1]!.done),
+      'x of y only grows',
+    );
     assert.equal(w.term.progress.at(-1)!.bytesDownloaded, 57 * 2500);
   } finally {
     w.close();
@@ -44,10 +59,17 @@ test('incremental sync sends the server watermark and re-seen rows cost no downl
     const served = (await firstList.url.searchParams.get('since')) ?? null;
     assert.equal(served, null);
     const since = list.url.searchParams.get('since');
-    assert.ok(since !== null && since.startsWith('2026-01-01'), `since from HO data, got ${since}`);
-    const downloads = w.ho.requests.slice(before).filter((r) => r.route === 'download').map((r) => r.id);
+    assert.ok(since?.startsWith('2026-01-01'), `since from HO data, got ${since}`);
+    const downloads = w.ho.requests
+      .slice(before)
+      .filter((r) => r.route === 'download')
+      .map((r) => r.id);
     assert.deepEqual(downloads, [ids[2]], 'only the replaced photo is downloaded');
-    assert.equal(w.storage.records.get(ids[5]!)!.sort_order, 7, 'metadata-only change applied without download');
+    assert.equal(
+      w.storage.records.get(ids[5]!)!.sort_order,
+      7,
+      'metadata-only change applied without download',
+    );
     assert.deepEqual(await w.verifiedIds(), [...ids].sort());
 
     // Without sync_timestamp, the watermark is the largest updated_at (less the overlap): rows are re-seen, not re-downloaded.
@@ -84,7 +106,10 @@ test('offset paging: rows updated or inserted between pages are never skipped', 
     assert.deepEqual(await w.verifiedIds(), expected, 'every photo held with current bytes');
     const offsets = w.ho.seen('list').map((r) => Number(r.url.searchParams.get('offset')));
     assert.ok(offsets.filter((o) => o === 0).length >= 2, 'the listing was re-read from the start');
-    assert.ok(offsets.some((o) => o % 5 === 4), 'pages overlap by one row');
+    assert.ok(
+      offsets.some((o) => o % 5 === 4),
+      'pages overlap by one row',
+    );
   } finally {
     w.close();
   }
@@ -100,7 +125,11 @@ test('cursor paging is used when the HO offers next_cursor', async () => {
     await w.engine.sync();
     const lists = w.ho.seen('list');
     assert.equal(lists[0]!.url.searchParams.has('cursor'), false);
-    assert.ok(lists.slice(1).every((r) => r.url.searchParams.has('cursor') && !r.url.searchParams.has('offset')));
+    assert.ok(
+      lists
+        .slice(1)
+        .every((r) => r.url.searchParams.has('cursor') && !r.url.searchParams.has('offset')),
+    );
     assert.equal(lists.length, 3, 'no restarts with keyset paging');
     assert.equal((await w.verifiedIds()).length, 11);
   } finally {
@@ -112,7 +141,13 @@ for (const style of ['seconds-z', 'micro-offset', 'seconds-offset'] as const) {
   test(`flat list shape with ${style} timestamps, next_offset null, extra fields`, async () => {
     const w = await world({ pageLimit: 3 });
     try {
-      Object.assign(w.ho, { shape: 'flat', timestampStyle: style, cursors: false, syncTimestamp: false, deletedIds: false });
+      Object.assign(w.ho, {
+        shape: 'flat',
+        timestampStyle: style,
+        cursors: false,
+        syncTimestamp: false,
+        deletedIds: false,
+      });
       const ids = w.ho.seed(7);
       await w.engine.sync();
       assert.deepEqual(await w.verifiedIds(), [...ids].sort());
@@ -124,7 +159,10 @@ for (const style of ['seconds-z', 'micro-offset', 'seconds-offset'] as const) {
       const since = w.ho.seen('list').at(-1)!.url.searchParams.get('since');
       assert.ok(since !== null);
       assert.deepEqual(
-        w.ho.requests.slice(before).filter((r) => r.route === 'download').map((r) => r.id),
+        w.ho.requests
+          .slice(before)
+          .filter((r) => r.route === 'download')
+          .map((r) => r.id),
         [ids[6]],
       );
     } finally {
@@ -143,8 +181,14 @@ for (const status of [404, 405] as const) {
       assert.deepEqual(await w.verifiedIds(), [...ids].sort());
       const images = w.ho.seen('image');
       assert.equal(images.length, 20);
-      assert.ok(images.every((r) => !r.headers.has('authorization')), 'no bearer token sent to the image host');
-      assert.ok(w.ho.seen('download').length <= 5, 'the unrouted download endpoint is remembered after the first answers');
+      assert.ok(
+        images.every((r) => !r.headers.has('authorization')),
+        'no bearer token sent to the image host',
+      );
+      assert.ok(
+        w.ho.seen('download').length <= 5,
+        'the unrouted download endpoint is remembered after the first answers',
+      );
     } finally {
       w.close();
     }
@@ -163,7 +207,11 @@ test('concurrency never exceeds the limit and each worker pauses delayMs between
     for (let i = 0; i + 3 < starts.length; i++) {
       assert.ok(starts[i + 3]! - starts[i]! >= 100, `four downloads within 100 ms at ${i}`);
     }
-    assert.equal(w.clock.sleeps.filter((ms) => ms === 100).length, 17, 'one pause per download after each worker’s first');
+    assert.equal(
+      w.clock.sleeps.filter((ms) => ms === 100).length,
+      17,
+      'one pause per download after each worker’s first',
+    );
   } finally {
     w.close();
   }

@@ -1,10 +1,12 @@
 /** Engine under HO and network faults: bad bytes never stored, retries, timeouts, failures remembered. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { World, world } from './fakes/world';
+import { type World, world } from './fakes/world';
 
 const reported = (w: World, id: string): unknown[] =>
-  w.ho.statusBatches.flatMap((b) => (b.body.sync_batch as { photo_id: string }[]).filter((i) => i.photo_id === id));
+  w.ho.statusBatches.flatMap((b) =>
+    (b.body.sync_batch as { photo_id: string }[]).filter((i) => i.photo_id === id),
+  );
 
 for (const fault of ['corrupt', 'truncate', 'x-checksum'] as const) {
   test(`${fault}: bad bytes are never stored, the old version stays, the failure is reported`, async () => {
@@ -25,9 +27,18 @@ for (const fault of ['corrupt', 'truncate', 'x-checksum'] as const) {
         [[victim, reason, 1]],
       );
       assert.equal(w.ho.downloadsOf(victim), 1 + 4, 'retried within the run up to maxAttempts');
-      assert.equal(w.storage.records.get(victim)!.checksum, oldChecksum, 'previous good version kept');
+      assert.equal(
+        w.storage.records.get(victim)!.checksum,
+        oldChecksum,
+        'previous good version kept',
+      );
       await w.verifiedIds(); // throws if any stored byte does not match its record
-      assert.deepEqual(reported(w, victim).at(-1), { photo_id: victim, status: 'failed', synced_at: null, error: reason });
+      assert.deepEqual(reported(w, victim).at(-1), {
+        photo_id: victim,
+        status: 'failed',
+        synced_at: null,
+        error: reason,
+      });
 
       // The fault clears: the next run fixes it even though the listing has moved on.
       w.ho.xChecksumOverride.clear();
@@ -72,7 +83,10 @@ test('500 backs off exponentially with jitter; 503 and 429 honour Retry-After (s
     assert.deepEqual(await w.verifiedIds(), [a, b, c].sort());
     const waits = w.clock.sleeps.filter((ms) => ms !== 5000);
     // backoffBaseMs 200, random 0.5: 150 after the first failure, 300 after the second (equal jitter).
-    assert.deepEqual(waits.filter((ms) => ms === 150 || ms === 300), [150, 150, 300]);
+    assert.deepEqual(
+      waits.filter((ms) => ms === 150 || ms === 300),
+      [150, 150, 300],
+    );
     assert.ok(waits.includes(7000), 'Retry-After seconds honoured');
     assert.ok(waits.includes(11000), 'Retry-After date measured against the response Date');
   } finally {
@@ -86,7 +100,10 @@ test('a Retry-After beyond maxRetryAfterMs ends the attempt; the photo is retrie
     const [a] = w.ho.seed(1) as [string];
     w.ho.failWith('download', 503, 1, a, { 'Retry-After': '3600' });
     const p = await w.engine.sync();
-    assert.deepEqual(p.failures.map((f) => f.reason), ['HTTP 503']);
+    assert.deepEqual(
+      p.failures.map((f) => f.reason),
+      ['HTTP 503'],
+    );
     assert.ok(!w.clock.sleeps.includes(3_600_000));
     w.clock.advance(2 * 60 * 60 * 1000);
     assert.deepEqual((await w.engine.sync()).failures, []);
@@ -102,7 +119,10 @@ test('requests that never answer time out, are retried, and count as "timeout" w
     w.ho.hang('download', 1, a);
     w.ho.hang('download', 4, b);
     const p = await w.engine.sync();
-    assert.deepEqual(p.failures.map((f) => [f.photo_id, f.reason]), [[b, 'timeout']]);
+    assert.deepEqual(
+      p.failures.map((f) => [f.photo_id, f.reason]),
+      [[b, 'timeout']],
+    );
     assert.deepEqual(await w.verifiedIds(), [a]);
     assert.ok(w.clock.sleeps.filter((ms) => ms === 5000).length >= 5);
   } finally {
@@ -130,13 +150,19 @@ test('a failed photo is not forgotten behind the watermark: retried after its ba
     const victim = ids[0]!;
     w.ho.failWith('download', 500, 4, victim);
     const first = await w.engine.sync();
-    assert.deepEqual(first.failures.map((f) => f.photo_id), [victim]);
+    assert.deepEqual(
+      first.failures.map((f) => f.photo_id),
+      [victim],
+    );
     w.ho.addPhoto(6); // the watermark moves past the victim's updated_at
     const second = await w.engine.sync();
     const since = w.ho.seen('list').at(-1)!.url.searchParams.get('since');
     assert.ok(since !== null, 'incremental listing');
     assert.equal(w.ho.downloadsOf(victim), 4, 'not retried before its backoff');
-    assert.deepEqual(second.failures.map((f) => f.photo_id), [victim]);
+    assert.deepEqual(
+      second.failures.map((f) => f.photo_id),
+      [victim],
+    );
     w.clock.advance(60_000);
     const third = await w.engine.sync();
     assert.deepEqual(third.failures, []);
@@ -184,9 +210,16 @@ test('offline spell: marked at the first failed request (before the retries end)
     w.ho.offline = true;
     const start = w.clock.now();
     const p = await w.engine.sync();
-    assert.equal(p.offlineSince, new Date(start).toISOString(), 'the spell starts at the first failure, not when the retries give up');
+    assert.equal(
+      p.offlineSince,
+      new Date(start).toISOString(),
+      'the spell starts at the first failure, not when the retries give up',
+    );
     const duringRun = w.term.progress.filter((s) => s.status.kind === 'syncing');
-    assert.ok(duringRun.some((s) => s.offlineSince !== null), 'pages see the offline spell while the run still retries');
+    assert.ok(
+      duringRun.some((s) => s.offlineSince !== null),
+      'pages see the offline spell while the run still retries',
+    );
 
     // A restarted worker knows the spell before it sends anything.
     w.boot();
@@ -203,7 +236,11 @@ test('offline spell: marked at the first failed request (before the retries end)
     assert.equal(q.status.kind, 'error');
     assert.equal(q.offlineSince, null);
     w.boot();
-    assert.equal((await w.engine.progress()).offlineSince, null, 'the end of the spell is persisted too');
+    assert.equal(
+      (await w.engine.progress()).offlineSince,
+      null,
+      'the end of the spell is persisted too',
+    );
   } finally {
     w.close();
   }
@@ -220,7 +257,11 @@ test('checkConnection: one small list request tells whether the HO answers, with
     assert.equal(down.offlineSince, new Date(w.clock.now()).toISOString());
     assert.equal(down.status.kind, 'idle', 'a probe is not a run: the last run stays the state');
     w.boot();
-    assert.equal((await w.engine.progress()).offlineSince, down.offlineSince, 'persisted for a restarted worker');
+    assert.equal(
+      (await w.engine.progress()).offlineSince,
+      down.offlineSince,
+      'persisted for a restarted worker',
+    );
 
     // The HO answers, even with an error: reachable again, after exactly one request (no retries).
     w.ho.offline = false;
@@ -246,7 +287,10 @@ test('quota exceeded stops the run cleanly, keeps what is stored, and resumes on
     const p = await w.engine.sync();
     assert.equal(p.status.kind, 'quota');
     assert.equal(p.held, 2);
-    assert.deepEqual(p.failures.map((f) => f.reason), ['storage full']);
+    assert.deepEqual(
+      p.failures.map((f) => f.reason),
+      ['storage full'],
+    );
     assert.equal(w.ho.seen('download').length, 3, 'no downloads after the quota error');
     w.storage.quotaBytes = Number.POSITIVE_INFINITY;
     const q = await w.engine.sync();
@@ -292,7 +336,11 @@ test('a malformed page is an error naming the field; unreadable rows never cause
     w.ho.deletePhoto(before[0]!);
     const q = await w.engine.sync({ full: true });
     assert.equal(q.status.kind, 'idle');
-    assert.deepEqual([...w.storage.records.keys()].sort(), before, 'rows without ids block reconciliation');
+    assert.deepEqual(
+      [...w.storage.records.keys()].sort(),
+      before,
+      'rows without ids block reconciliation',
+    );
   } finally {
     w.close();
   }
@@ -307,12 +355,25 @@ test('a connection reset mid-body is a retryable "connection closed": retried wi
     const p = await w.engine.sync();
     assert.equal(p.status.kind, 'idle', 'the run is not ended as offline');
     assert.equal(p.held, 3);
-    assert.deepEqual(p.failures.map((f) => [f.photo_id, f.reason]), [[ids[1], 'connection closed']], 'never "internal error"');
+    assert.deepEqual(
+      p.failures.map((f) => [f.photo_id, f.reason]),
+      [[ids[1], 'connection closed']],
+      'never "internal error"',
+    );
     assert.equal(w.ho.downloadsOf(ids[0]!), 2, 'one reset, one retry in the same run');
     const resumed = w.ho.requests.filter((r) => r.route === 'download' && r.id === ids[0]).at(-1)!;
-    assert.match(resumed.headers.get('range') ?? '', /^bytes=\d+-$/, 'the retry resumes the bytes received before the reset');
+    assert.match(
+      resumed.headers.get('range') ?? '',
+      /^bytes=\d+-$/,
+      'the retry resumes the bytes received before the reset',
+    );
     assert.equal(w.ho.downloadsOf(ids[1]!), 4, 'retried up to maxAttempts');
-    assert.deepEqual(reported(w, ids[1]!).at(-1), { photo_id: ids[1], status: 'failed', synced_at: null, error: 'connection closed' });
+    assert.deepEqual(reported(w, ids[1]!).at(-1), {
+      photo_id: ids[1],
+      status: 'failed',
+      synced_at: null,
+      error: 'connection closed',
+    });
     await w.verifiedIds();
 
     const q = await w.engine.sync({ retryFailedNow: true });

@@ -31,10 +31,20 @@ test('timestamps with or without fractions, Z or offsets, parse to the same inst
   const base = Date.parse('2026-02-03T10:00:00.000Z');
   assert.equal(parseTimestamp('2026-02-03T10:00:00Z'), base);
   assert.equal(parseTimestamp('2026-02-03T10:00:00+00:00'), base);
-  assert.equal(parseTimestamp('2026-02-03T10:00:00.123456+00:00'), base + 123, 'microseconds truncated, never rounded up');
+  assert.equal(
+    parseTimestamp('2026-02-03T10:00:00.123456+00:00'),
+    base + 123,
+    'microseconds truncated, never rounded up',
+  );
   assert.equal(parseTimestamp('2026-02-03T17:00:00+07:00'), base);
   assert.equal(parseTimestamp('2026-02-03 10:00:00'), base, 'no zone reads as UTC');
-  for (const bad of ['2026-02-30T10:00:00Z', '2026-02-03T24:00:00Z', 'yesterday', '2026-02-03', '']) {
+  for (const bad of [
+    '2026-02-30T10:00:00Z',
+    '2026-02-03T24:00:00Z',
+    'yesterday',
+    '2026-02-03',
+    '',
+  ]) {
     assert.equal(parseTimestamp(bad), null, bad);
   }
 });
@@ -67,9 +77,22 @@ test('the reference example row validates and normalises; each bad field is name
 });
 
 test('list pages: wrapper and flat shapes, optional extensions, bad rows isolated', () => {
-  const wrapped = parseListPage({ status: 'success', data: { photos: [row], total: 150, has_more: true, next_offset: 10 } });
+  const wrapped = parseListPage({
+    status: 'success',
+    data: { photos: [row], total: 150, has_more: true, next_offset: 10 },
+  });
   assert.equal(wrapped.photos.length, 1);
-  assert.deepEqual([wrapped.total, wrapped.hasMore, wrapped.nextOffset, wrapped.nextCursor, wrapped.deletedIds, wrapped.syncTimestamp], [150, true, 10, null, null, null]);
+  assert.deepEqual(
+    [
+      wrapped.total,
+      wrapped.hasMore,
+      wrapped.nextOffset,
+      wrapped.nextCursor,
+      wrapped.deletedIds,
+      wrapped.syncTimestamp,
+    ],
+    [150, true, 10, null, null, null],
+  );
   const flat = parseListPage({
     photos: [row, { ...row, id: 'second', size: 'big' }, { nonsense: 1 }],
     deleted_ids: ['gone-1'],
@@ -81,7 +104,13 @@ test('list pages: wrapper and flat shapes, optional extensions, bad rows isolate
     store: { id: 's', code: 'c', name: 'n' },
   });
   assert.equal(flat.photos.length, 1);
-  assert.deepEqual(flat.invalid.map((i) => [i.id, i.error.field]), [['second', 'photos[1].size'], [null, 'photos[2].id']]);
+  assert.deepEqual(
+    flat.invalid.map((i) => [i.id, i.error.field]),
+    [
+      ['second', 'photos[1].size'],
+      [null, 'photos[2].id'],
+    ],
+  );
   assert.deepEqual(flat.ids, [row.id, 'second', null]);
   assert.equal(flat.syncTimestamp, '2026-02-03T10:05:00.500Z');
   assert.deepEqual(flat.deletedIds, ['gone-1']);
@@ -93,25 +122,47 @@ test('list pages: wrapper and flat shapes, optional extensions, bad rows isolate
     [{ photos: [], has_more: false, total: 0, sync_timestamp: 'now' }, 'sync_timestamp'],
     [[], 'data'],
   ] as const) {
-    assert.throws(() => parseListPage(body), (err: unknown) => err instanceof InvalidResponseError && err.field === field, field);
+    assert.throws(
+      () => parseListPage(body),
+      (err: unknown) => err instanceof InvalidResponseError && err.field === field,
+      field,
+    );
   }
 });
 
 test('backoff grows exponentially within [ceiling/2, ceiling]; Retry-After seconds and dates', () => {
   const s = { backoffBaseMs: 1000, backoffMaxMs: 10_000 };
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, s, () => 0)), [500, 1000, 2000, 4000, 5000]);
-  assert.deepEqual([1, 2, 5].map((n) => backoffDelay(n, s, () => 0.999999)), [1000, 2000, 10_000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => backoffDelay(n, s, () => 0)),
+    [500, 1000, 2000, 4000, 5000],
+  );
+  assert.deepEqual(
+    [1, 2, 5].map((n) => backoffDelay(n, s, () => 0.999999)),
+    [1000, 2000, 10_000],
+  );
   assert.equal(parseRetryAfter('120', null, 0), 120_000);
-  assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', 'Wed, 21 Oct 2015 07:28:00 GMT', 0), 30_000);
-  assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', null, Date.parse('2015-10-21T07:28:20Z')), 10_000);
+  assert.equal(
+    parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', 'Wed, 21 Oct 2015 07:28:00 GMT', 0),
+    30_000,
+  );
+  assert.equal(
+    parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', null, Date.parse('2015-10-21T07:28:20Z')),
+    10_000,
+  );
   assert.equal(parseRetryAfter('soon', null, 0), null);
   assert.equal(parseRetryAfter(null, null, 0), null);
-  assert.equal(nextSyncDelayMs({ syncIntervalMs: 900_000, syncJitterMs: 60_000 }, () => 0.5), 930_000);
+  assert.equal(
+    nextSyncDelayMs({ syncIntervalMs: 900_000, syncJitterMs: 60_000 }, () => 0.5),
+    930_000,
+  );
 });
 
 test('JWT exp is read without verification; anything else has no expiry', () => {
   const enc = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
-  assert.equal(jwtExpiryMs(`${enc({ alg: 'HS256' })}.${enc({ exp: 1770000000, name: 'Łukasz ✓' })}.sig`), 1_770_000_000_000);
+  assert.equal(
+    jwtExpiryMs(`${enc({ alg: 'HS256' })}.${enc({ exp: 1770000000, name: 'Łukasz ✓' })}.sig`),
+    1_770_000_000_000,
+  );
   assert.equal(jwtExpiryMs('opaque-token'), null);
   assert.equal(jwtExpiryMs(`${enc({})}.${enc({ exp: 'x' })}.s`), null);
   assert.equal(jwtExpiryMs('a.!!!.c'), null);
@@ -124,15 +175,23 @@ test('worker pool: after released() the pause and the next job overlap the rest 
       const started: number[] = [];
       let alive = 0;
       let peak = 0;
-      await runPool([1, 2, 3], { concurrency: 1, delayMs, clock, signal: new AbortController().signal }, async (_n, released) => {
-        started.push(clock.now());
-        peak = Math.max(peak, ++alive);
-        await clock.sleep(10); // the request
-        released();
-        await clock.sleep(30); // local work after it (storing)
-        alive--;
-      });
-      assert.equal(peak, delayMs === 0 ? 2 : 1, 'at most one job per worker still storing behind its next request');
+      await runPool(
+        [1, 2, 3],
+        { concurrency: 1, delayMs, clock, signal: new AbortController().signal },
+        async (_n, released) => {
+          started.push(clock.now());
+          peak = Math.max(peak, ++alive);
+          await clock.sleep(10); // the request
+          released();
+          await clock.sleep(30); // local work after it (storing)
+          alive--;
+        },
+      );
+      assert.equal(
+        peak,
+        delayMs === 0 ? 2 : 1,
+        'at most one job per worker still storing behind its next request',
+      );
       return started.map((t) => t - started[0]!);
     };
     // The pause runs from the end of the request (+10): the 30 ms of storing overlap it.
@@ -150,21 +209,32 @@ test('worker pool: bounded concurrency, per-worker delay, first error stops new 
     let running = 0;
     let peak = 0;
     const started: number[] = [];
-    await runPool([...Array(9).keys()], { concurrency: 3, delayMs: 50, clock, signal: new AbortController().signal }, async () => {
-      started.push(clock.now());
-      peak = Math.max(peak, ++running);
-      await clock.sleep(10);
-      running--;
-    });
+    await runPool(
+      [...Array(9).keys()],
+      { concurrency: 3, delayMs: 50, clock, signal: new AbortController().signal },
+      async () => {
+        started.push(clock.now());
+        peak = Math.max(peak, ++running);
+        await clock.sleep(10);
+        running--;
+      },
+    );
     assert.equal(peak, 3);
-    assert.deepEqual(started, [0, 0, 0, 60, 60, 60, 120, 120, 120].map((t) => t + started[0]!));
+    assert.deepEqual(
+      started,
+      [0, 0, 0, 60, 60, 60, 120, 120, 120].map((t) => t + started[0]!),
+    );
 
     const seen: number[] = [];
     await assert.rejects(
-      runPool([1, 2, 3, 4, 5], { concurrency: 1, delayMs: 0, clock, signal: new AbortController().signal }, async (n) => {
-        seen.push(n);
-        if (n === 2) throw new Error('boom');
-      }),
+      runPool(
+        [1, 2, 3, 4, 5],
+        { concurrency: 1, delayMs: 0, clock, signal: new AbortController().signal },
+        async (n) => {
+          seen.push(n);
+          if (n === 2) throw new Error('boom');
+        },
+      ),
       /boom/,
     );
     assert.deepEqual(seen, [1, 2]);

@@ -24,8 +24,14 @@ test('a full resync stops a running incremental run; finished photos are not dow
     assert.equal(done.held, 40);
     assert.equal(done.status.kind, 'idle');
     const fullList = w.ho.seen('list').slice(lists);
-    assert.ok(fullList.length > 0 && fullList.every((r) => !r.url.searchParams.has('since')), 'the full run listed without since');
-    assert.ok(w.ho.seen('download').length <= 41, 'no finished photo downloaded again (only the one in flight at the stop)');
+    assert.ok(
+      fullList.length > 0 && fullList.every((r) => !r.url.searchParams.has('since')),
+      'the full run listed without since',
+    );
+    assert.ok(
+      w.ho.seen('download').length <= 41,
+      'no finished photo downloaded again (only the one in flight at the stop)',
+    );
     assert.deepEqual((await w.verifiedIds()).length, 40);
   } finally {
     w.close();

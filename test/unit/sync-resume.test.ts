@@ -14,7 +14,10 @@ test('killed during downloads: the restarted terminal resumes without listing or
     void w.engine.sync();
     await w.term.died;
     const finished = [...w.storage.records.keys()];
-    assert.ok(finished.length >= 6 && finished.length <= 8, `${finished.length} photos stored before the kill`);
+    assert.ok(
+      finished.length >= 6 && finished.length <= 8,
+      `${finished.length} photos stored before the kill`,
+    );
 
     const before = w.ho.requests.length;
     const sleepsBefore = w.clock.sleeps.length;
@@ -26,7 +29,8 @@ test('killed during downloads: the restarted terminal resumes without listing or
     assert.equal(after[0]!.route, 'download', 'resumed straight into the pending downloads');
     const pauses = w.clock.sleeps.slice(sleepsBefore).filter((ms) => ms === 100).length;
     assert.equal(pauses, 20 - finished.length - 2, 'politeness pauses only between real downloads');
-    for (const id of finished) assert.equal(w.ho.downloadsOf(id), 1, `finished photo ${id} fetched again`);
+    for (const id of finished)
+      assert.equal(w.ho.downloadsOf(id), 1, `finished photo ${id} fetched again`);
   } finally {
     w.close();
   }
@@ -46,7 +50,11 @@ test('killed during an offset listing: the restarted terminal continues from the
     w.boot();
     await w.engine.sync();
     const resumed = w.ho.requests.slice(before).find((r) => r.route === 'list')!;
-    assert.equal(resumed.url.searchParams.get('offset'), '8', 'continues at page 3, overlapping the last row read');
+    assert.equal(
+      resumed.url.searchParams.get('offset'),
+      '8',
+      'continues at page 3, overlapping the last row read',
+    );
     assert.deepEqual(await w.verifiedIds(), [...ids].sort());
   } finally {
     w.close();
@@ -63,7 +71,10 @@ test('a large download interrupted by a kill resumes with Range/If-Range from th
     await w.term.died;
     await new Promise((resolve) => setImmediate(resolve)); // the dead process finishes the chunk it holds
     const partial = w.storage.partials.get(big);
-    assert.ok(partial !== undefined && partial.received >= 1000 && partial.received <= 6000, 'partial persisted');
+    assert.ok(
+      partial !== undefined && partial.received >= 1000 && partial.received <= 6000,
+      'partial persisted',
+    );
     const sentBefore = w.ho.bytesSent.get(big)!;
 
     w.boot();
@@ -72,7 +83,11 @@ test('a large download interrupted by a kill resumes with Range/If-Range from th
     const resumed = w.ho.seen('download').at(-1)!;
     assert.equal(resumed.headers.get('range'), `bytes=${partial.received}-`);
     assert.equal(resumed.headers.get('if-range'), `"${w.ho.checksum(big)}"`);
-    assert.equal(w.ho.bytesSent.get(big)! - sentBefore, 10_000 - partial.received, 'only the missing bytes were sent');
+    assert.equal(
+      w.ho.bytesSent.get(big)! - sentBefore,
+      10_000 - partial.received,
+      'only the missing bytes were sent',
+    );
     assert.deepEqual(await w.verifiedIds(), [big]);
     assert.equal(w.storage.partials.size, 0, 'partial dropped once the photo is stored');
   } finally {
@@ -125,7 +140,9 @@ test('the If-None-Match re-check of a full resync keeps a current copy on 304', 
     assert.equal(p.status.kind, 'idle');
     const rechecks = w.ho.seen('download').slice(3);
     assert.equal(rechecks.length, 3);
-    assert.ok(rechecks.every((r) => r.headers.get('if-none-match') === `"${w.ho.checksum(r.id!)}"`));
+    assert.ok(
+      rechecks.every((r) => r.headers.get('if-none-match') === `"${w.ho.checksum(r.id!)}"`),
+    );
     assert.deepEqual([...w.storage.blobs.values()], blobs, 'bytes untouched');
     assert.deepEqual(await w.verifiedIds(), [...ids].sort());
   } finally {

@@ -2,10 +2,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { STORE } from './fakes/fake-ho';
-import { World, world } from './fakes/world';
+import { type World, world } from './fakes/world';
 
-type Batch = { store_id: string; terminal_id: string; terminal_name: string; sync_batch: { photo_id: string; status: string; synced_at: string | null; error: string | null }[] };
-const batches = (w: World): Batch[] => w.ho.statusBatches.filter((b) => b.accepted).map((b) => b.body as unknown as Batch);
+type Batch = {
+  store_id: string;
+  terminal_id: string;
+  terminal_name: string;
+  sync_batch: {
+    photo_id: string;
+    status: string;
+    synced_at: string | null;
+    error: string | null;
+  }[];
+};
+const batches = (w: World): Batch[] =>
+  w.ho.statusBatches.filter((b) => b.accepted).map((b) => b.body as unknown as Batch);
 
 test('every outcome is reported in batches of at most 100 with a stable terminal id and name', async () => {
   const w = await world({ delayMs: 0 });
@@ -15,12 +26,27 @@ test('every outcome is reported in batches of at most 100 with a stable terminal
     const p = await w.engine.sync();
     assert.equal(p.reporting, 'ok');
     const sent = batches(w);
-    assert.deepEqual(sent.map((b) => b.sync_batch.length), [100, 100, 50]);
-    assert.ok(sent.every((b) => b.store_id === STORE && b.terminal_name === 'till-1' && b.terminal_id === sent[0]!.terminal_id));
+    assert.deepEqual(
+      sent.map((b) => b.sync_batch.length),
+      [100, 100, 50],
+    );
+    assert.ok(
+      sent.every(
+        (b) =>
+          b.store_id === STORE &&
+          b.terminal_name === 'till-1' &&
+          b.terminal_id === sent[0]!.terminal_id,
+      ),
+    );
     const items = sent.flatMap((b) => b.sync_batch);
     assert.deepEqual(new Set(items.map((i) => i.photo_id)), new Set(ids));
     const failed = items.find((i) => i.photo_id === ids[0])!;
-    assert.deepEqual(failed, { photo_id: ids[0], status: 'failed', synced_at: null, error: 'HTTP 500' });
+    assert.deepEqual(failed, {
+      photo_id: ids[0],
+      status: 'failed',
+      synced_at: null,
+      error: 'HTTP 500',
+    });
     const ok = items.find((i) => i.photo_id === ids[1])!;
     assert.equal(ok.status, 'synced');
     assert.match(ok.synced_at ?? '', /^\d{4}-\d\d-\d\dT/);
@@ -28,7 +54,11 @@ test('every outcome is reported in batches of at most 100 with a stable terminal
 
     w.ho.addPhoto(300);
     await w.engine.sync();
-    assert.equal(batches(w).at(-1)!.terminal_id, sent[0]!.terminal_id, 'terminal id stable across runs');
+    assert.equal(
+      batches(w).at(-1)!.terminal_id,
+      sent[0]!.terminal_id,
+      'terminal id stable across runs',
+    );
   } finally {
     w.close();
   }
@@ -94,12 +124,21 @@ test('a batch the HO refuses (400) is split: only the refused report is dropped 
     assert.equal(p.reportsRejected, 1);
     assert.equal(w.storage.outbox.length, 0, 'nothing blocks the outbox');
     const delivered = batches(w).flatMap((b) => b.sync_batch.map((i) => i.photo_id));
-    assert.deepEqual(delivered.sort(), ids.filter((id) => id !== ids[3]).sort(), 'every other report reached the HO exactly once');
+    assert.deepEqual(
+      delivered.sort(),
+      ids.filter((id) => id !== ids[3]).sort(),
+      'every other report reached the HO exactly once',
+    );
 
     const later = w.ho.addPhoto(11);
     const q = await w.engine.sync();
     assert.equal(q.reportsRejected, 1);
-    assert.ok(batches(w).at(-1)!.sync_batch.some((i) => i.photo_id === later), 'a later report is not blocked');
+    assert.ok(
+      batches(w)
+        .at(-1)!
+        .sync_batch.some((i) => i.photo_id === later),
+      'a later report is not blocked',
+    );
   } finally {
     w.close();
   }
@@ -109,7 +148,7 @@ test('when every report of a batch is refused alone, the request is at fault: re
   const w = await world({ delayMs: 0 });
   try {
     const ids = w.ho.seed(3, 100);
-    ids.forEach((id) => w.ho.refuseReportsOf.add(id));
+    for (const id of ids) w.ho.refuseReportsOf.add(id);
     const p = await w.engine.sync();
     assert.equal(p.status.kind, 'idle');
     assert.equal(p.reporting, 'backlog');

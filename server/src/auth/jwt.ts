@@ -29,23 +29,29 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
   } catch {
     throw new TokenError(`Token is malformed: ${what} is not JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenError(`Token is malformed: ${what} is not an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TokenError(`Token is malformed: ${what} is not an object`);
   return value as Record<string, unknown>;
 }
 
 /** Verifies signature, algorithm and expiry (`nowS` in seconds) and returns the claims. */
 export function verifyJwt(token: string, secret: string, nowS: number): Record<string, unknown> {
   const parts = token.split('.');
-  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p))) throw new TokenError('Token is malformed');
+  if (parts.length !== 3 || !parts.every((p) => B64URL.test(p)))
+    throw new TokenError('Token is malformed');
   const [headerPart, payloadPart, sigPart] = parts as [string, string, string];
   const header = decodeJson(headerPart, 'header');
-  if (header.alg !== 'HS256') throw new TokenError(`Token algorithm ${JSON.stringify(header.alg ?? null)} is not allowed`);
-  if (header.typ !== undefined && header.typ !== 'JWT') throw new TokenError('Token type header is not JWT');
+  if (header.alg !== 'HS256')
+    throw new TokenError(`Token algorithm ${JSON.stringify(header.alg ?? null)} is not allowed`);
+  if (header.typ !== undefined && header.typ !== 'JWT')
+    throw new TokenError('Token type header is not JWT');
   const expected = sign(`${headerPart}.${payloadPart}`, secret);
   const actual = Buffer.from(sigPart, 'base64url');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new TokenError('Token signature is invalid');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
+    throw new TokenError('Token signature is invalid');
   const claims = decodeJson(payloadPart, 'payload');
-  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new TokenError('Token has no expiry');
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+    throw new TokenError('Token has no expiry');
   if (claims.exp <= nowS) throw new TokenError('Token is expired');
   return claims;
 }

@@ -8,7 +8,10 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { TokenError, signJwt, verifyJwt } from './jwt';
 
 /** The pair returned by POST /api/token/ and /api/token/refresh/. */
-export interface TokenPair { access: string; refresh: string }
+export interface TokenPair {
+  access: string;
+  refresh: string;
+}
 
 /** Blacklisted refresh-token ids, kept until their own expiry. */
 export class RevokedTokens {
@@ -19,9 +22,11 @@ export class RevokedTokens {
     if (!file) return;
     try {
       const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-      for (const [jti, exp] of Object.entries(stored)) if (typeof exp === 'number') this.entries.set(jti, exp);
+      for (const [jti, exp] of Object.entries(stored))
+        if (typeof exp === 'number') this.entries.set(jti, exp);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`cannot read ${file}: ${(e as Error).message}`);
     }
   }
 
@@ -43,14 +48,16 @@ export class RevokedTokens {
 
 /** Issues, rotates and verifies tokens; `clock` is in milliseconds. */
 export class TokenService {
-  constructor(private readonly opts: {
-    secret: string;
-    /** Current access lifetime (seconds); a function so a fault can shorten it at runtime. */
-    accessTtlS: () => number;
-    refreshTtlS: number;
-    clock: () => number;
-    revoked: RevokedTokens;
-  }) {}
+  constructor(
+    private readonly opts: {
+      secret: string;
+      /** Current access lifetime (seconds); a function so a fault can shorten it at runtime. */
+      accessTtlS: () => number;
+      refreshTtlS: number;
+      clock: () => number;
+      revoked: RevokedTokens;
+    },
+  ) {}
 
   private nowS(): number {
     return Math.floor(this.opts.clock() / 1000);
@@ -58,19 +65,35 @@ export class TokenService {
 
   private token(username: string, type: 'access' | 'refresh', ttlS: number): string {
     const iat = this.nowS();
-    return signJwt({ token_type: type, exp: iat + ttlS, iat, jti: randomUUID().replace(/-/g, ''), user_id: username }, this.opts.secret);
+    return signJwt(
+      {
+        token_type: type,
+        exp: iat + ttlS,
+        iat,
+        jti: randomUUID().replace(/-/g, ''),
+        user_id: username,
+      },
+      this.opts.secret,
+    );
   }
 
   /** A fresh pair for a signed-in user. */
   issue(username: string): TokenPair {
-    return { access: this.token(username, 'access', this.opts.accessTtlS()), refresh: this.token(username, 'refresh', this.opts.refreshTtlS) };
+    return {
+      access: this.token(username, 'access', this.opts.accessTtlS()),
+      refresh: this.token(username, 'refresh', this.opts.refreshTtlS),
+    };
   }
 
-  private verify(token: string, type: 'access' | 'refresh'): { username: string; jti: string; exp: number } {
+  private verify(
+    token: string,
+    type: 'access' | 'refresh',
+  ): { username: string; jti: string; exp: number } {
     const claims = verifyJwt(token, this.opts.secret, this.nowS());
     if (claims.token_type !== type) throw new TokenError(`Token has wrong type: expected ${type}`);
     const { user_id, jti, exp } = claims;
-    if (typeof user_id !== 'string' || typeof jti !== 'string') throw new TokenError('Token is missing user_id or jti');
+    if (typeof user_id !== 'string' || typeof jti !== 'string')
+      throw new TokenError('Token is missing user_id or jti');
     return { username: user_id, jti, exp: exp as number };
   }
 

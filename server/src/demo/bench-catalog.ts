@@ -23,10 +23,17 @@ export interface CatalogOptions {
 }
 
 function renderBaseTiles(seed: number, targetBytes: number): Buffer[] {
-  const render = (i: number, size: number) => renderTileJpeg({
-    title: `Catalog sample ${i + 1}`, subtitle: `Benchmark seed ${seed}`, caption: 'Benchmark',
-    seed: seed * 1000 + i, variant: i % 3, size, grain: 14, quality: 80,
-  });
+  const render = (i: number, size: number) =>
+    renderTileJpeg({
+      title: `Catalog sample ${i + 1}`,
+      subtitle: `Benchmark seed ${seed}`,
+      caption: 'Benchmark',
+      seed: seed * 1000 + i,
+      variant: i % 3,
+      size,
+      grain: 14,
+      quality: 80,
+    });
   let size = Math.round(Math.sqrt(targetBytes / BYTES_PER_PIXEL_GUESS));
   for (let attempt = 0; attempt < 4; attempt++) {
     const probe = render(0, size).length;
@@ -36,7 +43,11 @@ function renderBaseTiles(seed: number, targetBytes: number): Buffer[] {
   return Array.from({ length: BASE_TILES }, (_, i) => render(i, size));
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -53,12 +64,17 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
  * with the same options returns the existing store (it is created last, so it exists only when complete).
  */
 export async function generateCatalog(
-  meta: MetadataStore, images: ImageStore, opts: CatalogOptions,
+  meta: MetadataStore,
+  images: ImageStore,
+  opts: CatalogOptions,
 ): Promise<{ storeId: string }> {
   const { photos, avgBytes, seed = 1 } = opts;
-  if (!Number.isSafeInteger(photos) || photos < 1) throw new InvalidInputError(`photos must be a positive integer, got ${photos}`);
-  if (!Number.isSafeInteger(avgBytes) || avgBytes < 2000) throw new InvalidInputError(`avgBytes must be an integer >= 2000, got ${avgBytes}`);
-  if (!Number.isSafeInteger(seed)) throw new InvalidInputError(`seed must be an integer, got ${seed}`);
+  if (!Number.isSafeInteger(photos) || photos < 1)
+    throw new InvalidInputError(`photos must be a positive integer, got ${photos}`);
+  if (!Number.isSafeInteger(avgBytes) || avgBytes < 2000)
+    throw new InvalidInputError(`avgBytes must be an integer >= 2000, got ${avgBytes}`);
+  if (!Number.isSafeInteger(seed))
+    throw new InvalidInputError(`seed must be an integer, got ${seed}`);
   const ns = `bench/${seed}/${photos}/${avgBytes}`;
   const storeId = stableUuid(`${ns}/store`);
   if (meta.getStore(storeId)) return { storeId };
@@ -74,21 +90,37 @@ export async function generateCatalog(
   for (let j = 0; plan.length < photos; j++) {
     const product_id = stableUuid(`${ns}/product/${j}`);
     const name = `${dishes[j % dishes.length]!} ${String(j + 1).padStart(4, '0')}`;
-    meta.createProduct({ id: product_id, brand_id: brandId, sku: `9${String(j).padStart(7, '0')}`, name, active: true });
+    meta.createProduct({
+      id: product_id,
+      brand_id: brandId,
+      sku: `9${String(j).padStart(7, '0')}`,
+      name,
+      active: true,
+    });
     const count = Math.min(rand() < 0.25 ? 2 : 1, photos - plan.length);
-    for (let n = 0; n < count; n++) plan.push({ id: stableUuid(`${ns}/photo/${plan.length}`), product_id, n });
+    for (let n = 0; n < count; n++)
+      plan.push({ id: stableUuid(`${ns}/photo/${plan.length}`), product_id, n });
   }
 
   const comment = (id: string) => `product-photo-sync benchmark seed=${seed} photo=${id}`;
   const tiles = renderBaseTiles(seed, avgBytes - comment(plan[0]!.id).length - 4);
   await forEachLimited(plan, WRITE_CONCURRENCY, async ({ id, product_id, n }, i) => {
     await storePhoto(meta, images, {
-      id, product_id, bytes: withJpegComment(tiles[i % tiles.length]!, comment(id)),
-      filename: `bench-${String(i + 1).padStart(5, '0')}.jpg`, is_primary: n === 0, sort_order: n,
+      id,
+      product_id,
+      bytes: withJpegComment(tiles[i % tiles.length]!, comment(id)),
+      filename: `bench-${String(i + 1).padStart(5, '0')}.jpg`,
+      is_primary: n === 0,
+      sort_order: n,
     });
   });
 
-  meta.createStore({ id: storeId, company_id: companyId, code: `BENCH-${seed}-${photos}-${avgBytes}`, name: `Benchmark store (${photos} photos)` });
+  meta.createStore({
+    id: storeId,
+    company_id: companyId,
+    code: `BENCH-${seed}-${photos}-${avgBytes}`,
+    name: `Benchmark store (${photos} photos)`,
+  });
   meta.linkBrand(storeId, brandId);
   return { storeId };
 }

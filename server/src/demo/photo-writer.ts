@@ -22,11 +22,22 @@ export interface PhotoUpload {
 }
 
 /** Writes the bytes first and the metadata second, so a photo row never points at missing or different bytes. */
-export async function storePhoto(meta: MetadataStore, images: ImageStore, u: PhotoUpload): Promise<PhotoRecord> {
+export async function storePhoto(
+  meta: MetadataStore,
+  images: ImageStore,
+  u: PhotoUpload,
+): Promise<PhotoRecord> {
   const object_key = u.object_key ?? `products/${u.product_id}/${u.id}.jpg`;
   const { size } = await images.put(object_key, u.bytes);
   return meta.addPhoto({
-    id: u.id, product_id: u.product_id, object_key, filename: u.filename, size, content_type: 'image/jpeg',
-    checksum: createHash('md5').update(u.bytes).digest('hex'), is_primary: u.is_primary, sort_order: u.sort_order,
+    id: u.id,
+    product_id: u.product_id,
+    object_key,
+    filename: u.filename,
+    size,
+    content_type: 'image/jpeg',
+    checksum: createHash('md5').update(u.bytes).digest('hex'),
+    is_primary: u.is_primary,
+    sort_order: u.sort_order,
   });
 }

@@ -36,7 +36,8 @@ const INK: Rgb = [24, 24, 28];
 function hsl(h: number, s: number, l: number): Rgb {
   const k = (n: number) => (n + h / 30) % 12;
   const a = s * Math.min(l, 1 - l);
-  const f = (n: number) => Math.round(255 * (l - a * Math.max(-1, Math.min(k(n) - 3, 9 - k(n), 1))));
+  const f = (n: number) =>
+    Math.round(255 * (l - a * Math.max(-1, Math.min(k(n) - 3, 9 - k(n), 1))));
   return [f(0), f(8), f(4)];
 }
 
@@ -45,9 +46,11 @@ export function prng(seed: number): () => number {
   // murmur3's finaliser first, so neighbouring seeds start far apart (raw xorshift would not).
   let x = Math.imul((seed ^ (seed >>> 16)) >>> 0, 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  x = ((x ^ (x >>> 16)) >>> 0) || 0x9e3779b9;
+  x = (x ^ (x >>> 16)) >>> 0 || 0x9e3779b9;
   return () => {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     return (x >>> 0) / 0x1_0000_0000;
   };
 }
@@ -60,7 +63,15 @@ class Raster {
   }
 
   /** Blends `color` at `alpha` into every pixel of the box that `inside` accepts. */
-  fill(x0: number, y0: number, x1: number, y1: number, color: Rgb, alpha = 1, inside?: Inside): void {
+  fill(
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+    color: Rgb,
+    alpha = 1,
+    inside?: Inside,
+  ): void {
     const xa = Math.max(0, Math.floor(x0));
     const xb = Math.min(this.size, Math.ceil(x1));
     const yb = Math.min(this.size, Math.ceil(y1));
@@ -78,7 +89,15 @@ class Raster {
 
   /** Fills one of SHAPES, visiting only its bounding box. */
   shape(kind: Shape, cx: number, cy: number, radius: number, color: Rgb, alpha = 1): void {
-    this.fill(cx - radius, cy - radius, cx + radius + 1, cy + radius + 1, color, alpha, kind(cx, cy, radius));
+    this.fill(
+      cx - radius,
+      cy - radius,
+      cx + radius + 1,
+      cy + radius + 1,
+      color,
+      alpha,
+      kind(cx, cy, radius),
+    );
   }
 
   /** Draws `text` with its top-left corner at (x, y), `scale` pixels per font pixel. */
@@ -100,7 +119,8 @@ class Raster {
     const rand = prng(seed);
     for (let i = 0; i < this.data.length; i += 4) {
       const n = Math.round((rand() * 2 - 1) * amplitude);
-      for (let c = 0; c < 3; c++) this.data[i + c] = Math.max(0, Math.min(255, this.data[i + c]! + n));
+      for (let c = 0; c < 3; c++)
+        this.data[i + c] = Math.max(0, Math.min(255, this.data[i + c]! + n));
     }
   }
 }
@@ -111,7 +131,8 @@ const SHAPES: readonly Shape[] = [
   (cx, cy, r) => (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r,
   (cx, cy, r) => (x, y) => Math.abs(x - cx) + Math.abs(y - cy) <= r,
   (cx, cy, r) => (x, y) => Math.max(Math.abs(x - cx), Math.abs(y - cy)) <= r * 0.8,
-  (cx, cy, r) => (x, y) => y <= cy + r * 0.7 && y >= cy - r && Math.abs(x - cx) <= ((y - (cy - r)) / (1.7 * r)) * r,
+  (cx, cy, r) => (x, y) =>
+    y <= cy + r * 0.7 && y >= cy - r && Math.abs(x - cx) <= ((y - (cy - r)) / (1.7 * r)) * r,
   (cx, cy, r) => (x, y) => {
     const d = Math.hypot(x - cx, y - cy);
     return d <= r && d >= r * 0.55;
@@ -123,10 +144,12 @@ function wrap(text: string, maxChars: number, maxLines: number): string[] {
   const lines: string[] = [];
   for (const word of text.toUpperCase().split(/\s+/).filter(Boolean)) {
     const last = lines.at(-1);
-    if (last !== undefined && last.length + 1 + word.length <= maxChars) lines[lines.length - 1] = `${last} ${word}`;
+    if (last !== undefined && last.length + 1 + word.length <= maxChars)
+      lines[lines.length - 1] = `${last} ${word}`;
     else lines.push(word);
   }
-  if (lines.length > maxLines) lines.splice(maxLines - 1, lines.length, lines.slice(maxLines - 1).join(' '));
+  if (lines.length > maxLines)
+    lines.splice(maxLines - 1, lines.length, lines.slice(maxLines - 1).join(' '));
   return lines.map((l) => (l.length > maxChars ? `${l.slice(0, maxChars - 1)}.` : l));
 }
 
@@ -154,7 +177,8 @@ export function renderTileJpeg(spec: TileSpec): Buffer {
   const unit = Math.max(1, Math.floor(size / 160));
   r.fill(0, 0, size, (GLYPH_HEIGHT + 4) * unit, INK, 0.35);
   r.text(spec.caption.toUpperCase(), 2 * unit, 2 * unit, unit, WHITE);
-  if (spec.badge) r.text(spec.badge, size - 2 * unit - textWidth(spec.badge, unit), 2 * unit, unit, WHITE);
+  if (spec.badge)
+    r.text(spec.badge, size - 2 * unit - textWidth(spec.badge, unit), 2 * unit, unit, WHITE);
 
   const margin = size * 0.05;
   const titleScale = Math.max(1, Math.floor(size / 110));
@@ -163,9 +187,23 @@ export function renderTileJpeg(spec: TileSpec): Buffer {
   const lineH = (GLYPH_HEIGHT + 3) * titleScale;
   const bandTop = size - margin - lines.length * lineH - (GLYPH_HEIGHT + 4) * unit - margin * 0.5;
   r.fill(0, bandTop - margin * 0.5, size, size, INK, 0.7);
-  lines.forEach((line, i) => r.text(line, (size - textWidth(line, titleScale)) / 2 | 0, bandTop + i * lineH, titleScale, WHITE));
+  for (const [i, line] of lines.entries()) {
+    r.text(
+      line,
+      ((size - textWidth(line, titleScale)) / 2) | 0,
+      bandTop + i * lineH,
+      titleScale,
+      WHITE,
+    );
+  }
   const sub = spec.subtitle.toUpperCase();
-  r.text(sub, (size - textWidth(sub, unit)) / 2 | 0, size - margin - GLYPH_HEIGHT * unit, unit, hsl(hue, 0.7, 0.8));
+  r.text(
+    sub,
+    ((size - textWidth(sub, unit)) / 2) | 0,
+    size - margin - GLYPH_HEIGHT * unit,
+    unit,
+    hsl(hue, 0.7, 0.8),
+  );
 
   if (spec.grain) r.grain(spec.grain, spec.seed ^ (variant << 16));
   return jpeg.encode({ width: size, height: size, data: r.data }, spec.quality ?? 85).data;
@@ -173,7 +211,8 @@ export function renderTileJpeg(spec: TileSpec): Buffer {
 
 /** Returns a copy of a JPEG with a COM (comment) segment right after SOI; decoders ignore it, so the image stays valid and identical. */
 export function withJpegComment(jpegBytes: Buffer, text: string): Buffer {
-  if (jpegBytes[0] !== 0xff || jpegBytes[1] !== 0xd8) throw new Error('Not a JPEG: missing SOI marker');
+  if (jpegBytes[0] !== 0xff || jpegBytes[1] !== 0xd8)
+    throw new Error('Not a JPEG: missing SOI marker');
   const body = Buffer.from(text, 'utf8');
   if (body.length > 0xfffd) throw new Error('JPEG comment longer than one COM segment');
   const header = Buffer.from([0xff, 0xfe, (body.length + 2) >> 8, (body.length + 2) & 0xff]);

@@ -18,7 +18,11 @@ export interface RouteContext {
 }
 
 /** The authenticated caller of a request. */
-export interface Principal { username: string; admin: boolean; storeIds: ReadonlySet<string> }
+export interface Principal {
+  username: string;
+  admin: boolean;
+  storeIds: ReadonlySet<string>;
+}
 
 /** The caller from `Authorization: Bearer <access token>`; 401 (with the Bearer challenge) otherwise. */
 export function authenticate(ctx: RouteContext, request: FastifyRequest): Principal {
@@ -36,7 +40,8 @@ export function authenticate(ctx: RouteContext, request: FastifyRequest): Princi
 export function storeInScope(ctx: RouteContext, who: Principal, storeId: string): Store {
   const store = ctx.meta.getStore(storeId);
   if (!store) throw new ApiError(404, 'Store not found');
-  if (!who.admin && !who.storeIds.has(store.id)) throw new ApiError(403, 'You do not have access to this store');
+  if (!who.admin && !who.storeIds.has(store.id))
+    throw new ApiError(403, 'You do not have access to this store');
   return store;
 }
 

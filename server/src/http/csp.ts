@@ -37,7 +37,8 @@ function originFromConfig(text: string): string | null {
   } catch (err) {
     throw new Error(`is not valid JSON (${(err as Error).message})`);
   }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new Error('is not a JSON object');
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new Error('is not a JSON object');
   const serverUrl = (config as { serverUrl?: unknown }).serverUrl;
   if (serverUrl === undefined) return null;
   const url = typeof serverUrl === 'string' && URL.canParse(serverUrl) ? new URL(serverUrl) : null;
@@ -54,7 +55,10 @@ async function configuredHoOrigin(staticRoot: string, warn: CspWarn): Promise<st
     const text = await configText(path);
     return text === null ? null : originFromConfig(text);
   } catch (err) {
-    warnOnce(warn, `${path} ${(err as Error).message}: the service worker may connect only to the app's own origin until it is fixed`);
+    warnOnce(
+      warn,
+      `${path} ${(err as Error).message}: the service worker may connect only to the app's own origin until it is fixed`,
+    );
     return null;
   }
 }

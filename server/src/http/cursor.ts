@@ -18,7 +18,12 @@ export function decodeCursor(s: string): PhotoCursor {
   } catch {
     value = undefined;
   }
-  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && isUuid(value[1])) {
+  if (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    typeof value[0] === 'string' &&
+    isUuid(value[1])
+  ) {
     const updated_at = parseIsoTime(value[0]);
     if (updated_at !== undefined) return { updated_at, id: value[1].toLowerCase() };
   }

@@ -8,7 +8,11 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../store/errors
 
 /** An error with the HTTP status and message to answer with. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -25,10 +29,19 @@ export function unauthorized(message: string): ApiError {
 }
 
 /** The reference's error body. */
-export interface ErrorBody { status: 'error'; message: string; detail?: string }
+export interface ErrorBody {
+  status: 'error';
+  message: string;
+  detail?: string;
+}
 
 /** Sends the error shape with `status`. */
-export function sendError(reply: FastifyReply, status: number, message: string, detail?: string): FastifyReply {
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  detail?: string,
+): FastifyReply {
   const body: ErrorBody = { status: 'error', message, ...(detail === undefined ? {} : { detail }) };
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
@@ -44,8 +57,14 @@ const FASTIFY_MESSAGES: Record<string, [number, string]> = {
 };
 
 /** Maps any thrown value to status, message and optional headers. */
-function classify(err: unknown): { status: number; message: string; headers?: Record<string, string>; detail?: string } {
-  if (err instanceof ApiError) return { status: err.status, message: err.message, headers: err.headers };
+function classify(err: unknown): {
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+  detail?: string;
+} {
+  if (err instanceof ApiError)
+    return { status: err.status, message: err.message, headers: err.headers };
   if (err instanceof TokenError) {
     const e = unauthorized(err.message);
     return { status: 401, message: e.message, headers: e.headers };
@@ -57,10 +76,20 @@ function classify(err: unknown): { status: number; message: string; headers?: Re
   const known = fe.code ? FASTIFY_MESSAGES[fe.code] : undefined;
   if (known) return { status: known[0], message: known[1] };
   // JSON.parse failures inside fastify's parser (and prototype poisoning) arrive as 400s.
-  if (err instanceof SyntaxError || (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500)) {
-    return { status: fe.statusCode && fe.statusCode !== 400 ? fe.statusCode : 400, message: err instanceof SyntaxError ? 'Malformed JSON body' : firstLine(fe.message) };
+  if (
+    err instanceof SyntaxError ||
+    (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500)
+  ) {
+    return {
+      status: fe.statusCode && fe.statusCode !== 400 ? fe.statusCode : 400,
+      message: err instanceof SyntaxError ? 'Malformed JSON body' : firstLine(fe.message),
+    };
   }
-  return { status: 500, message: 'Internal server error', detail: firstLine(`${fe.name ?? 'Error'}: ${fe.message ?? String(err)}`) };
+  return {
+    status: 500,
+    message: 'Internal server error',
+    detail: firstLine(`${fe.name ?? 'Error'}: ${fe.message ?? String(err)}`),
+  };
 }
 
 function firstLine(s: string | undefined): string {
@@ -68,11 +97,25 @@ function firstLine(s: string | undefined): string {
 }
 
 /** The error handler of the whole app (also used for framework errors such as bad URLs). */
-export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function handleError(
+  err: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const c = classify(err);
   if (c.status >= 500) request.log.error({ err }, 'request failed');
   // An error body must not carry headers a handler set for the success body it never sent.
-  for (const h of ['content-disposition', 'content-range', 'etag', 'last-modified', 'x-checksum', 'x-version', 'content-length', 'accept-ranges']) reply.removeHeader(h);
+  for (const h of [
+    'content-disposition',
+    'content-range',
+    'etag',
+    'last-modified',
+    'x-checksum',
+    'x-version',
+    'content-length',
+    'accept-ranges',
+  ])
+    reply.removeHeader(h);
   for (const [k, v] of Object.entries(c.headers ?? {})) reply.header(k, v);
   return sendError(reply, c.status, c.message, c.detail);
 }

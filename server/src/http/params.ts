@@ -22,16 +22,24 @@ export function queryValue(query: unknown, name: string): string | undefined {
 
 /** A required UUID (normalised to lower case): `<name> is required` when missing or empty. */
 export function requiredUuid(value: unknown, name: string): string {
-  if (value === undefined || value === null || value === '') throw badRequest(`${name} is required`);
+  if (value === undefined || value === null || value === '')
+    throw badRequest(`${name} is required`);
   if (!isUuid(value)) throw badRequest(`${name} must be a valid UUID`);
   return value.toLowerCase();
 }
 
 /** A whole number in [min, max] from a query string; values above `cap` are lowered to it. */
-export function intParam(value: string | undefined, name: string, fallback: number, min: number, cap = Number.MAX_SAFE_INTEGER): number {
+export function intParam(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  cap = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined || value === '') return fallback;
   const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw badRequest(`${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw badRequest(`${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer`);
   return Math.min(n, cap);
 }
 
@@ -42,7 +50,9 @@ export function intParam(value: string | undefined, name: string, fallback: numb
  */
 export function parseIsoTime(input: string): IsoTime | undefined {
   try {
-    return toIsoTime(input.trim().replace(/(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$/i, '$1+$2'));
+    return toIsoTime(
+      input.trim().replace(/(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$/i, '$1+$2'),
+    );
   } catch {
     return undefined;
   }

@@ -14,11 +14,24 @@ import { workerCsp } from './csp';
 import { sendError } from './errors';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json; charset=utf-8', '.webmanifest': 'application/manifest+json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif', '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2', '.woff': 'font/woff', '.wasm': 'application/wasm',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.wasm': 'application/wasm',
 };
 
 /** Content types worth gzipping; images, fonts and wasm here are compressed already or small. */
@@ -36,7 +49,10 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>PWA not built</ti
 <p>The Head Office API is running, but the app's static files are missing. Run <code>npm run build</code>
 (or start with <code>npm start</code>, which builds first), then reload this page.</p>\n`;
 
-async function fileAt(root: string, urlPath: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
+async function fileAt(
+  root: string,
+  urlPath: string,
+): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
   const rel = urlPath === '/' ? 'index.html' : urlPath.slice(1);
   if (rel.includes('\0') || rel.split('/').some((s) => s.startsWith('.'))) return undefined;
   const path = resolve(root, rel);
@@ -50,7 +66,11 @@ async function fileAt(root: string, urlPath: string): Promise<{ path: string; si
 }
 
 /** Serves `request` from `staticDir` or answers 404 (JSON for API paths and non-HTML clients). */
-export async function serveStatic(staticDir: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function serveStatic(
+  staticDir: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const root = resolve(staticDir);
   let urlPath: string;
   try {
@@ -60,19 +80,28 @@ export async function serveStatic(staticDir: string, request: FastifyRequest, re
   }
   const wantsHtml = /text\/html/.test(request.headers.accept ?? '');
   const isApi = urlPath === '/api' || urlPath.startsWith('/api/');
-  if (isApi || (request.method !== 'GET' && request.method !== 'HEAD')) return sendError(reply, 404, 'Not found');
+  if (isApi || (request.method !== 'GET' && request.method !== 'HEAD'))
+    return sendError(reply, 404, 'Not found');
   let file = await fileAt(root, urlPath);
   let servedPath = urlPath;
   if (!file && wantsHtml) {
     file = await fileAt(root, '/');
     servedPath = '/index.html';
-    if (!file) return reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(NOT_BUILT);
+    if (!file)
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(NOT_BUILT);
   }
   if (!file) return sendError(reply, 404, 'Not found');
   const etag = `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
   const type = TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream';
   const compressible = COMPRESSIBLE.test(type);
-  const gzip = compressible && file.size >= GZIP_MIN_BYTES && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+  const gzip =
+    compressible &&
+    file.size >= GZIP_MIN_BYTES &&
+    /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
   reply.headers({
     'content-type': type,
     'cache-control': staticCacheControl(servedPath),
@@ -81,12 +110,20 @@ export async function serveStatic(staticDir: string, request: FastifyRequest, re
     'x-content-type-options': 'nosniff',
   });
   if (compressible) reply.header('vary', 'accept-encoding');
-  if (servedPath === '/sw.js') reply.header('content-security-policy', await workerCsp(root, (message) => request.log.warn(message)));
+  if (servedPath === '/sw.js')
+    reply.header(
+      'content-security-policy',
+      await workerCsp(root, (message) => request.log.warn(message)),
+    );
   if (request.headers['if-none-match'] === etag) return reply.code(304).send();
   // A gzipped length is only known once sent, so those responses stream without content-length.
   if (gzip) reply.header('content-encoding', 'gzip');
   else reply.header('content-length', String(file.size));
   if (request.method === 'HEAD') return reply.send();
   // pipeline (unlike pipe) destroys the gzip stream when reading fails, so the reply ends instead of hanging.
-  return reply.send(gzip ? pipeline(createReadStream(file.path), createGzip(), () => undefined) : createReadStream(file.path));
+  return reply.send(
+    gzip
+      ? pipeline(createReadStream(file.path), createGzip(), () => undefined)
+      : createReadStream(file.path),
+  );
 }

@@ -12,7 +12,13 @@ import { type RouteContext, requireAdmin } from '../http/context';
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 
 /** Content types accepted as raw image uploads. */
-export const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/octet-stream'];
+export const UPLOAD_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+  'application/octet-stream',
+];
 
 type IdParams = Record<'photo_id' | 'product_id' | 'store_id' | 'brand_id', string>;
 
@@ -28,13 +34,16 @@ function id(request: FastifyRequest, name: keyof IdParams): string {
 
 function uploaded(request: FastifyRequest): Buffer {
   if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
-    throw badRequest(`Send the image bytes as the body with Content-Type ${UPLOAD_TYPES.join(', ')}`);
+    throw badRequest(
+      `Send the image bytes as the body with Content-Type ${UPLOAD_TYPES.join(', ')}`,
+    );
   }
   return request.body;
 }
 
 function jsonObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body)) throw badRequest('Request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body))
+    throw badRequest('Request body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
@@ -65,7 +74,9 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get(`${base}/stores/`, admin, async () => ok({ stores: ops.listStores() }));
   app.get(`${base}/brands/`, admin, async () => ok({ brands: ops.listBrands() }));
   app.get(`${base}/products/`, admin, async () => ok({ products: ops.listProducts() }));
-  app.get(`${base}/stores/:store_id/sync-status/`, admin, async (request) => ok({ statuses: ops.syncStatus(id(request, 'store_id')) }));
+  app.get(`${base}/stores/:store_id/sync-status/`, admin, async (request) =>
+    ok({ statuses: ops.syncStatus(id(request, 'store_id')) }),
+  );
   app.put(`${base}/stores/:store_id/brands/:brand_id/`, admin, async (request) => {
     ops.linkBrand(id(request, 'store_id'), id(request, 'brand_id'));
     return { status: 'success', message: 'Brand linked' };
@@ -87,20 +98,38 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
       source: { bytes: uploaded(request) },
       ...optional('filename', queryValue(request.query, 'filename')),
       ...optional('is_primary', boolQuery(request, 'is_primary')),
-      ...optional('sort_order', sortOrder === undefined ? undefined : intParam(sortOrder, 'sort_order', 0, 0)),
+      ...optional(
+        'sort_order',
+        sortOrder === undefined ? undefined : intParam(sortOrder, 'sort_order', 0, 0),
+      ),
     });
     return reply.code(201).send(ok({ photo }));
   });
   app.put(`${base}/photos/:photo_id/content/`, upload, async (request) =>
-    ok({ photo: await ops.replacePhoto(id(request, 'photo_id'), { bytes: uploaded(request) }, queryValue(request.query, 'filename')) }));
+    ok({
+      photo: await ops.replacePhoto(
+        id(request, 'photo_id'),
+        { bytes: uploaded(request) },
+        queryValue(request.query, 'filename'),
+      ),
+    }),
+  );
   app.patch(`${base}/photos/:photo_id/`, admin, async (request) => {
     const body = jsonObject(request.body);
     const photoId = id(request, 'photo_id');
     const unknown = Object.keys(body).filter((k) => k !== 'is_primary' && k !== 'sort_order');
-    if (unknown.length > 0 || Object.keys(body).length === 0) throw badRequest('Send {"is_primary": true} and/or {"sort_order": <integer>}');
-    if (body.is_primary !== undefined && body.is_primary !== true) throw badRequest('is_primary can only be set to true (another photo becoming primary unsets it)');
-    if (body.sort_order !== undefined && typeof body.sort_order !== 'number') throw badRequest('sort_order must be an integer');
-    let photo = body.sort_order === undefined ? undefined : ops.setSortOrder(photoId, body.sort_order as number);
+    if (unknown.length > 0 || Object.keys(body).length === 0)
+      throw badRequest('Send {"is_primary": true} and/or {"sort_order": <integer>}');
+    if (body.is_primary !== undefined && body.is_primary !== true)
+      throw badRequest(
+        'is_primary can only be set to true (another photo becoming primary unsets it)',
+      );
+    if (body.sort_order !== undefined && typeof body.sort_order !== 'number')
+      throw badRequest('sort_order must be an integer');
+    let photo =
+      body.sort_order === undefined
+        ? undefined
+        : ops.setSortOrder(photoId, body.sort_order as number);
     if (body.is_primary) photo = ops.setPrimary(photoId);
     return ok({ photo });
   });

@@ -8,7 +8,8 @@ import { badRequest, unauthorized } from '../http/errors';
 import type { RouteContext } from '../http/context';
 
 function field(body: unknown, name: string): string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('Request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest('Request body must be a JSON object');
   const v = (body as Record<string, unknown>)[name];
   if (typeof v !== 'string' || v === '') throw badRequest(`${name} is required`);
   return v;

@@ -14,7 +14,10 @@ import type { PhotoRecord } from '../store/types';
 /** `attachment` with an ASCII fallback filename and the exact UTF-8 name (RFC 6266). */
 export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  const exact = ascii === filename ? '' : `; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+  const exact =
+    ascii === filename
+      ? ''
+      : `; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
   return `attachment; filename="${ascii}"${exact}`;
 }
 
@@ -33,7 +36,10 @@ function noneMatch(header: string, etag: string): boolean {
 }
 
 /** The single byte range asked for; 'ignore' for syntax we do not serve (the full body is sent). */
-function parseRange(header: string, size: number): { start: number; end: number } | 'ignore' | 'unsatisfiable' {
+function parseRange(
+  header: string,
+  size: number,
+): { start: number; end: number } | 'ignore' | 'unsatisfiable' {
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return 'ignore';
   if (m[1] === '') {
@@ -52,7 +58,10 @@ function parseRange(header: string, size: number): { start: number; end: number 
 export function downloadRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const extensions = !ctx.config.referenceOnly;
 
-  async function download(request: FastifyRequest<{ Params: { photo_id: string } }>, reply: FastifyReply) {
+  async function download(
+    request: FastifyRequest<{ Params: { photo_id: string } }>,
+    reply: FastifyReply,
+  ) {
     const who = authenticate(ctx, request);
     const storeId = requiredUuid(queryValue(request.query, 'store_id'), 'store_id');
     const photoId = request.params.photo_id;
@@ -80,21 +89,27 @@ export function downloadRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const rangeHeader = request.headers.range;
       const ifRange = request.headers['if-range'];
       // If-Range: a changed photo gets the whole new body rather than a splice of two versions.
-      const rangeApplies = rangeHeader && (!ifRange || ifRange === etag || ifRange === lastModified);
+      const rangeApplies =
+        rangeHeader && (!ifRange || ifRange === etag || ifRange === lastModified);
       const parsed = rangeApplies ? parseRange(rangeHeader, info.size) : 'ignore';
       if (parsed === 'unsatisfiable') {
-        throw new ApiError(416, 'Requested range not satisfiable', { 'content-range': `bytes */${info.size}` });
+        throw new ApiError(416, 'Requested range not satisfiable', {
+          'content-range': `bytes */${info.size}`,
+        });
       }
       if (parsed !== 'ignore') range = parsed;
     }
     const length = range ? range.end - range.start + 1 : info.size;
     reply.header('content-length', String(length));
-    if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
+    if (range)
+      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
     if (request.method === 'HEAD') return reply.send();
     const body = ctx.images.read(photo.object_key, range);
     const fault = ctx.faults.bodyFault();
     // pipeline() tears both streams down if either fails, so a truncated body aborts the response.
-    return reply.send(fault ? pipeline(body, faultTransform(fault, length), () => undefined) : body);
+    return reply.send(
+      fault ? pipeline(body, faultTransform(fault, length), () => undefined) : body,
+    );
   }
 
   app.route({

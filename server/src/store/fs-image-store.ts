@@ -18,13 +18,19 @@ const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
 /** Throws InvalidInputError unless `key` is a relative, '/'-separated path that stays inside the root. */
 export function validateObjectKey(key: string): void {
   const problem =
-    typeof key !== 'string' || key === '' ? 'is empty'
-    : key.includes('\0') ? 'contains NUL'
-    : key.includes('\\') ? 'contains a backslash'
-    : key.startsWith('/') || /^[a-zA-Z]:/.test(key) ? 'is absolute'
-    : key.split('/').some((s) => s === '' || s === '.' || s === '..') ? 'has an empty, "." or ".." segment'
-    : key.split('/')[0] === TEMP_DIR ? `uses the reserved prefix ${TEMP_DIR}/`
-    : undefined;
+    typeof key !== 'string' || key === ''
+      ? 'is empty'
+      : key.includes('\0')
+        ? 'contains NUL'
+        : key.includes('\\')
+          ? 'contains a backslash'
+          : key.startsWith('/') || /^[a-zA-Z]:/.test(key)
+            ? 'is absolute'
+            : key.split('/').some((s) => s === '' || s === '.' || s === '..')
+              ? 'has an empty, "." or ".." segment'
+              : key.split('/')[0] === TEMP_DIR
+                ? `uses the reserved prefix ${TEMP_DIR}/`
+                : undefined;
   if (problem) throw new InvalidInputError(`Invalid object key ${JSON.stringify(key)}: ${problem}`);
 }
 
@@ -63,7 +69,8 @@ export class FsImageStore implements ImageStore {
       const file = await open(temp, 'wx');
       try {
         // writeFile (unlike write) loops until the whole chunk is on disk.
-        for await (const chunk of Buffer.isBuffer(data) ? [data] : data) await file.writeFile(chunk as Buffer);
+        for await (const chunk of Buffer.isBuffer(data) ? [data] : data)
+          await file.writeFile(chunk as Buffer);
         await file.sync();
       } finally {
         await file.close();

@@ -25,7 +25,8 @@ export function toIsoTime(input: string): IsoTime {
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
   const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   const validClock = Number(h) < 24 && Number(mi) < 60 && Number(s) < 60;
-  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d) || !validClock) throw invalid(input);
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d) || !validClock)
+    throw invalid(input);
   const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
   const ms = frac.padEnd(3, '0').slice(0, 3);
   const parsed = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${offset}`);

@@ -9,17 +9,41 @@ import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { isoFromMs, toIsoTime } from './iso-time';
 import { migrate } from './sqlite-schema';
 import type {
-  Brand, Company, IsoTime, MetadataStore, NewPhoto, PhotoPage, PhotoPageQuery, PhotoRecord,
-  PhotoReplacement, Product, StatusItem, StatusRecord, Store, User,
+  Brand,
+  Company,
+  IsoTime,
+  MetadataStore,
+  NewPhoto,
+  PhotoPage,
+  PhotoPageQuery,
+  PhotoRecord,
+  PhotoReplacement,
+  Product,
+  StatusItem,
+  StatusRecord,
+  Store,
+  User,
 } from './types';
 
-interface PhotoRow extends Omit<PhotoRecord, 'is_primary'> { is_primary: 0 | 1 }
-interface ProductRow extends Omit<Product, 'active'> { active: 0 | 1 }
-interface UserRow { username: string; password_hash: string; role: User['role'] }
+interface PhotoRow extends Omit<PhotoRecord, 'is_primary'> {
+  is_primary: 0 | 1;
+}
+interface ProductRow extends Omit<Product, 'active'> {
+  active: 0 | 1;
+}
+interface UserRow {
+  username: string;
+  password_hash: string;
+  role: User['role'];
+}
 
 type Table = 'company' | 'brands' | 'stores' | 'products' | 'product_photos';
 const LABELS: Record<Table, string> = {
-  company: 'Company', brands: 'Brand', stores: 'Store', products: 'Product', product_photos: 'Photo',
+  company: 'Company',
+  brands: 'Brand',
+  stores: 'Store',
+  products: 'Product',
+  product_photos: 'Photo',
 };
 
 const PHOTO_COLUMNS = `ph.id, ph.product_id, p.sku AS product_sku, p.name AS product_name, ph.object_key,
@@ -47,7 +71,9 @@ function toProduct(row: ProductRow): Product {
 
 function requireInt(name: string, value: number, min?: number): void {
   if (!Number.isSafeInteger(value) || (min !== undefined && value < min)) {
-    throw new InvalidInputError(`${name} must be an integer${min === undefined ? '' : ` >= ${min}`}, got ${value}`);
+    throw new InvalidInputError(
+      `${name} must be an integer${min === undefined ? '' : ` >= ${min}`}, got ${value}`,
+    );
   }
 }
 
@@ -92,7 +118,9 @@ export class SqliteMetadataStore implements MetadataStore {
       if (this.sql('SELECT 1 FROM stores WHERE code = ?').get(s.code)) {
         throw new ConflictError(`Store code ${s.code} already exists`);
       }
-      this.sql('INSERT INTO stores (id, company_id, code, name) VALUES (@id, @company_id, @code, @name)').run(s);
+      this.sql(
+        'INSERT INTO stores (id, company_id, code, name) VALUES (@id, @company_id, @code, @name)',
+      ).run(s);
     });
   }
 
@@ -100,34 +128,49 @@ export class SqliteMetadataStore implements MetadataStore {
     this.write(() => {
       this.requireAbsent('products', p.id);
       this.requireRow('brands', p.brand_id);
-      this.sql('INSERT INTO products (id, brand_id, sku, name, active) VALUES (?, ?, ?, ?, ?)')
-        .run(p.id, p.brand_id, p.sku, p.name, p.active ? 1 : 0);
+      this.sql('INSERT INTO products (id, brand_id, sku, name, active) VALUES (?, ?, ?, ?, ?)').run(
+        p.id,
+        p.brand_id,
+        p.sku,
+        p.name,
+        p.active ? 1 : 0,
+      );
     });
   }
 
   createUser(u: User): void {
-    if (u.role !== 'admin' && u.role !== 'store') throw new InvalidInputError(`Unknown role ${String(u.role)}`);
+    if (u.role !== 'admin' && u.role !== 'store')
+      throw new InvalidInputError(`Unknown role ${String(u.role)}`);
     this.write(() => {
       if (this.getUser(u.username)) throw new ConflictError(`User ${u.username} already exists`);
-      u.store_ids.forEach((id) => this.requireRow('stores', id));
-      this.sql('INSERT INTO users (username, password_hash, role) VALUES (@username, @password_hash, @role)').run(u);
-      const link = this.sql('INSERT OR IGNORE INTO user_stores (username, store_id, position) VALUES (?, ?, ?)');
-      u.store_ids.forEach((id, i) => link.run(u.username, id, i));
+      for (const id of u.store_ids) this.requireRow('stores', id);
+      this.sql(
+        'INSERT INTO users (username, password_hash, role) VALUES (@username, @password_hash, @role)',
+      ).run(u);
+      const link = this.sql(
+        'INSERT OR IGNORE INTO user_stores (username, store_id, position) VALUES (?, ?, ?)',
+      );
+      for (const [i, id] of u.store_ids.entries()) link.run(u.username, id, i);
     });
   }
 
   getUser(username: string): User | undefined {
-    const row = this.sql<UserRow>('SELECT username, password_hash, role FROM users WHERE username = ?')
-      .get(username);
+    const row = this.sql<UserRow>(
+      'SELECT username, password_hash, role FROM users WHERE username = ?',
+    ).get(username);
     if (!row) return undefined;
     const stores = this.sql<{ store_id: string }>(
-      'SELECT store_id FROM user_stores WHERE username = ? ORDER BY position').all(username);
+      'SELECT store_id FROM user_stores WHERE username = ? ORDER BY position',
+    ).all(username);
     return { ...row, store_ids: stores.map((s) => s.store_id) };
   }
 
   setPasswordHash(username: string, password_hash: string): void {
     this.write(() => {
-      const { changes } = this.sql('UPDATE users SET password_hash = ? WHERE username = ?').run(password_hash, username);
+      const { changes } = this.sql('UPDATE users SET password_hash = ? WHERE username = ?').run(
+        password_hash,
+        username,
+      );
       if (changes === 0) throw new NotFoundError(`User ${username} not found`);
     });
   }
@@ -136,17 +179,24 @@ export class SqliteMetadataStore implements MetadataStore {
     this.write((stamp) => {
       const store = this.getStore(store_id);
       if (!store) throw new NotFoundError(`Store ${store_id} not found`);
-      const brand = this.sql<Brand>('SELECT id, company_id, name FROM brands WHERE id = ?').get(brand_id);
+      const brand = this.sql<Brand>('SELECT id, company_id, name FROM brands WHERE id = ?').get(
+        brand_id,
+      );
       if (!brand) throw new NotFoundError(`Brand ${brand_id} not found`);
       if (brand.company_id !== store.company_id) {
-        throw new InvalidInputError(`Brand ${brand_id} belongs to another company than store ${store_id}`);
+        throw new InvalidInputError(
+          `Brand ${brand_id} belongs to another company than store ${store_id}`,
+        );
       }
       if (this.linkActive(store_id, brand_id)) return;
       this.sql(`INSERT INTO store_brands (store_id, brand_id, is_active) VALUES (?, ?, 1)
         ON CONFLICT (store_id, brand_id) DO UPDATE SET is_active = 1`).run(store_id, brand_id);
       // The brand's photos come (back) into this store's scope: bump them so an incremental sync sees them.
       this.sql(`UPDATE product_photos SET updated_at = @t WHERE product_id IN
-        (SELECT id FROM products WHERE brand_id = @brand_id AND active = 1)`).run({ t: stamp(), brand_id });
+        (SELECT id FROM products WHERE brand_id = @brand_id AND active = 1)`).run({
+        t: stamp(),
+        brand_id,
+      });
     });
   }
 
@@ -155,9 +205,13 @@ export class SqliteMetadataStore implements MetadataStore {
       this.requireRow('stores', store_id);
       this.requireRow('brands', brand_id);
       if (!this.linkActive(store_id, brand_id)) return;
-      this.sql(`${TOMBSTONE} ${SCOPE_PAIRS} WHERE sb.store_id = @store_id AND p.brand_id = @brand_id`)
-        .run({ t: stamp(), store_id, brand_id });
-      this.sql('UPDATE store_brands SET is_active = 0 WHERE store_id = ? AND brand_id = ?').run(store_id, brand_id);
+      this.sql(
+        `${TOMBSTONE} ${SCOPE_PAIRS} WHERE sb.store_id = @store_id AND p.brand_id = @brand_id`,
+      ).run({ t: stamp(), store_id, brand_id });
+      this.sql('UPDATE store_brands SET is_active = 0 WHERE store_id = ? AND brand_id = ?').run(
+        store_id,
+        brand_id,
+      );
     });
   }
 
@@ -168,7 +222,10 @@ export class SqliteMetadataStore implements MetadataStore {
       if (product.active === active) return;
       const t = stamp();
       if (active) {
-        this.sql('UPDATE product_photos SET updated_at = ? WHERE product_id = ?').run(t, product_id);
+        this.sql('UPDATE product_photos SET updated_at = ? WHERE product_id = ?').run(
+          t,
+          product_id,
+        );
       } else {
         this.sql(`${TOMBSTONE} ${SCOPE_PAIRS} WHERE p.id = @product_id`).run({ t, product_id });
       }
@@ -192,12 +249,17 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   getProduct(id: string): Product | undefined {
-    const row = this.sql<ProductRow>('SELECT id, brand_id, sku, name, active FROM products WHERE id = ?').get(id);
+    const row = this.sql<ProductRow>(
+      'SELECT id, brand_id, sku, name, active FROM products WHERE id = ?',
+    ).get(id);
     return row && toProduct(row);
   }
 
   listProducts(): Product[] {
-    return this.sql<ProductRow>('SELECT id, brand_id, sku, name, active FROM products ORDER BY sku, id').all()
+    return this.sql<ProductRow>(
+      'SELECT id, brand_id, sku, name, active FROM products ORDER BY sku, id',
+    )
+      .all()
       .map(toProduct);
   }
 
@@ -210,7 +272,11 @@ export class SqliteMetadataStore implements MetadataStore {
     const offset = q.offset ?? 0;
     requireInt('offset', offset, 0);
     // '' sorts before every timestamp, so "no since" needs no separate query.
-    const params = { store_id: q.store_id, since: q.since === undefined ? '' : toIsoTime(q.since), limit: q.limit };
+    const params = {
+      store_id: q.store_id,
+      since: q.since === undefined ? '' : toIsoTime(q.since),
+      limit: q.limit,
+    };
     const cursor = q.cursor && { cu: toIsoTime(q.cursor.updated_at), ci: q.cursor.id };
     return this.read(() => {
       this.requireRow('stores', q.store_id);
@@ -219,28 +285,31 @@ export class SqliteMetadataStore implements MetadataStore {
       // The wall clock is deliberately not used: it can lag the logical clock or step backwards.
       const as_of = isoFromMs(this.clockMs() + 1);
       const { total } = this.sql<{ total: number }>(
-        `SELECT COUNT(*) AS total ${IN_SCOPE} WHERE ph.updated_at >= @since`).get(params)!;
+        `SELECT COUNT(*) AS total ${IN_SCOPE} WHERE ph.updated_at >= @since`,
+      ).get(params)!;
       const rows = cursor
         ? this.sql<PhotoRow>(`SELECT ${PHOTO_COLUMNS} ${IN_SCOPE}
             WHERE ph.updated_at >= @since AND (ph.updated_at, ph.id) > (@cu, @ci)
             ORDER BY ph.updated_at, ph.id LIMIT @limit`).all({ ...params, ...cursor })
         : this.sql<PhotoRow>(`SELECT ${PHOTO_COLUMNS} ${IN_SCOPE}
-            WHERE ph.updated_at >= @since ORDER BY ph.updated_at, ph.id LIMIT @limit OFFSET @offset`)
-          .all({ ...params, offset });
+            WHERE ph.updated_at >= @since ORDER BY ph.updated_at, ph.id LIMIT @limit OFFSET @offset`).all(
+            { ...params, offset },
+          );
       return { photos: rows.map(toPhoto), total, as_of };
     });
   }
 
   getPhotoInScope(store_id: string, photo_id: string): PhotoRecord | undefined {
     const row = this.sql<PhotoRow>(
-      `SELECT ${PHOTO_COLUMNS} ${IN_SCOPE} WHERE ph.id = @photo_id`).get({ store_id, photo_id });
+      `SELECT ${PHOTO_COLUMNS} ${IN_SCOPE} WHERE ph.id = @photo_id`,
+    ).get({ store_id, photo_id });
     return row && toPhoto(row);
   }
 
   getPhoto(photo_id: string): PhotoRecord | undefined {
     const row = this.sql<PhotoRow>(
-      `SELECT ${PHOTO_COLUMNS} FROM product_photos ph JOIN products p ON p.id = ph.product_id WHERE ph.id = ?`)
-      .get(photo_id);
+      `SELECT ${PHOTO_COLUMNS} FROM product_photos ph JOIN products p ON p.id = ph.product_id WHERE ph.id = ?`,
+    ).get(photo_id);
     return row && toPhoto(row);
   }
 
@@ -252,7 +321,9 @@ export class SqliteMetadataStore implements MetadataStore {
       return this.sql<{ photo_id: string }>(`SELECT t.photo_id FROM tombstones t
         WHERE t.store_id = @store_id AND t.deleted_at >= @since
           AND NOT EXISTS (SELECT 1 ${IN_SCOPE} WHERE ph.id = t.photo_id)
-        ORDER BY t.deleted_at, t.photo_id`).all(params).map((r) => r.photo_id);
+        ORDER BY t.deleted_at, t.photo_id`)
+        .all(params)
+        .map((r) => r.photo_id);
     });
   }
 
@@ -274,19 +345,30 @@ export class SqliteMetadataStore implements MetadataStore {
       this.sql(`INSERT INTO product_photos (id, product_id, object_key, filename, size, content_type, checksum,
           version, is_primary, sort_order, created_at, updated_at)
         VALUES (@id, @product_id, @object_key, @filename, @size, @content_type, @checksum,
-          1, @is_primary, @sort_order, @t, @t)`).run({ ...n, id, is_primary: n.is_primary ? 1 : 0, t });
+          1, @is_primary, @sort_order, @t, @t)`).run({
+        ...n,
+        id,
+        is_primary: n.is_primary ? 1 : 0,
+        t,
+      });
       return this.getPhoto(id)!;
     });
   }
 
   replacePhoto(photo_id: string, r: PhotoReplacement): PhotoRecord {
     requireInt('size', r.size, 0);
-    return this.updatePhoto(photo_id, `object_key = @object_key, filename = @filename, size = @size,
-      content_type = @content_type, checksum = @checksum, version = version + 1`, { ...r });
+    return this.updatePhoto(
+      photo_id,
+      `object_key = @object_key, filename = @filename, size = @size,
+      content_type = @content_type, checksum = @checksum, version = version + 1`,
+      { ...r },
+    );
   }
 
   setPrimary(photo_id: string): PhotoRecord {
-    return this.updatePhoto(photo_id, 'is_primary = 1', {}, (photo, t) => this.unsetOtherPrimaries(photo.product_id, photo.id, t));
+    return this.updatePhoto(photo_id, 'is_primary = 1', {}, (photo, t) =>
+      this.unsetOtherPrimaries(photo.product_id, photo.id, t),
+    );
   }
 
   setSortOrder(photo_id: string, sort_order: number): PhotoRecord {
@@ -307,7 +389,9 @@ export class SqliteMetadataStore implements MetadataStore {
   recordStatus(store_id: string, terminal_id: string, items: StatusItem[]): number {
     for (const item of items) {
       if (item.status !== 'synced' && item.status !== 'failed') {
-        throw new InvalidInputError(`Unknown sync status ${JSON.stringify(item.status)} for photo ${item.photo_id}`);
+        throw new InvalidInputError(
+          `Unknown sync status ${JSON.stringify(item.status)} for photo ${item.photo_id}`,
+        );
       }
     }
     return this.write(() => {
@@ -327,7 +411,9 @@ export class SqliteMetadataStore implements MetadataStore {
     return this.read(() => {
       this.requireRow('stores', store_id);
       return this.sql<StatusRecord>(`SELECT store_id, photo_id, terminal_id, status, synced_at, error,
-        reported_at FROM sync_status WHERE store_id = ? ORDER BY photo_id, terminal_id`).all(store_id);
+        reported_at FROM sync_status WHERE store_id = ? ORDER BY photo_id, terminal_id`).all(
+        store_id,
+      );
     });
   }
 
@@ -367,8 +453,9 @@ export class SqliteMetadataStore implements MetadataStore {
       if (!photo) throw new NotFoundError(`Photo ${photo_id} not found`);
       const t = stamp();
       before?.(photo, t);
-      this.sql(`UPDATE product_photos SET ${assignments}, updated_at = @t WHERE id = @photo_id`)
-        .run({ ...params, t, photo_id });
+      this.sql(
+        `UPDATE product_photos SET ${assignments}, updated_at = @t WHERE id = @photo_id`,
+      ).run({ ...params, t, photo_id });
       return this.getPhoto(photo_id)!;
     });
   }
@@ -379,8 +466,9 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   private linkActive(store_id: string, brand_id: string): boolean {
-    return !!this.sql('SELECT 1 FROM store_brands WHERE store_id = ? AND brand_id = ? AND is_active = 1')
-      .get(store_id, brand_id);
+    return !!this.sql(
+      'SELECT 1 FROM store_brands WHERE store_id = ? AND brand_id = ? AND is_active = 1',
+    ).get(store_id, brand_id);
   }
 
   private exists(table: Table, id: string): boolean {

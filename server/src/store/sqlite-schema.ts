@@ -96,7 +96,9 @@ export function migrate(db: Database, now: () => number): void {
   const step = db.transaction((): boolean => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) {
-      throw new Error(`Database schema version ${version} is newer than this server supports (${MIGRATIONS.length})`);
+      throw new Error(
+        `Database schema version ${version} is newer than this server supports (${MIGRATIONS.length})`,
+      );
     }
     const migration = MIGRATIONS[version];
     if (!migration) return false;

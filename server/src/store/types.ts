@@ -9,16 +9,34 @@ import type { Readable } from 'node:stream';
 export type IsoTime = string;
 
 /** A company (tenant) of the chain. */
-export interface Company { id: string; name: string }
+export interface Company {
+  id: string;
+  name: string;
+}
 
 /** A brand sold by a company; products belong to a brand. */
-export interface Brand { id: string; company_id: string; name: string }
+export interface Brand {
+  id: string;
+  company_id: string;
+  name: string;
+}
 
 /** A store; it sees the photos of active products of the brands actively linked to it. */
-export interface Store { id: string; company_id: string; code: string; name: string }
+export interface Store {
+  id: string;
+  company_id: string;
+  code: string;
+  name: string;
+}
 
 /** A product of a brand. */
-export interface Product { id: string; brand_id: string; sku: string; name: string; active: boolean }
+export interface Product {
+  id: string;
+  brand_id: string;
+  sku: string;
+  name: string;
+  active: boolean;
+}
 
 /** A user account; `store_ids` is ignored for admins (who may read every store). */
 export interface User {
@@ -47,7 +65,10 @@ export interface PhotoRecord {
 }
 
 /** Keyset position on (updated_at, id): the last row a client has seen. */
-export interface PhotoCursor { updated_at: IsoTime; id: string }
+export interface PhotoCursor {
+  updated_at: IsoTime;
+  id: string;
+}
 
 /** One page query of a store's photos; `cursor` (keyset) wins over `offset` when both are given. */
 export interface PhotoPageQuery {
@@ -64,7 +85,11 @@ export interface PhotoPageQuery {
  * the newest write that read could see (not the wall clock, which a concurrent writer or a clock
  * step could undercut), so every later write is at or after it and it can serve as the next `since`.
  */
-export interface PhotoPage { photos: PhotoRecord[]; total: number; as_of: IsoTime }
+export interface PhotoPage {
+  photos: PhotoRecord[];
+  total: number;
+  as_of: IsoTime;
+}
 
 /** One status report item as the API reference defines it. */
 export interface StatusItem {
@@ -159,7 +184,10 @@ export interface MetadataStore {
 }
 
 /** Size and validator of a stored object. */
-export interface ObjectInfo { size: number; mtime_ms: number }
+export interface ObjectInfo {
+  size: number;
+  mtime_ms: number;
+}
 
 /**
  * Image bytes by object key. `put` is atomic: a reader sees either the old bytes or the new,

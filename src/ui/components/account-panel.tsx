@@ -10,7 +10,8 @@ const messages = defineMessages(
     title: 'Server and store',
     server: 'Server',
     store: 'Store',
-    warning: 'Signing out deletes every photo of this store from this terminal. They download again after the next sign-in.',
+    warning:
+      'Signing out deletes every photo of this store from this terminal. They download again after the next sign-in.',
     confirm: 'Sign out and delete photos',
     cancel: 'Cancel',
     signOut: 'Sign out / change store',
@@ -19,7 +20,8 @@ const messages = defineMessages(
     title: 'Server dan toko',
     server: 'Server',
     store: 'Toko',
-    warning: 'Keluar akan menghapus semua foto toko ini dari terminal ini. Foto diunduh lagi setelah masuk kembali.',
+    warning:
+      'Keluar akan menghapus semua foto toko ini dari terminal ini. Foto diunduh lagi setelah masuk kembali.',
     confirm: 'Keluar dan hapus foto',
     cancel: 'Batal',
     signOut: 'Keluar / ganti toko',
@@ -49,7 +51,12 @@ export function AccountPanel({ session }: { session: Session }) {
         <div class="prompt" role="alertdialog" aria-labelledby="sign-out-warning">
           <p id="sign-out-warning">{m.warning}</p>
           <div class="actions">
-            <button type="button" class="danger" disabled={busy.value} onClick={() => void signOut()}>
+            <button
+              type="button"
+              class="danger"
+              disabled={busy.value}
+              onClick={() => void signOut()}
+            >
               {m.confirm}
             </button>
             <button type="button" onClick={() => (confirming.value = false)}>

@@ -5,14 +5,28 @@ import { busy, command } from '../store';
 import { syncMessages } from './sync-messages';
 
 /** Shown while the engine waits for confirmation of a large deletion. */
-export function DeletionPrompt({ status }: { status: Extract<SyncStatus, { kind: 'needs-confirmation' }> }) {
+export function DeletionPrompt({
+  status,
+}: {
+  status: Extract<SyncStatus, { kind: 'needs-confirmation' }>;
+}) {
   const m = syncMessages();
   const count = formatNumber(status.deleteCount);
   return (
-    <section class="prompt" role="alertdialog" aria-labelledby="deletion-title" aria-describedby="deletion-body">
+    <section
+      class="prompt"
+      role="alertdialog"
+      aria-labelledby="deletion-title"
+      aria-describedby="deletion-body"
+    >
       <h2 id="deletion-title">{m.deleteTitle(count)}</h2>
       <p id="deletion-body">{m.deleteBody(count, formatNumber(status.localCount))}</p>
-      <button type="button" class="danger" disabled={busy.value} onClick={() => void command('confirm-deletions')}>
+      <button
+        type="button"
+        class="danger"
+        disabled={busy.value}
+        onClick={() => void command('confirm-deletions')}
+      >
         {m.deleteConfirm(count)}
       </button>
     </section>

@@ -16,8 +16,10 @@ export function FailureList({ failures }: { failures: FailureInfo[] }) {
       <ul>
         {failures.map((f) => (
           <li key={f.photo_id} data-photo-id={f.photo_id}>
-            <span class="name">{names.get(f.photo_id) ?? f.photo_id}</span>: <span class="reason">{f.reason}</span> (
-            {m.attempts(f.attempts, formatNumber(f.attempts))}, {m.lastAttempt(formatTime(f.last_attempt_at))})
+            <span class="name">{names.get(f.photo_id) ?? f.photo_id}</span>:{' '}
+            <span class="reason">{f.reason}</span> (
+            {m.attempts(f.attempts, formatNumber(f.attempts))},{' '}
+            {m.lastAttempt(formatTime(f.last_attempt_at))})
           </li>
         ))}
       </ul>

@@ -7,7 +7,8 @@ import { view } from '../navigation';
 const messages = defineMessages(
   {
     title: 'Kiosk mode',
-    explain: 'Full screen for customers. Settings open only by holding the title for a moment, then entering the PIN if one is set.',
+    explain:
+      'Full screen for customers. Settings open only by holding the title for a moment, then entering the PIN if one is set.',
     pin: 'Kiosk PIN (optional, 4 to 8 digits)',
     badPin: 'The PIN must be 4 to 8 digits, or empty.',
     start: 'Start kiosk mode',
@@ -15,7 +16,8 @@ const messages = defineMessages(
   },
   {
     title: 'Mode kios',
-    explain: 'Layar penuh untuk pelanggan. Pengaturan hanya terbuka dengan menahan judul sejenak, lalu memasukkan PIN jika ada.',
+    explain:
+      'Layar penuh untuk pelanggan. Pengaturan hanya terbuka dengan menahan judul sejenak, lalu memasukkan PIN jika ada.',
     pin: 'PIN kios (opsional, 4 sampai 8 angka)',
     badPin: 'PIN harus 4 sampai 8 angka, atau kosong.',
     start: 'Mulai mode kios',
@@ -46,7 +48,10 @@ export function KioskSettings() {
               autocomplete="off"
               value={pin.value}
               aria-invalid={pinError.value}
-              onInput={(e) => ((pin.value = e.currentTarget.value), (pinError.value = false))}
+              onInput={(e) => {
+                pin.value = e.currentTarget.value;
+                pinError.value = false;
+              }}
             />
           </label>
           {pinError.value && (

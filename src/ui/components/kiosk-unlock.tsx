@@ -7,12 +7,30 @@ import { kiosk, LONG_PRESS_MS, pinMatches } from '../kiosk';
 import { view } from '../navigation';
 
 const messages = defineMessages(
-  { title: 'Unlock settings', pin: 'Kiosk PIN', open: 'Open settings', cancel: 'Cancel', wrong: 'Wrong PIN.' },
-  { title: 'Buka kunci pengaturan', pin: 'PIN kios', open: 'Buka pengaturan', cancel: 'Batal', wrong: 'PIN salah.' },
+  {
+    title: 'Unlock settings',
+    pin: 'Kiosk PIN',
+    open: 'Open settings',
+    cancel: 'Cancel',
+    wrong: 'Wrong PIN.',
+  },
+  {
+    title: 'Buka kunci pengaturan',
+    pin: 'PIN kios',
+    open: 'Buka pengaturan',
+    cancel: 'Batal',
+    wrong: 'PIN salah.',
+  },
 );
 
 /** Wraps the title: holding it for LONG_PRESS_MS asks for the PIN (or opens settings when none is set). */
-export function LongPressTitle({ children, onLongPress }: { children: ComponentChildren; onLongPress: () => void }) {
+export function LongPressTitle({
+  children,
+  onLongPress,
+}: {
+  children: ComponentChildren;
+  onLongPress: () => void;
+}) {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const cancel = (): void => {
     if (timer.current !== null) clearTimeout(timer.current);
@@ -23,6 +41,7 @@ export function LongPressTitle({ children, onLongPress }: { children: ComponentC
     timer.current = setTimeout(onLongPress, LONG_PRESS_MS);
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the long press is a hidden staff gesture; the kiosk's visible controls stay buttons.
     <div
       class="long-press"
       onPointerDown={start}
@@ -43,7 +62,10 @@ export function useKioskUnlock(): { request: () => void; dialog: JSX.Element | n
     if (kiosk.value.pinHash === null) view.value = 'settings';
     else asking.value = true;
   };
-  return { request, dialog: asking.value ? <PinDialog onDone={() => (asking.value = false)} /> : null };
+  return {
+    request,
+    dialog: asking.value ? <PinDialog onDone={() => (asking.value = false)} /> : null,
+  };
 }
 
 function PinDialog({ onDone }: { onDone: () => void }) {
@@ -67,7 +89,15 @@ function PinDialog({ onDone }: { onDone: () => void }) {
     >
       <label class="field">
         <span>{m.pin}</span>
-        <input type="password" inputMode="numeric" autocomplete="off" autoFocus value={pin.value} onInput={(e) => (pin.value = e.currentTarget.value)} />
+        <input
+          type="password"
+          inputMode="numeric"
+          autocomplete="off"
+          // biome-ignore lint/a11y/noAutofocus: the dialog exists only to take the PIN just asked for.
+          autoFocus
+          value={pin.value}
+          onInput={(e) => (pin.value = e.currentTarget.value)}
+        />
       </label>
       {wrong.value && (
         <p class="error" role="alert">

@@ -10,7 +10,11 @@ export function LanguageSwitch() {
     // Labelled by id, not by wrapping: a wrapping label would add the selected option to the select's name.
     <div class="field">
       <label for="language-select">{m.label}</label>
-      <select id="language-select" value={lang.value} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+      <select
+        id="language-select"
+        value={lang.value}
+        onChange={(e) => setLang(e.currentTarget.value as Lang)}
+      >
         {LANGUAGES.map((l) => (
           <option key={l.lang} value={l.lang} lang={l.lang}>
             {l.name}

@@ -22,10 +22,13 @@ export function ProductGrid({ products, onOpen }: ProductGridProps) {
       renderTile={(i) => {
         const p = products[i] as Product;
         return (
-          <button type="button" class="product-tile"
+          <button
+            type="button"
+            class="product-tile"
             data-product-id={p.id}
             aria-label={`${p.name}, ${m.sku(p.sku)}`}
-            onClick={() => onOpen(p)}>
+            onClick={() => onOpen(p)}
+          >
             <ProductPhotoImage photo={p.photos[0]} name={p.name} fallback={m.noPhoto} size={240} />
             <span class="product-caption">
               <span class="product-name">{p.name}</span>

@@ -55,7 +55,7 @@ export function UpdateBanner() {
   const m = messages();
   if (!updateWaiting.value) return null;
   return (
-    <div class="update-banner" role="region" aria-label={m.update}>
+    <section class="update-banner" aria-label={m.update}>
       {updateApplying.value ? (
         <p role="status">{m.applying}</p>
       ) : (
@@ -67,6 +67,6 @@ export function UpdateBanner() {
           </button>
         </>
       )}
-    </div>
+    </section>
   );
 }

@@ -9,7 +9,12 @@ import { SyncSettingsForm } from './sync-settings-form';
 
 const messages = defineMessages(
   { title: 'Settings', back: 'Back', general: 'Display', version: (v: string) => `Version ${v}` },
-  { title: 'Pengaturan', back: 'Kembali', general: 'Tampilan', version: (v: string) => `Versi ${v}` },
+  {
+    title: 'Pengaturan',
+    back: 'Kembali',
+    general: 'Tampilan',
+    version: (v: string) => `Versi ${v}`,
+  },
 );
 
 /** The settings screen; server, store and sync settings only once a store is signed in. */

@@ -76,8 +76,11 @@ export function SignInForm({ config, reauth = false }: SignInFormProps) {
   const session = appState.value?.session;
   // Renewal keeps the session's server and store; a fresh setup prefers the deployer's config.json
   // (the engine's own default Server URL is this app's origin).
-  const first = (a: string | undefined, b: string | undefined): string | undefined => (reauth ? a || b : b || a);
-  const serverUrl = useSignal(first(session?.serverUrl, config.serverUrl) || window.location.origin);
+  const first = (a: string | undefined, b: string | undefined): string | undefined =>
+    reauth ? a || b : b || a;
+  const serverUrl = useSignal(
+    first(session?.serverUrl, config.serverUrl) || window.location.origin,
+  );
   const storeId = useSignal(first(session?.storeId, config.storeId) || '');
   const username = useSignal('');
   const password = useSignal('');
@@ -89,35 +92,68 @@ export function SignInForm({ config, reauth = false }: SignInFormProps) {
     event.preventDefault();
     const { tokenPath, syncIntervalMs, concurrency, delayMs } = config;
     void signIn(
-      { serverUrl: serverUrl.value, storeId: storeId.value, ...{ tokenPath, syncIntervalMs, concurrency, delayMs } },
-      useToken.value ? { kind: 'token', token: token.value } : { kind: 'password', username: username.value, password: password.value },
+      {
+        serverUrl: serverUrl.value,
+        storeId: storeId.value,
+        ...{ tokenPath, syncIntervalMs, concurrency, delayMs },
+      },
+      useToken.value
+        ? { kind: 'token', token: token.value }
+        : { kind: 'password', username: username.value, password: password.value },
     );
   };
-  const field = (label: string, value: typeof serverUrl, props: JSX.InputHTMLAttributes<HTMLInputElement> = {}) => (
+  const field = (
+    label: string,
+    value: typeof serverUrl,
+    props: JSX.InputHTMLAttributes<HTMLInputElement> = {},
+  ) => (
     <label class="field">
       <span>{label}</span>
-      <input {...props} value={value.value} onInput={(e) => (value.value = e.currentTarget.value)} />
+      <input
+        {...props}
+        value={value.value}
+        onInput={(e) => (value.value = e.currentTarget.value)}
+      />
     </label>
   );
   const heading = (kind: SignInErrorKind): string => m[kind];
 
   return (
     <form class="sign-in" onSubmit={submit} aria-busy={busy.value}>
-      {field(m.serverUrl, serverUrl, { type: 'url', required: true, readOnly: reauth, autocomplete: 'url' })}
+      {field(m.serverUrl, serverUrl, {
+        type: 'url',
+        required: true,
+        readOnly: reauth,
+        autocomplete: 'url',
+      })}
       {field(m.storeId, storeId, { readOnly: reauth, spellcheck: false })}
       <label class="check">
-        <input type="checkbox" checked={useToken.value} onChange={(e) => (useToken.value = e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          checked={useToken.value}
+          onChange={(e) => (useToken.value = e.currentTarget.checked)}
+        />
         <span>{m.useToken}</span>
       </label>
       {useToken.value ? (
         <label class="field">
           <span>{m.token}</span>
-          <textarea value={token.value} onInput={(e) => (token.value = e.currentTarget.value)} rows={3} required spellcheck={false} />
+          <textarea
+            value={token.value}
+            onInput={(e) => (token.value = e.currentTarget.value)}
+            rows={3}
+            required
+            spellcheck={false}
+          />
         </label>
       ) : (
         <>
           {field(m.username, username, { required: true, autocomplete: 'username' })}
-          {field(m.password, password, { type: 'password', required: true, autocomplete: 'current-password' })}
+          {field(m.password, password, {
+            type: 'password',
+            required: true,
+            autocomplete: 'current-password',
+          })}
         </>
       )}
       {error !== null && (

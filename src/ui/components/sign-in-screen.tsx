@@ -11,7 +11,13 @@ const messages = defineMessages(
 );
 
 /** Sign-in screen; a malformed config.json is reported and none of it is applied. */
-export function SignInScreen({ config, stores }: { config: DeployConfigResult; stores: StoreChoice[] | null }) {
+export function SignInScreen({
+  config,
+  stores,
+}: {
+  config: DeployConfigResult;
+  stores: StoreChoice[] | null;
+}) {
   const m = messages();
   return (
     <section class="panel" aria-labelledby="sign-in-title">
@@ -22,7 +28,11 @@ export function SignInScreen({ config, stores }: { config: DeployConfigResult; s
           {config.error}
         </p>
       )}
-      {stores !== null ? <StorePicker stores={stores} /> : <SignInForm config={config.ok ? config.config : {}} />}
+      {stores !== null ? (
+        <StorePicker stores={stores} />
+      ) : (
+        <SignInForm config={config.ok ? config.config : {}} />
+      )}
     </section>
   );
 }

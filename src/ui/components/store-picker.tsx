@@ -26,7 +26,13 @@ export function StorePicker({ stores }: { stores: StoreChoice[] }) {
         <legend>{m.legend}</legend>
         {stores.map((s) => (
           <label class="check" key={s.id}>
-            <input type="radio" name="store" value={s.id} checked={chosen.value === s.id} onChange={() => (chosen.value = s.id)} />
+            <input
+              type="radio"
+              name="store"
+              value={s.id}
+              checked={chosen.value === s.id}
+              onChange={() => (chosen.value = s.id)}
+            />
             <span>
               {s.code} · {s.name}
             </span>

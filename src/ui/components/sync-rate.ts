@@ -23,14 +23,19 @@ export class RateMeter {
   /** Records a sample and returns the rate across the window. */
   add(sample: RateSample): Rate | null {
     const last = this.samples.at(-1);
-    if (last !== undefined && (sample.done < last.done || sample.bytes < last.bytes)) this.samples = [];
-    if (last === undefined || sample.done !== last.done || sample.bytes !== last.bytes) this.samples.push(sample);
+    if (last !== undefined && (sample.done < last.done || sample.bytes < last.bytes))
+      this.samples = [];
+    if (last === undefined || sample.done !== last.done || sample.bytes !== last.bytes)
+      this.samples.push(sample);
     this.samples = this.samples.filter((s) => sample.at - s.at <= WINDOW_MS);
     const first = this.samples[0];
     if (first === undefined) return null;
     const span = sample.at - first.at;
     if (span < MIN_SPAN_MS) return null;
-    return { photosPerSecond: ((sample.done - first.done) * 1000) / span, bytesPerSecond: ((sample.bytes - first.bytes) * 1000) / span };
+    return {
+      photosPerSecond: ((sample.done - first.done) * 1000) / span,
+      bytesPerSecond: ((sample.bytes - first.bytes) * 1000) / span,
+    };
   }
 
   /** Forgets the history (the run ended). */

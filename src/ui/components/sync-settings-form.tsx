@@ -15,7 +15,8 @@ const messages = defineMessages(
     save: 'Save sync settings',
     saved: 'Sync settings saved.',
     loading: 'Loading…',
-    outOfRange: (label: string, min: number, max: number) => `${label}: enter a whole number from ${min} to ${max}.`,
+    outOfRange: (label: string, min: number, max: number) =>
+      `${label}: enter a whole number from ${min} to ${max}.`,
     refused: (reason: string) => `Not saved: ${reason}`,
   },
   {
@@ -26,7 +27,8 @@ const messages = defineMessages(
     save: 'Simpan pengaturan sinkronisasi',
     saved: 'Pengaturan sinkronisasi disimpan.',
     loading: 'Memuat…',
-    outOfRange: (label: string, min: number, max: number) => `${label}: masukkan bilangan bulat dari ${min} sampai ${max}.`,
+    outOfRange: (label: string, min: number, max: number) =>
+      `${label}: masukkan bilangan bulat dari ${min} sampai ${max}.`,
     refused: (reason: string) => `Tidak disimpan: ${reason}`,
   },
 );
@@ -48,12 +50,21 @@ export function SyncSettingsForm() {
   useEffect(() => {
     void loadTunables().then(() => {
       const t = tunables.value;
-      if (t !== null) values.value = { intervalMinutes: String(Math.round(t.syncIntervalMs / 60_000)), concurrency: String(t.concurrency), delayMs: String(t.delayMs) };
+      if (t !== null)
+        values.value = {
+          intervalMinutes: String(Math.round(t.syncIntervalMs / 60_000)),
+          concurrency: String(t.concurrency),
+          delayMs: String(t.delayMs),
+        };
     });
   }, []);
   const current = values.value;
   if (current === null) return <p class="meta">{m.loading}</p>;
-  const labels: Record<Field, string> = { intervalMinutes: m.interval, concurrency: m.concurrency, delayMs: m.delay };
+  const labels: Record<Field, string> = {
+    intervalMinutes: m.interval,
+    concurrency: m.concurrency,
+    delayMs: m.delay,
+  };
 
   const submit = (event: JSX.TargetedEvent<HTMLFormElement>): void => {
     event.preventDefault();
@@ -61,15 +72,28 @@ export function SyncSettingsForm() {
     for (const field of Object.keys(LIMITS) as Field[]) {
       const n = parseField(current[field], field);
       if (n === null) {
-        outcome.value = { ok: false, text: m.outOfRange(labels[field], LIMITS[field].min, LIMITS[field].max) };
+        outcome.value = {
+          ok: false,
+          text: m.outOfRange(labels[field], LIMITS[field].min, LIMITS[field].max),
+        };
         return;
       }
       parsed[field] = n;
     }
-    const settings: TunableSettings = { syncIntervalMs: parsed.intervalMinutes * 60_000, concurrency: parsed.concurrency, delayMs: parsed.delayMs };
+    const settings: TunableSettings = {
+      syncIntervalMs: parsed.intervalMinutes * 60_000,
+      concurrency: parsed.concurrency,
+      delayMs: parsed.delayMs,
+    };
     void saveTunables(settings).then(
-      (refused) => (outcome.value = refused === null ? { ok: true, text: m.saved } : { ok: false, text: m.refused(refused) }),
-      (err: unknown) => (outcome.value = { ok: false, text: m.refused(err instanceof Error ? err.message : String(err)) }),
+      (refused) =>
+        (outcome.value =
+          refused === null ? { ok: true, text: m.saved } : { ok: false, text: m.refused(refused) }),
+      (err: unknown) =>
+        (outcome.value = {
+          ok: false,
+          text: m.refused(err instanceof Error ? err.message : String(err)),
+        }),
     );
   };
 

@@ -17,16 +17,21 @@ type Messages = ReturnType<typeof syncMessages>;
 function stateText(m: Messages, progress: SyncProgress, running: boolean): string {
   const { status } = progress;
   // A run that cannot reach the HO retries for a while: say so instead of "Syncing".
-  if (progress.offlineSince !== null && (running || status.kind === 'syncing')) return m.reconnecting;
+  if (progress.offlineSince !== null && (running || status.kind === 'syncing'))
+    return m.reconnecting;
   if (running && status.kind !== 'syncing') return m.starting;
   switch (status.kind) {
     case 'signed-out':
       return m.signedOut;
     case 'idle':
-      if (progress.failures.length > 0) return m.failedRetrying(formatNumber(progress.failures.length));
-      return progress.held === progress.expected && progress.lastSuccessAt !== null ? m.upToDate : m.waiting;
+      if (progress.failures.length > 0)
+        return m.failedRetrying(formatNumber(progress.failures.length));
+      return progress.held === progress.expected && progress.lastSuccessAt !== null
+        ? m.upToDate
+        : m.waiting;
     case 'syncing':
-      if (status.phase === 'downloading') return m.downloading(formatNumber(status.done), formatNumber(status.total));
+      if (status.phase === 'downloading')
+        return m.downloading(formatNumber(status.done), formatNumber(status.total));
       return status.phase === 'listing' ? m.listing : m.reconciling;
     case 'offline':
       return m.offline;
@@ -43,7 +48,9 @@ function stateText(m: Messages, progress: SyncProgress, running: boolean): strin
 
 function rateText(m: Messages, rate: Rate): string {
   const perPhoto = m.photoRate(formatRate(rate.photosPerSecond));
-  return rate.bytesPerSecond >= 100_000 ? `${perPhoto} · ${m.byteRate(formatRate(rate.bytesPerSecond / 1_000_000))}` : perPhoto;
+  return rate.bytesPerSecond >= 100_000
+    ? `${perPhoto} · ${m.byteRate(formatRate(rate.bytesPerSecond / 1_000_000))}`
+    : perPhoto;
 }
 
 /** Status bar with "Sync now" and "Full resync". */
@@ -54,21 +61,33 @@ export function SyncStatus({ state }: { state: AppState }) {
   const { status } = progress;
   const downloading = status.kind === 'syncing' && status.phase === 'downloading';
   let rate: Rate | null = null;
-  if (downloading) rate = meter.current.add({ at: performance.now(), done: status.done, bytes: progress.bytesDownloaded });
+  if (downloading)
+    rate = meter.current.add({
+      at: performance.now(),
+      done: status.done,
+      bytes: progress.bytesDownloaded,
+    });
   else meter.current.reset();
   const store = state.session.storeName ?? state.session.storeId;
   const meta = [
     store !== '' && m.store(store),
     m.lastSync(progress.lastSuccessAt === null ? m.never : formatTime(progress.lastSuccessAt)),
     progress.offlineSince !== null && m.offlineSince(formatTime(progress.offlineSince)),
-    storage !== null && `${m.storage(formatBytes(storage.usage), formatBytes(storage.quota))}${storage.persisted ? ` ${m.persistent}` : ''}`,
+    storage !== null &&
+      `${m.storage(formatBytes(storage.usage), formatBytes(storage.quota))}${storage.persisted ? ` ${m.persistent}` : ''}`,
     progress.reporting === 'backlog' && m.backlog,
   ].filter((part): part is string => typeof part === 'string');
   return (
-    <section class="sync-status" aria-label={m.region} data-state={status.kind} data-runs-finished={state.runsFinished}>
+    <section
+      class="sync-status"
+      aria-label={m.region}
+      data-state={status.kind}
+      data-runs-finished={state.runsFinished}
+    >
       <div class="sync-status-text">
         <p role="status" aria-live="polite" class="status-line">
-          <strong>{m.photos(formatNumber(progress.held), formatNumber(progress.expected))}</strong> · <span>{stateText(m, progress, state.running)}</span>
+          <strong>{m.photos(formatNumber(progress.held), formatNumber(progress.expected))}</strong>{' '}
+          · <span>{stateText(m, progress, state.running)}</span>
         </p>
         {status.kind === 'syncing' && status.total > 0 && (
           <div class="sync-progress">
@@ -85,7 +104,12 @@ export function SyncStatus({ state }: { state: AppState }) {
         </p>
       </div>
       <div class="actions">
-        <button type="button" class="primary" disabled={busy.value} onClick={() => void syncNow('user')}>
+        <button
+          type="button"
+          class="primary"
+          disabled={busy.value}
+          onClick={() => void syncNow('user')}
+        >
           {m.syncNow}
         </button>
         <button type="button" disabled={busy.value} onClick={() => void command('full-resync')}>

@@ -25,6 +25,7 @@ export function ProductDetail({ product, onClose }: ProductDetailProps) {
   }, []);
   const total = formatNumber(product.photos.length);
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard closes a modal dialog with Escape; the click is only for the backdrop.
     <dialog
       ref={ref}
       class="product-detail"
@@ -46,13 +47,23 @@ export function ProductDetail({ product, onClose }: ProductDetailProps) {
           </button>
         </header>
         {product.photos.length === 0 ? (
-          <ProductPhotoImage photo={undefined} name={product.name} fallback={m.noPhoto} size={480} />
+          <ProductPhotoImage
+            photo={undefined}
+            name={product.name}
+            fallback={m.noPhoto}
+            size={480}
+          />
         ) : (
           <ol class="detail-photos">
             {product.photos.map((photo, i) => (
               <li key={photo.id} data-photo-id={photo.id}>
                 <figure>
-                  <ProductPhotoImage photo={photo} name={product.name} fallback={m.photoFailed} size={480} />
+                  <ProductPhotoImage
+                    photo={photo}
+                    name={product.name}
+                    fallback={m.photoFailed}
+                    size={480}
+                  />
                   <figcaption>
                     {m.photoOf(formatNumber(i + 1), total)}
                     {photo.is_primary && ` · ${m.primary}`}

@@ -21,7 +21,10 @@ export function ProductGallery({ products }: { products: readonly Product[] }) {
   const close = (): void => {
     const id = openId;
     setOpenId(null);
-    if (id !== null) document.querySelector<HTMLElement>(`.product-tile[data-product-id="${CSS.escape(id)}"]`)?.focus();
+    if (id !== null)
+      document
+        .querySelector<HTMLElement>(`.product-tile[data-product-id="${CSS.escape(id)}"]`)
+        ?.focus();
   };
 
   if (products.length === 0) return <p class="gallery-empty">{m.empty}</p>;

@@ -3,7 +3,10 @@ import type { Product } from '../../shared/messages';
 
 /** Lower case without diacritics, so "Café" and "cafe" compare equal. */
 export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 /** A product list prepared for repeated searches: the folded "name sku" of each product, computed once. */
@@ -19,7 +22,9 @@ export function buildSearchIndex(products: readonly Product[]): SearchIndex {
 
 /** Products whose name or SKU contains every word of `query`; all of them for a blank query. */
 export function searchProducts(index: SearchIndex, query: string): readonly Product[] {
-  const words = foldText(query).split(/\s+/).filter((w) => w !== '');
+  const words = foldText(query)
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return index.products;
   return index.products.filter((_, i) => {
     const key = index.keys[i] as string;

@@ -27,19 +27,33 @@ export interface GridWindow {
 }
 
 /** Computes the rendered window; pure, so scrolling only re-renders when the window really changes. */
-export function gridWindow(count: number, width: number, top: number, viewport: number): GridWindow {
+export function gridWindow(
+  count: number,
+  width: number,
+  top: number,
+  viewport: number,
+): GridWindow {
   const columns = Math.max(1, Math.floor((width + GAP_PX) / (MIN_TILE_PX + GAP_PX)));
   const tile = Math.max(0, (width - GAP_PX * (columns - 1)) / columns);
   const rowHeight = tile + CAPTION_PX + GAP_PX;
   const rows = Math.ceil(count / columns);
   const margin = viewport * OVERSCAN;
   const firstRow = Math.min(rows, Math.max(0, Math.floor((-top - margin) / rowHeight)));
-  const endRow = Math.min(rows, Math.max(firstRow, Math.ceil((viewport - top + margin) / rowHeight)));
+  const endRow = Math.min(
+    rows,
+    Math.max(firstRow, Math.ceil((viewport - top + margin) / rowHeight)),
+  );
   return { columns, rowHeight, rows, firstRow, endRow };
 }
 
 /** Index of the tile a key press on tile `index` moves to, or null when the key is not a grid move. */
-export function keyTarget(key: string, ctrl: boolean, index: number, count: number, columns: number): number | null {
+export function keyTarget(
+  key: string,
+  ctrl: boolean,
+  index: number,
+  count: number,
+  columns: number,
+): number | null {
   const rowStart = index - (index % columns);
   const moves: Record<string, number> = {
     ArrowLeft: index - 1,
@@ -66,7 +80,13 @@ export interface VirtualGridProps {
 }
 
 /** The windowed grid as a list; each item carries its position in the whole set for assistive technology. */
-export function VirtualGrid({ count, label, class: className, renderTile, keyOf }: VirtualGridProps) {
+export function VirtualGrid({
+  count,
+  label,
+  class: className,
+  renderTile,
+  keyOf,
+}: VirtualGridProps) {
   const ref = useRef<HTMLUListElement>(null);
   const [view, setView] = useState({ width: 0, top: 0, viewport: 0 });
   const current = useRef(view);
@@ -80,11 +100,21 @@ export function VirtualGrid({ count, label, class: className, renderTile, keyOf 
     let frame = 0;
     const measure = (): void => {
       frame = 0;
-      const next = { width: el.clientWidth, top: el.getBoundingClientRect().top, viewport: window.innerHeight };
+      const next = {
+        width: el.clientWidth,
+        top: el.getBoundingClientRect().top,
+        viewport: window.innerHeight,
+      };
       const prev = current.current;
       const a = gridWindow(count, prev.width, prev.top, prev.viewport);
       const b = gridWindow(count, next.width, next.top, next.viewport);
-      if (next.width !== prev.width || next.viewport !== prev.viewport || a.firstRow !== b.firstRow || a.endRow !== b.endRow) setView(next);
+      if (
+        next.width !== prev.width ||
+        next.viewport !== prev.viewport ||
+        a.firstRow !== b.firstRow ||
+        a.endRow !== b.endRow
+      )
+        setView(next);
     };
     const schedule = (): void => {
       if (frame === 0) frame = requestAnimationFrame(measure);
@@ -108,7 +138,9 @@ export function VirtualGrid({ count, label, class: className, renderTile, keyOf 
 
   /** Focuses tile `index` if it is rendered; true when it was. */
   const focusTile = (index: number): boolean => {
-    const tile = ref.current?.querySelector<HTMLElement>(`:scope > li[aria-posinset="${index + 1}"] button`) ?? null;
+    const tile =
+      ref.current?.querySelector<HTMLElement>(`:scope > li[aria-posinset="${index + 1}"] button`) ??
+      null;
     tile?.focus();
     return tile !== null;
   };
@@ -120,14 +152,22 @@ export function VirtualGrid({ count, label, class: className, renderTile, keyOf 
   const onKeyDown = (e: KeyboardEvent): void => {
     const item = (e.target as HTMLElement).closest('li[aria-posinset]');
     if (item === null || e.altKey || e.metaKey || e.shiftKey) return;
-    const target = keyTarget(e.key, e.ctrlKey, Number(item.getAttribute('aria-posinset')) - 1, count, win.columns);
+    const target = keyTarget(
+      e.key,
+      e.ctrlKey,
+      Number(item.getAttribute('aria-posinset')) - 1,
+      count,
+      win.columns,
+    );
     if (target === null) return;
     e.preventDefault();
     if (focusTile(target)) return;
     // Not rendered: scroll its row into the middle of the viewport, focus it once the window has moved there.
     const row = Math.floor(target / win.columns);
     const gridTop = (ref.current?.getBoundingClientRect().top ?? 0) + window.scrollY;
-    window.scrollTo({ top: gridTop + row * win.rowHeight - (window.innerHeight - win.rowHeight) / 2 });
+    window.scrollTo({
+      top: gridTop + row * win.rowHeight - (window.innerHeight - win.rowHeight) / 2,
+    });
     setPendingFocus(target);
   };
   const tiles: ComponentChildren[] = [];

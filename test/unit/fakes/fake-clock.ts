@@ -5,7 +5,11 @@
  */
 import type { Clock } from '../../../src/sync/ports';
 
-interface Timer { at: number; seq: number; resolve: () => void }
+interface Timer {
+  at: number;
+  seq: number;
+  resolve: () => void;
+}
 
 /** A Clock whose time advances only through timers (auto) or `advance`. */
 export class FakeClock implements Clock {
@@ -50,7 +54,9 @@ export class FakeClock implements Clock {
   advance(ms: number): void {
     this.t += ms;
     for (;;) {
-      const due = this.timers.filter((x) => x.at <= this.t).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      const due = this.timers
+        .filter((x) => x.at <= this.t)
+        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (due === undefined) return;
       this.fire(due);
     }

@@ -43,7 +43,13 @@ interface Fault {
   route: Route;
   id: string | null;
   times: number;
-  apply: 'hang' | { status: number; headers?: Record<string, string> } | 'corrupt' | 'truncate' | 'reset' | { stallAfter: number };
+  apply:
+    | 'hang'
+    | { status: number; headers?: Record<string, string> }
+    | 'corrupt'
+    | 'truncate'
+    | 'reset'
+    | { stallAfter: number };
 }
 
 /** Deterministic pseudo-random bytes. */
@@ -67,7 +73,10 @@ function b64url(obj: object): string {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
 }
 
 function abortError(): DOMException {
@@ -157,10 +166,15 @@ export class FakeHo {
     }
     if (fault !== undefined && typeof fault.apply === 'object' && 'status' in fault.apply) {
       release();
-      return json(fault.apply.status, { status: 'error', message: 'Injected fault' }, fault.apply.headers);
+      return json(
+        fault.apply.status,
+        { status: 'error', message: 'Injected fault' },
+        fault.apply.headers,
+      );
     }
     const res = this.route(req, signal, fault, release);
-    if (res.body === null || !(res.status === 200 || res.status === 206) || req.route === 'list') release();
+    if (res.body === null || !(res.status === 200 || res.status === 206) || req.route === 'list')
+      release();
     return res;
   };
 
@@ -234,7 +248,13 @@ export class FakeHo {
   // --- faults ---
 
   /** The next `times` requests of `route` (for photo `id` when given) answer `status`. */
-  failWith(route: Route, status: number, times = 1, id: string | null = null, headers?: Record<string, string>): void {
+  failWith(
+    route: Route,
+    status: number,
+    times = 1,
+    id: string | null = null,
+    headers?: Record<string, string>,
+  ): void {
     this.faults.push({ route, id, times, apply: { status, headers } });
   }
 
@@ -270,7 +290,9 @@ export class FakeHo {
 
   /** Download requests (either route) per photo id. */
   downloadsOf(id: string): number {
-    return this.requests.filter((r) => (r.route === 'download' || r.route === 'image') && r.id === id).length;
+    return this.requests.filter(
+      (r) => (r.route === 'download' || r.route === 'image') && r.id === id,
+    ).length;
   }
 
   // --- internals ---
@@ -290,15 +312,18 @@ export class FakeHo {
     const headers = new Headers(init.headers);
     const body = typeof init.body === 'string' ? (JSON.parse(init.body) as unknown) : null;
     const base = { url, method: init.method ?? 'GET', headers, body, at: this.clock.now() };
-    if (url.origin === MINIO) return { ...base, route: 'image', id: url.pathname.split('/').at(-1) ?? null };
+    if (url.origin === MINIO)
+      return { ...base, route: 'image', id: url.pathname.split('/').at(-1) ?? null };
     const path = url.pathname;
     const download = /^\/api\/v1\/sync\/product-photos\/([^/]+)\/download\/$/.exec(path);
     if (download) return { ...base, route: 'download', id: download[1]! };
-    if (path === '/api/v1/sync/product-photos/status/') return { ...base, route: 'status', id: null };
+    if (path === '/api/v1/sync/product-photos/status/')
+      return { ...base, route: 'status', id: null };
     if (path === '/api/token/refresh/') return { ...base, route: 'refresh', id: null };
     if (this.tokenPaths.has(path)) return { ...base, route: 'token', id: null };
     if (path === '/api/v1/sync/product-photos/') return { ...base, route: 'list', id: null };
-    if (path === '/api/v1/stores/' && this.stores !== null) return { ...base, route: 'stores', id: null };
+    if (path === '/api/v1/stores/' && this.stores !== null)
+      return { ...base, route: 'stores', id: null };
     return { ...base, route: 'unknown', id: null };
   }
 
@@ -309,7 +334,12 @@ export class FakeHo {
     return fault;
   }
 
-  private route(req: SeenRequest, signal: AbortSignal | undefined, fault: Fault | undefined, release: () => void): Response {
+  private route(
+    req: SeenRequest,
+    signal: AbortSignal | undefined,
+    fault: Fault | undefined,
+    release: () => void,
+  ): Response {
     switch (req.route) {
       case 'token':
         return this.token(req);
@@ -318,14 +348,22 @@ export class FakeHo {
       case 'image':
         return this.serveBytes(req, signal, fault, false, release);
       case 'unknown':
-        return new Response('<h1>Not Found</h1>', { status: 404, headers: { 'Content-Type': 'text/html' } });
+        return new Response('<h1>Not Found</h1>', {
+          status: 404,
+          headers: { 'Content-Type': 'text/html' },
+        });
       default: {
         if (!this.authorized(req)) {
-          return json(401, { status: 'error', message: 'Token is invalid or expired' }, { 'WWW-Authenticate': 'Bearer' });
+          return json(
+            401,
+            { status: 'error', message: 'Token is invalid or expired' },
+            { 'WWW-Authenticate': 'Bearer' },
+          );
         }
         if (req.route === 'list') return this.list(req);
         if (req.route === 'status') return this.status(req);
-        if (req.route === 'stores') return json(200, { status: 'success', data: { stores: this.stores } });
+        if (req.route === 'stores')
+          return json(200, { status: 'success', data: { stores: this.stores } });
         return this.serveBytes(req, signal, fault, true, release);
       }
     }
@@ -344,19 +382,23 @@ export class FakeHo {
   private authorized(req: SeenRequest): boolean {
     const token = (req.headers.get('authorization') ?? '').replace(/^Bearer /, '');
     if (!this.access.has(token)) return false;
-    const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number };
+    const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+      exp: number;
+    };
     return exp.exp * 1000 > this.clock.now();
   }
 
   private token(req: SeenRequest): Response {
     const body = req.body as { username?: string; password?: string };
-    if (body.username !== 'store1' || body.password !== 'secret') return json(401, { detail: 'No active account found' });
+    if (body.username !== 'store1' || body.password !== 'secret')
+      return json(401, { detail: 'No active account found' });
     return json(200, this.issue());
   }
 
   private refreshToken(req: SeenRequest): Response {
     const { refresh } = req.body as { refresh?: string };
-    if (!this.refreshWorks || refresh === undefined || !this.refresh.has(refresh)) return json(401, { detail: 'Token is blacklisted' });
+    if (!this.refreshWorks || refresh === undefined || !this.refresh.has(refresh))
+      return json(401, { detail: 'Token is blacklisted' });
     this.refresh.delete(refresh); // rotation with blacklisting, as upstream
     return json(200, this.issue());
   }
@@ -378,7 +420,8 @@ export class FakeHo {
   private list(req: SeenRequest): Response {
     this.onList?.(this.listCount++);
     const q = req.url.searchParams;
-    if (q.get('store_id') !== STORE) return json(404, { status: 'error', message: 'Store not found' });
+    if (q.get('store_id') !== STORE)
+      return json(404, { status: 'error', message: 'Store not found' });
     const since = q.has('since') ? Date.parse(q.get('since')!) : null;
     const limit = Number(q.get('limit') ?? 100);
     const rows = [...this.photos.values()]
@@ -388,7 +431,9 @@ export class FakeHo {
     const cursor = this.cursors ? q.get('cursor') : null;
     if (cursor !== null) {
       const [t, id] = Buffer.from(cursor, 'base64url').toString().split('|') as [string, string];
-      start = rows.findIndex((p) => p.updated_at > Number(t) || (p.updated_at === Number(t) && p.id > id));
+      start = rows.findIndex(
+        (p) => p.updated_at > Number(t) || (p.updated_at === Number(t) && p.id > id),
+      );
       if (start < 0) start = rows.length;
     }
     const page = rows.slice(start, start + limit);
@@ -400,10 +445,20 @@ export class FakeHo {
       has_more: hasMore,
       next_offset: hasMore ? start + limit : null,
     };
-    if (this.cursors) data.next_cursor = hasMore && last ? Buffer.from(`${last.updated_at}|${last.id}`).toString('base64url') : null;
+    if (this.cursors)
+      data.next_cursor =
+        hasMore && last ? Buffer.from(`${last.updated_at}|${last.id}`).toString('base64url') : null;
     if (this.syncTimestamp) data.sync_timestamp = this.stamp(this.dataTime);
-    if (this.deletedIds) data.deleted_ids = [...this.tombstones].filter(([, t]) => since === null || t >= since).map(([id]) => id);
-    return json(200, this.shape === 'wrapper' ? { status: 'success', data } : { ...data, filter: {}, store: { id: STORE } });
+    if (this.deletedIds)
+      data.deleted_ids = [...this.tombstones]
+        .filter(([, t]) => since === null || t >= since)
+        .map(([id]) => id);
+    return json(
+      200,
+      this.shape === 'wrapper'
+        ? { status: 'success', data }
+        : { ...data, filter: {}, store: { id: STORE } },
+    );
   }
 
   private row(p: Photo): Record<string, unknown> {
@@ -431,12 +486,19 @@ export class FakeHo {
     const body = req.body as Record<string, unknown>;
     if (this.statusRoute !== 'ok') {
       this.statusBatches.push({ body, accepted: false });
-      return new Response('<h1>Not Found</h1>', { status: this.statusRoute, headers: { 'Content-Type': 'text/html' } });
+      return new Response('<h1>Not Found</h1>', {
+        status: this.statusRoute,
+        headers: { 'Content-Type': 'text/html' },
+      });
     }
     const items = body.sync_batch as { photo_id: string }[];
     const refused = items.findIndex((i) => this.refuseReportsOf.has(i.photo_id));
     this.statusBatches.push({ body, accepted: refused < 0 });
-    if (refused >= 0) return json(400, { status: 'error', message: `sync_batch[${refused}].photo_id must be a valid UUID` });
+    if (refused >= 0)
+      return json(400, {
+        status: 'error',
+        message: `sync_batch[${refused}].photo_id must be a valid UUID`,
+      });
     const n = items.length;
     return json(200, { status: 'success', message: `Sync status updated for ${n} photos` });
   }
@@ -449,23 +511,35 @@ export class FakeHo {
     release: () => void,
   ): Response {
     if (viaRoute && this.downloadRoute !== 'ok') {
-      return new Response('<h1>Not Found</h1>', { status: this.downloadRoute, headers: { 'Content-Type': 'text/html' } });
+      return new Response('<h1>Not Found</h1>', {
+        status: this.downloadRoute,
+        headers: { 'Content-Type': 'text/html' },
+      });
     }
     const photo = req.id === null ? undefined : this.photos.get(req.id);
     if (photo === undefined) return json(404, { status: 'error', message: 'Photo not found' });
     const checksum = md5(photo.bytes);
     const etag = `"${checksum}"`;
-    const headers: Record<string, string> = { 'Content-Type': 'image/jpeg', 'X-Version': String(photo.version) };
-    if (this.xChecksum && viaRoute) headers['X-Checksum'] = this.xChecksumOverride.get(photo.id) ?? checksum;
+    const headers: Record<string, string> = {
+      'Content-Type': 'image/jpeg',
+      'X-Version': String(photo.version),
+    };
+    if (this.xChecksum && viaRoute)
+      headers['X-Checksum'] = this.xChecksumOverride.get(photo.id) ?? checksum;
     if (this.etags) headers.ETag = etag;
-    if (this.etags && req.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers });
+    if (this.etags && req.headers.get('if-none-match') === etag)
+      return new Response(null, { status: 304, headers });
     let bytes = photo.bytes;
     let status = 200;
     const range = /^bytes=(\d+)-$/.exec(req.headers.get('range') ?? '');
     const ifRange = req.headers.get('if-range');
     if (this.ranges && range && (ifRange === null || ifRange === etag)) {
       const start = Number(range[1]);
-      if (start >= bytes.length) return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${bytes.length}` } });
+      if (start >= bytes.length)
+        return new Response(null, {
+          status: 416,
+          headers: { 'Content-Range': `bytes */${bytes.length}` },
+        });
       headers['Content-Range'] = `bytes ${start}-${bytes.length - 1}/${bytes.length}`;
       bytes = bytes.subarray(start);
       status = 206;
@@ -475,11 +549,17 @@ export class FakeHo {
       bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
     }
     if (fault?.apply === 'truncate') bytes = bytes.subarray(0, Math.max(0, bytes.length - 100));
-    const stallAfter = fault !== undefined && typeof fault.apply === 'object' && 'stallAfter' in fault.apply ? fault.apply.stallAfter : null;
+    const stallAfter =
+      fault !== undefined && typeof fault.apply === 'object' && 'stallAfter' in fault.apply
+        ? fault.apply.stallAfter
+        : null;
     headers['Content-Length'] = String(bytes.length);
     this.downloadStarts.push(this.clock.now());
     const resetAt = fault?.apply === 'reset' ? Math.floor(bytes.length / 2) : null;
-    return new Response(this.stream(photo.id, bytes, signal, stallAfter, release, resetAt), { status, headers });
+    return new Response(this.stream(photo.id, bytes, signal, stallAfter, release, resetAt), {
+      status,
+      headers,
+    });
   }
 
   /** A body stream that counts in-flight downloads and bytes, errors on abort, and can stall. */
@@ -514,7 +594,12 @@ export class FakeHo {
           controller.error(new TypeError('terminated'));
           return;
         }
-        const end = Math.min(bytes.length, pos + this.chunkSize, stallAfter ?? Number.POSITIVE_INFINITY, resetAt ?? Number.POSITIVE_INFINITY);
+        const end = Math.min(
+          bytes.length,
+          pos + this.chunkSize,
+          stallAfter ?? Number.POSITIVE_INFINITY,
+          resetAt ?? Number.POSITIVE_INFINITY,
+        );
         if (pos >= bytes.length) {
           close();
           controller.close();

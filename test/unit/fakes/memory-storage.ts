@@ -1,6 +1,14 @@
 /** In-memory SyncStorage for engine tests (the real one is IndexedDB + Cache Storage in src/storage). */
 import { QuotaError } from '../../../src/shared/errors';
-import type { EngineRecord, FailureRecord, OutboxEntry, PartialDownload, PartialProgress, StateMap, SyncStorage } from '../../../src/sync/ports';
+import type {
+  EngineRecord,
+  FailureRecord,
+  OutboxEntry,
+  PartialDownload,
+  PartialProgress,
+  StateMap,
+  SyncStorage,
+} from '../../../src/sync/ports';
 import type { StatusItem, StoredPhoto } from '../../../src/shared/types';
 
 /** Storage in plain Maps, with a byte quota knob and a log of mutating calls. */
@@ -26,7 +34,10 @@ export class MemoryStorage implements SyncStorage {
   }
 
   async putVerified(record: StoredPhoto, bytes: Blob, report?: StatusItem): Promise<void> {
-    const used = [...this.blobs.entries()].reduce((n, [id, b]) => n + (id === record.id ? 0 : b.size), 0);
+    const used = [...this.blobs.entries()].reduce(
+      (n, [id, b]) => n + (id === record.id ? 0 : b.size),
+      0,
+    );
     if (used + bytes.size > this.quotaBytes) throw new QuotaError('storage quota exceeded');
     this.writes.push(`putVerified:${record.id}`);
     this.records.set(record.id, record);
@@ -60,7 +71,11 @@ export class MemoryStorage implements SyncStorage {
   async appendPartial(progress: PartialProgress, chunk: Blob): Promise<void> {
     this.writes.push(`appendPartial:${progress.photo_id}`);
     const chunks = this.partials.get(progress.photo_id)?.chunks ?? [];
-    this.partials.set(progress.photo_id, { ...progress, md5_state: progress.md5_state.slice(), chunks: [...chunks, chunk] });
+    this.partials.set(progress.photo_id, {
+      ...progress,
+      md5_state: progress.md5_state.slice(),
+      chunks: [...chunks, chunk],
+    });
   }
 
   async clearPartial(id: string): Promise<void> {
