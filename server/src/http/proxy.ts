@@ -34,8 +34,40 @@ function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
+/** How many layers of percent-encoding are peeled off looking for a hidden dot segment. */
+const MAX_DECODE_LAYERS = 4;
+/** `.` or `..`, also with a `;parameter` (which Tomcat-style servers strip before resolving). */
+const DOT_SEGMENT = /^\.{1,2}(;|$)/;
+
+/**
+ * The upstream URL of a request, or a 400 ApiError when its path could leave the target's API
+ * prefix: `..`/`.` segments (plain, percent-encoded, double-encoded) or backslashes (which WHATWG URLs
+ * and many servers read as `/`) at any decoding layer, or a resolved path outside `<target>/api/`.
+ */
+export function upstreamUrl(target: URL, requestUrl: string): URL {
+  const base = target.pathname.replace(/\/+$/, '');
+  const [rawPath = ''] = requestUrl.split('?', 1);
+  const outside = new ApiError(400, 'Request path must stay under /api/');
+  let layer = rawPath;
+  for (let i = 0; i <= MAX_DECODE_LAYERS; i++) {
+    if (layer.includes('\\') || layer.split('/').some((s) => DOT_SEGMENT.test(s))) throw outside;
+    let next: string;
+    try {
+      next = decodeURIComponent(layer);
+    } catch {
+      throw new ApiError(400, 'Malformed URL');
+    }
+    if (next === layer) break;
+    if (i === MAX_DECODE_LAYERS) throw outside;
+    layer = next;
+  }
+  const url = new URL(base + requestUrl, target);
+  if (url.origin !== target.origin || !url.pathname.startsWith(`${base}/api/`)) throw outside;
+  return url;
+}
+
 function forward(target: URL, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const url = new URL(target.pathname.replace(/\/+$/, '') + request.url, target);
+  const url = upstreamUrl(target, request.url);
   const headers = endToEnd(request.headers);
   headers.host = target.host;
   headers['x-forwarded-for'] = [request.headers['x-forwarded-for'], request.ip]
