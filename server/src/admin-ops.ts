@@ -5,10 +5,9 @@
  * no photo references them any more.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { Transform } from 'node:stream';
+import { inspectImage } from './image-inspect';
 import { InvalidInputError, NotFoundError } from './store/errors';
 import type {
   Brand,
@@ -20,8 +19,11 @@ import type {
   Store,
 } from './store/types';
 
-/** Image bytes given in memory (HTTP upload) or as a file path (CLI, streamed). */
+/** Image bytes given in memory (HTTP upload) or as a file path (CLI). */
 export type ImageSource = { bytes: Buffer } | { path: string };
+
+/** Largest accepted image, uploaded or added from a file. */
+export const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
 
 /** A new photo of a product. */
 export interface AddPhotoInput {
@@ -30,39 +32,6 @@ export interface AddPhotoInput {
   filename?: string;
   is_primary?: boolean;
   sort_order?: number;
-}
-
-const IMAGE_TYPES: { type: string; ext: string; magic: (b: Buffer) => boolean }[] = [
-  {
-    type: 'image/jpeg',
-    ext: '.jpg',
-    magic: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-  },
-  {
-    type: 'image/png',
-    ext: '.png',
-    magic: (b) =>
-      b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  },
-  {
-    type: 'image/gif',
-    ext: '.gif',
-    magic: (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString('latin1')),
-  },
-  {
-    type: 'image/webp',
-    ext: '.webp',
-    magic: (b) =>
-      b.subarray(0, 4).toString('latin1') === 'RIFF' &&
-      b.subarray(8, 12).toString('latin1') === 'WEBP',
-  },
-];
-
-/** The image type from the first bytes; InvalidInputError for anything that is not JPEG/PNG/GIF/WebP. */
-export function sniffImage(head: Buffer): { type: string; ext: string } {
-  const hit = IMAGE_TYPES.find((t) => t.magic(head));
-  if (!hit) throw new InvalidInputError('Not a JPEG, PNG, GIF or WebP image');
-  return { type: hit.type, ext: hit.ext };
 }
 
 function checkFilename(name: string): string {
@@ -196,30 +165,14 @@ export class AdminOps {
     return photo;
   }
 
-  /** Writes the bytes under `<prefix>/v<version><ext>`, computing MD5 and size while streaming. */
+  /** Checks the image (type and dimensions) and writes it under `<prefix>/v<version><ext>`. */
   private async storeBytes(prefix: string, version: number, source: ImageSource) {
-    const head = 'bytes' in source ? source.bytes : await readHead(source.path);
-    const { type, ext } = sniffImage(head);
+    const bytes = 'bytes' in source ? source.bytes : await readSource(source.path);
+    const { type, ext } = inspectImage(bytes);
     const object_key = `${prefix}/v${version}${ext}`;
-    const hash = createHash('md5');
-    let size = 0;
-    if ('bytes' in source) {
-      hash.update(source.bytes);
-      size = source.bytes.length;
-      await this.images.put(object_key, source.bytes);
-    } else {
-      const counted = new Transform({
-        transform(chunk: Buffer, _e, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
-      const file = createReadStream(source.path);
-      file.on('error', (e) => counted.destroy(e));
-      await this.images.put(object_key, file.pipe(counted));
-    }
-    return { object_key, size, content_type: type, checksum: hash.digest('hex'), ext };
+    await this.images.put(object_key, bytes);
+    const checksum = createHash('md5').update(bytes).digest('hex');
+    return { object_key, size: bytes.length, content_type: type, checksum, ext };
   }
 
   /** Runs the metadata write that references freshly stored bytes, removing the bytes if it fails. */
@@ -241,20 +194,16 @@ function defaultName(source: ImageSource, ext: string): string {
   return 'path' in source ? basename(source.path) : `photo${ext}`;
 }
 
-async function readHead(path: string): Promise<Buffer> {
-  // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript infers the type from the assignment in the try block.
-  let file;
+/** A whole image file (it is checked before anything is stored), refusing files over MAX_IMAGE_BYTES. */
+async function readSource(path: string): Promise<Buffer> {
   try {
-    file = await open(path, 'r');
+    if ((await stat(path)).size > MAX_IMAGE_BYTES)
+      throw new InvalidInputError(`${path} is larger than ${MAX_IMAGE_BYTES} bytes`);
+    return await readFile(path);
   } catch (e) {
+    if (e instanceof InvalidInputError) throw e;
     throw new InvalidInputError(
       `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
-  }
-  try {
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(16), 0, 16, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await file.close();
   }
 }

@@ -4,6 +4,8 @@
  */
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { HashSlots } from './auth/hash-slots';
+import { type FailureCounter, LoginThrottle, MemoryFailureCounter } from './auth/login-throttle';
 import { RevokedTokens, TokenService } from './auth/tokens';
 import type { Config } from './config';
 import type { FaultRoute, Faults } from './faults';
@@ -35,6 +37,8 @@ export interface AppDeps {
   faults: Faults;
   /** Refresh-token blacklist; defaults to `<data-dir>/revoked-tokens.json`. */
   revoked?: RevokedTokens;
+  /** Failed sign-in counts; in memory by default. */
+  failures?: FailureCounter;
 }
 
 /** Largest JSON or form body (a full 1000-item status batch fits many times over). */
@@ -93,6 +97,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       clock: deps.clock,
       revoked: deps.revoked ?? new RevokedTokens(join(config.dataDir, 'revoked-tokens.json')),
     }),
+    throttle: new LoginThrottle(
+      deps.failures ?? new MemoryFailureCounter(),
+      config.loginLimits,
+      deps.clock,
+    ),
+    hashSlots: new HashSlots(),
   };
   for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes])
     routes(app, ctx);

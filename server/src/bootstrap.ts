@@ -5,18 +5,22 @@
 import { join } from 'node:path';
 import { hashPassword, verifyPassword } from './auth/password';
 import type { Config } from './config';
+import { createPrivateFile, secureDataDir } from './data-dir';
 import { DEMO, generateCatalog, seedDemo } from './demo/seed';
 import { FsImageStore } from './store/fs-image-store';
 import { SqliteMetadataStore } from './store/sqlite-metadata';
 import type { ImageStore, MetadataStore, Store } from './store/types';
 
-/** The two storage ports over `<dataDir>/ho.sqlite` and `<dataDir>/images`. */
+/** The two storage ports over `<dataDir>/ho.sqlite` and `<dataDir>/images`, the dir kept owner-only. */
 export function openDataDir(
   dataDir: string,
   now?: () => number,
 ): { meta: MetadataStore; images: ImageStore } {
+  secureDataDir(dataDir);
+  const dbFile = join(dataDir, 'ho.sqlite');
+  createPrivateFile(dbFile);
   return {
-    meta: new SqliteMetadataStore(join(dataDir, 'ho.sqlite'), now),
+    meta: new SqliteMetadataStore(dbFile, now),
     images: new FsImageStore(join(dataDir, 'images')),
   };
 }

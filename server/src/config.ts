@@ -3,9 +3,11 @@
  * flags (which win) and environment variables. Anything invalid throws ConfigError with one clear line.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_LIMITS, type ThrottleLimits } from './auth/login-throttle';
+import { secureDataDir } from './data-dir';
 import type { CatalogOptions } from './demo/bench-catalog';
 import { type FaultSettings, DEFAULT_FAULTS, FAULT_ROUTES, validateFaults } from './faults';
 
@@ -38,6 +40,8 @@ export interface Config {
   /** Base URL used in image_url; derived from each request's Host when absent. */
   publicUrl?: string;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Failed sign-ins allowed per username and per address before a lock. */
+  loginLimits: ThrottleLimits;
 }
 
 /** What --help prints: every flag with its environment variable and default. */
@@ -60,6 +64,8 @@ export const USAGE = `Usage: node --import tsx server/src/main.ts [flags]   (eve
   --avg-bytes B           CATALOG_AVG_BYTES       average photo size of the benchmark catalog (default 100000)
   --catalog-seed S        CATALOG_SEED            random seed of the benchmark catalog
   --log-level L           LOG_LEVEL               silent|error|warn|info|debug (default warn)
+  --max-failed-logins N   MAX_FAILED_LOGINS       failed sign-ins per username per 15 min before 429 (default ${DEFAULT_LIMITS.perUser})
+  --max-failed-logins-per-address N  MAX_FAILED_LOGINS_PER_ADDRESS  the same per client address (default ${DEFAULT_LIMITS.perAddress})
   --fault-latency-ms N    FAULT_LATENCY_MS        added latency per API request
   --fault-error-rate R    FAULT_ERROR_RATE        share of API requests answered with --fault-error-status
   --fault-error-status S  FAULT_ERROR_STATUS      500 or 503 (default 503)
@@ -91,6 +97,8 @@ const OPTIONS = {
   'avg-bytes': { type: 'string', env: 'CATALOG_AVG_BYTES' },
   'catalog-seed': { type: 'string', env: 'CATALOG_SEED' },
   'log-level': { type: 'string', env: 'LOG_LEVEL' },
+  'max-failed-logins': { type: 'string', env: 'MAX_FAILED_LOGINS' },
+  'max-failed-logins-per-address': { type: 'string', env: 'MAX_FAILED_LOGINS_PER_ADDRESS' },
   'fault-latency-ms': { type: 'string', env: 'FAULT_LATENCY_MS' },
   'fault-error-rate': { type: 'string', env: 'FAULT_ERROR_RATE' },
   'fault-error-status': { type: 'string', env: 'FAULT_ERROR_STATUS' },
@@ -189,7 +197,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
 
   const faults = readFaults(raw);
   try {
-    mkdirSync(dataDir, { recursive: true });
+    secureDataDir(dataDir);
   } catch (e) {
     throw new ConfigError(`cannot create data dir ${dataDir}: ${(e as Error).message}`);
   }
@@ -212,6 +220,21 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     demo,
     faults,
     logLevel: logLevel as Config['logLevel'],
+    loginLimits: {
+      ...DEFAULT_LIMITS,
+      perUser: int(
+        raw('max-failed-logins') ?? String(DEFAULT_LIMITS.perUser),
+        'max-failed-logins',
+        1,
+        1_000_000,
+      ),
+      perAddress: int(
+        raw('max-failed-logins-per-address') ?? String(DEFAULT_LIMITS.perAddress),
+        'max-failed-logins-per-address',
+        1,
+        1_000_000,
+      ),
+    },
     ...(proxyUrl ? { proxyUrl } : {}),
     ...(catalog ? { catalog } : {}),
     ...(publicUrl ? { publicUrl } : {}),

@@ -55,9 +55,13 @@ describe('service worker CSP header', () => {
     }
   });
 
-  it('sends no policy on other files', async () => {
-    const res = await call(s, '/index.html');
-    assert.equal(res.headers.get('content-security-policy'), null);
+  it('sends only frame-ancestors on the page and no policy on other files', async () => {
+    const page = await call(s, '/index.html');
+    assert.equal(page.headers.get('content-security-policy'), "frame-ancestors 'none'");
+    writeFileSync(join(dist, 'config.json'), '{}');
+    const other = await call(s, '/config.json');
+    assert.equal(other.status, 200);
+    assert.equal(other.headers.get('content-security-policy'), null);
   });
 });
 

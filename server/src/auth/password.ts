@@ -1,11 +1,15 @@
 /**
  * Password hashing with scrypt (node:crypto), stored as `scrypt$N$r$p$salt$hash` (base64) so the
- * cost can be raised later without invalidating existing hashes. Passwords are never logged.
+ * cost can be raised without invalidating existing hashes: a hash of an older cost still verifies
+ * and `needsRehash` tells the sign-in to replace it. Passwords are never logged.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-const COST = { N: 16384, r: 8, p: 1 };
+/** OWASP Password Storage Cheat Sheet (2025): N=2^16, r=8, p=2 (64 MiB, same work as N=2^17 p=1). */
+export const COST = { N: 65536, r: 8, p: 2 };
 const KEY_LENGTH = 32;
+/** Room for hashes up to N=2^17 r=8; a stored hash asking for more fails to verify. */
+const MAX_MEMORY = 256 * 1024 * 1024;
 
 function derive(
   password: string,
@@ -18,7 +22,7 @@ function derive(
       password.normalize('NFKC'),
       salt,
       length,
-      { ...options, maxmem: 64 * 1024 * 1024 },
+      { ...options, maxmem: MAX_MEMORY },
       (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
@@ -30,6 +34,14 @@ export async function hashPassword(password: string): Promise<string> {
   const key = await derive(password, salt, COST, KEY_LENGTH);
   return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), key.toString('base64')].join(
     '$',
+  );
+}
+
+/** True when `stored` was made with another cost than today's (re-hash it at the next sign-in). */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  return (
+    scheme !== 'scrypt' || Number(n) !== COST.N || Number(r) !== COST.r || Number(p) !== COST.p
   );
 }
 

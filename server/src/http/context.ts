@@ -2,6 +2,8 @@
  * What every route module receives, plus the authentication and store-scope guards they share.
  */
 import type { FastifyRequest } from 'fastify';
+import type { HashSlots } from '../auth/hash-slots';
+import type { LoginThrottle } from '../auth/login-throttle';
 import type { TokenService } from '../auth/tokens';
 import type { Config } from '../config';
 import type { Faults } from '../faults';
@@ -15,6 +17,8 @@ export interface RouteContext {
   images: ImageStore;
   faults: Faults;
   tokens: TokenService;
+  throttle: LoginThrottle;
+  hashSlots: HashSlots;
 }
 
 /** The authenticated caller of a request. */

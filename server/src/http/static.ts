@@ -34,6 +34,9 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
+/** Sent with every HTML page: no other site may frame the app (a `<meta>` CSP cannot say this). */
+export const HTML_CSP = "frame-ancestors 'none'";
+
 /** Content types worth gzipping; images, fonts and wasm here are compressed already or small. */
 const COMPRESSIBLE = /^(?:text\/|application\/(?:json|manifest\+json)|image\/svg\+xml)/;
 /** Below this size gzip's header and the lost content-length cost more than they save. */
@@ -92,6 +95,7 @@ export async function serveStatic(
         .code(404)
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-cache')
+        .header('content-security-policy', HTML_CSP)
         .send(NOT_BUILT);
   }
   if (!file) return sendError(reply, 404, 'Not found');
@@ -110,6 +114,7 @@ export async function serveStatic(
     'x-content-type-options': 'nosniff',
   });
   if (compressible) reply.header('vary', 'accept-encoding');
+  if (type.startsWith('text/html')) reply.header('content-security-policy', HTML_CSP);
   if (servedPath === '/sw.js')
     reply.header(
       'content-security-policy',

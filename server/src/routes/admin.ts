@@ -3,13 +3,10 @@
  * the runtime fault settings. Image uploads are the raw bytes as the request body.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AdminOps } from '../admin-ops';
+import { AdminOps, MAX_IMAGE_BYTES } from '../admin-ops';
 import { badRequest } from '../http/errors';
 import { intParam, isUuid, queryValue } from '../http/params';
 import { type RouteContext, requireAdmin } from '../http/context';
-
-/** Largest accepted image upload. */
-export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 
 /** Content types accepted as raw image uploads. */
 export const UPLOAD_TYPES = [
@@ -59,7 +56,7 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const ops = new AdminOps(ctx.meta, ctx.images);
   const base = '/api/v1/admin';
   const admin = { preHandler: async (request: FastifyRequest) => void requireAdmin(ctx, request) };
-  const upload = { ...admin, bodyLimit: MAX_UPLOAD_BYTES };
+  const upload = { ...admin, bodyLimit: MAX_IMAGE_BYTES };
 
   app.get(`${base}/faults/`, admin, async () => ok(ctx.faults.settings));
   app.put(`${base}/faults/`, admin, async (request) => {

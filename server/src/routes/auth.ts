@@ -1,10 +1,11 @@
 /**
  * simplejwt-compatible token endpoints: obtain a pair with username/password, refresh with rotation.
- * Served at /api/token/ and /api/v1/token/ (the upstream edge client uses the latter).
+ * Served at /api/token/ and /api/v1/token/ (the upstream edge client uses the latter). Failed
+ * attempts are throttled per username and address, and password hashing runs in a few slots only.
  */
 import type { FastifyInstance } from 'fastify';
-import { verifyPassword } from '../auth/password';
-import { badRequest, unauthorized } from '../http/errors';
+import { needsRehash, hashPassword, verifyPassword } from '../auth/password';
+import { ApiError, badRequest, unauthorized } from '../http/errors';
 import type { RouteContext } from '../http/context';
 
 function field(body: unknown, name: string): string {
@@ -15,22 +16,47 @@ function field(body: unknown, name: string): string {
   return v;
 }
 
+/** 429 for a sign-in that found every hashing slot busy: retrying in a second is cheap. */
+const BUSY = new ApiError(429, 'Too many sign-ins at once; try again in a moment', {
+  'retry-after': '1',
+});
+
 /** Registers POST {/api,/api/v1}/token/ and .../token/refresh/. */
 export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
   for (const prefix of ['/api', '/api/v1']) {
     app.post(`${prefix}/token/`, { config: { faultRoute: 'token' } }, async (request) => {
       const username = field(request.body, 'username');
       const password = field(request.body, 'password');
+      const attempt = { address: request.ip, username };
+      await ctx.throttle.check(attempt);
       const user = ctx.meta.getUser(username);
-      if (!(await verifyPassword(password, user?.password_hash)) || !user) {
+      const verified = await ctx.hashSlots.tryRun(async () => {
+        const ok = await verifyPassword(password, user?.password_hash);
+        // The password is at hand only now: bring a hash of an older cost up to today's.
+        if (ok && user && needsRehash(user.password_hash))
+          ctx.meta.setPasswordHash(user.username, await hashPassword(password));
+        return ok;
+      });
+      if (!verified) throw BUSY;
+      if (!verified.value || !user) {
+        await ctx.throttle.failed(attempt);
         throw unauthorized('No active account found with the given credentials');
       }
+      await ctx.throttle.succeeded(username);
       return ctx.tokens.issue(user.username);
     });
     app.post(`${prefix}/token/refresh/`, { config: { faultRoute: 'token' } }, async (request) => {
-      const username = ctx.tokens.consumeRefresh(field(request.body, 'refresh'));
-      if (!ctx.meta.getUser(username)) throw unauthorized('User not found');
-      return ctx.tokens.issue(username);
+      const refresh = field(request.body, 'refresh');
+      const attempt = { address: request.ip };
+      await ctx.throttle.check(attempt);
+      try {
+        const username = ctx.tokens.consumeRefresh(refresh);
+        if (!ctx.meta.getUser(username)) throw unauthorized('User not found');
+        return ctx.tokens.issue(username);
+      } catch (e) {
+        await ctx.throttle.failed(attempt);
+        throw e;
+      }
     });
   }
 }

@@ -80,6 +80,8 @@ export function downloadRoutes(app: FastifyInstance, ctx: RouteContext): void {
       'x-checksum': photo.checksum,
       'x-version': String(photo.version),
       'cache-control': 'private, no-cache',
+      // A browser opening the URL must take the photo for what content-type says, never sniff HTML in it.
+      'x-content-type-options': 'nosniff',
     });
     let range: { start: number; end: number } | undefined;
     if (extensions) {
