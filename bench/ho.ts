@@ -28,7 +28,11 @@ const BENCH_STORE = /Benchmark \S+\s+([0-9a-f-]{36})/;
  * Starts the HO on an ephemeral port serving `staticDir`, with only the benchmark catalog (no demo data)
  * and request logging at info level, so the bench can count requests at the server.
  */
-export async function startBenchHo(staticDir: string, catalog: BenchCatalog): Promise<BenchHo> {
+export async function startBenchHo(
+  staticDir: string,
+  catalog: BenchCatalog,
+  extraArgs: readonly string[] = [],
+): Promise<BenchHo> {
   const start = performance.now();
   const server = await startHoServer({
     staticDir,
@@ -42,7 +46,10 @@ export async function startBenchHo(staticDir: string, catalog: BenchCatalog): Pr
       String(catalog.seed),
       '--log-level',
       'info',
+      ...extraArgs,
     ],
+    // Not demo mode (--no-demo): the admin the bench signs in as is configured on purpose.
+    env: { ADMIN_PASSWORD: 'admin' },
     startTimeoutMs: 30 * 60_000,
   });
   const startS = (performance.now() - start) / 1000;

@@ -19,7 +19,7 @@ import { authRoutes } from './routes/auth';
 import { downloadRoutes } from './routes/download';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
-import type { ImageStore, MetadataStore } from './store/types';
+import type { ImageRepository, MetadataRepository } from './persistence/types';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -31,8 +31,8 @@ declare module 'fastify' {
 /** Everything the app needs; `clock` is epoch milliseconds (token times). */
 export interface AppDeps {
   config: Config;
-  meta: MetadataStore;
-  images: ImageStore;
+  meta: MetadataRepository;
+  images: ImageRepository;
   clock: () => number;
   faults: Faults;
   /** Refresh-token blacklist; defaults to `<data-dir>/revoked-tokens.json`. */
@@ -94,6 +94,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       secret: config.jwtSecret,
       accessTtlS: () => faults.accessTtlS(config.accessTtlS),
       refreshTtlS: config.refreshTtlS,
+      sessionMaxS: config.sessionMaxS,
       clock: deps.clock,
       revoked: deps.revoked ?? new RevokedTokens(join(config.dataDir, 'revoked-tokens.json')),
     }),

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { AdminOps } from './admin-ops';
 import { openDataDir } from './bootstrap';
 import { dataDirFrom } from './config';
-import { StoreError } from './store/errors';
+import { PersistenceError } from './persistence/errors';
 
 type Args = Record<string, string | boolean | undefined>;
 
@@ -27,7 +27,29 @@ const sortOrder = (a: Args): number => {
   return Number(s);
 };
 
+const role = (a: Args): 'admin' | 'store' => {
+  const r = a.role ?? 'store';
+  if (r !== 'admin' && r !== 'store') throw new UsageError('--role must be admin or store');
+  return r;
+};
+
 const COMMANDS: Record<string, Command> = {
+  'list-users': { flags: '', run: (ops) => ops.listUsers() },
+  'add-user': {
+    flags: '--username U --password P [--role store|admin] [--stores ID,ID]',
+    run: (ops, a) =>
+      ops.addUser({
+        username: str(a, 'username'),
+        password: str(a, 'password'),
+        role: role(a),
+        store_ids: typeof a.stores === 'string' ? a.stores.split(',').map((s) => s.trim()) : [],
+      }),
+  },
+  'set-password': {
+    flags: '--username U --password P',
+    run: (ops, a) => ops.setPassword(str(a, 'username'), str(a, 'password')),
+  },
+  'disable-user': { flags: '--username U', run: (ops, a) => ops.disableUser(str(a, 'username')) },
   'list-stores': { flags: '', run: (ops) => ops.listStores() },
   'list-brands': { flags: '', run: (ops) => ops.listBrands() },
   'list-products': { flags: '', run: (ops) => ops.listProducts() },
@@ -110,10 +132,14 @@ async function main(argv: string[]): Promise<number> {
           'filename',
           'sort-order',
           'primary',
+          'username',
+          'password',
+          'role',
+          'stores',
         ].map((n) => [n, { type: n === 'primary' ? 'boolean' : 'string' }]),
       ) as Record<string, { type: 'string' | 'boolean' }>,
     });
-    const stores = openDataDir(
+    const stores = await openDataDir(
       dataDirFrom((values['data-dir'] as string | undefined) ?? process.env.DATA_DIR),
     );
     meta = stores.meta;
@@ -125,13 +151,13 @@ async function main(argv: string[]): Promise<number> {
       console.error(`error: ${(e as Error).message}\n${USAGE}`);
       return 2;
     }
-    if (e instanceof StoreError) {
+    if (e instanceof PersistenceError) {
       console.error(`error: ${e.message}`);
       return 1;
     }
     throw e;
   } finally {
-    meta?.close();
+    await meta?.close();
   }
 }
 

@@ -23,12 +23,18 @@ export interface Config {
   dataDir: string;
   staticDir: string;
   adminUsername: string;
-  adminPassword: string;
-  /** True when ADMIN_PASSWORD was not given: demo credentials are in use (loud warning, CORS any). */
+  /** The configured admin's password; absent outside demo mode without ADMIN_PASSWORD. */
+  adminPassword?: string;
+  /**
+   * Demo mode: no ADMIN_PASSWORD and demo data not turned off. Only then do the demo sign-ins
+   * (admin/admin, the demo store users) work; loud warning, CORS any.
+   */
   demoMode: boolean;
   jwtSecret: string;
   accessTtlS: number;
   refreshTtlS: number;
+  /** Absolute session lifetime from the password sign-in (refresh rotation cannot extend it). */
+  sessionMaxS: number;
   /** '*' = any origin; [] = no cross-origin access. */
   corsOrigins: '*' | string[];
   proxyUrl?: URL;
@@ -44,6 +50,9 @@ export interface Config {
   loginLimits: ThrottleLimits;
 }
 
+/** The admin password of demo mode (the demo data dir's default admin). */
+export const DEMO_ADMIN_PASSWORD = 'admin';
+
 /** What --help prints: every flag with its environment variable and default. */
 export const USAGE = `Usage: node --import tsx server/src/main.ts [flags]   (every flag also reads the env var shown)
   --port N                PORT                    listen port (default 8000; 0 = any free port)
@@ -51,10 +60,11 @@ export const USAGE = `Usage: node --import tsx server/src/main.ts [flags]   (eve
   --data-dir DIR          DATA_DIR                SQLite metadata + image files (default ./.data)
   --static-dir DIR        STATIC_DIR              built PWA served at / (default ./dist)
   --admin-username U      ADMIN_USERNAME          admin user (default admin)
-  --admin-password P      ADMIN_PASSWORD          admin password (default admin, with a warning)
+  --admin-password P      ADMIN_PASSWORD          admin password (default admin in demo mode, with a warning; none otherwise)
   --jwt-secret S          JWT_SECRET              HS256 secret, >= 16 chars (default: generated into <data-dir>/jwt-secret)
   --access-ttl T          ACCESS_TOKEN_LIFETIME   access token lifetime: seconds or 30s/15m/1h/1d (default 60m)
   --refresh-ttl T         REFRESH_TOKEN_LIFETIME  refresh token lifetime (default 1d)
+  --session-lifetime T    SESSION_LIFETIME        absolute session lifetime from the password sign-in (default 30d)
   --cors-origins LIST     CORS_ORIGINS            comma-separated origins, * = any, none = off (default * in demo mode, else none)
   --proxy URL             HO_PROXY_URL            forward /api/ to this real HO instead of the embedded one
   --public-url URL        PUBLIC_URL              base URL for image_url (default: from the request's Host)
@@ -87,6 +97,7 @@ const OPTIONS = {
   'jwt-secret': { type: 'string', env: 'JWT_SECRET' },
   'access-ttl': { type: 'string', env: 'ACCESS_TOKEN_LIFETIME' },
   'refresh-ttl': { type: 'string', env: 'REFRESH_TOKEN_LIFETIME' },
+  'session-lifetime': { type: 'string', env: 'SESSION_LIFETIME' },
   'cors-origins': { type: 'string', env: 'CORS_ORIGINS' },
   proxy: { type: 'string', env: 'HO_PROXY_URL' },
   'public-url': { type: 'string', env: 'PUBLIC_URL' },
@@ -166,9 +177,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (!/^[\w.@+-]{1,150}$/.test(adminUsername))
     throw new ConfigError('admin username may only use letters, digits and @.+-_ (max 150)');
   const givenPassword = raw('admin-password');
-  const demoMode = givenPassword === undefined;
   const accessTtlS = duration(raw('access-ttl') ?? '3600', 'access-ttl');
   const refreshTtlS = duration(raw('refresh-ttl') ?? '86400', 'refresh-ttl');
+  const sessionMaxS = duration(raw('session-lifetime') ?? '30d', 'session-lifetime');
+  const demo = values['no-demo'] === true ? false : (flag('demo') ?? true);
+  const demoMode = givenPassword === undefined && demo;
   const logLevel = raw('log-level') ?? 'warn';
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(logLevel))
     throw new ConfigError(`log-level must be silent|error|warn|info|debug, got "${logLevel}"`);
@@ -181,7 +194,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const publicUrl =
     publicRaw === undefined ? undefined : httpUrl(publicRaw, 'public-url').href.replace(/\/+$/, '');
 
-  const demo = values['no-demo'] === true ? false : (flag('demo') ?? true);
   const catalogRaw = raw('catalog');
   const seedRaw = raw('catalog-seed');
   const catalog =
@@ -210,11 +222,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     dataDir,
     staticDir,
     adminUsername,
-    adminPassword: givenPassword ?? 'admin',
+    ...(givenPassword !== undefined || demoMode
+      ? { adminPassword: givenPassword ?? DEMO_ADMIN_PASSWORD }
+      : {}),
     demoMode,
     jwtSecret,
     accessTtlS,
     refreshTtlS,
+    sessionMaxS,
     corsOrigins,
     referenceOnly: flag('reference-only') ?? false,
     demo,

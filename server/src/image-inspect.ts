@@ -5,7 +5,7 @@
  * size is refused before it is stored and handed to every terminal.
  */
 import { crc32 } from 'node:zlib';
-import { InvalidInputError } from './store/errors';
+import { InvalidInputError } from './persistence/errors';
 
 /** What an accepted image is. */
 export interface ImageInfo {

@@ -24,9 +24,16 @@ function humanLines(config: Config, url: string, prep: PrepareResult): string[] 
   ];
   if (config.proxyUrl)
     return [...lines, `  Proxy mode:    /api/ is forwarded to ${config.proxyUrl.href}`];
-  lines.push(
-    `  Sign in:       ${config.adminUsername} / ${config.demoMode ? config.adminPassword : '(ADMIN_PASSWORD)'}   (admin, every store)`,
-  );
+  if (config.adminPassword !== undefined)
+    lines.push(
+      `  Sign in:       ${config.adminUsername} / ${config.demoMode ? config.adminPassword : '(ADMIN_PASSWORD)'}   (admin, every store)`,
+    );
+  else
+    lines.push(
+      '  No configured admin: set ADMIN_PASSWORD, or manage users with npm run ho -- add-user',
+    );
+  if (prep.disabledDemoUsers.length > 0)
+    lines.push(`  Demo sign-ins disabled (not in demo mode): ${prep.disabledDemoUsers.join(', ')}`);
   for (const d of prep.demoLogins)
     lines.push(`                 ${d.username} / ${d.password}   (store ${d.store.code} only)`);
   const stores = prep.demoLogins.map((d) => d.store);
@@ -59,14 +66,15 @@ async function main(): Promise<void> {
       `\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`,
     );
   }
-  const { meta, images } = openDataDir(config.dataDir);
+  const { meta, images, failures } = await openDataDir(config.dataDir);
   const prep: PrepareResult = config.proxyUrl
-    ? { demoLogins: [] }
+    ? { demoLogins: [], disabledDemoUsers: [] }
     : await prepareData(meta, images, config);
   const app = buildApp({
     config,
     meta,
     images,
+    failures,
     clock: Date.now,
     faults: new Faults(config.faults),
   });
@@ -77,7 +85,7 @@ async function main(): Promise<void> {
     console.error(
       `error: cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is already in use (choose another with --port or PORT)' : (e as Error).message}`,
     );
-    meta.close();
+    await meta.close();
     process.exit(1);
   }
   const url = `http://${urlHost(config.host)}:${(app.server.address() as AddressInfo).port}`;

@@ -23,18 +23,19 @@ import { type PrepareResult, openDataDir, prepareData } from '../../server/src/b
 import { type Config, loadConfig } from '../../server/src/config';
 import { seedDemo } from '../../server/src/demo/seed';
 import { Faults } from '../../server/src/faults';
-import type { ImageStore, MetadataStore } from '../../server/src/store/types';
+import type { ImageRepository, MetadataRepository } from '../../server/src/persistence/types';
 
 /** Credentials of the test admin. */
-export const ADMIN = { username: 'admin', password: 'admin-test-pw' };
+/** Credentials of the test admin: the server runs in demo mode (demo store users signed in too). */
+export const ADMIN = { username: 'admin', password: 'admin' };
 
 /** A running test server. */
 export interface TestServer {
   url: string;
   app: FastifyInstance;
   config: Config;
-  meta: MetadataStore;
-  images: ImageStore;
+  meta: MetadataRepository;
+  images: ImageRepository;
   faults: Faults;
   dataDir: string;
   prep: PrepareResult;
@@ -63,8 +64,13 @@ export interface StartOptions {
  */
 function demoTemplate(): string {
   const hash = createHash('sha1');
-  for (const dir of ['server/src/demo', 'server/src/store']) {
-    for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  for (const dir of [
+    'server/src/demo',
+    'server/src/persistence',
+    'server/src/persistence/migrations',
+  ]) {
+    for (const f of readdirSync(dir).sort())
+      if (f.endsWith('.ts')) hash.update(f).update(readFileSync(join(dir, f)));
   }
   const template = join(tmpdir(), `ho-test-demo-${hash.digest('hex').slice(0, 16)}`);
   return template;
@@ -74,9 +80,9 @@ async function ensureDemoTemplate(): Promise<string> {
   const template = demoTemplate();
   if (existsSync(join(template, 'ready'))) return template;
   const building = mkdtempSync(join(tmpdir(), 'ho-test-demo-build-'));
-  const { meta, images } = openDataDir(building);
+  const { meta, images } = await openDataDir(building);
   await seedDemo(meta, images);
-  meta.close();
+  await meta.close();
   writeFileSync(join(building, 'ready'), '');
   try {
     renameSync(building, template);
@@ -106,13 +112,11 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       ...(opts.argv ?? []),
     ],
     {
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
       CORS_ORIGINS: '*',
       ...opts.env,
     },
   );
-  const { meta, images } = openDataDir(dataDir);
+  const { meta, images, failures } = await openDataDir(dataDir);
   const prep = await prepareData(meta, images, config);
   const clock = { now: Date.now() };
   const dice: number[] = [];
@@ -121,7 +125,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     random: () => dice.shift() ?? 0.999,
     sleep: async (ms) => void sleeps.push(ms),
   });
-  const app = buildApp({ config, meta, images, faults, clock: () => clock.now });
+  const app = buildApp({ config, meta, images, failures, faults, clock: () => clock.now });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
@@ -138,7 +142,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     sleeps,
     async close(keepData = false) {
       await app.close();
-      meta.close();
+      await meta.close();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

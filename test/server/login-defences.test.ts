@@ -101,9 +101,9 @@ describe('password hashing', () => {
       const old = ['scrypt', 16384, 8, 1, salt.toString('base64'), key.toString('base64')].join(
         '$',
       );
-      s.meta.setPasswordHash(ADMIN.username, old);
+      await s.meta.setPasswordHash(ADMIN.username, old);
       await login(s);
-      const upgraded = s.meta.getUser(ADMIN.username)!.password_hash;
+      const upgraded = (await s.meta.getUser(ADMIN.username))!.password_hash;
       assert.ok(upgraded.startsWith(`scrypt$${COST.N}$${COST.r}$${COST.p}$`), upgraded);
       assert.ok(COST.N * COST.p >= 2 ** 17, 'OWASP: N*p of at least 2^17 with r=8');
       await login(s);

@@ -7,6 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { TokenError, signJwt, verifyJwt } from './jwt';
 
+/** What a token says about its session, checked against the user on every use. */
+export interface TokenSession {
+  username: string;
+  /** The user's token generation when the session began; a newer one on the user revokes it. */
+  generation: number;
+  /** When the password sign-in that began the session happened (epoch s); rotation keeps it. */
+  authTimeS: number;
+}
+
 /** The pair returned by POST /api/token/ and /api/token/refresh/. */
 export interface TokenPair {
   access: string;
@@ -54,6 +63,8 @@ export class TokenService {
       /** Current access lifetime (seconds); a function so a fault can shorten it at runtime. */
       accessTtlS: () => number;
       refreshTtlS: number;
+      /** Absolute session lifetime from the password sign-in; refresh rotation cannot extend it. */
+      sessionMaxS: number;
       clock: () => number;
       revoked: RevokedTokens;
     },
@@ -63,50 +74,79 @@ export class TokenService {
     return Math.floor(this.opts.clock() / 1000);
   }
 
-  private token(username: string, type: 'access' | 'refresh', ttlS: number): string {
+  private token(session: TokenSession, type: 'access' | 'refresh', ttlS: number): string {
     const iat = this.nowS();
     return signJwt(
       {
         token_type: type,
-        exp: iat + ttlS,
+        exp: Math.min(iat + ttlS, session.authTimeS + this.opts.sessionMaxS),
         iat,
         jti: randomUUID().replace(/-/g, ''),
-        user_id: username,
+        user_id: session.username,
+        gen: session.generation,
+        auth_time: session.authTimeS,
       },
       this.opts.secret,
     );
   }
 
-  /** A fresh pair for a signed-in user. */
-  issue(username: string): TokenPair {
+  /** A fresh pair for a user who just gave their password (`generation`: theirs now). */
+  issue(username: string, generation: number): TokenPair {
+    return this.pair({ username, generation, authTimeS: this.nowS() });
+  }
+
+  private pair(session: TokenSession): TokenPair {
     return {
-      access: this.token(username, 'access', this.opts.accessTtlS()),
-      refresh: this.token(username, 'refresh', this.opts.refreshTtlS),
+      access: this.token(session, 'access', this.opts.accessTtlS()),
+      refresh: this.token(session, 'refresh', this.opts.refreshTtlS),
     };
   }
 
   private verify(
     token: string,
     type: 'access' | 'refresh',
-  ): { username: string; jti: string; exp: number } {
+  ): TokenSession & { jti: string; exp: number } {
     const claims = verifyJwt(token, this.opts.secret, this.nowS());
     if (claims.token_type !== type) throw new TokenError(`Token has wrong type: expected ${type}`);
-    const { user_id, jti, exp } = claims;
+    const { user_id, jti, exp, gen, auth_time, iat } = claims;
     if (typeof user_id !== 'string' || typeof jti !== 'string')
       throw new TokenError('Token is missing user_id or jti');
-    return { username: user_id, jti, exp: exp as number };
+    // Tokens from before generations existed count as generation 0, their session as begun at iat.
+    const authTimeS =
+      typeof auth_time === 'number' ? auth_time : typeof iat === 'number' ? iat : this.nowS();
+    if (authTimeS + this.opts.sessionMaxS <= this.nowS())
+      throw new TokenError('Session has expired; sign in again');
+    return {
+      username: user_id,
+      generation: typeof gen === 'number' ? gen : 0,
+      authTimeS,
+      jti,
+      exp: exp as number,
+    };
   }
 
-  /** The username of a valid access token; throws TokenError otherwise. */
-  verifyAccess(token: string): string {
-    return this.verify(token, 'access').username;
+  /** The session of a valid access token; throws TokenError otherwise. */
+  verifyAccess(token: string): TokenSession {
+    return this.verify(token, 'access');
   }
 
-  /** The username of a valid, unused refresh token, which is blacklisted by this call (rotation). */
-  consumeRefresh(token: string): string {
-    const { username, jti, exp } = this.verify(token, 'refresh');
+  /** Blacklists a valid refresh token (sign-out); a token already blacklisted is refused. */
+  revoke(token: string): void {
+    const { jti, exp } = this.verify(token, 'refresh');
     if (this.opts.revoked.has(jti)) throw new TokenError('Token is blacklisted');
     this.opts.revoked.add(jti, exp, this.nowS());
-    return username;
+  }
+
+  /** A new pair in the same session (same generation and sign-in time, so the same absolute end). */
+  rotate(session: TokenSession): TokenPair {
+    return this.pair(session);
+  }
+
+  /** The session of a valid, unused refresh token, which is blacklisted by this call (rotation). */
+  consumeRefresh(token: string): TokenSession {
+    const { jti, exp, ...session } = this.verify(token, 'refresh');
+    if (this.opts.revoked.has(jti)) throw new TokenError('Token is blacklisted');
+    this.opts.revoked.add(jti, exp, this.nowS());
+    return session;
   }
 }

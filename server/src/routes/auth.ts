@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { needsRehash, hashPassword, verifyPassword } from '../auth/password';
 import { ApiError, badRequest, unauthorized } from '../http/errors';
-import type { RouteContext } from '../http/context';
+import { type RouteContext, sessionUser } from '../http/context';
 
 function field(body: unknown, name: string): string {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -21,7 +21,19 @@ const BUSY = new ApiError(429, 'Too many sign-ins at once; try again in a moment
   'retry-after': '1',
 });
 
-/** Registers POST {/api,/api/v1}/token/ and .../token/refresh/. */
+/** Runs a token operation of `address`, refused while it is locked and counted when it fails. */
+async function throttled<T>(ctx: RouteContext, address: string, op: () => Promise<T>): Promise<T> {
+  const attempt = { address };
+  await ctx.throttle.check(attempt);
+  try {
+    return await op();
+  } catch (e) {
+    await ctx.throttle.failed(attempt);
+    throw e;
+  }
+}
+
+/** Registers POST {/api,/api/v1}/token/, .../token/refresh/ and .../token/blacklist/. */
 export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
   for (const prefix of ['/api', '/api/v1']) {
     app.post(`${prefix}/token/`, { config: { faultRoute: 'token' } }, async (request) => {
@@ -29,34 +41,37 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
       const password = field(request.body, 'password');
       const attempt = { address: request.ip, username };
       await ctx.throttle.check(attempt);
-      const user = ctx.meta.getUser(username);
+      const user = await ctx.meta.getUser(username);
       const verified = await ctx.hashSlots.tryRun(async () => {
         const ok = await verifyPassword(password, user?.password_hash);
         // The password is at hand only now: bring a hash of an older cost up to today's.
         if (ok && user && needsRehash(user.password_hash))
-          ctx.meta.setPasswordHash(user.username, await hashPassword(password));
+          await ctx.meta.setPasswordHash(user.username, await hashPassword(password));
         return ok;
       });
       if (!verified) throw BUSY;
-      if (!verified.value || !user) {
+      if (!verified.value || !user || user.disabled) {
         await ctx.throttle.failed(attempt);
         throw unauthorized('No active account found with the given credentials');
       }
       await ctx.throttle.succeeded(username);
-      return ctx.tokens.issue(user.username);
+      return ctx.tokens.issue(user.username, user.token_generation);
     });
     app.post(`${prefix}/token/refresh/`, { config: { faultRoute: 'token' } }, async (request) => {
       const refresh = field(request.body, 'refresh');
-      const attempt = { address: request.ip };
-      await ctx.throttle.check(attempt);
-      try {
-        const username = ctx.tokens.consumeRefresh(refresh);
-        if (!ctx.meta.getUser(username)) throw unauthorized('User not found');
-        return ctx.tokens.issue(username);
-      } catch (e) {
-        await ctx.throttle.failed(attempt);
-        throw e;
-      }
+      return throttled(ctx, request.ip, async () => {
+        const session = ctx.tokens.consumeRefresh(refresh);
+        await sessionUser(ctx, session);
+        return ctx.tokens.rotate(session);
+      });
+    });
+    // simplejwt's sign-out: the refresh token can never be used again.
+    app.post(`${prefix}/token/blacklist/`, { config: { faultRoute: 'token' } }, async (request) => {
+      const refresh = field(request.body, 'refresh');
+      return throttled(ctx, request.ip, async () => {
+        ctx.tokens.revoke(refresh);
+        return {};
+      });
     });
   }
 }
