@@ -85,6 +85,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done(null, body),
   );
 
+  const windows = deps.failures ?? new MemoryFailureCounter();
   const ctx: RouteContext = {
     config,
     meta: deps.meta,
@@ -98,11 +99,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       clock: deps.clock,
       revoked: deps.revoked ?? new RevokedTokens(join(config.dataDir, 'revoked-tokens.json')),
     }),
-    throttle: new LoginThrottle(
-      deps.failures ?? new MemoryFailureCounter(),
-      config.loginLimits,
-      deps.clock,
-    ),
+    throttle: new LoginThrottle(windows, config.loginLimits, deps.clock),
+    windows,
     hashSlots: new HashSlots(),
   };
   for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes])

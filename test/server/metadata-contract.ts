@@ -425,6 +425,16 @@ export function metadataContract(name: string, make: () => Promise<MetadataRepos
         );
         assert.equal(await meta.getPhotoInScope(f.s1, randomUUID()), undefined);
         assert.deepEqual(
+          await meta.photosInScope(f.s1, [
+            f.photos.a1.id,
+            f.photos.a3.id,
+            f.photos.c1.id,
+            randomUUID(),
+          ]),
+          new Set([f.photos.a1.id]),
+        );
+        assert.deepEqual(await meta.photosInScope(f.s1, []), new Set());
+        assert.deepEqual(
           await meta.getPhoto(f.photos.a3.id),
           f.photos.a3,
           'admin read ignores scope',
@@ -787,6 +797,8 @@ export function metadataContract(name: string, make: () => Promise<MetadataRepos
             error: null,
           },
         ]);
+        assert.deepEqual(await meta.listStatusTerminals(f.s1), ['till-1', 'till-2']);
+        assert.deepEqual(await meta.listStatusTerminals(f.s2), []);
         const rows = (await meta.listStatus(f.s1)).map(
           (r) => `${r.photo_id}|${r.terminal_id}|${r.status}|${r.error}`,
         );

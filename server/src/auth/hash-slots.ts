@@ -3,9 +3,13 @@
  * threads by default), which the file reads of photo downloads share: a flood of sign-ins must not
  * take it over, so a hash that finds every slot busy is refused at once instead of queueing.
  */
+import { availableParallelism } from 'node:os';
 
-/** Slots for password hashing; two leave half the thread pool to file reads. */
-export const DEFAULT_HASH_SLOTS = 2;
+/**
+ * Slots for password hashing: half the CPU cores (at least one). Each hash keeps a core busy for its
+ * whole run, so on a small box more would leave the event loop serving downloads no core at all.
+ */
+export const DEFAULT_HASH_SLOTS = Math.max(1, Math.floor(availableParallelism() / 2));
 
 /** Bounded concurrency for password hashing. */
 export class HashSlots {

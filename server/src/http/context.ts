@@ -3,7 +3,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { HashSlots } from '../auth/hash-slots';
-import type { LoginThrottle } from '../auth/login-throttle';
+import type { FailureCounter, LoginThrottle } from '../auth/login-throttle';
 import type { TokenService, TokenSession } from '../auth/tokens';
 import type { Config } from '../config';
 import type { Faults } from '../faults';
@@ -18,6 +18,8 @@ export interface RouteContext {
   faults: Faults;
   tokens: TokenService;
   throttle: LoginThrottle;
+  /** Fixed-window counts shared by the processes of one database (sign-in failures, status reports). */
+  windows: FailureCounter;
   hashSlots: HashSlots;
 }
 

@@ -423,6 +423,20 @@ export class SqlMetadataRepository implements MetadataRepository {
     return row && toPhoto(row);
   }
 
+  async photosInScope(store_id: string, photo_ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < photo_ids.length; i += 500) {
+      const ids = photo_ids.slice(i, i + 500);
+      if (ids.length === 0) continue;
+      const hits = await rows(
+        this.db,
+        sql<{ id: string }>`SELECT ph.id ${inScope(store_id)} WHERE ph.id IN (${sql.join(ids)})`,
+      );
+      for (const { id } of hits) found.add(id);
+    }
+    return found;
+  }
+
   getPhoto(photo_id: string): Promise<PhotoRecord | undefined> {
     return photoById(this.db, photo_id);
   }
@@ -597,6 +611,17 @@ export class SqlMetadataRepository implements MetadataRepository {
         .orderBy('terminal_id')
         .execute();
     });
+  }
+
+  async listStatusTerminals(store_id: string): Promise<string[]> {
+    const found = await this.db
+      .selectFrom('sync_status')
+      .select('terminal_id')
+      .distinct()
+      .where('store_id', '=', store_id)
+      .orderBy('terminal_id')
+      .execute();
+    return found.map((r) => r.terminal_id);
   }
 
   async close(): Promise<void> {

@@ -174,6 +174,8 @@ export interface MetadataRepository {
   listPhotos(q: PhotoPageQuery): Promise<PhotoPage>;
   /** A photo if it is in the store's scope now, else undefined. */
   getPhotoInScope(store_id: string, photo_id: string): Promise<PhotoRecord | undefined>;
+  /** Which of these photo ids are in the store's scope now. */
+  photosInScope(store_id: string, photo_ids: readonly string[]): Promise<Set<string>>;
   /** A photo by id regardless of scope (admin). */
   getPhoto(photo_id: string): Promise<PhotoRecord | undefined>;
   /** Ids of photos that left the store's scope at or after `since` (all tombstones when absent) and are not back in scope. */
@@ -192,6 +194,8 @@ export interface MetadataRepository {
   /** Upserts the latest state per (store, photo, terminal); returns how many items were stored. */
   recordStatus(store_id: string, terminal_id: string, items: StatusItem[]): Promise<number>;
   listStatus(store_id: string): Promise<StatusRecord[]>;
+  /** The distinct terminal ids that reported status for a store. */
+  listStatusTerminals(store_id: string): Promise<string[]>;
 
   close(): Promise<void>;
 }

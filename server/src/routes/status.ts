@@ -1,15 +1,27 @@
 /**
  * POST /api/v1/sync/product-photos/status/ — a terminal's sync report. The latest state per
  * (store, photo, terminal) is kept; an optional `terminal_id` (extension) tells terminals apart.
+ * Bounded so one store user cannot fill the database: errors are truncated, items for photos outside
+ * the store are ignored (the answer counts only what was stored), a store has a cap on distinct
+ * terminals, and each terminal a cap on reports per minute (429 + Retry-After).
  */
 import type { FastifyInstance } from 'fastify';
 import type { StatusItem } from '../persistence/types';
-import { badRequest } from '../http/errors';
+import { ApiError, badRequest } from '../http/errors';
 import { isUuid, parseIsoTime, requiredUuid } from '../http/params';
 import { type RouteContext, authenticate, storeInScope } from '../http/context';
 
 /** Most items one report may carry. */
 export const MAX_BATCH = 1000;
+
+/** Longest stored `error`; longer ones are cut, not refused (a terminal must not lose its report). */
+export const MAX_ERROR_CHARS = 500;
+
+/** Most distinct terminals reporting for one store. */
+export const MAX_TERMINALS_PER_STORE = 500;
+
+/** Reports one terminal may send per minute (a sync sends one per run, a few at most). */
+export const REPORTS_PER_MINUTE = 30;
 
 /** Terminal id recorded for reports that do not name one. */
 export const DEFAULT_TERMINAL = 'default';
@@ -41,8 +53,26 @@ function statusItem(raw: unknown, i: number): StatusItem {
     photo_id: item.photo_id.toLowerCase(),
     status: item.status,
     synced_at: syncedAt,
-    error: (item.error as string | null | undefined) ?? null,
+    error: typeof item.error === 'string' ? item.error.slice(0, MAX_ERROR_CHARS) : null,
   };
+}
+
+/** 429 when the terminal reports too often, 400 when it would be one terminal too many for the store. */
+async function limitReports(ctx: RouteContext, storeId: string, terminalId: string): Promise<void> {
+  const key = `status:${storeId}:${terminalId}`;
+  const now = Date.now();
+  const window = await ctx.windows.get(key, now);
+  if (window && window.failures >= REPORTS_PER_MINUTE) {
+    throw new ApiError(429, 'Too many status reports from this terminal; try again later', {
+      'retry-after': String(Math.max(1, Math.ceil((window.resetAtMs - now) / 1000))),
+    });
+  }
+  const known = await ctx.meta.listStatusTerminals(storeId);
+  if (!known.includes(terminalId) && known.length >= MAX_TERMINALS_PER_STORE)
+    throw badRequest(
+      `Store already has ${known.length} terminals reporting; at most ${MAX_TERMINALS_PER_STORE} are allowed`,
+    );
+  await ctx.windows.add(key, now, 60_000);
 }
 
 /** Registers the status report route. */
@@ -72,8 +102,19 @@ export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
         terminal = optionalText(b.terminal_id, 'terminal_id', 200);
       }
       await storeInScope(ctx, who, storeId);
-      const count = await ctx.meta.recordStatus(storeId, terminal || DEFAULT_TERMINAL, items);
-      return { status: 'success', message: `Sync status updated for ${count} photos` };
+      const terminalId = terminal || DEFAULT_TERMINAL;
+      await limitReports(ctx, storeId, terminalId);
+      const inScope = await ctx.meta.photosInScope(
+        storeId,
+        items.map((i) => i.photo_id),
+      );
+      const accepted = items.filter((i) => inScope.has(i.photo_id));
+      const count = await ctx.meta.recordStatus(storeId, terminalId, accepted);
+      const ignored = items.length - accepted.length;
+      return {
+        status: 'success',
+        message: `Sync status updated for ${count} photos${ignored ? `; ${ignored} not in this store were ignored` : ''}`,
+      };
     },
   );
 }
