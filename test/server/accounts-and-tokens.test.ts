@@ -3,7 +3,7 @@
  * CLI, and tokens can be revoked (blacklist endpoint, per-user generation, absolute session lifetime).
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import {
   callJson,
   errorMessage,
   login,
+  spawnMain,
   startServer,
 } from './harness';
 
@@ -88,20 +89,7 @@ describe('demo accounts outside demo mode', () => {
   it('says so in the start-up banner', async () => {
     const demo = await startServer();
     await demo.close(true);
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'server/src/main.ts',
-        '--port',
-        '0',
-        '--no-demo',
-        '--data-dir',
-        demo.dataDir,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ADMIN_PASSWORD: '', PORT: '' } },
-    );
+    const child = spawnMain(demo.dataDir, ['--no-demo']);
     const exited = new Promise((r) => child.on('exit', r));
     const seen: string[] = [];
     try {

@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  ADMIN,
   type TestServer,
   allPhotos,
   call,
@@ -316,6 +317,8 @@ describe('photo list limit cap', () => {
   it('caps limit at 1000 and pages the rest', async () => {
     const s = await startServer({
       argv: ['--no-demo', '--catalog', '1001', '--avg-bytes', '2000'],
+      // Outside demo mode the admin exists only when configured.
+      env: { ADMIN_PASSWORD: ADMIN.password },
     });
     try {
       const token = (await login(s)).access;

@@ -188,8 +188,12 @@ describe('data dir permissions', () => {
   it('creates the data dir 0700 and its files 0600, and tightens an existing loose dir at start', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'ho-perm-')), 'data');
     try {
-      let s = await startServer({ dataDir: dir, argv: ['--no-demo'] });
-      await login(s);
+      let s = await startServer({
+        dataDir: dir,
+        argv: ['--no-demo'],
+        env: { ADMIN_PASSWORD: 'owner-only' },
+      });
+      await login(s, 'admin', 'owner-only');
       const check = () => {
         assert.equal(mode(dir), 0o700);
         for (const f of ['ho.sqlite', 'jwt-secret']) assert.equal(mode(join(dir, f)), 0o600, f);
@@ -202,7 +206,11 @@ describe('data dir permissions', () => {
       chmodSync(dir, 0o755);
       for (const f of readdirSync(dir, { withFileTypes: true }))
         if (f.isFile()) chmodSync(join(dir, f.name), 0o644);
-      s = await startServer({ dataDir: dir, argv: ['--no-demo'] });
+      s = await startServer({
+        dataDir: dir,
+        argv: ['--no-demo'],
+        env: { ADMIN_PASSWORD: 'owner-only' },
+      });
       check();
       await s.close(true);
     } finally {

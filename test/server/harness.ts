@@ -2,6 +2,7 @@
  * Test harness for the HTTP layer: a real server on 127.0.0.1:0 over a temporary data dir seeded
  * with the demo catalog, a controllable token clock, scriptable fault randomness and fetch helpers.
  */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -241,4 +242,23 @@ export function tinyJpeg(rgb: [number, number, number]): Buffer {
 /** MD5 hex of bytes. */
 export function md5(b: Uint8Array): string {
   return createHash('md5').update(b).digest('hex');
+}
+
+/**
+ * Runs server/src/main.ts as a real process on any free port over `dataDir`, outside any configured
+ * port, host or admin password (demo-mode defaults unless `env` says otherwise).
+ */
+export function spawnMain(
+  dataDir: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): ChildProcessWithoutNullStreams {
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--data-dir', dataDir, ...args],
+    {
+      stdio: 'pipe',
+      env: { ...process.env, ADMIN_PASSWORD: '', PORT: '', HOST: '', ...env },
+    },
+  );
 }

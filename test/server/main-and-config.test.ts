@@ -1,14 +1,14 @@
 /** Config parsing/validation, and main.ts as a process: listening line, credentials, exit codes, SIGTERM. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig } from '../../server/src/config';
 import { DEMO } from '../../server/src/demo/seed';
-import { allPhotos, callJson, login, startServer } from './harness';
+import { allPhotos, callJson, login, spawnMain, startServer } from './harness';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -147,24 +147,7 @@ describe('benchmark catalog', () => {
 describe('main.ts', () => {
   it('prints the listening line first, then the PWA URL, credentials and store ids; stops on SIGTERM', async () => {
     const dataDir = tempDir();
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'server/src/main.ts',
-        '--port',
-        '0',
-        '--data-dir',
-        dataDir,
-        '--static-dir',
-        join(dataDir, 'dist'),
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ADMIN_PASSWORD: '', PORT: '', HOST: '' },
-      },
-    );
+    const child = spawnMain(dataDir, ['--static-dir', join(dataDir, 'dist')]);
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;

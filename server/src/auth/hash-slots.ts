@@ -17,9 +17,14 @@ export class HashSlots {
 
   constructor(private readonly max = DEFAULT_HASH_SLOTS) {}
 
+  /** True while every slot is busy (a caller can refuse before doing any other work). */
+  get full(): boolean {
+    return this.busy >= this.max;
+  }
+
   /** Runs `job` in a free slot; `undefined` at once (job not started) when all slots are busy. */
   async tryRun<T>(job: () => Promise<T>): Promise<{ value: T } | undefined> {
-    if (this.busy >= this.max) return undefined;
+    if (this.full) return undefined;
     this.busy++;
     try {
       return { value: await job() };

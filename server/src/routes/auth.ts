@@ -39,6 +39,8 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     app.post(`${prefix}/token/`, { config: { faultRoute: 'token' } }, async (request) => {
       const username = field(request.body, 'username');
       const password = field(request.body, 'password');
+      // Refused before any database work, so a flood costs the event loop as little as possible.
+      if (ctx.hashSlots.full) throw BUSY;
       const attempt = { address: request.ip, username };
       await ctx.throttle.check(attempt);
       const user = await ctx.meta.getUser(username);
