@@ -26,7 +26,7 @@ import { TokenManager } from './auth';
 import { backoffDelay } from './backoff';
 import type { HttpContext } from './http';
 import { runPool } from './limiter';
-import { continueListing, newCheckpoint } from './listing';
+import { continueListing, holdsCurrent, newCheckpoint } from './listing';
 import { flushOutbox, reportingDisabled } from './outbox';
 import type {
   Clock,
@@ -483,10 +483,7 @@ export class SyncEngine {
     const todo: { meta: PhotoMeta; etag: string | null }[] = [];
     for (const meta of cp.pending) {
       const local = held.get(meta.id);
-      const current =
-        local !== undefined && local.checksum === meta.checksum && !local.bytes_missing
-          ? local
-          : undefined;
+      const current = holdsCurrent(local, meta) ? local : undefined;
       const etag = cp.recheck ? (current?.etag ?? null) : null;
       if (current === undefined || etag !== null) todo.push({ meta, etag });
       else await this.resolveFailure(meta.id);

@@ -36,6 +36,7 @@ interface Photo {
   is_primary: boolean;
   sort_order: number;
   updated_at: number;
+  content_type: string;
 }
 
 /** A fault for the next `times` requests of a route (optionally one photo). */
@@ -60,6 +61,13 @@ export function bytesFor(seed: string, size: number): Uint8Array {
     if (i % 32 === 0 && i > 0) block = createHash('sha256').update(block).digest();
     out[i] = block[i % 32]!;
   }
+  return out;
+}
+
+/** `bytesFor` behind a JPEG magic number: what a terminal accepts as an image/jpeg photo. */
+export function jpegFor(seed: string, size: number): Uint8Array {
+  const out = bytesFor(seed, size);
+  out.set([0xff, 0xd8, 0xff, 0xe0].slice(0, size));
   return out;
 }
 
@@ -200,11 +208,12 @@ export class FakeHo {
       product_id: `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
       sku: `SKU${n}`,
       name: `Product ${n}`,
-      bytes: bytesFor(`${id}:1`, size),
+      bytes: jpegFor(`${id}:1`, size),
       version: 1,
       is_primary: true,
       sort_order: 0,
       updated_at: this.tick(),
+      content_type: 'image/jpeg',
     });
     this.tombstones.delete(id);
     return id;
@@ -219,7 +228,23 @@ export class FakeHo {
   replacePhoto(id: string, size?: number): void {
     const p = this.photo(id);
     p.version += 1;
-    p.bytes = bytesFor(`${id}:${p.version}`, size ?? p.bytes.length);
+    p.bytes = jpegFor(`${id}:${p.version}`, size ?? p.bytes.length);
+    p.updated_at = this.tick();
+  }
+
+  /** New bytes listed with `contentType` (version + 1, updated_at bumped): e.g. a hostile HTML "photo". */
+  setContent(id: string, bytes: Uint8Array, contentType: string): void {
+    const p = this.photo(id);
+    p.version += 1;
+    p.bytes = bytes;
+    p.content_type = contentType;
+    p.updated_at = this.tick();
+  }
+
+  /** Lists a photo with another `content_type`, bytes unchanged (updated_at bumped). */
+  relabel(id: string, contentType: string): void {
+    const p = this.photo(id);
+    p.content_type = contentType;
     p.updated_at = this.tick();
   }
 
@@ -471,7 +496,7 @@ export class FakeHo {
       object_key: `products/${p.product_id}/${p.id}.jpg`,
       filename: `${p.sku}.jpg`,
       size: p.bytes.length,
-      content_type: 'image/jpeg',
+      content_type: p.content_type,
       checksum,
       version: p.version,
       is_primary: p.is_primary,
@@ -521,7 +546,7 @@ export class FakeHo {
     const checksum = md5(photo.bytes);
     const etag = `"${checksum}"`;
     const headers: Record<string, string> = {
-      'Content-Type': 'image/jpeg',
+      'Content-Type': photo.content_type,
       'X-Version': String(photo.version),
     };
     if (this.xChecksum && viaRoute)
