@@ -1,16 +1,25 @@
 /**
  * Typed errors of the sync engine. Each carries a short `reason` (what is reported to the HO and
- * listed in the UI), whether retrying can help, and the UI state it leads to when it ends a run.
+ * listed in the UI), whether retrying can help, what it stops (one photo or the whole run) and the UI
+ * state it leads to when it ends a run.
  */
 
 /** UI state an error puts the engine in when it stops a run. */
 export type ErrorState = 'error' | 'offline' | 'paused-auth' | 'quota';
+
+/**
+ * What an error during one photo's download stops: only that photo (recorded as failed, retried on a
+ * later run), the photo and then the run (recorded, then the run ends), or the run at once (nothing is
+ * recorded for the photo: it was not the photo's fault).
+ */
+export type ErrorScope = 'photo' | 'photo-then-run' | 'run';
 
 /** Base of every engine error. */
 export abstract class SyncError extends Error {
   abstract readonly reason: string;
   abstract readonly retryable: boolean;
   readonly uiState: ErrorState = 'error';
+  readonly stops: ErrorScope = 'photo';
 }
 
 /** Credentials rejected or token renewal failed: sync pauses until the user signs in again. */
@@ -19,6 +28,7 @@ export class AuthError extends SyncError {
   readonly reason = 'authentication failed';
   readonly retryable = false;
   override readonly uiState = 'paused-auth';
+  override readonly stops = 'run';
 }
 
 /** Non-success HTTP answer. 408/425/429/5xx are retryable; `retryAfterMs` comes from Retry-After. */
@@ -62,6 +72,7 @@ export class QuotaError extends SyncError {
   readonly reason = 'storage full';
   readonly retryable = false;
   override readonly uiState = 'quota';
+  override readonly stops = 'photo-then-run';
 }
 
 /** The HO answered something the engine cannot trust (bad JSON, a field of the wrong type). */
@@ -85,6 +96,7 @@ export class OfflineError extends SyncError {
   readonly reason = 'network error';
   readonly retryable = true;
   override readonly uiState = 'offline';
+  override readonly stops = 'run';
 }
 
 /** The connection broke while a body was read (reset, truncated stream): retried; the HO was reachable. */
@@ -113,9 +125,15 @@ export class AbortedError extends SyncError {
   override readonly name = 'AbortedError';
   readonly reason = 'aborted';
   readonly retryable = false;
+  override readonly stops = 'run';
 }
 
 /** Short reason for any thrown value, for reports and the UI. */
 export function reasonOf(err: unknown): string {
   return err instanceof SyncError ? err.reason : 'internal error';
+}
+
+/** True when `err` ends the run at once (offline, auth, stopped): not a fault of the photo or page at hand. */
+export function endsRun(err: unknown): boolean {
+  return err instanceof SyncError && err.stops === 'run';
 }

@@ -159,6 +159,29 @@ export interface CommandReplies {
 /** Command type names. */
 export type CommandType = Command['type'];
 
+/** The command of type `T`. */
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+/**
+ * One handler per command, each typed with its own command and reply: a missing command or a wrong
+ * reply type does not compile (test/unit/messages-types.test.ts shows both).
+ */
+export type CommandHandlers = {
+  [T in CommandType]: (command: CommandOf<T>) => Promise<CommandReplies[T]>;
+};
+
+/** Runs the handler of `command` and resolves with its reply. */
+export function dispatch<T extends CommandType>(
+  handlers: CommandHandlers,
+  command: CommandOf<T>,
+): Promise<CommandReplies[T]> {
+  // TypeScript cannot relate `handlers[command.type]` to `T`; the mapped type above checked each entry.
+  const handler = handlers[command.type] as unknown as (
+    c: CommandOf<T>,
+  ) => Promise<CommandReplies[T]>;
+  return handler(command);
+}
+
 /** A command as sent: `id` pairs it with its reply. */
 export interface RequestEnvelope {
   id: string;

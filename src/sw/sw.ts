@@ -42,7 +42,7 @@ registerRoute(
   ({ url, event }) => {
     keepAlive(event as ExtendableEvent);
     return ready.then((host) =>
-      servePhoto((id) => host.deps.storage.readPhoto(id), photoIdOf(url, scope) as string),
+      servePhoto((id) => host.readPhoto(id), photoIdOf(url, scope) as string),
     );
   },
 );

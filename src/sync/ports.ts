@@ -1,6 +1,7 @@
 /**
- * Ports of the sync engine: everything it needs from its runtime, injected so the same engine runs
- * in the service worker (IndexedDB + Cache Storage, Web Locks, real timers) and in Node tests (fakes).
+ * Ports of the sync session and engine: everything they need from their runtime, injected so the same
+ * code runs in the service worker (IndexedDB for records, bytes and state; Web Locks; real timers) and in
+ * Node tests (fakes).
  */
 import type {
   FailureInfo,
@@ -26,6 +27,22 @@ export type RandomFn = () => number;
 
 /** Runs `fn` while holding the named exclusive lock (Web Locks in the SW), so one sync runs at a time. */
 export type LockFn = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** Name of the lock that keeps one sync (or sign-out) at a time across tabs and the service worker. */
+export const SYNC_LOCK = 'product-photo-sync';
+
+/** What a probe of a server URL found (see `ProbeFn`). */
+export type ProbeResult =
+  | { kind: 'answers' }
+  | { kind: 'no-answer' }
+  /** `allowed`: the origins the violated policy lets this runtime connect to (empty when it names none). */
+  | { kind: 'blocked'; allowed: string[] };
+
+/**
+ * Fetches a server URL once without reading it (no CORS needed) and says whether it answered, failed, or
+ * was refused by the runtime's own Content Security Policy: what tells CORS, policy and "down" apart.
+ */
+export type ProbeFn = (url: string) => Promise<ProbeResult>;
 
 /** Persisted state of an interrupted download: bytes so far (as chunks) and the MD5 state after them. */
 export interface PartialDownload {

@@ -2,7 +2,7 @@
 import { signal } from '@preact/signals';
 import type { TunableSettings } from '../shared/messages';
 import { send } from './bridge';
-import { appState } from './store';
+import { applyState } from './store';
 
 /** Limits the settings form enforces (the engine rejects what cannot work; these keep values sensible for a till). */
 export const LIMITS = {
@@ -24,6 +24,6 @@ export async function saveTunables(settings: TunableSettings): Promise<string | 
   const result = await send({ type: 'save-settings', settings });
   if (!result.ok) return result.message;
   tunables.value = result.settings;
-  appState.value = result.state;
+  applyState(result.state);
   return null;
 }

@@ -54,7 +54,11 @@ export async function refreshProducts(): Promise<void> {
   if (list !== undefined) products.value = list;
 }
 
-function applyState(state: AppState): void {
+/**
+ * The one writer of `appState` for whole states (command replies, broadcasts): drops a state older than
+ * the one shown.
+ */
+export function applyState(state: AppState): void {
   const shown = appState.value;
   // Command replies (MessageChannel) and broadcasts (BroadcastChannel) are not ordered with each other:
   // a reply computed while a run was starting can arrive after the broadcast saying that run finished.

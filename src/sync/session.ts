@@ -1,0 +1,339 @@
+/**
+ * The terminal's session: settings, sign-in (password or pasted token), the store it syncs (listed by the
+ * server or typed and checked), the store's display name, and sign-out. Runtime-neutral: fetch, clock,
+ * storage, lock, the connection probe and the app's origin are injected. Every sign-in and sign-out of
+ * the app goes through `signIn`/`chooseStore`/`signOut` here: the one place to extend them.
+ */
+import type { Credentials, SignInErrorKind, SignInSettings, StoreChoice } from '../shared/messages';
+import {
+  AuthError,
+  HttpError,
+  InvalidResponseError,
+  OfflineError,
+  TimeoutError,
+} from '../shared/errors';
+import { DEFAULT_SETTINGS, type SyncSettings } from '../shared/types';
+import { HoClient } from './api-client';
+import { TokenManager } from './auth';
+import { EngineRecords } from './engine-record';
+import type { HttpContext } from './http';
+import type { Clock, FetchFn, LockFn, ProbeFn, RandomFn, SyncStorage } from './ports';
+import { SYNC_LOCK } from './ports';
+
+/** What the session gets from its runtime. */
+export interface SessionDeps {
+  fetch: FetchFn;
+  storage: SyncStorage;
+  clock: Clock;
+  random: RandomFn;
+  lock: LockFn;
+  /** Tells a server this runtime's own policy refuses from one that answers (CORS) or is down. */
+  probe: ProbeFn;
+  /** Origin the app is served from (a server on it needs no CORS). */
+  appOrigin: string;
+  /** Deployer defaults (config.json, the app's origin as server URL), below the user's stored settings. */
+  defaults?: Partial<SyncSettings>;
+}
+
+/** What the HO says about the configured store for this token: usable, unknown, or not this account's. */
+export type StoreCheck = 'ok' | 'not-found' | 'forbidden';
+
+/** Why signing in or choosing a store did not work. */
+export interface SignInFailure {
+  kind: SignInErrorKind;
+  message: string;
+  /** With `blocked-by-policy`: the origins this runtime's policy allows (empty when it names none). */
+  allowedOrigins?: string[];
+}
+
+/**
+ * Outcome of a sign-in or store choice. `storeChosen`: a store is set and checked, runs may start;
+ * otherwise `stores` lists what the person picks from.
+ */
+export type SignInOutcome =
+  | { ok: true; stores: StoreChoice[] | null; storeChosen: boolean }
+  | { ok: false; failure: SignInFailure; stores: StoreChoice[] | null };
+
+/** Something that reacts to the session: `leaving` before sign-out takes the lock, `changed` after any change. */
+export type SessionListener = (event: 'leaving' | 'changed') => void;
+
+const NUMERIC_SETTINGS = Object.keys(DEFAULT_SETTINGS).filter(
+  (k) => typeof DEFAULT_SETTINGS[k as keyof SyncSettings] === 'number',
+) as (keyof SyncSettings)[];
+
+/** Throws a RangeError naming the first setting that cannot work. */
+export function checkSettings(s: SyncSettings): void {
+  for (const key of NUMERIC_SETTINGS) {
+    const v = s[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new RangeError(`setting ${key} must be a number >= 0`);
+  }
+  if (s.concurrency < 1 || s.pageLimit < 2 || s.maxAttempts < 1)
+    throw new RangeError('concurrency, pageLimit (>= 2) and maxAttempts must be positive');
+  if (s.maxDeleteShare > 1) throw new RangeError('setting maxDeleteShare must be between 0 and 1');
+  if (s.serverUrl !== '' && !/^https?:\/\/[^/]/.test(s.serverUrl))
+    throw new RangeError('Server URL must start with http:// or https://');
+}
+
+/** A failure thrown inside the sign-in flow; `classify` passes it through. */
+class Refused extends Error {
+  constructor(readonly failure: SignInFailure) {
+    super(failure.message);
+  }
+}
+
+const refused = (kind: SignInErrorKind, message: string): Refused => new Refused({ kind, message });
+
+/** Normalises what the user typed: trimmed, Server URL without trailing slash, unset fields left out (defaults apply). */
+function cleaned(settings: SignInSettings): SignInSettings {
+  const set = Object.fromEntries(
+    Object.entries(settings).filter(([, v]) => v !== undefined),
+  ) as SignInSettings;
+  return {
+    ...set,
+    serverUrl: settings.serverUrl.trim().replace(/\/+$/, ''),
+    storeId: settings.storeId.trim(),
+  };
+}
+
+/** The session of one terminal. */
+export class SyncSession {
+  /** Tokens of the signed-in account, shared with the engine's requests. */
+  readonly tokens: TokenManager;
+  /** The HO API client, shared with the engine. */
+  readonly client: HoClient;
+  /** The terminal's bookkeeping record, shared with the engine. */
+  readonly records: EngineRecords;
+  private readonly listeners = new Set<SessionListener>();
+
+  constructor(private readonly deps: SessionDeps) {
+    this.tokens = new TokenManager(deps.storage);
+    this.client = new HoClient(this.tokens, deps.storage);
+    this.records = new EngineRecords(deps.storage);
+  }
+
+  /** Calls `listener` on every change of the session (the engine stops runs and forgets how the last one ended). */
+  subscribe(listener: SessionListener): void {
+    this.listeners.add(listener);
+  }
+
+  /** Effective settings: defaults, then deployer defaults, then what the user saved. */
+  async settings(): Promise<SyncSettings> {
+    return {
+      ...DEFAULT_SETTINGS,
+      ...this.deps.defaults,
+      ...(await this.deps.storage.getState('settings')),
+    };
+  }
+
+  /** Saves user settings (validated) and returns the effective settings. */
+  async saveSettings(patch: Partial<SyncSettings>): Promise<SyncSettings> {
+    const saved = { ...(await this.deps.storage.getState('settings')), ...patch };
+    checkSettings({ ...DEFAULT_SETTINGS, ...this.deps.defaults, ...saved });
+    await this.deps.storage.putState('settings', saved);
+    return this.settings();
+  }
+
+  /** True when tokens are held and a store is chosen: what runs need. */
+  async signedIn(): Promise<boolean> {
+    return (await this.tokens.current()) !== null && (await this.settings()).storeId !== '';
+  }
+
+  /** Display name of the configured store, or null when none is known for it. */
+  async storeName(): Promise<string | null> {
+    const [{ storeId }, record] = await Promise.all([this.settings(), this.records.get()]);
+    const label = record.store_name ?? null;
+    return label !== null && label.store_id === storeId ? label.name : null;
+  }
+
+  /** Remembers the display name of the configured store (servers that list stores provide one); persisted. */
+  async setStoreName(name: string | null): Promise<void> {
+    const { storeId } = await this.settings();
+    await this.records.update({ store_name: name === null ? null : { store_id: storeId, name } });
+  }
+
+  /** Obtains tokens with username/password or takes a pasted access token; throws AuthError when refused. */
+  async authenticate(credentials: Credentials): Promise<void> {
+    const ctx = await this.context();
+    if (credentials.kind === 'password')
+      await this.tokens.signIn(ctx, credentials.username, credentials.password);
+    else await this.tokens.useAccessToken(ctx, credentials.token);
+    this.changed();
+  }
+
+  /** Stores this user may sync, or null when the HO does not offer the list. */
+  async listStores(): Promise<StoreChoice[] | null> {
+    return this.client.listStores(await this.context());
+  }
+
+  /**
+   * Checks that the configured store exists and is readable with this token: one `limit=1` list
+   * request (token renewed as for any request). Throws AuthError, or a typed error when the server
+   * does not answer like the API (InvalidResponseError, HttpError).
+   */
+  async checkStore(): Promise<StoreCheck> {
+    const ctx = await this.context();
+    if (ctx.settings.storeId === '') throw new RangeError('Store ID must be set');
+    try {
+      await this.client.listPage(ctx, { since: null, limit: 1, offset: 0, cursor: null });
+      return 'ok';
+    } catch (err) {
+      if (err instanceof HttpError && (err.status === 400 || err.status === 404))
+        return 'not-found';
+      if (err instanceof HttpError && err.status === 403) return 'forbidden';
+      throw err;
+    }
+  }
+
+  /**
+   * Signs in to the typed server and store (wiping the previous store's data when either changed).
+   * When the server lists stores and none was typed, the outcome lists them to pick from.
+   */
+  async signIn(input: SignInSettings, credentials: Credentials): Promise<SignInOutcome> {
+    const settings = cleaned(input);
+    let stores: StoreChoice[] | null = null;
+    try {
+      if (settings.serverUrl === '') throw refused('invalid-settings', 'Enter the Server URL.');
+      await this.leavePreviousStore(settings);
+      await this.saveSettings(settings);
+      await this.authenticate(credentials);
+      stores = await this.listStores();
+      if (stores === null && settings.storeId === '')
+        throw refused('invalid-settings', 'Enter the Store ID.');
+      if (stores !== null && settings.storeId === '')
+        return { ok: true, stores, storeChosen: false };
+      const store =
+        stores?.find((s) => s.id.toLowerCase() === settings.storeId.toLowerCase()) ?? null;
+      if (stores !== null && store === null)
+        throw refused(
+          'store-not-found',
+          `Store ${settings.storeId} is not one of the stores this account may sync.`,
+        );
+      await this.useStore(store, stores);
+      return { ok: true, stores, storeChosen: true };
+    } catch (err) {
+      return { ok: false, failure: await this.classify(err, settings, credentials.kind), stores };
+    }
+  }
+
+  /** Chooses one of the stores the server listed after sign-in. */
+  async chooseStore(store: StoreChoice): Promise<SignInOutcome> {
+    const settings = await this.settings();
+    const next = { serverUrl: settings.serverUrl, storeId: store.id };
+    try {
+      await this.leavePreviousStore(next);
+      await this.saveSettings({ storeId: store.id });
+      await this.useStore(store, [store]);
+      return { ok: true, stores: [store], storeChosen: true };
+    } catch (err) {
+      return { ok: false, failure: await this.classify(err, next, null), stores: null };
+    }
+  }
+
+  /** Stops any run and forgets the tokens; with `wipe` every photo and all state of the store too. */
+  async signOut(wipe: boolean): Promise<void> {
+    this.emit('leaving');
+    await this.deps.lock(SYNC_LOCK, async () => {
+      await this.tokens.signOut();
+      if (wipe) await this.records.wipe();
+    });
+    this.changed();
+  }
+
+  /** Checks the store the user typed (when the server does not list them) and remembers its name. */
+  private async useStore(store: StoreChoice | null, listed: StoreChoice[] | null): Promise<void> {
+    if (listed === null) {
+      const check = await this.checkStore();
+      const { storeId } = await this.settings();
+      if (check === 'not-found')
+        throw refused('store-not-found', `Store ${storeId} was not found on this server.`);
+      if (check === 'forbidden')
+        throw refused('store-forbidden', `This account may not sync store ${storeId}.`);
+    }
+    await this.setStoreName(store?.name ?? null);
+    this.changed();
+  }
+
+  /** Wipes the previous store's photos and state when the server or store changes (the UI confirmed it). */
+  private async leavePreviousStore(next: Pick<SignInSettings, 'serverUrl' | 'storeId'>) {
+    const { storage } = this.deps;
+    const prev = await this.settings();
+    if (prev.serverUrl === next.serverUrl && prev.storeId === next.storeId) return;
+    const holdsData =
+      (await storage.listRecords()).length > 0 ||
+      (await storage.getState('checkpoint')) !== undefined;
+    if (holdsData) await this.signOut(true);
+  }
+
+  /** Maps an error during sign-in to what the UI says. */
+  private async classify(
+    err: unknown,
+    settings: Pick<SignInSettings, 'serverUrl'>,
+    credentials: Credentials['kind'] | null,
+  ): Promise<SignInFailure> {
+    if (err instanceof Refused) return err.failure;
+    if (err instanceof RangeError) return { kind: 'invalid-settings', message: err.message };
+    if (err instanceof AuthError) {
+      const what =
+        credentials === 'token'
+          ? 'The server refused this access token.'
+          : credentials === 'password'
+            ? 'Wrong username or password.'
+            : 'The server refused the sign-in; sign in again.';
+      return { kind: 'wrong-credentials', message: what };
+    }
+    if (err instanceof OfflineError || err instanceof TimeoutError) {
+      // One probe tells the cases apart: refused by our own policy, answering but not to us (CORS), or down.
+      const { serverUrl } = settings;
+      const probe = await this.deps.probe(serverUrl);
+      const origin = new URL(serverUrl).origin;
+      if (probe.kind === 'blocked') {
+        const may =
+          probe.allowed.length > 0
+            ? `may only connect to ${probe.allowed.join(', ')}`
+            : `may not connect to ${origin}`;
+        return {
+          kind: 'blocked-by-policy',
+          message: `This app's security policy ${may}. Set "serverUrl" in config.json next to index.html to ${origin}, or run the reference server in proxy mode (--proxy) so the HO is the app's own origin.`,
+          allowedOrigins: probe.allowed,
+        };
+      }
+      if (probe.kind === 'answers' && origin !== this.deps.appOrigin)
+        return {
+          kind: 'cors',
+          message: `The server at ${serverUrl} refused requests from ${this.deps.appOrigin} (CORS). Add this origin to the HO's allowed origins (CORS_ORIGINS).`,
+        };
+      return {
+        kind: 'unreachable',
+        message: `Cannot reach ${serverUrl}. Check the address and the network.`,
+      };
+    }
+    if (err instanceof InvalidResponseError || (err instanceof HttpError && err.status < 500))
+      return {
+        kind: 'not-pps-server',
+        message: `${settings.serverUrl} does not answer like a Product Photo Sync server (${err.message}).`,
+      };
+    const detail = err instanceof Error ? err.message : String(err);
+    return { kind: 'server-error', message: `The server had a problem: ${detail}` };
+  }
+
+  private changed(): void {
+    this.emit('changed');
+  }
+
+  private emit(event: 'leaving' | 'changed'): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** A context for one request outside runs (sign-in, store list and check). */
+  private async context(): Promise<HttpContext> {
+    const { fetch, clock, random } = this.deps;
+    return {
+      fetch: (url, init) => fetch(url, init),
+      clock,
+      random,
+      settings: await this.settings(),
+      signal: new AbortController().signal,
+    };
+  }
+}

@@ -1,0 +1,107 @@
+/** The session: sign-in flows (password, token, listed or typed store), how failures are told apart, sign-out. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Credentials } from '../../src/shared/messages';
+import { HO, STORE } from './fakes/fake-ho';
+import { World } from './fakes/world';
+
+const PASSWORD: Credentials = { kind: 'password', username: 'store1', password: 'secret' };
+const typed = { serverUrl: `  ${HO}/ `, storeId: ` ${STORE} ` };
+
+test('sign-in with a typed store on a reference-only HO checks the store, then runs may start', async (t) => {
+  const w = new World({ storeId: '' });
+  t.after(() => w.close());
+  const outcome = await w.session.signIn(typed, PASSWORD);
+  assert.deepEqual(outcome, { ok: true, stores: null, storeChosen: true });
+  assert.equal((await w.session.settings()).serverUrl, HO, 'typed URL cleaned');
+  assert.equal((await w.session.settings()).storeId, STORE);
+  assert.equal(w.ho.seen('list').at(-1)?.url.searchParams.get('limit'), '1', 'store checked');
+  assert.equal(await w.session.signedIn(), true);
+  w.ho.seed(2);
+  assert.equal((await w.engine.sync()).held, 2);
+});
+
+test('sign-in with a pasted token works like a password', async (t) => {
+  const w = new World({ storeId: '' });
+  t.after(() => w.close());
+  await w.signIn();
+  const token = (await w.session.tokens.current())?.access ?? '';
+  await w.session.signOut(false);
+  const outcome = await w.session.signIn(typed, { kind: 'token', token });
+  assert.equal(outcome.ok, true);
+  assert.equal(await w.session.signedIn(), true);
+});
+
+test('a server that lists stores offers them when none was typed; choosing one names it', async (t) => {
+  const w = new World({ storeId: '' });
+  t.after(() => w.close());
+  w.ho.stores = [{ id: STORE, code: 'JKT01', name: 'Jakarta 1' }];
+  const outcome = await w.session.signIn({ serverUrl: HO, storeId: '' }, PASSWORD);
+  assert.deepEqual(outcome, { ok: true, stores: w.ho.stores, storeChosen: false });
+  assert.equal(await w.session.signedIn(), false, 'no store yet');
+  const chosen = await w.session.chooseStore(w.ho.stores[0]!);
+  assert.equal(chosen.ok, true);
+  assert.equal(await w.session.storeName(), 'Jakarta 1');
+  assert.equal(await w.session.signedIn(), true);
+});
+
+test('sign-in failures are told apart: settings, credentials, unknown store, CORS, policy, down', async (t) => {
+  const w = new World({ storeId: '' });
+  t.after(() => w.close());
+  const kindOf = async (settings = typed, credentials = PASSWORD) => {
+    const outcome = await w.session.signIn(settings, credentials);
+    return outcome.ok ? 'ok' : outcome.failure.kind;
+  };
+  assert.equal(await kindOf({ serverUrl: ' ', storeId: STORE }), 'invalid-settings');
+  assert.equal(await kindOf({ serverUrl: HO, storeId: '' }), 'invalid-settings');
+  assert.equal(
+    await kindOf(typed, { kind: 'password', username: 'store1', password: 'wrong' }),
+    'wrong-credentials',
+  );
+  assert.equal(
+    await kindOf({ serverUrl: HO, storeId: '00000000-0000-4000-8000-00000000dead' }),
+    'store-not-found',
+  );
+  w.ho.stores = [{ id: 'other', code: 'X', name: 'Other' }];
+  assert.equal(await kindOf(), 'store-not-found', 'not one of the listed stores');
+  w.ho.stores = null;
+  w.ho.offline = true;
+  assert.equal(await kindOf(), 'unreachable');
+  w.probeResult = { kind: 'answers' };
+  assert.equal(await kindOf(), 'cors');
+  w.appOrigin = HO;
+  w.boot();
+  assert.equal(await kindOf(), 'unreachable', 'the app origin itself needs no CORS');
+  w.probeResult = { kind: 'blocked', allowed: ['http://app.test'] };
+  const blocked = await w.session.signIn(typed, PASSWORD);
+  assert.ok(!blocked.ok);
+  assert.equal(blocked.failure.kind, 'blocked-by-policy');
+  assert.deepEqual(blocked.failure.allowedOrigins, ['http://app.test']);
+});
+
+test('signing in to another store wipes the previous store, keeping the terminal identity', async (t) => {
+  const w = new World();
+  t.after(() => w.close());
+  await w.signIn();
+  w.ho.seed(2);
+  await w.engine.sync();
+  const id = (await w.session.records.get()).terminal_id;
+  const other = '00000000-0000-4000-8000-00000000dead';
+  const outcome = await w.session.signIn({ serverUrl: HO, storeId: other }, PASSWORD);
+  assert.equal(outcome.ok, false, 'the fake HO knows one store only');
+  assert.equal(w.storage.records.size, 0, 'previous store forgotten');
+  assert.equal((await w.session.records.get()).terminal_id, id);
+});
+
+test('sign-out during a run stops it and signs out; a later sign-in starts from idle', async (t) => {
+  const w = new World();
+  t.after(() => w.close());
+  await w.signIn();
+  w.ho.offline = true;
+  assert.equal((await w.engine.sync()).status.kind, 'offline');
+  w.ho.offline = false;
+  await w.session.signOut(false);
+  assert.equal((await w.engine.progress()).status.kind, 'signed-out');
+  await w.signIn();
+  assert.equal((await w.engine.progress()).status.kind, 'idle', 'the old run state is forgotten');
+});
