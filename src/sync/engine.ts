@@ -15,7 +15,7 @@ import type {
 } from '../shared/types';
 import type { HoClient } from './api-client';
 import { backoffDelay } from './backoff';
-import type { HttpContext } from './http';
+import { type HttpContext, oneShot } from './http';
 import { runPool } from './limiter';
 import { continueListing, holdsCurrent, newCheckpoint } from './listing';
 import { flushOutbox, reportingDisabled } from './outbox';
@@ -32,9 +32,6 @@ import type {
 import { SYNC_LOCK } from './ports';
 import { checkSettings, type SyncSession } from './session';
 import { parseTimestamp, toIso } from './timestamps';
-
-/** Deadline of the reachability probe: a page opening must not hold the sync lock for long. */
-const PROBE_TIMEOUT_MS = 10_000;
 
 /** Everything the engine gets from its runtime. */
 export interface EngineDeps {
@@ -130,12 +127,7 @@ export class SyncEngine {
   async checkConnection(): Promise<SyncProgress> {
     return this.deps.lock(SYNC_LOCK, async () => {
       await this.loadReachability();
-      const settings = await this.deps.session.settings();
-      const probe = {
-        ...settings,
-        maxAttempts: 1,
-        requestTimeoutMs: Math.min(settings.requestTimeoutMs, PROBE_TIMEOUT_MS),
-      };
+      const probe = oneShot(await this.deps.session.settings());
       try {
         await this.client.listPage(this.context(probe, new AbortController().signal), {
           since: null,

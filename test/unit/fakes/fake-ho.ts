@@ -13,7 +13,16 @@ export const MINIO = 'http://minio.test';
 /** The one store the fake HO knows. */
 export const STORE = '7d2f1c9e-0000-4000-8000-000000000001';
 
-type Route = 'token' | 'refresh' | 'list' | 'download' | 'image' | 'status' | 'stores' | 'unknown';
+type Route =
+  | 'token'
+  | 'refresh'
+  | 'blacklist'
+  | 'list'
+  | 'download'
+  | 'image'
+  | 'status'
+  | 'stores'
+  | 'unknown';
 
 /** A request as the fake HO saw it. */
 export interface SeenRequest {
@@ -103,6 +112,8 @@ export class FakeHo {
   ranges = true;
   downloadRoute: 'ok' | 404 | 405 = 'ok';
   statusRoute: 'ok' | 404 | 405 = 'ok';
+  /** simplejwt's `<token path>blacklist/` (refresh token revocation); 404/405: this HO has none. */
+  blacklistRoute: 'ok' | 404 | 405 = 'ok';
   /** How timestamps are written: canonical ms Z, no fraction with Z, microseconds with +00:00, or no fraction with +00:00. */
   timestampStyle: 'ms-z' | 'seconds-z' | 'micro-offset' | 'seconds-offset' = 'ms-z';
   accessTtlMs = 60 * 60 * 1000;
@@ -143,6 +154,8 @@ export class FakeHo {
   private readonly faults: Fault[] = [];
   private readonly access = new Set<string>();
   private readonly refresh = new Set<string>();
+  /** Refresh tokens revoked through the blacklist endpoint. */
+  readonly blacklisted = new Set<string>();
   private dataTime = Date.parse('2026-01-01T08:00:00Z');
   private tokenSeq = 0;
   private listCount = 0;
@@ -345,6 +358,8 @@ export class FakeHo {
     if (path === '/api/v1/sync/product-photos/status/')
       return { ...base, route: 'status', id: null };
     if (path === '/api/token/refresh/') return { ...base, route: 'refresh', id: null };
+    if ([...this.tokenPaths].some((p) => path === `${p}blacklist/`))
+      return { ...base, route: 'blacklist', id: null };
     if (this.tokenPaths.has(path)) return { ...base, route: 'token', id: null };
     if (path === '/api/v1/sync/product-photos/') return { ...base, route: 'list', id: null };
     if (path === '/api/v1/stores/' && this.stores !== null)
@@ -370,6 +385,8 @@ export class FakeHo {
         return this.token(req);
       case 'refresh':
         return this.refreshToken(req);
+      case 'blacklist':
+        return this.blacklist(req);
       case 'image':
         return this.serveBytes(req, signal, fault, false, release);
       case 'unknown':
@@ -426,6 +443,20 @@ export class FakeHo {
       return json(401, { detail: 'Token is blacklisted' });
     this.refresh.delete(refresh); // rotation with blacklisting, as upstream
     return json(200, this.issue());
+  }
+
+  private blacklist(req: SeenRequest): Response {
+    if (this.blacklistRoute !== 'ok')
+      return new Response('<h1>Not Found</h1>', {
+        status: this.blacklistRoute,
+        headers: { 'Content-Type': 'text/html' },
+      });
+    const { refresh } = req.body as { refresh?: string };
+    if (refresh === undefined || !this.refresh.has(refresh))
+      return json(401, { detail: 'Token is blacklisted', code: 'token_not_valid' });
+    this.refresh.delete(refresh);
+    this.blacklisted.add(refresh);
+    return json(200, {});
   }
 
   private stamp(ms: number): string {
