@@ -515,23 +515,9 @@ describe('storage layer in Chromium', () => {
 
   it('migrates a version 1 database keeping its data, and the new index covers the old records', async () => {
     const result = await page.evaluate(async (name) => {
-      const { openDB, withStorage, withRawDb, photo, blobFor, holds, storage } = harness;
+      const { openOldSchema, withStorage, withRawDb, photo, blobFor, holds, storage } = harness;
       // A database as version 1 of the schema left it: no by-checksum index yet.
-      const v1 = await openDB(name, 1, {
-        upgrade(db) {
-          db.createObjectStore('photos', { keyPath: 'id' });
-          db.createObjectStore('bytes');
-          db.createObjectStore('partials', { keyPath: 'photo_id' });
-          db.createObjectStore('partial-chunks');
-          db.createObjectStore('failures', { keyPath: 'photo_id' });
-          db.createObjectStore('outbox', { autoIncrement: true }).createIndex(
-            'by-photo',
-            'photo_id',
-            { unique: true },
-          );
-          db.createObjectStore('state');
-        },
-      });
+      const v1 = await openOldSchema(name, 1);
       await v1.put('photos', photo('a', 'shared', 700));
       await v1.put('photos', photo('b', 'shared', 700));
       await v1.put('bytes', blobFor('shared', 700), 'shared');
@@ -570,24 +556,9 @@ describe('storage layer in Chromium', () => {
 
   it('migrating to version 3 purges photos stored with a type no longer allowed and lists everything again', async () => {
     const result = await page.evaluate(async (name) => {
-      const { openDB, withStorage, withRawDb, photo, blobFor, bytesFor } = harness;
+      const { openOldSchema, withStorage, withRawDb, photo, blobFor, bytesFor } = harness;
       // A database as version 2 left it, holding an HTML and an SVG "photo" next to real ones.
-      const v2 = await openDB(name, 2, {
-        upgrade(db) {
-          const photos = db.createObjectStore('photos', { keyPath: 'id' });
-          photos.createIndex('by-checksum', 'checksum');
-          db.createObjectStore('bytes');
-          db.createObjectStore('partials', { keyPath: 'photo_id' });
-          db.createObjectStore('partial-chunks');
-          db.createObjectStore('failures', { keyPath: 'photo_id' });
-          db.createObjectStore('outbox', { autoIncrement: true }).createIndex(
-            'by-photo',
-            'photo_id',
-            { unique: true },
-          );
-          db.createObjectStore('state');
-        },
-      });
+      const v2 = await openOldSchema(name, 2);
       await v2.put('photos', photo('jpeg', 'cj', 300));
       await v2.put('photos', photo('png', 'cp', 300, { content_type: 'IMAGE/PNG' }));
       await v2.put('photos', photo('html', 'ch', 300, { content_type: 'text/html' }));
