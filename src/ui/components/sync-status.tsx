@@ -5,7 +5,8 @@
 import { useRef } from 'preact/hooks';
 import type { AppState } from '../../shared/messages';
 import type { SyncProgress } from '../../shared/types';
-import { formatNumber } from '../i18n';
+import { formatNumber, lang } from '../i18n';
+import { problemText } from '../problem-text';
 import { formatBytes, formatRate, formatTime } from '../format';
 import { busy, command, syncNow } from '../store';
 import { syncMessages } from './sync-messages';
@@ -40,7 +41,7 @@ function stateText(m: Messages, progress: SyncProgress, running: boolean): strin
     case 'quota':
       return m.quota;
     case 'error':
-      return m.error(status.message);
+      return m.error(problemText(lang.value, status.problem));
     case 'needs-confirmation':
       return m.needsConfirmation(formatNumber(status.deleteCount));
   }
