@@ -55,23 +55,26 @@ function save(next: KioskSettings): void {
   }
 }
 
+/** The attempts of this page, for when storage is disabled by policy (the lockout then lasts until a reload). */
+let attemptsHere: PinAttempts = NO_ATTEMPTS;
+
 /** Wrong PINs in a row so far, as persisted. */
 function loadAttempts(): PinAttempts {
   try {
     const raw = JSON.parse(localStorage.getItem(ATTEMPTS_KEY) ?? 'null') as unknown;
-    if (isPinAttempts(raw)) return raw;
+    return isPinAttempts(raw) ? raw : NO_ATTEMPTS;
   } catch {
-    // Unreadable: counted from zero, as with storage disabled.
+    return attemptsHere;
   }
-  return NO_ATTEMPTS;
 }
 
 function saveAttempts(attempts: PinAttempts): void {
+  attemptsHere = attempts;
   try {
     if (attempts.failures === 0) localStorage.removeItem(ATTEMPTS_KEY);
     else localStorage.setItem(ATTEMPTS_KEY, JSON.stringify(attempts));
   } catch {
-    // Storage disabled by policy: the lockout then lasts until a reload only.
+    // Storage disabled by policy: counted in this page only (attemptsHere).
   }
   pinLockedUntil.value = Date.now() + lockedForMs(attempts, Date.now());
 }
