@@ -7,7 +7,7 @@ import { defineMessages, lang } from './i18n';
 import { problemText } from './problem-text';
 import { kiosk } from './kiosk';
 import { view } from './navigation';
-import { appState, bridgeProblem, deployConfig, storeChoices } from './store';
+import { appState, bridgeProblem, deployConfig, storeChoices } from './state';
 import { MainScreen } from './components/main-screen';
 import { LongPressTitle, useKioskUnlock } from './components/kiosk-unlock';
 import { InstallButton, OfflineBadge, UpdateBanner } from './components/pwa-controls';

@@ -3,7 +3,7 @@ import { signal } from '@preact/signals';
 import type { TunableSettings } from '../shared/messages';
 import type { Problem } from '../shared/problems';
 import { send } from './bridge';
-import { applyState } from './store';
+import { applyState } from './state';
 
 /** Limits the settings form enforces (the engine rejects what cannot work; these keep values sensible for a till). */
 export const LIMITS = {

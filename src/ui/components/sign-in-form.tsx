@@ -5,10 +5,10 @@
  */
 import { useSignal } from '@preact/signals';
 import type { JSX } from 'preact';
-import type { DeployConfig } from '../../shared/deploy-config';
+import type { DeployConfig } from '../deploy-config-schema';
 import { defineMessages, lang } from '../i18n';
 import { problemText } from '../problem-text';
-import { appState, busy, signIn, signInError } from '../store';
+import { appState, busy, signIn, signInError } from '../state';
 
 /** The form's texts; field labels stay the same words the deployment guide uses. */
 const messages = defineMessages(

@@ -8,9 +8,9 @@ import type { SyncProgress } from '../../shared/types';
 import { formatNumber, lang } from '../i18n';
 import { problemText } from '../problem-text';
 import { formatBytes, formatRate, formatTime } from '../format';
-import { busy, command, syncNow } from '../store';
-import { syncMessages } from './sync-messages';
-import { RateMeter, type Rate } from './sync-rate';
+import { busy, command, syncNow } from '../state';
+import { syncMessages } from '../sync-messages';
+import { RateMeter, type Rate } from '../sync-rate';
 
 type Messages = ReturnType<typeof syncMessages>;
 

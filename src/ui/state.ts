@@ -15,7 +15,7 @@ import {
 } from '../shared/messages';
 import type { Problem } from '../shared/problems';
 import { bridgeProblemOf, onBroadcast, send } from './bridge';
-import type { DeployConfigResult } from '../shared/deploy-config';
+import type { DeployConfigResult } from './deploy-config-schema';
 import { loadDeployConfig } from './deploy-config';
 
 /** Latest state from the SW; null until it first answered. */

@@ -1,5 +1,5 @@
 /** Texts of the sync state, failure list and deletion prompt, in English and Bahasa Indonesia. */
-import { defineMessages } from '../i18n';
+import { defineMessages } from './i18n';
 
 /** Photo failure codes (`FailureInfo.reason`, also what the HO is told) in words; others show as they are. */
 const REASONS_EN: Readonly<Record<string, string>> = {
