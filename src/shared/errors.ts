@@ -60,6 +60,13 @@ export class ChecksumMismatchError extends SyncError {
   }
 }
 
+/** The listed `content_type` is not an allowed raster type, or the verified bytes are not one: never stored. */
+export class UnsupportedImageTypeError extends SyncError {
+  override readonly name = 'UnsupportedImageTypeError';
+  readonly reason = 'unsupported image type';
+  readonly retryable = false;
+}
+
 /** Local storage is full: the run stops cleanly keeping everything already stored. */
 export class QuotaError extends SyncError {
   override readonly name = 'QuotaError';
@@ -137,6 +144,7 @@ const REASON_PROBLEMS: Readonly<Record<string, Problem>> = {
   'authentication failed': { code: 'auth.expired' },
   'checksum mismatch': { code: 'sync.checksum-mismatch' },
   'size mismatch': { code: 'sync.size-mismatch' },
+  'unsupported image type': { code: 'sync.unsupported-image-type' },
   'storage full': { code: 'storage.full' },
   'network error': { code: 'http.offline' },
   'connection closed': { code: 'http.connection-closed' },

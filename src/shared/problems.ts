@@ -34,6 +34,8 @@ export type Problem =
   | { code: 'store.forbidden'; storeId: string }
   | { code: 'sync.checksum-mismatch' }
   | { code: 'sync.size-mismatch' }
+  /** The photo is not a JPEG, PNG, WebP, GIF or AVIF (listed type or magic number): never stored. */
+  | { code: 'sync.unsupported-image-type' }
   | { code: 'sync.listing-unstable' }
   | { code: 'sync.stopped' }
   | { code: 'storage.full' }

@@ -50,6 +50,8 @@ const en: ProblemTable = {
     `No access to this store. This account may not sync store ${storeId}.`,
   'sync.checksum-mismatch': () => 'A photo arrived damaged (its checksum did not match).',
   'sync.size-mismatch': () => 'A photo arrived incomplete (its size did not match).',
+  'sync.unsupported-image-type': () =>
+    'Unsupported image type: only JPEG, PNG, WebP, GIF and AVIF photos are shown.',
   'sync.listing-unstable': () =>
     'The photo list kept changing while it was read; the next sync tries again.',
   'sync.stopped': () => 'Sync stopped.',
@@ -106,6 +108,8 @@ const id: ProblemTable = {
     `Tidak ada akses ke toko ini. Akun ini tidak boleh menyinkronkan toko ${storeId}.`,
   'sync.checksum-mismatch': () => 'Sebuah foto tiba dalam keadaan rusak (checksum tidak cocok).',
   'sync.size-mismatch': () => 'Sebuah foto tiba tidak lengkap (ukurannya tidak cocok).',
+  'sync.unsupported-image-type': () =>
+    'Jenis gambar tidak didukung: hanya foto JPEG, PNG, WebP, GIF, dan AVIF yang ditampilkan.',
   'sync.listing-unstable': () =>
     'Daftar foto terus berubah saat dibaca; sinkronisasi berikutnya mencoba lagi.',
   'sync.stopped': () => 'Sinkronisasi dihentikan.',

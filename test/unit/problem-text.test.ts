@@ -39,6 +39,7 @@ const EXAMPLES: { [C in ProblemCode]: ProblemOf<C> } = {
   'store.forbidden': { code: 'store.forbidden', storeId: 'S-1' },
   'sync.checksum-mismatch': { code: 'sync.checksum-mismatch' },
   'sync.size-mismatch': { code: 'sync.size-mismatch' },
+  'sync.unsupported-image-type': { code: 'sync.unsupported-image-type' },
   'sync.listing-unstable': { code: 'sync.listing-unstable' },
   'sync.stopped': { code: 'sync.stopped' },
   'storage.full': { code: 'storage.full' },
