@@ -149,7 +149,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       ...opts.env,
     },
   );
-  const { meta, images, blacklist, ping } = await openPersistence(config);
+  const persistence = await openPersistence(config);
+  const { meta, images } = persistence;
   const prep = await prepareData(meta, images, config);
   const clock = { now: Date.now() };
   const dice: number[] = [];
@@ -158,15 +159,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     random: () => dice.shift() ?? 0.999,
     sleep: async (ms) => void sleeps.push(ms),
   });
-  const app = buildApp({
-    config,
-    meta,
-    images,
-    blacklist,
-    ping,
-    faults,
-    clock: () => clock.now,
-  });
+  const app = buildApp({ config, ...persistence, faults, clock: () => clock.now });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return {
