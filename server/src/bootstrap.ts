@@ -6,18 +6,62 @@ import { join } from 'node:path';
 import { hashPassword, verifyPassword } from './auth/password';
 import type { Config } from './config';
 import { DEMO, generateCatalog, seedDemo } from './demo/seed';
-import { FsImageStore } from './store/fs-image-store';
-import { SqliteMetadataStore } from './store/sqlite-metadata';
-import type { ImageStore, MetadataStore, Store } from './store/types';
+import { FsImageRepository } from './persistence/fs-image-repository';
+import { sql } from 'kysely';
+import type { TokenBlacklist } from './auth/tokens';
+import { openMigratedDatabase } from './persistence/migrate';
+import { SqlImageRepository } from './persistence/sql-image-repository';
+import { SqlMetadataRepository } from './persistence/sql-metadata';
+import { SqlTokenBlacklist } from './persistence/sql-token-blacklist';
+import type { ImageRepository, MetadataRepository, Store } from './persistence/types';
 
-/** The two storage ports over `<dataDir>/ho.sqlite` and `<dataDir>/images`. */
-export function openDataDir(
-  dataDir: string,
-  now?: () => number,
-): { meta: MetadataStore; images: ImageStore } {
+/** The persistence ports of a running server; `meta.close()` closes the database they share. */
+export interface Persistence {
+  meta: MetadataRepository;
+  images: ImageRepository;
+  blacklist: TokenBlacklist;
+  /** Resolves when the database answers a query. */
+  ping: () => Promise<void>;
+  /** Runs `fn` while holding the start-up lock, so instances starting together seed one at a time. */
+  exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+/** Key of the PostgreSQL advisory lock held while an instance seeds and checks users at start. */
+const STARTUP_LOCK = 7_318_201;
+
+/**
+ * Opens the database (schema migrated): PostgreSQL at `databaseUrl` holding metadata, photo bytes and
+ * the token blacklist, or by default `<dataDir>/ho.sqlite` with the photo files under `<dataDir>/images`.
+ */
+export async function openPersistence(
+  where: { dataDir: string; databaseUrl?: string },
+  now: () => number = Date.now,
+): Promise<Persistence> {
+  const database = await openMigratedDatabase(
+    where.databaseUrl
+      ? { postgres: where.databaseUrl }
+      : { sqlite: join(where.dataDir, 'ho.sqlite') },
+    now(),
+  );
+  const { db } = database;
   return {
-    meta: new SqliteMetadataStore(join(dataDir, 'ho.sqlite'), now),
-    images: new FsImageStore(join(dataDir, 'images')),
+    meta: new SqlMetadataRepository(database, now),
+    images: where.databaseUrl
+      ? new SqlImageRepository(db, now)
+      : new FsImageRepository(join(where.dataDir, 'images')),
+    blacklist: new SqlTokenBlacklist(db),
+    ping: async () => void (await sql`SELECT 1`.execute(db)),
+    exclusive: (fn) =>
+      database.dialect === 'sqlite'
+        ? fn() // one process seeds a SQLite data dir; its writes serialise on the file lock anyway
+        : db.connection().execute(async (conn) => {
+            await sql`SELECT pg_advisory_lock(${STARTUP_LOCK})`.execute(conn);
+            try {
+              return await fn();
+            } finally {
+              await sql`SELECT pg_advisory_unlock(${STARTUP_LOCK})`.execute(conn);
+            }
+          }),
   };
 }
 
@@ -46,21 +90,21 @@ export interface PrepareResult {
  * match the config and gives every demo store its demo user.
  */
 export async function prepareData(
-  meta: MetadataStore,
-  images: ImageStore,
+  meta: MetadataRepository,
+  images: ImageRepository,
   config: Config,
 ): Promise<PrepareResult> {
-  if (config.demo && meta.isEmpty()) await seedDemo(meta, images);
+  if (config.demo && (await meta.isEmpty())) await seedDemo(meta, images);
   const benchmarkStore = config.catalog
-    ? meta.getStore((await generateCatalog(meta, images, config.catalog)).storeId)
+    ? await meta.getStore((await generateCatalog(meta, images, config.catalog)).storeId)
     : undefined;
   await ensureUser(meta, config.adminUsername, config.adminPassword, 'admin', []);
   const demoLogins: DemoLogin[] = [];
   for (const { id } of DEMO.stores) {
-    const store = meta.getStore(id);
+    const store = await meta.getStore(id);
     if (!store) continue;
     const login = demoLoginFor(store);
-    if (login.username !== config.adminUsername && !meta.getUser(login.username)) {
+    if (login.username !== config.adminUsername && !(await meta.getUser(login.username))) {
       await ensureUser(meta, login.username, login.password, 'store', [store.id]);
     }
     demoLogins.push({ ...login, store });
@@ -70,21 +114,21 @@ export async function prepareData(
 
 /** Creates the user, or resets its password when it no longer matches (the config is the truth for the admin). */
 async function ensureUser(
-  meta: MetadataStore,
+  meta: MetadataRepository,
   username: string,
   password: string,
   role: 'admin' | 'store',
   storeIds: string[],
 ): Promise<void> {
-  const user = meta.getUser(username);
+  const user = await meta.getUser(username);
   if (!user) {
-    meta.createUser({
+    await meta.createUser({
       username,
       password_hash: await hashPassword(password),
       role,
       store_ids: storeIds,
     });
   } else if (!(await verifyPassword(password, user.password_hash))) {
-    meta.setPasswordHash(username, await hashPassword(password));
+    await meta.setPasswordHash(username, await hashPassword(password));
   }
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from './app';
-import { type PrepareResult, openDataDir, prepareData } from './bootstrap';
+import { type PrepareResult, openPersistence, prepareData } from './bootstrap';
 import { type Config, ConfigError, USAGE, loadConfig, wantsHelp } from './config';
 import { Faults } from './faults';
 
@@ -59,14 +59,14 @@ async function main(): Promise<void> {
       `\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`,
     );
   }
-  const { meta, images } = openDataDir(config.dataDir);
+  const persistence = await openPersistence(config);
+  const { meta, images, exclusive } = persistence;
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [] }
-    : await prepareData(meta, images, config);
+    : await exclusive(() => prepareData(meta, images, config));
   const app = buildApp({
     config,
-    meta,
-    images,
+    ...persistence,
     clock: Date.now,
     faults: new Faults(config.faults),
   });
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     console.error(
       `error: cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is already in use (choose another with --port or PORT)' : (e as Error).message}`,
     );
-    meta.close();
+    await meta.close();
     process.exit(1);
   }
   const url = `http://${urlHost(config.host)}:${(app.server.address() as AddressInfo).port}`;

@@ -1,0 +1,26 @@
+/**
+ * Row types of every table, as Kysely sees them. Booleans are 0/1 integers and times are canonical
+ * ISO strings on both dialects, so the same query returns the same values everywhere.
+ * A new table goes here and into a new file under migrations/.
+ */
+
+import type { Brand, Company, PhotoRecord, StatusRecord, Store, User } from './types';
+
+/** All tables of the database. */
+export interface DatabaseSchema {
+  company: Company;
+  brands: Brand;
+  stores: Store;
+  store_brands: { store_id: string; brand_id: string; is_active: number };
+  products: { id: string; brand_id: string; sku: string; name: string; active: number };
+  product_photos: Omit<PhotoRecord, 'product_sku' | 'product_name' | 'is_primary'> & {
+    is_primary: number;
+  };
+  users: Omit<User, 'store_ids'>;
+  user_stores: { username: string; store_id: string; position: number };
+  tombstones: { store_id: string; photo_id: string; deleted_at: string };
+  sync_status: StatusRecord;
+  clock: { id: number; last_ms: number };
+  photo_objects: { object_key: string; bytes: Buffer; size: number; mtime_ms: number };
+  revoked_tokens: { jti: string; expires_s: number };
+}
