@@ -15,6 +15,7 @@ import { serveStatic } from './http/static';
 import { adminRoutes, UPLOAD_TYPES } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { downloadRoutes } from './routes/download';
+import { fleetRoutes } from './routes/fleet';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
 import type { ImageStore, MetadataStore } from './store/types';
@@ -96,5 +97,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   };
   for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes])
     routes(app, ctx);
+  fleetRoutes(app, ctx, deps.clock);
   return app;
 }

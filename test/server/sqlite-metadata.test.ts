@@ -49,7 +49,7 @@ describe('SqliteMetadataStore specifics', () => {
     const photo = add();
     first.close();
     const raw = new Database(file, { readonly: true });
-    assert.equal(raw.pragma('user_version', { simple: true }), 1);
+    assert.equal(raw.pragma('user_version', { simple: true }), 2);
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     raw.close();
     const again = new SqliteMetadataStore(file);

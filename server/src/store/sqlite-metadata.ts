@@ -19,11 +19,23 @@ import type {
   PhotoRecord,
   PhotoReplacement,
   Product,
+  FailureRecord,
+  RowPage,
   StatusItem,
   StatusRecord,
   Store,
+  StoreCatalogStats,
+  TerminalProgress,
+  TerminalRecord,
   User,
 } from './types';
+import { REPORT_HISTORY } from './types';
+import type {
+  PhotoGap,
+  ProductGap,
+  ReportSummary,
+  UnsyncedPhoto,
+} from '../../../src/shared/fleet-api';
 
 interface PhotoRow extends Omit<PhotoRecord, 'is_primary'> {
   is_primary: 0 | 1;
@@ -60,6 +72,18 @@ const SCOPE_PAIRS = `SELECT sb.store_id, ph.id, @t FROM product_photos ph
   JOIN products p ON p.id = ph.product_id AND p.active = 1
   JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.is_active = 1`;
 const TOMBSTONE = 'INSERT OR REPLACE INTO tombstones (store_id, photo_id, deleted_at)';
+
+const TERMINAL_COLUMNS = 'store_id, terminal_id, name, first_report_at, last_report_at';
+/** The sync_status row `st` says the photo `ph` is on the terminal at its current version. */
+const SYNCED_NOW = `st.status = 'synced' AND st.photo_version = ph.version`;
+/** Negation of SYNCED_NOW that also holds when a LEFT JOIN found no row (NULLs). */
+const NOT_SYNCED_NOW = `(st.status IS NULL OR st.status <> 'synced' OR st.photo_version IS NULL
+  OR st.photo_version <> ph.version)`;
+
+function latest(a: IsoTime | null, b: IsoTime | null): IsoTime | null {
+  if (a === null) return b;
+  return b === null || a > b ? a : b;
+}
 
 function toPhoto(row: PhotoRow): PhotoRecord {
   return { ...row, is_primary: row.is_primary === 1 };
@@ -386,7 +410,12 @@ export class SqliteMetadataStore implements MetadataStore {
 
   // ---- status reports ----
 
-  recordStatus(store_id: string, terminal_id: string, items: StatusItem[]): number {
+  recordStatus(
+    store_id: string,
+    terminal_id: string,
+    items: StatusItem[],
+    terminal_name?: string | null,
+  ): number {
     for (const item of items) {
       if (item.status !== 'synced' && item.status !== 'failed') {
         throw new InvalidInputError(
@@ -397,12 +426,39 @@ export class SqliteMetadataStore implements MetadataStore {
     return this.write(() => {
       this.requireRow('stores', store_id);
       const reported_at = isoFromMs(this.now());
+      const keys = { store_id, terminal_id };
+      this.sql(`INSERT INTO terminals (store_id, terminal_id, name, first_report_at, last_report_at)
+        VALUES (@store_id, @terminal_id, @name, @reported_at, @reported_at)
+        ON CONFLICT (store_id, terminal_id) DO UPDATE SET last_report_at = excluded.last_report_at,
+          name = CASE WHEN @keep = 1 THEN terminals.name ELSE excluded.name END`).run({
+        ...keys,
+        reported_at,
+        name: terminal_name || null,
+        keep: terminal_name === undefined ? 1 : 0,
+      });
       const upsert = this.sql(`INSERT INTO sync_status
-          (store_id, photo_id, terminal_id, status, synced_at, error, reported_at)
-        VALUES (@store_id, @photo_id, @terminal_id, @status, @synced_at, @error, @reported_at)
+          (store_id, photo_id, terminal_id, status, synced_at, error, reported_at, photo_version)
+        VALUES (@store_id, @photo_id, @terminal_id, @status, @synced_at, @error, @reported_at,
+          (SELECT version FROM product_photos WHERE id = @photo_id))
         ON CONFLICT (store_id, photo_id, terminal_id) DO UPDATE SET status = excluded.status,
-          synced_at = excluded.synced_at, error = excluded.error, reported_at = excluded.reported_at`);
-      for (const item of items) upsert.run({ ...item, store_id, terminal_id, reported_at });
+          synced_at = excluded.synced_at, error = excluded.error, reported_at = excluded.reported_at,
+          photo_version = excluded.photo_version`);
+      for (const item of items) upsert.run({ ...item, ...keys, reported_at });
+      const synced = items.filter((i) => i.status === 'synced').length;
+      this.sql(`INSERT INTO status_reports (store_id, terminal_id, reported_at, items, synced, failed)
+        VALUES (@store_id, @terminal_id, @reported_at, @items, @synced, @failed)`).run({
+        ...keys,
+        reported_at,
+        items: items.length,
+        synced,
+        failed: items.length - synced,
+      });
+      this.sql(`DELETE FROM status_reports WHERE store_id = @store_id AND terminal_id = @terminal_id
+        AND id <= (SELECT id FROM status_reports WHERE store_id = @store_id
+          AND terminal_id = @terminal_id ORDER BY id DESC LIMIT 1 OFFSET @keep)`).run({
+        ...keys,
+        keep: REPORT_HISTORY,
+      });
       return items.length;
     });
   }
@@ -415,6 +471,132 @@ export class SqliteMetadataStore implements MetadataStore {
         store_id,
       );
     });
+  }
+
+  // ---- fleet ----
+
+  listTerminals(store_id?: string): TerminalRecord[] {
+    return this.read(() =>
+      store_id === undefined
+        ? this.sql<TerminalRecord>(`SELECT ${TERMINAL_COLUMNS} FROM terminals
+            ORDER BY store_id, terminal_id`).all()
+        : this.sql<TerminalRecord>(`SELECT ${TERMINAL_COLUMNS} FROM terminals
+            WHERE store_id = ? ORDER BY terminal_id`).all(store_id),
+    );
+  }
+
+  storeCatalogStats(): StoreCatalogStats[] {
+    // Aggregated per brand first: stores of a chain share brands, so this reads each photo once.
+    return this.read(() =>
+      this.sql<StoreCatalogStats & { removed_at: IsoTime | null }>(`WITH per_brand AS (
+          SELECT p.brand_id, count(*) AS n, max(ph.updated_at) AS changed_at
+          FROM product_photos ph JOIN products p ON p.id = ph.product_id AND p.active = 1
+          GROUP BY p.brand_id)
+        SELECT s.id AS store_id, coalesce(sum(b.n), 0) AS photos, max(b.changed_at) AS changed_at,
+          (SELECT max(t.deleted_at) FROM tombstones t WHERE t.store_id = s.id) AS removed_at
+        FROM stores s
+        LEFT JOIN store_brands sb ON sb.store_id = s.id AND sb.is_active = 1
+        LEFT JOIN per_brand b ON b.brand_id = sb.brand_id
+        GROUP BY s.id ORDER BY s.id`)
+        .all()
+        .map(({ removed_at, ...row }) => ({
+          ...row,
+          changed_at: latest(row.changed_at, removed_at),
+        })),
+    );
+  }
+
+  terminalProgress(store_id: string): TerminalProgress[] {
+    return this.read(() =>
+      this.sql<TerminalProgress>(`SELECT t.terminal_id,
+          coalesce(sum(CASE WHEN ${SYNCED_NOW} THEN 1 ELSE 0 END), 0) AS synced,
+          coalesce(sum(CASE WHEN st.status = 'failed' THEN 1 ELSE 0 END), 0) AS failing,
+          min(CASE WHEN ${SYNCED_NOW} THEN NULL ELSE ph.updated_at END) AS behind_since
+        FROM terminals t
+        JOIN product_photos ph ON 1 = 1
+        JOIN products p ON p.id = ph.product_id AND p.active = 1
+        JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.store_id = t.store_id
+          AND sb.is_active = 1
+        LEFT JOIN sync_status st ON st.store_id = t.store_id AND st.photo_id = ph.id
+          AND st.terminal_id = t.terminal_id
+        WHERE t.store_id = @store_id
+        GROUP BY t.terminal_id ORDER BY t.terminal_id`).all({ store_id }),
+    );
+  }
+
+  listFailures(store_id: string, terminal_id?: string): FailureRecord[] {
+    return this.read(() =>
+      this.sql<FailureRecord>(`SELECT st.terminal_id, st.photo_id, p.name AS product_name, st.error,
+          st.reported_at
+        FROM sync_status st
+        JOIN product_photos ph ON ph.id = st.photo_id
+        JOIN products p ON p.id = ph.product_id AND p.active = 1
+        JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.store_id = st.store_id
+          AND sb.is_active = 1
+        WHERE st.store_id = @store_id AND st.status = 'failed'
+          AND (@terminal_id IS NULL OR st.terminal_id = @terminal_id)
+        ORDER BY st.reported_at DESC, st.photo_id`).all({
+        store_id,
+        terminal_id: terminal_id ?? null,
+      }),
+    );
+  }
+
+  listReports(store_id: string, terminal_id: string, limit: number): ReportSummary[] {
+    return this.read(() =>
+      this.sql<ReportSummary>(`SELECT reported_at, items, synced, failed FROM status_reports
+        WHERE store_id = ? AND terminal_id = ? ORDER BY id DESC LIMIT ?`).all(
+        store_id,
+        terminal_id,
+        limit,
+      ),
+    );
+  }
+
+  listUnsynced(
+    store_id: string,
+    terminal_id: string,
+    limit: number,
+    offset: number,
+  ): RowPage<UnsyncedPhoto> {
+    const from = `${IN_SCOPE}
+      LEFT JOIN sync_status st ON st.store_id = @store_id AND st.photo_id = ph.id
+        AND st.terminal_id = @terminal_id
+      WHERE ${NOT_SYNCED_NOW}`;
+    const params = { store_id, terminal_id, limit, offset };
+    return this.read(() => ({
+      rows: this.sql<UnsyncedPhoto>(`SELECT ph.id AS photo_id, p.name AS product_name, ph.filename,
+          ph.version, ph.updated_at, st.status AS last_status, st.error, st.reported_at
+        ${from} ORDER BY ph.updated_at, ph.id LIMIT @limit OFFSET @offset`).all(params),
+      total: this.sql<{ n: number }>(`SELECT count(*) AS n ${from}`).get(params)!.n,
+    }));
+  }
+
+  listUnsyncedByAll(store_id: string, limit: number, offset: number): RowPage<PhotoGap> {
+    const from = `${IN_SCOPE}
+      WHERE NOT EXISTS (SELECT 1 FROM sync_status st WHERE st.store_id = @store_id
+        AND st.photo_id = ph.id AND ${SYNCED_NOW})`;
+    const params = { store_id, limit, offset };
+    return this.read(() => ({
+      rows: this.sql<PhotoGap>(`SELECT ph.id AS photo_id, p.name AS product_name, ph.filename,
+          ph.updated_at ${from} ORDER BY ph.updated_at, ph.id LIMIT @limit OFFSET @offset`).all(
+        params,
+      ),
+      total: this.sql<{ n: number }>(`SELECT count(*) AS n ${from}`).get(params)!.n,
+    }));
+  }
+
+  listProductsWithoutPrimary(store_id: string): ProductGap[] {
+    return this.read(() =>
+      this.sql<ProductGap>(`SELECT p.id AS product_id, p.sku, p.name,
+          (SELECT count(*) FROM product_photos ph WHERE ph.product_id = p.id) AS photos
+        FROM products p
+        JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.store_id = @store_id
+          AND sb.is_active = 1
+        WHERE p.active = 1 AND NOT EXISTS (SELECT 1 FROM product_photos ph
+          WHERE ph.product_id = p.id AND ph.is_primary = 1)
+        ORDER BY p.name, p.id`).all({ store_id }),
+    );
   }
 
   close(): void {

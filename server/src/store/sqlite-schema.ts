@@ -89,6 +89,38 @@ const MIGRATIONS: readonly Migration[] = [
     `);
     db.prepare('INSERT INTO clock (id, last_ms) VALUES (1, ?)').run(now);
   },
+  // Fleet console: the photo version each report applies to, terminals with their latest name,
+  // and a short report history. Earlier reports are taken to be about the version current now.
+  (db) => {
+    db.exec(`
+      ALTER TABLE sync_status ADD COLUMN photo_version INTEGER;
+      UPDATE sync_status SET photo_version =
+        (SELECT version FROM product_photos WHERE product_photos.id = sync_status.photo_id);
+      CREATE INDEX sync_status_photo ON sync_status(photo_id);
+      CREATE TABLE terminals (
+        store_id TEXT NOT NULL REFERENCES stores(id),
+        terminal_id TEXT NOT NULL,
+        name TEXT,
+        first_report_at TEXT NOT NULL,
+        last_report_at TEXT NOT NULL,
+        PRIMARY KEY (store_id, terminal_id)
+      ) WITHOUT ROWID;
+      INSERT INTO terminals (store_id, terminal_id, name, first_report_at, last_report_at)
+        SELECT store_id, terminal_id, NULL, min(reported_at), max(reported_at)
+        FROM sync_status GROUP BY store_id, terminal_id;
+      CREATE TABLE status_reports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        store_id TEXT NOT NULL,
+        terminal_id TEXT NOT NULL,
+        reported_at TEXT NOT NULL,
+        items INTEGER NOT NULL,
+        synced INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        FOREIGN KEY (store_id, terminal_id) REFERENCES terminals(store_id, terminal_id)
+      );
+      CREATE INDEX status_reports_terminal ON status_reports(store_id, terminal_id, id);
+    `);
+  },
 ];
 
 /** Brings the database to the newest schema; each step runs in its own write transaction, so concurrent openers agree. */
