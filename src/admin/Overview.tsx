@@ -11,7 +11,7 @@ import {
 import { num, stateName, t, time } from './messages';
 import { usePolled } from './polling';
 import { FailureNote, hrefOf, Pager } from './parts';
-import { TerminalCells } from './TerminalCells';
+import { TerminalCells, terminalHead } from './TerminalCells';
 
 const PAGE = 25;
 
@@ -132,11 +132,11 @@ export function Overview({ stores }: { stores: { id: string; code: string; name:
           <caption class="visually-hidden">{m.fleetTable}</caption>
           <thead>
             <tr>
-              <th scope="col">{m.terminal}</th>
-              <th scope="col">{m.state}</th>
-              <th scope="col">{m.synced}</th>
-              <th scope="col">{m.lastReport}</th>
-              <th scope="col">{m.failing}</th>
+              {terminalHead().map((h) => (
+                <th scope="col" key={h}>
+                  {h}
+                </th>
+              ))}
             </tr>
           </thead>
           {data.stores.map((s) => (
@@ -181,11 +181,7 @@ function StoreRows({ store }: { store: StoreSummary }) {
       ) : (
         store.terminals.map((term) => (
           <tr key={term.terminal_id} data-terminal={term.terminal_id}>
-            <th scope="row">
-              <a href={hrefOf(store.store_id, term.terminal_id)}>{term.name ?? m.unnamed}</a>
-              <div class="muted small">{term.terminal_id}</div>
-            </th>
-            <TerminalCells terminal={term} photos={store.photos} />
+            <TerminalCells storeId={store.store_id} terminal={term} photos={store.photos} />
           </tr>
         ))
       )}

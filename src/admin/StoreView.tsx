@@ -3,8 +3,8 @@ import { useState } from 'preact/hooks';
 import type { StoreDetail } from '../shared/fleet-api';
 import { num, t, time } from './messages';
 import { usePolled } from './polling';
-import { FailureNote, hrefOf, Pager, Section } from './parts';
-import { TerminalCells } from './TerminalCells';
+import { FailureNote, Pager, Section, Table } from './parts';
+import { TerminalCells, terminalHead } from './TerminalCells';
 
 const PAGE = 50;
 
@@ -26,32 +26,15 @@ export function StoreView({ storeId }: { storeId: string }) {
         <>
           <p>{m.storePhotos(num(data.store.photos))}</p>
           <Section id="terminals-title" title={m.terminalsTitle}>
-            {data.terminals.length === 0 ? (
-              <p>{m.noTerminals}</p>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{m.terminal}</th>
-                    <th scope="col">{m.state}</th>
-                    <th scope="col">{m.synced}</th>
-                    <th scope="col">{m.lastReport}</th>
-                    <th scope="col">{m.failing}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.terminals.map((term) => (
-                    <tr key={term.terminal_id}>
-                      <th scope="row">
-                        <a href={hrefOf(storeId, term.terminal_id)}>{term.name ?? m.unnamed}</a>
-                        <div class="muted small">{term.terminal_id}</div>
-                      </th>
-                      <TerminalCells terminal={term} photos={data.store.photos} />
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <Table
+              head={terminalHead()}
+              rows={data.terminals}
+              empty={m.noTerminals}
+              rowKey={(term) => term.terminal_id}
+              cells={(term) => (
+                <TerminalCells storeId={storeId} terminal={term} photos={data.store.photos} />
+              )}
+            />
           </Section>
           <Section id="no-primary-title" title={m.noPrimaryTitle}>
             {data.products_without_primary.length === 0 ? (
@@ -67,28 +50,19 @@ export function StoreView({ storeId }: { storeId: string }) {
             )}
           </Section>
           <Section id="gaps-title" title={m.gapsTitle}>
-            {data.total === 0 ? (
-              <p>{m.gapsNone}</p>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{m.product}</th>
-                    <th scope="col">{m.file}</th>
-                    <th scope="col">{m.changed}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.unsynced.map((p) => (
-                    <tr key={p.photo_id}>
-                      <th scope="row">{p.product_name}</th>
-                      <td>{p.filename}</td>
-                      <td>{time(p.updated_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <Table
+              head={[m.product, m.file, m.changed]}
+              rows={data.unsynced}
+              empty={m.gapsNone}
+              rowKey={(p) => p.photo_id}
+              cells={(p) => (
+                <>
+                  <th scope="row">{p.product_name}</th>
+                  <td>{p.filename}</td>
+                  <td>{time(p.updated_at)}</td>
+                </>
+              )}
+            />
             <Pager
               label={m.gapsTitle}
               offset={data.offset}

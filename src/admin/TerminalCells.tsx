@@ -1,13 +1,28 @@
-/** The state, progress, last report and failures cells of one terminal (overview and store page). */
+/** One terminal's table row cells (overview and store page): name, state, progress, last report, failures. */
 import type { TerminalSummary } from '../shared/fleet-api';
 import { num, t, time } from './messages';
-import { StateBadge } from './parts';
+import { hrefOf, StateBadge } from './parts';
 
-/** Four table cells describing `terminal` against its store's `photos`. */
-export function TerminalCells({ terminal, photos }: { terminal: TerminalSummary; photos: number }) {
+/** Column headings of TerminalCells. */
+export function terminalHead(): string[] {
   const m = t();
+  return [m.terminal, m.state, m.synced, m.lastReport, m.failing];
+}
+
+/** The cells describing `terminal` of `storeId` against the store's `photos`; the first links to its page. */
+export function TerminalCells(props: {
+  storeId: string;
+  terminal: TerminalSummary;
+  photos: number;
+}) {
+  const m = t();
+  const { terminal, photos } = props;
   return (
     <>
+      <th scope="row">
+        <a href={hrefOf(props.storeId, terminal.terminal_id)}>{terminal.name ?? m.unnamed}</a>
+        <div class="muted small">{terminal.terminal_id}</div>
+      </th>
       <td>
         <StateBadge state={terminal.state} />
       </td>

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { TerminalDetail } from '../shared/fleet-api';
 import { num, t, time } from './messages';
 import { usePolled } from './polling';
-import { FailureNote, hrefOf, Pager, Section, StateBadge } from './parts';
+import { FailureNote, hrefOf, Pager, Section, StateBadge, Table } from './parts';
 
 const PAGE = 50;
 
@@ -44,62 +44,42 @@ export function TerminalView({ storeId, terminalId }: { storeId: string; termina
             <dd>{time(term.first_report_at)}</dd>
           </dl>
           <Section id="failures-title" title={m.failuresTitle}>
-            {term.failures.length === 0 ? (
-              <p>{m.noFailures}</p>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{m.product}</th>
-                    <th scope="col">{m.reason}</th>
-                    <th scope="col">{m.when}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {term.failures.map((f) => (
-                    <tr key={f.photo_id}>
-                      <th scope="row">{f.product_name ?? f.photo_id}</th>
-                      <td>{f.error ?? m.noReason}</td>
-                      <td>{time(f.reported_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <Table
+              head={[m.product, m.reason, m.when]}
+              rows={term.failures}
+              empty={m.noFailures}
+              rowKey={(f) => f.photo_id}
+              cells={(f) => (
+                <>
+                  <th scope="row">{f.product_name ?? f.photo_id}</th>
+                  <td>{f.error ?? m.noReason}</td>
+                  <td>{time(f.reported_at)}</td>
+                </>
+              )}
+            />
           </Section>
           <Section id="unsynced-title" title={m.unsyncedTitle}>
-            {data.total === 0 ? (
-              <p>{m.allSynced}</p>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{m.product}</th>
-                    <th scope="col">{m.file}</th>
-                    <th scope="col">{m.version}</th>
-                    <th scope="col">{m.changed}</th>
-                    <th scope="col">{m.lastStatus}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.unsynced.map((p) => (
-                    <tr key={p.photo_id}>
-                      <th scope="row">{p.product_name}</th>
-                      <td>{p.filename}</td>
-                      <td>{num(p.version)}</td>
-                      <td>{time(p.updated_at)}</td>
-                      <td>
-                        {p.last_status === null
-                          ? m.neverReported
-                          : p.last_status === 'synced'
-                            ? m.olderVersion
-                            : `${m.failed}: ${p.error ?? m.noReason}`}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <Table
+              head={[m.product, m.file, m.version, m.changed, m.lastStatus]}
+              rows={data.unsynced}
+              empty={m.allSynced}
+              rowKey={(p) => p.photo_id}
+              cells={(p) => (
+                <>
+                  <th scope="row">{p.product_name}</th>
+                  <td>{p.filename}</td>
+                  <td>{num(p.version)}</td>
+                  <td>{time(p.updated_at)}</td>
+                  <td>
+                    {p.last_status === null
+                      ? m.neverReported
+                      : p.last_status === 'synced'
+                        ? m.olderVersion
+                        : `${m.failed}: ${p.error ?? m.noReason}`}
+                  </td>
+                </>
+              )}
+            />
             <Pager
               label={m.unsyncedTitle}
               offset={data.offset}
@@ -110,30 +90,20 @@ export function TerminalView({ storeId, terminalId }: { storeId: string; termina
             />
           </Section>
           <Section id="reports-title" title={m.reportsTitle}>
-            {data.reports.length === 0 ? (
-              <p>{m.noReports}</p>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{m.when}</th>
-                    <th scope="col">{m.items}</th>
-                    <th scope="col">{m.synced}</th>
-                    <th scope="col">{m.failedCol}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.reports.map((r, i) => (
-                    <tr key={`${r.reported_at}-${i}`}>
-                      <th scope="row">{time(r.reported_at)}</th>
-                      <td>{num(r.items)}</td>
-                      <td>{num(r.synced)}</td>
-                      <td>{num(r.failed)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <Table
+              head={[m.when, m.items, m.synced, m.failedCol]}
+              rows={data.reports}
+              empty={m.noReports}
+              rowKey={(r, i) => `${r.reported_at}-${i}`}
+              cells={(r) => (
+                <>
+                  <th scope="row">{time(r.reported_at)}</th>
+                  <td>{num(r.items)}</td>
+                  <td>{num(r.synced)}</td>
+                  <td>{num(r.failed)}</td>
+                </>
+              )}
+            />
           </Section>
         </>
       )}

@@ -70,6 +70,35 @@ export function Pager(props: {
   );
 }
 
+/** A table with a header row of `head` and one body row per item, or the `empty` sentence. */
+export function Table<T>(props: {
+  head: string[];
+  rows: T[];
+  empty: string;
+  rowKey: (item: T, index: number) => string;
+  cells: (item: T) => ComponentChildren;
+}) {
+  if (props.rows.length === 0) return <p>{props.empty}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          {props.head.map((h) => (
+            <th scope="col" key={h}>
+              {h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((item, i) => (
+          <tr key={props.rowKey(item, i)}>{props.cells(item)}</tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** A section with a heading, for landmarks and headings navigation. */
 export function Section(props: { id: string; title: string; children: ComponentChildren }) {
   return (

@@ -86,7 +86,7 @@ describe('fleet API', () => {
 
   it('lists every store, with no terminal before any report', async () => {
     const o = await get<FleetOverview>(FLEET);
-    assert.equal(o.total, s.meta.listStores().length);
+    assert.equal(o.total, (await s.meta.listStores()).length);
     assert.deepEqual(o.counts, { current: 0, behind: 0, silent: 0 });
     const a = o.stores.find((x) => x.store_id === storeA)!;
     assert.equal(a.photos, photos.length);
@@ -185,16 +185,16 @@ describe('fleet API', () => {
   });
 
   it('shows a store detail: products with no primary photo and photos no terminal holds', async () => {
-    const brand = s.meta.getProduct(photos[0]!.product_id)!.brand_id;
+    const brand = (await s.meta.getProduct(photos[0]!.product_id))!.brand_id;
     const product = randomUUID();
-    s.meta.createProduct({
+    await s.meta.createProduct({
       id: product,
       brand_id: brand,
       sku: 'NP-1',
       name: 'No primary',
       active: true,
     });
-    const added = s.meta.addPhoto({
+    const added = await s.meta.addPhoto({
       product_id: product,
       object_key: `fleet-test/${product}`,
       filename: 'np.jpg',
@@ -218,7 +218,7 @@ describe('fleet API', () => {
     assert.equal(d.store.photos, photos.length + 1);
     const o = await get<FleetOverview>(FLEET);
     assert.deepEqual(o.counts, { current: 0, behind: 2, silent: 0 }, 'the new photo is on neither');
-    s.meta.deletePhoto(added.id);
+    await s.meta.deletePhoto(added.id);
   });
 
   it('filters by store, state and text, sorts, and pages stores', async () => {
@@ -249,7 +249,7 @@ describe('fleet API', () => {
     const page2 = await get<FleetOverview>(`${FLEET}?limit=1&offset=1`);
     assert.equal(page1.stores.length, 1);
     assert.equal(page1.has_more, true);
-    assert.equal(page1.total, s.meta.listStores().length);
+    assert.equal(page1.total, (await s.meta.listStores()).length);
     assert.notEqual(page1.stores[0]?.store_id, page2.stores[0]?.store_id);
     for (const bad of [
       'limit=0',

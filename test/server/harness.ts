@@ -23,7 +23,7 @@ import { type PrepareResult, openDataDir, prepareData } from '../../server/src/b
 import { type Config, loadConfig } from '../../server/src/config';
 import { seedDemo } from '../../server/src/demo/seed';
 import { Faults } from '../../server/src/faults';
-import type { ImageStore, MetadataStore } from '../../server/src/store/types';
+import type { ImageRepository, MetadataRepository } from '../../server/src/persistence/types';
 
 /** Credentials of the test admin. */
 export const ADMIN = { username: 'admin', password: 'admin-test-pw' };
@@ -33,8 +33,8 @@ export interface TestServer {
   url: string;
   app: FastifyInstance;
   config: Config;
-  meta: MetadataStore;
-  images: ImageStore;
+  meta: MetadataRepository;
+  images: ImageRepository;
   faults: Faults;
   dataDir: string;
   prep: PrepareResult;
@@ -63,8 +63,13 @@ export interface StartOptions {
  */
 function demoTemplate(): string {
   const hash = createHash('sha1');
-  for (const dir of ['server/src/demo', 'server/src/store']) {
-    for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  for (const dir of [
+    'server/src/demo',
+    'server/src/persistence',
+    'server/src/persistence/migrations',
+  ]) {
+    for (const f of readdirSync(dir).sort())
+      if (f.endsWith('.ts')) hash.update(f).update(readFileSync(join(dir, f)));
   }
   const template = join(tmpdir(), `ho-test-demo-${hash.digest('hex').slice(0, 16)}`);
   return template;
@@ -74,9 +79,9 @@ async function ensureDemoTemplate(): Promise<string> {
   const template = demoTemplate();
   if (existsSync(join(template, 'ready'))) return template;
   const building = mkdtempSync(join(tmpdir(), 'ho-test-demo-build-'));
-  const { meta, images } = openDataDir(building);
+  const { meta, images } = await openDataDir(building);
   await seedDemo(meta, images);
-  meta.close();
+  await meta.close();
   writeFileSync(join(building, 'ready'), '');
   try {
     renameSync(building, template);
@@ -112,7 +117,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       ...opts.env,
     },
   );
-  const { meta, images } = openDataDir(dataDir);
+  const { meta, images } = await openDataDir(dataDir);
   const prep = await prepareData(meta, images, config);
   const clock = { now: Date.now() };
   const dice: number[] = [];
@@ -138,7 +143,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     sleeps,
     async close(keepData = false) {
       await app.close();
-      meta.close();
+      await meta.close();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -15,16 +15,16 @@ import {
   type TerminalState,
   type TerminalSummary,
 } from '../../../src/shared/fleet-api';
-import { NotFoundError } from '../store/errors';
-import { isoFromMs } from '../store/iso-time';
+import { NotFoundError } from '../persistence/errors';
+import { isoFromMs } from '../persistence/iso-time';
 import type {
   FailureRecord,
-  MetadataStore,
+  MetadataRepository,
   Store,
   StoreCatalogStats,
   TerminalProgress,
   TerminalRecord,
-} from '../store/types';
+} from '../persistence/types';
 
 /** Filters, order and page of the overview. */
 export interface FleetQuery {
@@ -56,23 +56,28 @@ export class FleetService {
   private readonly cache = new Map<string, StoreProgress>();
 
   constructor(
-    private readonly meta: MetadataStore,
+    private readonly meta: MetadataRepository,
     private readonly clock: () => number,
     /** A terminal with no report for this many seconds is silent. */
     readonly silentAfterS: number,
   ) {}
 
   /** The overview page: stores with their terminals, filtered, sorted and paged, plus state counts. */
-  overview(query: FleetQuery): FleetOverview {
+  async overview(query: FleetQuery): Promise<FleetOverview> {
     const now = this.clock();
-    const stats = new Map(this.meta.storeCatalogStats().map((s) => [s.store_id, s]));
-    const byStore = groupBy(this.meta.listTerminals(), (t) => t.store_id);
+    const stats = new Map((await this.meta.storeCatalogStats()).map((s) => [s.store_id, s]));
+    const byStore = groupBy(await this.meta.listTerminals(), (t) => t.store_id);
     const needle = query.q?.trim().toLowerCase() ?? '';
     const counts: StateCounts = { current: 0, behind: 0, silent: 0 };
     const matching: StoreSummary[] = [];
-    for (const store of this.meta.listStores()) {
+    for (const store of await this.meta.listStores()) {
       if (query.store_id !== undefined && store.id !== query.store_id) continue;
-      const summary = this.storeSummary(store, stats.get(store.id), byStore.get(store.id), now);
+      const summary = await this.storeSummary(
+        store,
+        stats.get(store.id),
+        byStore.get(store.id),
+        now,
+      );
       const storeMatches =
         needle === '' || `${store.code}\n${store.name}`.toLowerCase().includes(needle);
       if (!storeMatches) {
@@ -103,57 +108,65 @@ export class FleetService {
   }
 
   /** One terminal: its summary, a page of the photos it lacks and its latest `reports` reports. */
-  terminal(storeId: string, terminalId: string, page: PageQuery, reports: number): TerminalDetail {
-    const { store, summary } = this.storeById(storeId);
+  async terminal(
+    storeId: string,
+    terminalId: string,
+    page: PageQuery,
+    reports: number,
+  ): Promise<TerminalDetail> {
+    const { store, summary } = await this.storeById(storeId);
     const terminal = summary.terminals.find((t) => t.terminal_id === terminalId);
     if (!terminal) throw new NotFoundError('Terminal not found');
     // storeSummary just refreshed the store's cached progress.
     const failures = this.cache.get(storeId)?.failures.get(terminalId) ?? [];
-    const unsynced = this.meta.listUnsynced(storeId, terminalId, page.limit, page.offset);
+    const unsynced = await this.meta.listUnsynced(storeId, terminalId, page.limit, page.offset);
     return {
       store,
       terminal: { ...terminal, failures: failures.map(stripTerminal) },
       unsynced: unsynced.rows,
       ...paged(page, unsynced.rows.length, unsynced.total),
-      reports: this.meta.listReports(storeId, terminalId, reports),
+      reports: await this.meta.listReports(storeId, terminalId, reports),
     };
   }
 
   /** One store: its terminals, products with no primary photo and a page of photos no terminal holds. */
-  store(storeId: string, page: PageQuery): StoreDetail {
-    const { store, summary } = this.storeById(storeId);
-    const gaps = this.meta.listUnsyncedByAll(storeId, page.limit, page.offset);
+  async store(storeId: string, page: PageQuery): Promise<StoreDetail> {
+    const { store, summary } = await this.storeById(storeId);
+    const gaps = await this.meta.listUnsyncedByAll(storeId, page.limit, page.offset);
     return {
       store,
       terminals: summary.terminals,
-      products_without_primary: this.meta.listProductsWithoutPrimary(storeId),
+      products_without_primary: await this.meta.listProductsWithoutPrimary(storeId),
       unsynced: gaps.rows,
       ...paged(page, gaps.rows.length, gaps.total),
     };
   }
 
-  private storeById(storeId: string): { store: StoreDetail['store']; summary: StoreSummary } {
-    const row = this.meta.getStore(storeId);
+  private async storeById(
+    storeId: string,
+  ): Promise<{ store: StoreDetail['store']; summary: StoreSummary }> {
+    const row = await this.meta.getStore(storeId);
     if (!row) throw new NotFoundError('Store not found');
-    const stats = this.meta.storeCatalogStats().find((s) => s.store_id === storeId);
-    const summary = this.storeSummary(row, stats, this.meta.listTerminals(storeId), this.clock());
+    const stats = (await this.meta.storeCatalogStats()).find((s) => s.store_id === storeId);
+    const terminals = await this.meta.listTerminals(storeId);
+    const summary = await this.storeSummary(row, stats, terminals, this.clock());
     const store = { store_id: row.id, code: row.code, name: row.name, photos: summary.photos };
     return { store, summary };
   }
 
-  private storeSummary(
+  private async storeSummary(
     store: Store,
     stats: StoreCatalogStats | undefined,
     terminals: TerminalRecord[] = [],
     now: number,
-  ): StoreSummary {
+  ): Promise<StoreSummary> {
     const photos = stats?.photos ?? 0;
     const lastReport = terminals.reduce(
       (m, t) => (t.last_report_at > m ? t.last_report_at : m),
       '',
     );
     const key = `${photos}|${stats?.changed_at ?? ''}|${terminals.length}|${lastReport}`;
-    const { progress, failures } = this.progressOf(store.id, key);
+    const { progress, failures } = await this.progressOf(store.id, key);
     return {
       store_id: store.id,
       code: store.code,
@@ -166,13 +179,13 @@ export class FleetService {
   }
 
   /** The store's cached progress; `key` (photos, last change, last report) says when it is stale. */
-  private progressOf(storeId: string, key: string): StoreProgress {
+  private async progressOf(storeId: string, key: string): Promise<StoreProgress> {
     const cached = this.cache.get(storeId);
     if (cached?.key === key) return cached;
     const fresh: StoreProgress = {
       key,
-      progress: new Map(this.meta.terminalProgress(storeId).map((p) => [p.terminal_id, p])),
-      failures: groupBy(this.meta.listFailures(storeId), (f) => f.terminal_id),
+      progress: new Map((await this.meta.terminalProgress(storeId)).map((p) => [p.terminal_id, p])),
+      failures: groupBy(await this.meta.listFailures(storeId), (f) => f.terminal_id),
     };
     this.cache.set(storeId, fresh);
     return fresh;

@@ -15,7 +15,7 @@ import { FleetService, type PageQuery } from '../fleet/fleet-service';
 import { type RouteContext, requireAdmin } from '../http/context';
 import { badRequest } from '../http/errors';
 import { intParam, queryValue, requiredUuid } from '../http/params';
-import { REPORT_HISTORY } from '../store/types';
+import { REPORT_HISTORY } from '../persistence/types';
 
 const DEFAULT_LIMIT = 50;
 const DEFAULT_REPORTS = 20;
@@ -54,7 +54,9 @@ function param(request: FastifyRequest, name: 'store_id' | 'terminal_id'): strin
 /** Registers the fleet routes; `silentAfterS` comes from the config. */
 export function fleetRoutes(app: FastifyInstance, ctx: RouteContext, clock: () => number): void {
   const fleet = new FleetService(ctx.meta, clock, ctx.config.fleetSilentAfterS);
-  const admin = { preHandler: async (request: FastifyRequest) => void requireAdmin(ctx, request) };
+  const admin = {
+    preHandler: async (request: FastifyRequest) => void (await requireAdmin(ctx, request)),
+  };
   const ok = <T>(data: T) => ({ status: 'success' as const, data });
 
   app.get('/api/v1/admin/fleet/', admin, async (request) => {
@@ -62,7 +64,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: RouteContext, clock: () =
     const state = oneOf<TerminalState>(request, 'state', TERMINAL_STATES);
     const q = text(queryValue(request.query, 'q'), 'q');
     return ok(
-      fleet.overview({
+      await fleet.overview({
         ...page(request),
         ...(storeId ? { store_id: requiredUuid(storeId, 'store_id') } : {}),
         ...(state ? { state } : {}),
@@ -72,7 +74,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: RouteContext, clock: () =
     );
   });
   app.get('/api/v1/admin/stores/:store_id/fleet/', admin, async (request) =>
-    ok(fleet.store(requiredUuid(param(request, 'store_id'), 'store_id'), page(request))),
+    ok(await fleet.store(requiredUuid(param(request, 'store_id'), 'store_id'), page(request))),
   );
   app.get('/api/v1/admin/stores/:store_id/terminals/:terminal_id/', admin, async (request) => {
     const terminalId = text(param(request, 'terminal_id'), 'terminal_id') ?? '';
@@ -84,7 +86,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: RouteContext, clock: () =
       REPORT_HISTORY,
     );
     return ok(
-      fleet.terminal(
+      await fleet.terminal(
         requiredUuid(param(request, 'store_id'), 'store_id'),
         terminalId,
         page(request),
