@@ -645,28 +645,54 @@ export class SqlMetadataRepository implements MetadataRepository {
   }
 
   terminalProgress(store_id: string): Promise<TerminalProgress[]> {
+    // Driven by the store's own status rows (contiguous in the primary key) rather than by lookups per
+    // photo and terminal: that keeps a cold read of a big fleet to a range scan per store.
     return this.read(async (db) => {
-      const found = await rows(
+      const counted = await rows(
         db,
-        sql<{
-          terminal_id: string;
-          synced: number | string;
-          failing: number | string;
-          behind_since: IsoTime | null;
-        }>`SELECT t.terminal_id,
-            coalesce(sum(CASE WHEN ${SYNCED_NOW} THEN 1 ELSE 0 END), 0) AS synced,
-            coalesce(sum(CASE WHEN st.status = 'failed' THEN 1 ELSE 0 END), 0) AS failing,
-            min(CASE WHEN ${SYNCED_NOW} THEN NULL ELSE ph.updated_at END) AS behind_since
-          FROM terminals t
-          JOIN store_brands sb ON sb.store_id = t.store_id AND sb.is_active = 1
-          JOIN products p ON p.brand_id = sb.brand_id AND p.active = 1
-          JOIN product_photos ph ON ph.product_id = p.id
-          LEFT JOIN sync_status st ON st.store_id = t.store_id AND st.photo_id = ph.id
-            AND st.terminal_id = t.terminal_id
-          WHERE t.store_id = ${store_id}
-          GROUP BY t.terminal_id ORDER BY t.terminal_id`,
+        sql<{ terminal_id: string; synced: number | string; failing: number | string }>`
+          SELECT st.terminal_id,
+            sum(CASE WHEN ${SYNCED_NOW} THEN 1 ELSE 0 END) AS synced,
+            sum(CASE WHEN st.status = 'failed' THEN 1 ELSE 0 END) AS failing
+          FROM sync_status st
+          JOIN product_photos ph ON ph.id = st.photo_id
+          JOIN products p ON p.id = ph.product_id AND p.active = 1
+          JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.store_id = st.store_id
+            AND sb.is_active = 1
+          WHERE st.store_id = ${store_id}
+          GROUP BY st.terminal_id`,
       );
-      return found.map((r) => ({ ...r, synced: Number(r.synced), failing: Number(r.failing) }));
+      const byTerminal = new Map(counted.map((c) => [c.terminal_id, c]));
+      const photos = await countOf(db, inScope(store_id));
+      const terminals = await db
+        .selectFrom('terminals')
+        .select('terminal_id')
+        .where('store_id', '=', store_id)
+        .orderBy('terminal_id')
+        .execute();
+      const progress: TerminalProgress[] = [];
+      for (const { terminal_id } of terminals) {
+        const c = byTerminal.get(terminal_id);
+        const synced = Number(c?.synced ?? 0);
+        // Only a terminal that lacks photos needs the per-photo anti-join for "behind since".
+        const [oldest] =
+          synced < photos
+            ? await rows(
+                db,
+                sql<{ at: IsoTime | null }>`SELECT min(ph.updated_at) AS at ${inScope(store_id)}
+                  LEFT JOIN sync_status st ON st.store_id = ${store_id} AND st.photo_id = ph.id
+                    AND st.terminal_id = ${terminal_id}
+                  WHERE ${NOT_SYNCED_NOW}`,
+              )
+            : [];
+        progress.push({
+          terminal_id,
+          synced,
+          failing: Number(c?.failing ?? 0),
+          behind_since: oldest?.at ?? null,
+        });
+      }
+      return progress;
     });
   }
 
