@@ -71,7 +71,7 @@ describe('SQL metadata repository on SQLite: migrations and clock', () => {
     const raw = new Database(file);
     // A legacy file has the 0001 schema only: undo what later migrations added.
     raw.exec(`DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock;
-      DROP TABLE status_reports; DROP TABLE terminals; DROP INDEX sync_status_photo;
+      DROP TABLE status_reports; DROP TABLE terminals; DROP INDEX sync_status_fleet;
       ALTER TABLE sync_status DROP COLUMN photo_version;`);
     raw.pragma('user_version = 1');
     raw.close();

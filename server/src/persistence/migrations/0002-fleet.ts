@@ -17,7 +17,9 @@ export async function up(db: Kysely<unknown>, { dialect }: MigrationContext): Pr
     sql`ALTER TABLE sync_status ADD COLUMN photo_version INTEGER`,
     sql`UPDATE sync_status SET photo_version =
       (SELECT version FROM product_photos WHERE product_photos.id = sync_status.photo_id)`,
-    sql`CREATE INDEX sync_status_photo ON sync_status(photo_id)`,
+    // Covers the fleet's per-store read (status and version of every row of a store) as one range.
+    sql`CREATE INDEX sync_status_fleet
+      ON sync_status(store_id, terminal_id, photo_id, status, photo_version)`,
     sql`CREATE TABLE terminals (
       store_id ${key} NOT NULL REFERENCES stores(id),
       terminal_id ${key} NOT NULL,
