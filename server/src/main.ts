@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from './app';
-import { type PrepareResult, openDataDir, prepareData } from './bootstrap';
+import { type PrepareResult, openPersistence, prepareData } from './bootstrap';
 import { type Config, ConfigError, USAGE, loadConfig, wantsHelp } from './config';
 import { Faults } from './faults';
 
@@ -59,14 +59,16 @@ async function main(): Promise<void> {
       `\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`,
     );
   }
-  const { meta, images } = await openDataDir(config.dataDir);
+  const { meta, images, blacklist, ping, exclusive } = await openPersistence(config);
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [] }
-    : await prepareData(meta, images, config);
+    : await exclusive(() => prepareData(meta, images, config));
   const app = buildApp({
     config,
     meta,
     images,
+    blacklist,
+    ping,
     clock: Date.now,
     faults: new Faults(config.faults),
   });

@@ -6,7 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import * as initial from './0001-initial';
-import * as fleet from './0002-fleet';
+import * as photoObjects from './0002-photo-objects-and-revoked-tokens';
+import * as fleet from './0003-fleet';
 import type { MigrationContext } from './context';
 
 /** One migration step. */
@@ -17,5 +18,6 @@ export interface SchemaMigration {
 /** Name -> migration; names sort in the order they must run. */
 export const MIGRATIONS: Readonly<Record<string, SchemaMigration>> = {
   '0001-initial': initial,
-  '0002-fleet': fleet,
+  '0002-photo-objects-and-revoked-tokens': photoObjects,
+  '0003-fleet': fleet,
 };

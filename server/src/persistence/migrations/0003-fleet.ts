@@ -1,5 +1,5 @@
 /**
- * Migration 0002 (fleet console): the photo version each status report applies to, terminals with
+ * Migration 0003 (fleet console): the photo version each status report applies to, terminals with
  * their latest reported name, and a short history of reports. Reports stored before this are taken
  * to be about the version current now, and their terminals are listed unnamed.
  */
