@@ -63,6 +63,8 @@ export async function runFleetScenario(
     await openApp(b, `${ho.url}/`);
     await signInAsDemo(b);
     await waitNotSyncing(b);
+    // Its reports go out after the run ends: switch it off only once the console has seen them.
+    await waitCount(consolePage, 'behind', 1);
     await profile.close();
     const reported = (await admin.statuses()).find((r) => r.photo_id === failing.id);
     assert.equal(reported?.status, 'failed', 'terminal B reported the photo failed');
