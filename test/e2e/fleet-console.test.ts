@@ -4,11 +4,13 @@
  * current after the second finishes, all without reloading the console page.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { runFleetScenario, waitCount } from '../helpers/fleet-scenario';
-import { type HoServer, startHoServer } from '../helpers/ho-server';
+import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
 
 describe('fleet console', () => {
   let ho: HoServer;
@@ -21,6 +23,18 @@ describe('fleet console', () => {
   after(async () => {
     await browser?.close();
     await ho?.dispose();
+  });
+
+  it('is a separate page the terminal does not precache', async () => {
+    const sw = await readFile(join(DIST_DIR, 'sw.js'), 'utf8');
+    const precached = [...sw.matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(precached.includes('index.html'), 'the precache list was found');
+    assert.deepEqual(
+      precached.filter((u) => u?.includes('admin')),
+      [],
+    );
+    const page = await fetch(`${ho.url}/admin/stores/x`, { headers: { accept: 'text/html' } });
+    assert.match(await page.text(), /<title>Fleet console/);
   });
 
   it('follows two terminals of a store from behind with a reason to both current, without a reload', async () => {
