@@ -14,6 +14,7 @@ import { serveStatic } from './http/static';
 import { adminRoutes, UPLOAD_TYPES } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { downloadRoutes } from './routes/download';
+import { fleetRoutes } from './routes/fleet';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
 import type { ImageRepository, MetadataRepository } from './persistence/types';
@@ -106,5 +107,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes])
     routes(app, ctx);
+  fleetRoutes(app, ctx, deps.clock);
   return app;
 }

@@ -29,6 +29,8 @@ export interface Config {
   jwtSecret: string;
   accessTtlS: number;
   refreshTtlS: number;
+  /** Fleet console: a terminal with no status report for this many seconds is "silent". */
+  fleetSilentAfterS: number;
   /** '*' = any origin; [] = no cross-origin access. */
   corsOrigins: '*' | string[];
   proxyUrl?: URL;
@@ -54,6 +56,7 @@ export const USAGE = `Usage: node --import tsx server/src/main.ts [flags]   (eve
   --jwt-secret S          JWT_SECRET              HS256 secret, >= 16 chars (default: generated into <data-dir>/jwt-secret)
   --access-ttl T          ACCESS_TOKEN_LIFETIME   access token lifetime: seconds or 30s/15m/1h/1d (default 60m)
   --refresh-ttl T         REFRESH_TOKEN_LIFETIME  refresh token lifetime (default 1d)
+  --fleet-silent-after T  FLEET_SILENT_AFTER      fleet console: no report for this long = silent (default 1d)
   --cors-origins LIST     CORS_ORIGINS            comma-separated origins, * = any, none = off (default * in demo mode, else none)
   --proxy URL             HO_PROXY_URL            forward /api/ to this real HO instead of the embedded one
   --public-url URL        PUBLIC_URL              base URL for image_url (default: from the request's Host)
@@ -85,6 +88,7 @@ const OPTIONS = {
   'jwt-secret': { type: 'string', env: 'JWT_SECRET' },
   'access-ttl': { type: 'string', env: 'ACCESS_TOKEN_LIFETIME' },
   'refresh-ttl': { type: 'string', env: 'REFRESH_TOKEN_LIFETIME' },
+  'fleet-silent-after': { type: 'string', env: 'FLEET_SILENT_AFTER' },
   'cors-origins': { type: 'string', env: 'CORS_ORIGINS' },
   proxy: { type: 'string', env: 'HO_PROXY_URL' },
   'public-url': { type: 'string', env: 'PUBLIC_URL' },
@@ -165,6 +169,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const demoMode = givenPassword === undefined;
   const accessTtlS = duration(raw('access-ttl') ?? '3600', 'access-ttl');
   const refreshTtlS = duration(raw('refresh-ttl') ?? '86400', 'refresh-ttl');
+  const fleetSilentAfterS = duration(raw('fleet-silent-after') ?? '1d', 'fleet-silent-after');
   const logLevel = raw('log-level') ?? 'warn';
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(logLevel))
     throw new ConfigError(`log-level must be silent|error|warn|info|debug, got "${logLevel}"`);
@@ -217,6 +222,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     jwtSecret,
     accessTtlS,
     refreshTtlS,
+    fleetSilentAfterS,
     corsOrigins,
     referenceOnly: flag('reference-only') ?? false,
     demo,

@@ -49,7 +49,10 @@ registerRoute(
 );
 // Resolved against the SW's own URL, so a /pos/ deployment serves /pos/index.html. API navigations stay network-only.
 registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }),
+  new NavigationRoute(createHandlerBoundToURL('index.html'), {
+    // /admin/ is the HO's fleet console, a separate page the terminal must not answer for.
+    denylist: [/^\/api\//, /^\/admin(?:\/|$)/],
+  }),
 );
 
 self.addEventListener('message', (event) => {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { openMetadataRepository } from '../../server/src/persistence/sql-metadata';
 import type { MetadataRepository } from '../../server/src/persistence/types';
+import { fleetContract } from './fleet-contract';
 import { MIGRATIONS } from '../../server/src/persistence/migrations';
 import { metadataContract } from './metadata-contract';
 import { freshDatabase } from './postgres';
@@ -22,6 +23,8 @@ metadataContract('sqlite file', () => open(freshFile()));
 metadataContract('postgres', async () =>
   openMetadataRepository({ postgres: await freshDatabase() }),
 );
+fleetContract('sqlite :memory:', () => open(':memory:'));
+fleetContract('postgres', async () => openMetadataRepository({ postgres: await freshDatabase() }));
 
 /** A store with one company, brand, linked store and product; returns ids plus a photo factory. */
 async function catalog(meta: MetadataRepository) {
@@ -76,9 +79,9 @@ describe('SQL metadata repository on SQLite: migrations and clock', () => {
     await legacy.close();
     const raw = new Database(file);
     // What a pre-Kysely server left: the 0001 tables, user_version 1, no migration bookkeeping.
-    raw.exec(
-      'DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock; DROP TABLE photo_objects; DROP TABLE revoked_tokens',
-    );
+    raw.exec(`DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock; DROP TABLE photo_objects;
+      DROP TABLE revoked_tokens; DROP TABLE status_reports; DROP TABLE terminals;
+      DROP INDEX sync_status_fleet; ALTER TABLE sync_status DROP COLUMN photo_version;`);
     raw.pragma('user_version = 1');
     raw.close();
     const adopted = await open(file);

@@ -3,8 +3,16 @@
  * ISO strings on both dialects, so the same query returns the same values everywhere.
  * A new table goes here and into a new file under migrations/.
  */
-
-import type { Brand, Company, PhotoRecord, StatusRecord, Store, User } from './types';
+import type { Generated } from 'kysely';
+import type {
+  Brand,
+  Company,
+  PhotoRecord,
+  StatusRecord,
+  Store,
+  TerminalRecord,
+  User,
+} from './types';
 
 /** All tables of the database. */
 export interface DatabaseSchema {
@@ -19,7 +27,18 @@ export interface DatabaseSchema {
   users: Omit<User, 'store_ids'>;
   user_stores: { username: string; store_id: string; position: number };
   tombstones: { store_id: string; photo_id: string; deleted_at: string };
-  sync_status: StatusRecord;
+  /** Status rows: the photo's version at report time says whether "synced" is still current. */
+  sync_status: StatusRecord & { photo_version: number | null };
+  terminals: TerminalRecord;
+  status_reports: {
+    id: Generated<number>;
+    store_id: string;
+    terminal_id: string;
+    reported_at: string;
+    items: number;
+    synced: number;
+    failed: number;
+  };
   clock: { id: number; last_ms: number };
   photo_objects: { object_key: string; bytes: Buffer; size: number; mtime_ms: number };
   revoked_tokens: { jti: string; expires_s: number };

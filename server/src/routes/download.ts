@@ -109,7 +109,7 @@ export function downloadRoutes(app: FastifyInstance, ctx: RouteContext): void {
       reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
     if (request.method === 'HEAD') return reply.send();
     const body = ctx.images.read(photo.object_key, range);
-    const fault = ctx.faults.bodyFault();
+    const fault = ctx.faults.bodyFault(photo.id);
     // pipeline() tears both streams down if either fails, so a truncated body aborts the response.
     return reply.send(
       fault ? pipeline(body, faultTransform(fault, length), () => undefined) : body,

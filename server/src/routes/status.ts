@@ -66,13 +66,15 @@ export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
         );
       const items = b.sync_batch.map(statusItem);
       let terminal: string | undefined;
+      let name: string | null | undefined;
       if (!ctx.config.referenceOnly) {
-        // terminal_name is accepted for clients that send it; only the id keys the stored state.
-        optionalText(b.terminal_name, 'terminal_name', 200);
+        // Only the id keys the stored state; the name (kept as the latest reported) is for the fleet console.
+        name =
+          b.terminal_name === null ? null : optionalText(b.terminal_name, 'terminal_name', 200);
         terminal = optionalText(b.terminal_id, 'terminal_id', 200);
       }
       await storeInScope(ctx, who, storeId);
-      const count = await ctx.meta.recordStatus(storeId, terminal || DEFAULT_TERMINAL, items);
+      const count = await ctx.meta.recordStatus(storeId, terminal || DEFAULT_TERMINAL, items, name);
       return { status: 'success', message: `Sync status updated for ${count} photos` };
     },
   );

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import * as initial from './0001-initial';
 import * as photoObjects from './0002-photo-objects-and-revoked-tokens';
+import * as fleet from './0003-fleet';
 import type { MigrationContext } from './context';
 
 /** One migration step. */
@@ -18,4 +19,5 @@ export interface SchemaMigration {
 export const MIGRATIONS: Readonly<Record<string, SchemaMigration>> = {
   '0001-initial': initial,
   '0002-photo-objects-and-revoked-tokens': photoObjects,
+  '0003-fleet': fleet,
 };
