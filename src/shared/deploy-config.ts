@@ -11,6 +11,10 @@ export interface DeployConfig {
   syncIntervalMs?: number;
   concurrency?: number;
   delayMs?: number;
+  /** `"GET"` or `"POST"` fixes the list method; absent: automatic (POST after a 405). */
+  listMethod?: 'GET' | 'POST';
+  /** `company_id` for POST list bodies. */
+  companyId?: string;
 }
 
 /** The file's outcome: its settings (empty when absent or unreachable) or why it was rejected. */
@@ -37,6 +41,11 @@ const FIELDS: Record<keyof DeployConfig, Check> = {
   syncIntervalMs: count(1000),
   concurrency: count(1),
   delayMs: count(0),
+  listMethod: (v) => (v === 'GET' || v === 'POST' ? null : 'must be "GET" or "POST"'),
+  companyId: (v) =>
+    typeof v === 'string' && /^[A-Za-z0-9._~-]{1,128}$/.test(v)
+      ? null
+      : 'must be an id (letters, digits, . _ ~ -)',
 };
 
 /** Validates parsed config.json content. */

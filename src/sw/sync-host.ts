@@ -33,8 +33,9 @@ export interface HostDeps {
 }
 
 /** The settings the settings screen shows and changes. */
-function tunable({ syncIntervalMs, concurrency, delayMs }: TunableSettings): TunableSettings {
-  return { syncIntervalMs, concurrency, delayMs };
+function tunable(s: TunableSettings): TunableSettings {
+  const { syncIntervalMs, concurrency, delayMs, listMethod, companyId } = s;
+  return { syncIntervalMs, concurrency, delayMs, listMethod, companyId };
 }
 
 const PRODUCTS_DEBOUNCE_MS = 500;

@@ -12,7 +12,7 @@ import {
   OfflineError,
   TimeoutError,
 } from '../shared/errors';
-import { DEFAULT_SETTINGS, type SyncSettings } from '../shared/types';
+import { DEFAULT_SETTINGS, LIST_METHODS, type SyncSettings } from '../shared/types';
 import { HoClient } from './api-client';
 import { TokenManager } from './auth';
 import { EngineRecords } from './engine-record';
@@ -73,6 +73,10 @@ export function checkSettings(s: SyncSettings): void {
   if (s.maxDeleteShare > 1) throw new RangeError('setting maxDeleteShare must be between 0 and 1');
   if (s.serverUrl !== '' && !/^https?:\/\/[^/]/.test(s.serverUrl))
     throw new RangeError('Server URL must start with http:// or https://');
+  if (!LIST_METHODS.includes(s.listMethod))
+    throw new RangeError(`setting listMethod must be one of ${LIST_METHODS.join(', ')}`);
+  if (typeof s.companyId !== 'string' || !/^[A-Za-z0-9._~-]{0,128}$/.test(s.companyId))
+    throw new RangeError('setting companyId must be an id (letters, digits, . _ ~ -)');
 }
 
 /** A failure thrown inside the sign-in flow; `classify` passes it through. */
@@ -108,8 +112,8 @@ export class SyncSession {
 
   constructor(private readonly deps: SessionDeps) {
     this.tokens = new TokenManager(deps.storage);
-    this.client = new HoClient(this.tokens, deps.storage);
     this.records = new EngineRecords(deps.storage);
+    this.client = new HoClient(this.tokens, deps.storage, this.records);
   }
 
   /** Calls `listener` on every change of the session (the engine stops runs and forgets how the last one ended). */
@@ -128,10 +132,14 @@ export class SyncSession {
 
   /** Saves user settings (validated) and returns the effective settings. */
   async saveSettings(patch: Partial<SyncSettings>): Promise<SyncSettings> {
+    const before = await this.settings();
     const saved = { ...(await this.deps.storage.getState('settings')), ...patch };
     checkSettings({ ...DEFAULT_SETTINGS, ...this.deps.defaults, ...saved });
     await this.deps.storage.putState('settings', saved);
-    return this.settings();
+    const after = await this.settings();
+    // Another server may want another list method: what was learned from the old one no longer holds.
+    if (after.serverUrl !== before.serverUrl) await this.records.update({ list_method: null });
+    return after;
   }
 
   /** True when tokens are held and a store is chosen: what runs need. */
@@ -158,6 +166,8 @@ export class SyncSession {
     if (credentials.kind === 'password')
       await this.tokens.signIn(ctx, credentials.username, credentials.password);
     else await this.tokens.useAccessToken(ctx, credentials.token);
+    // A new sign-in (maybe to a server that changed its deployment) probes the list method again.
+    await this.records.update({ list_method: null });
     this.changed();
   }
 
@@ -250,7 +260,8 @@ export class SyncSession {
       if (check === 'forbidden')
         throw refused('store-forbidden', `This account may not sync store ${storeId}.`);
     }
-    await this.setStoreName(store?.name ?? null);
+    // A typed store keeps the name the HO's list answer gave it (upstream sends `store.name`), if any.
+    if (store !== null) await this.setStoreName(store.name);
     this.changed();
   }
 
