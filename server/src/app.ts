@@ -15,6 +15,7 @@ import { serveStatic } from './http/static';
 import { adminRoutes, UPLOAD_TYPES } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { downloadRoutes } from './routes/download';
+import { upstreamRoutes } from './profiles/upstream';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
 import type { ImageStore, MetadataStore } from './store/types';
@@ -35,6 +36,8 @@ export interface AppDeps {
   faults: Faults;
   /** Refresh-token blacklist; defaults to `<data-dir>/revoked-tokens.json`. */
   revoked?: RevokedTokens;
+  /** Origin of the image listener `image_url` points to; required by the upstream profile. */
+  imageOrigin?: string;
 }
 
 /** Largest JSON or form body (a full 1000-item status batch fits many times over). */
@@ -52,7 +55,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     frameworkErrors: (err, request, reply) => void handleError(err, request, reply),
   });
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => serveStatic(config.staticDir, request, reply));
+  const { imageOrigin } = deps;
+  if (config.profile === 'upstream' && imageOrigin === undefined)
+    throw new Error('the upstream profile needs the origin of its image listener');
+  // The service worker fetches image_url from the image origin: its policy must allow it.
+  const connect = imageOrigin === undefined ? [] : [imageOrigin];
+  app.setNotFoundHandler((request, reply) =>
+    serveStatic(config.staticDir, request, reply, connect),
+  );
 
   registerCors(app, config.corsOrigins);
   app.addHook('onRequest', async (request, reply) => {
@@ -94,6 +104,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       revoked: deps.revoked ?? new RevokedTokens(join(config.dataDir, 'revoked-tokens.json')),
     }),
   };
+  if (imageOrigin !== undefined && config.profile === 'upstream') {
+    authRoutes(app, ctx, ['/api/v1']);
+    upstreamRoutes(app, ctx, imageOrigin);
+    adminRoutes(app, ctx);
+    return app;
+  }
   for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes])
     routes(app, ctx);
   return app;

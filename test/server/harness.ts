@@ -15,14 +15,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import jpeg from 'jpeg-js';
-import { buildApp } from '../../server/src/app';
 import { type PrepareResult, openDataDir, prepareData } from '../../server/src/bootstrap';
 import { type Config, loadConfig } from '../../server/src/config';
 import { seedDemo } from '../../server/src/demo/seed';
 import { Faults } from '../../server/src/faults';
+import { listenHo } from '../../server/src/serve';
 import type { ImageStore, MetadataStore } from '../../server/src/store/types';
 
 /** Credentials of the test admin. */
@@ -32,6 +31,8 @@ export const ADMIN = { username: 'admin', password: 'admin-test-pw' };
 export interface TestServer {
   url: string;
   app: FastifyInstance;
+  /** Origin of the upstream profile's image listener, else null. */
+  imageOrigin: string | null;
   config: Config;
   meta: MetadataStore;
   images: ImageStore;
@@ -121,12 +122,15 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     random: () => dice.shift() ?? 0.999,
     sleep: async (ms) => void sleeps.push(ms),
   });
-  const app = buildApp({ config, meta, images, faults, clock: () => clock.now });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const ho = await listenHo(
+    { config, meta, images, faults, clock: () => clock.now },
+    '127.0.0.1',
+    0,
+  );
   return {
-    url,
-    app,
+    url: ho.url,
+    app: ho.app,
+    imageOrigin: ho.imageOrigin,
     config,
     meta,
     images,
@@ -137,7 +141,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     dice,
     sleeps,
     async close(keepData = false) {
-      await app.close();
+      await ho.close();
       meta.close();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
