@@ -9,16 +9,16 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Transform } from 'node:stream';
-import { InvalidInputError, NotFoundError } from './store/errors';
+import { InvalidInputError, NotFoundError } from './persistence/errors';
 import type {
   Brand,
-  ImageStore,
-  MetadataStore,
+  ImageRepository,
+  MetadataRepository,
   PhotoRecord,
   Product,
   StatusRecord,
   Store,
-} from './store/types';
+} from './persistence/types';
 
 /** Image bytes given in memory (HTTP upload) or as a file path (CLI, streamed). */
 export type ImageSource = { bytes: Buffer } | { path: string };
@@ -84,28 +84,28 @@ function checkSortOrder(n: number): number {
 /** Admin operations over the two storage ports. */
 export class AdminOps {
   constructor(
-    private readonly meta: MetadataStore,
-    private readonly images: ImageStore,
+    private readonly meta: MetadataRepository,
+    private readonly images: ImageRepository,
   ) {}
 
   /** Every store. */
-  listStores(): Store[] {
+  listStores(): Promise<Store[]> {
     return this.meta.listStores();
   }
 
   /** Every brand. */
-  listBrands(): Brand[] {
+  listBrands(): Promise<Brand[]> {
     return this.meta.listBrands();
   }
 
   /** Every product, active or not. */
-  listProducts(): Product[] {
+  listProducts(): Promise<Product[]> {
     return this.meta.listProducts();
   }
 
   /** Adds a photo to a product (version 1). */
   async addPhoto(input: AddPhotoInput): Promise<PhotoRecord> {
-    if (!this.meta.getProduct(input.product_id))
+    if (!(await this.meta.getProduct(input.product_id)))
       throw new NotFoundError(`Product ${input.product_id} not found`);
     const id = randomUUID();
     const stored = await this.storeBytes(`products/${input.product_id}/${id}`, 1, input.source);
@@ -127,7 +127,7 @@ export class AdminOps {
     source: ImageSource,
     filename?: string,
   ): Promise<PhotoRecord> {
-    const old = this.requirePhoto(photo_id);
+    const old = await this.requirePhoto(photo_id);
     const stored = await this.storeBytes(
       `products/${old.product_id}/${old.id}`,
       old.version + 1,
@@ -152,46 +152,46 @@ export class AdminOps {
   }
 
   /** Makes a photo its product's primary one. */
-  setPrimary(photo_id: string): PhotoRecord {
+  setPrimary(photo_id: string): Promise<PhotoRecord> {
     return this.meta.setPrimary(photo_id);
   }
 
   /** Changes a photo's sort order. */
-  setSortOrder(photo_id: string, sort_order: number): PhotoRecord {
+  setSortOrder(photo_id: string, sort_order: number): Promise<PhotoRecord> {
     return this.meta.setSortOrder(photo_id, checkSortOrder(sort_order));
   }
 
   /** Deletes a photo (tombstoned for every store that saw it) and, if it was the last reference, its bytes. */
   async deletePhoto(photo_id: string): Promise<PhotoRecord> {
-    const photo = this.requirePhoto(photo_id);
-    this.meta.deletePhoto(photo_id);
+    const photo = await this.requirePhoto(photo_id);
+    await this.meta.deletePhoto(photo_id);
     await this.dropIfUnreferenced(photo.object_key);
     return photo;
   }
 
   /** Activates or deactivates a product; its photos leave or re-enter every store's scope. */
-  setProductActive(product_id: string, active: boolean): Product {
-    this.meta.setProductActive(product_id, active);
-    return this.meta.getProduct(product_id)!;
+  async setProductActive(product_id: string, active: boolean): Promise<Product> {
+    await this.meta.setProductActive(product_id, active);
+    return (await this.meta.getProduct(product_id))!;
   }
 
   /** Links a brand to a store. */
-  linkBrand(store_id: string, brand_id: string): void {
-    this.meta.linkBrand(store_id, brand_id);
+  linkBrand(store_id: string, brand_id: string): Promise<void> {
+    return this.meta.linkBrand(store_id, brand_id);
   }
 
   /** Unlinks a brand from a store. */
-  unlinkBrand(store_id: string, brand_id: string): void {
-    this.meta.unlinkBrand(store_id, brand_id);
+  unlinkBrand(store_id: string, brand_id: string): Promise<void> {
+    return this.meta.unlinkBrand(store_id, brand_id);
   }
 
   /** The latest reported state per photo and terminal of a store. */
-  syncStatus(store_id: string): StatusRecord[] {
+  syncStatus(store_id: string): Promise<StatusRecord[]> {
     return this.meta.listStatus(store_id);
   }
 
-  private requirePhoto(photo_id: string): PhotoRecord {
-    const photo = this.meta.getPhoto(photo_id);
+  private async requirePhoto(photo_id: string): Promise<PhotoRecord> {
+    const photo = await this.meta.getPhoto(photo_id);
     if (!photo) throw new NotFoundError(`Photo ${photo_id} not found`);
     return photo;
   }
@@ -223,9 +223,9 @@ export class AdminOps {
   }
 
   /** Runs the metadata write that references freshly stored bytes, removing the bytes if it fails. */
-  private async linkOrDrop<T>(object_key: string, write: () => T): Promise<T> {
+  private async linkOrDrop<T>(object_key: string, write: () => Promise<T>): Promise<T> {
     try {
-      return write();
+      return await write();
     } catch (e) {
       await this.dropIfUnreferenced(object_key);
       throw e;
@@ -233,7 +233,7 @@ export class AdminOps {
   }
 
   private async dropIfUnreferenced(object_key: string): Promise<void> {
-    if (this.meta.isObjectUnreferenced(object_key)) await this.images.delete(object_key);
+    if (await this.meta.isObjectUnreferenced(object_key)) await this.images.delete(object_key);
   }
 }
 

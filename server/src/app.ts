@@ -18,7 +18,7 @@ import { downloadRoutes } from './routes/download';
 import { upstreamRoutes } from './profiles/upstream';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
-import type { ImageStore, MetadataStore } from './store/types';
+import type { ImageRepository, MetadataRepository } from './persistence/types';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -30,8 +30,8 @@ declare module 'fastify' {
 /** Everything the app needs; `clock` is epoch milliseconds (token times). */
 export interface AppDeps {
   config: Config;
-  meta: MetadataStore;
-  images: ImageStore;
+  meta: MetadataRepository;
+  images: ImageRepository;
   clock: () => number;
   faults: Faults;
   /** Refresh-token blacklist; defaults to `<data-dir>/revoked-tokens.json`. */

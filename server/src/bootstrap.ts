@@ -6,18 +6,18 @@ import { join } from 'node:path';
 import { hashPassword, verifyPassword } from './auth/password';
 import type { Config } from './config';
 import { DEMO, generateCatalog, seedDemo } from './demo/seed';
-import { FsImageStore } from './store/fs-image-store';
-import { SqliteMetadataStore } from './store/sqlite-metadata';
-import type { ImageStore, MetadataStore, Store } from './store/types';
+import { FsImageRepository } from './persistence/fs-image-repository';
+import { openMetadataRepository } from './persistence/sql-metadata';
+import type { ImageRepository, MetadataRepository, Store } from './persistence/types';
 
-/** The two storage ports over `<dataDir>/ho.sqlite` and `<dataDir>/images`. */
-export function openDataDir(
+/** The two persistence ports over `<dataDir>/ho.sqlite` (schema migrated) and `<dataDir>/images`. */
+export async function openDataDir(
   dataDir: string,
   now?: () => number,
-): { meta: MetadataStore; images: ImageStore } {
+): Promise<{ meta: MetadataRepository; images: ImageRepository }> {
   return {
-    meta: new SqliteMetadataStore(join(dataDir, 'ho.sqlite'), now),
-    images: new FsImageStore(join(dataDir, 'images')),
+    meta: await openMetadataRepository({ sqlite: join(dataDir, 'ho.sqlite') }, now),
+    images: new FsImageRepository(join(dataDir, 'images')),
   };
 }
 
@@ -46,21 +46,21 @@ export interface PrepareResult {
  * match the config and gives every demo store its demo user.
  */
 export async function prepareData(
-  meta: MetadataStore,
-  images: ImageStore,
+  meta: MetadataRepository,
+  images: ImageRepository,
   config: Config,
 ): Promise<PrepareResult> {
-  if (config.demo && meta.isEmpty()) await seedDemo(meta, images);
+  if (config.demo && (await meta.isEmpty())) await seedDemo(meta, images);
   const benchmarkStore = config.catalog
-    ? meta.getStore((await generateCatalog(meta, images, config.catalog)).storeId)
+    ? await meta.getStore((await generateCatalog(meta, images, config.catalog)).storeId)
     : undefined;
   await ensureUser(meta, config.adminUsername, config.adminPassword, 'admin', []);
   const demoLogins: DemoLogin[] = [];
   for (const { id } of DEMO.stores) {
-    const store = meta.getStore(id);
+    const store = await meta.getStore(id);
     if (!store) continue;
     const login = demoLoginFor(store);
-    if (login.username !== config.adminUsername && !meta.getUser(login.username)) {
+    if (login.username !== config.adminUsername && !(await meta.getUser(login.username))) {
       await ensureUser(meta, login.username, login.password, 'store', [store.id]);
     }
     demoLogins.push({ ...login, store });
@@ -70,21 +70,21 @@ export async function prepareData(
 
 /** Creates the user, or resets its password when it no longer matches (the config is the truth for the admin). */
 async function ensureUser(
-  meta: MetadataStore,
+  meta: MetadataRepository,
   username: string,
   password: string,
   role: 'admin' | 'store',
   storeIds: string[],
 ): Promise<void> {
-  const user = meta.getUser(username);
+  const user = await meta.getUser(username);
   if (!user) {
-    meta.createUser({
+    await meta.createUser({
       username,
       password_hash: await hashPassword(password),
       role,
       store_ids: storeIds,
     });
   } else if (!(await verifyPassword(password, user.password_hash))) {
-    meta.setPasswordHash(username, await hashPassword(password));
+    await meta.setPasswordHash(username, await hashPassword(password));
   }
 }

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { AdminOps } from './admin-ops';
 import { openDataDir } from './bootstrap';
 import { dataDirFrom } from './config';
-import { StoreError } from './store/errors';
+import { PersistenceError } from './persistence/errors';
 
 type Args = Record<string, string | boolean | undefined>;
 
@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
         ].map((n) => [n, { type: n === 'primary' ? 'boolean' : 'string' }]),
       ) as Record<string, { type: 'string' | 'boolean' }>,
     });
-    const stores = openDataDir(
+    const stores = await openDataDir(
       dataDirFrom((values['data-dir'] as string | undefined) ?? process.env.DATA_DIR),
     );
     meta = stores.meta;
@@ -125,13 +125,13 @@ async function main(argv: string[]): Promise<number> {
       console.error(`error: ${(e as Error).message}\n${USAGE}`);
       return 2;
     }
-    if (e instanceof StoreError) {
+    if (e instanceof PersistenceError) {
       console.error(`error: ${e.message}`);
       return 1;
     }
     throw e;
   } finally {
-    meta?.close();
+    await meta?.close();
   }
 }
 

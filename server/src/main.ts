@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       `\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`,
     );
   }
-  const { meta, images } = openDataDir(config.dataDir);
+  const { meta, images } = await openDataDir(config.dataDir);
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [] }
     : await prepareData(meta, images, config);
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     console.error(
       `error: cannot listen on ${config.host}:${config.port}: ${code === 'EADDRINUSE' ? 'the port is already in use (choose another with --port or PORT)' : (e as Error).message}`,
     );
-    meta.close();
+    await meta.close();
     process.exit(1);
   }
   const url = `http://${urlHost(config.host)}:${new URL(ho.url).port}`;

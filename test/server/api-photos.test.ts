@@ -224,7 +224,7 @@ describe('photo list', () => {
     assert.ok(!on.body.data.deleted_ids.some((id: string) => productPhotos.includes(id)));
 
     // Unlinking a brand tombstones every photo of that brand for this store only.
-    const brand = s.meta.getProduct(product)!.brand_id;
+    const brand = (await s.meta.getProduct(product))!.brand_id;
     const since4: string = on.body.data.sync_timestamp;
     assert.equal(
       (

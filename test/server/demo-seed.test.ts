@@ -7,24 +7,28 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { DEMO, generateCatalog, seedDemo } from '../../server/src/demo/seed';
-import { FsImageStore } from '../../server/src/store/fs-image-store';
-import { SqliteMetadataStore } from '../../server/src/store/sqlite-metadata';
-import type { ImageStore, MetadataStore, PhotoRecord } from '../../server/src/store/types';
+import { FsImageRepository } from '../../server/src/persistence/fs-image-repository';
+import { openMetadataRepository } from '../../server/src/persistence/sql-metadata';
+import type {
+  ImageRepository,
+  MetadataRepository,
+  PhotoRecord,
+} from '../../server/src/persistence/types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const dir = mkdtempSync(path.join(tmpdir(), 'demo-seed-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-function openStores(): { meta: MetadataStore; images: ImageStore } {
+async function openStores(): Promise<{ meta: MetadataRepository; images: ImageRepository }> {
   const root = path.join(dir, `run-${n++}`);
   return {
-    meta: new SqliteMetadataStore(':memory:'),
-    images: new FsImageStore(path.join(root, 'images')),
+    meta: await openMetadataRepository({ sqlite: ':memory:' }),
+    images: new FsImageRepository(path.join(root, 'images')),
   };
 }
 
-async function readAll(images: ImageStore, key: string): Promise<Buffer> {
+async function readAll(images: ImageRepository, key: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of images.read(key)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -37,38 +41,39 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-const storePhotos = (meta: MetadataStore, store_id: string) =>
-  meta.listPhotos({ store_id, limit: 1000 }).photos;
+const storePhotos = async (meta: MetadataRepository, store_id: string) =>
+  (await meta.listPhotos({ store_id, limit: 1000 })).photos;
 
 describe('seedDemo', () => {
-  const { meta, images } = openStores();
+  let meta: MetadataRepository;
+  let images: ImageRepository;
   let byStore: PhotoRecord[][] = [];
   let photos: PhotoRecord[] = [];
   before(async () => {
+    ({ meta, images } = await openStores());
     await seedDemo(meta, images);
-    byStore = DEMO.stores.map((s) => storePhotos(meta, s.id));
+    byStore = await Promise.all(DEMO.stores.map((s) => storePhotos(meta, s.id)));
     photos = [...new Map(byStore.flat().map((p) => [p.id, p])).values()];
   });
   after(() => meta.close());
 
-  it('creates the two demo stores with the published ids, and no users', () => {
+  it('creates the two demo stores with the published ids, and no users', async () => {
     assert.match(DEMO.companyId, UUID);
     assert.deepEqual(
-      meta
-        .listStores()
+      (await meta.listStores())
         .map(({ id, code, name }) => ({ id, code, name }))
         .sort((a, b) => a.code.localeCompare(b.code)),
       [...DEMO.stores].sort((a, b) => a.code.localeCompare(b.code)),
     );
     for (const s of DEMO.stores) assert.match(s.id, UUID);
-    assert.equal(meta.getUser('admin'), undefined);
+    assert.equal(await meta.getUser('admin'), undefined);
   });
 
-  it('has at least 60 active products, and stores see different but overlapping sets', () => {
-    const products = meta.listProducts();
+  it('has at least 60 active products, and stores see different but overlapping sets', async () => {
+    const products = await meta.listProducts();
     assert.ok(products.length >= 60, `${products.length} products`);
     assert.ok(products.every((p) => p.active));
-    assert.ok(meta.listBrands().length >= 3);
+    assert.ok((await meta.listBrands()).length >= 3);
     const [a, b] = byStore.map((list) => new Set(list.map((p) => p.product_id)));
     const shared = [...a!].filter((id) => b!.has(id));
     assert.ok(shared.length > 0, 'overlap');
@@ -79,7 +84,7 @@ describe('seedDemo', () => {
     assert.equal(new Set([...a!, ...b!]).size, products.length, 'every product is sold somewhere');
   });
 
-  it('gives some products 2-3 photos with exactly one primary and distinct sort orders', () => {
+  it('gives some products 2-3 photos with exactly one primary and distinct sort orders', async () => {
     const perProduct = groupBy(photos, (p) => p.product_id);
     const counts = [...perProduct.values()].map((list) => list.length);
     assert.ok(counts.includes(2) && counts.includes(3), `photo counts ${[...new Set(counts)]}`);
@@ -90,7 +95,7 @@ describe('seedDemo', () => {
     }
   });
 
-  it('shares one image between two products (same object and checksum)', () => {
+  it('shares one image between two products (same object and checksum)', async () => {
     const groups = [...groupBy(photos, (p) => p.object_key).values()].filter((g) => g.length > 1);
     assert.equal(groups.length, 1);
     const [x, y] = groups[0]!;
@@ -126,20 +131,20 @@ describe('seedDemo', () => {
   });
 
   it('does nothing on a store that is not empty', async () => {
-    const before = storePhotos(meta, DEMO.stores[0].id);
+    const before = await storePhotos(meta, DEMO.stores[0].id);
     await seedDemo(meta, images);
-    assert.deepEqual(storePhotos(meta, DEMO.stores[0].id), before);
+    assert.deepEqual(await storePhotos(meta, DEMO.stores[0].id), before);
   });
 });
 
 describe('generateCatalog', () => {
   it('creates N photos with distinct checksums averaging near avgBytes, deterministic per seed', async () => {
-    const runs = [openStores(), openStores()];
+    const runs = [await openStores(), await openStores()];
     const opts = { photos: 150, avgBytes: 30_000, seed: 7 };
     const catalogs: PhotoRecord[][] = [];
     for (const { meta, images } of runs) {
       const { storeId } = await generateCatalog(meta, images, opts);
-      catalogs.push(storePhotos(meta, storeId));
+      catalogs.push(await storePhotos(meta, storeId));
     }
     const [first, second] = catalogs;
     assert.equal(first!.length, 150);
@@ -155,23 +160,23 @@ describe('generateCatalog', () => {
     assert.ok(jpeg.decode(bytes).width > 0);
     const again = await generateCatalog(meta, images, opts);
     assert.equal(
-      storePhotos(meta, again.storeId).length,
+      (await storePhotos(meta, again.storeId)).length,
       150,
       'rerun returns the finished catalog',
     );
     const other = await generateCatalog(meta, images, { ...opts, seed: 8, photos: 10 });
-    const otherSums = new Set(storePhotos(meta, other.storeId).map((p) => p.checksum));
+    const otherSums = new Set((await storePhotos(meta, other.storeId)).map((p) => p.checksum));
     assert.ok(
       first!.every((p) => !otherSums.has(p.checksum)),
       'another seed on the same database adds a distinct catalog',
     );
-    for (const r of runs) r.meta.close();
+    for (const r of runs) await r.meta.close();
   });
 
   it('rejects nonsense options', async () => {
-    const { meta, images } = openStores();
+    const { meta, images } = await openStores();
     await assert.rejects(generateCatalog(meta, images, { photos: 0, avgBytes: 100_000 }), /photos/);
     await assert.rejects(generateCatalog(meta, images, { photos: 10, avgBytes: 10 }), /avgBytes/);
-    meta.close();
+    await meta.close();
   });
 });

@@ -21,8 +21,8 @@ import { type PrepareResult, openDataDir, prepareData } from '../../server/src/b
 import { type Config, loadConfig } from '../../server/src/config';
 import { seedDemo } from '../../server/src/demo/seed';
 import { Faults } from '../../server/src/faults';
+import type { ImageRepository, MetadataRepository } from '../../server/src/persistence/types';
 import { listenHo } from '../../server/src/serve';
-import type { ImageStore, MetadataStore } from '../../server/src/store/types';
 
 /** Credentials of the test admin. */
 export const ADMIN = { username: 'admin', password: 'admin-test-pw' };
@@ -34,8 +34,8 @@ export interface TestServer {
   /** Origin of the upstream profile's image listener, else null. */
   imageOrigin: string | null;
   config: Config;
-  meta: MetadataStore;
-  images: ImageStore;
+  meta: MetadataRepository;
+  images: ImageRepository;
   faults: Faults;
   dataDir: string;
   prep: PrepareResult;
@@ -64,8 +64,13 @@ export interface StartOptions {
  */
 function demoTemplate(): string {
   const hash = createHash('sha1');
-  for (const dir of ['server/src/demo', 'server/src/store']) {
-    for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  for (const dir of [
+    'server/src/demo',
+    'server/src/persistence',
+    'server/src/persistence/migrations',
+  ]) {
+    for (const f of readdirSync(dir).sort())
+      if (f.endsWith('.ts')) hash.update(f).update(readFileSync(join(dir, f)));
   }
   const template = join(tmpdir(), `ho-test-demo-${hash.digest('hex').slice(0, 16)}`);
   return template;
@@ -75,9 +80,9 @@ async function ensureDemoTemplate(): Promise<string> {
   const template = demoTemplate();
   if (existsSync(join(template, 'ready'))) return template;
   const building = mkdtempSync(join(tmpdir(), 'ho-test-demo-build-'));
-  const { meta, images } = openDataDir(building);
+  const { meta, images } = await openDataDir(building);
   await seedDemo(meta, images);
-  meta.close();
+  await meta.close();
   writeFileSync(join(building, 'ready'), '');
   try {
     renameSync(building, template);
@@ -113,7 +118,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       ...opts.env,
     },
   );
-  const { meta, images } = openDataDir(dataDir);
+  const { meta, images } = await openDataDir(dataDir);
   const prep = await prepareData(meta, images, config);
   const clock = { now: Date.now() };
   const dice: number[] = [];
@@ -142,7 +147,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     sleeps,
     async close(keepData = false) {
       await ho.close();
-      meta.close();
+      await meta.close();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

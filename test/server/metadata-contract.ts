@@ -1,17 +1,21 @@
 /**
- * The MetadataStore contract suite. Every metadata backend (embedded SQLite today, PostgreSQL later)
- * must pass it; it talks to the store only through the MetadataStore interface.
+ * The MetadataRepository contract suite. Every metadata backend (embedded SQLite today, PostgreSQL later)
+ * must pass it; it talks to the store only through the MetadataRepository interface.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../server/src/store/errors';
+import {
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+} from '../../server/src/persistence/errors';
 import type {
-  MetadataStore,
+  MetadataRepository,
   NewPhoto,
   PhotoCursor,
   PhotoRecord,
-} from '../../server/src/store/types';
+} from '../../server/src/persistence/types';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -19,45 +23,45 @@ const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * Company with brands A, B, C; store s1 links A+B, store s2 links B+C. Products: a1, a2 (A), b1 (B), c1 (C),
  * and inactive a3 (A). Each product gets one photo; b1's photo is seen by both stores.
  */
-function seed(meta: MetadataStore) {
+async function seed(meta: MetadataRepository) {
   const companyId = randomUUID();
-  meta.createCompany({ id: companyId, name: 'Contract Co' });
-  const brand = (name: string) => {
+  await meta.createCompany({ id: companyId, name: 'Contract Co' });
+  const brand = async (name: string) => {
     const id = randomUUID();
-    meta.createBrand({ id, company_id: companyId, name });
+    await meta.createBrand({ id, company_id: companyId, name });
     return id;
   };
-  const brands = { A: brand('A'), B: brand('B'), C: brand('C') };
-  const store = (code: string) => {
+  const brands = { A: await brand('A'), B: await brand('B'), C: await brand('C') };
+  const store = async (code: string) => {
     const id = randomUUID();
-    meta.createStore({ id, company_id: companyId, code, name: `Store ${code}` });
+    await meta.createStore({ id, company_id: companyId, code, name: `Store ${code}` });
     return id;
   };
-  const s1 = store('S1');
-  const s2 = store('S2');
-  meta.linkBrand(s1, brands.A);
-  meta.linkBrand(s1, brands.B);
-  meta.linkBrand(s2, brands.B);
-  meta.linkBrand(s2, brands.C);
+  const s1 = await store('S1');
+  const s2 = await store('S2');
+  await meta.linkBrand(s1, brands.A);
+  await meta.linkBrand(s1, brands.B);
+  await meta.linkBrand(s2, brands.B);
+  await meta.linkBrand(s2, brands.C);
   let sku = 1000;
-  const product = (brandId: string, name: string, active = true) => {
+  const product = async (brandId: string, name: string, active = true) => {
     const id = randomUUID();
-    meta.createProduct({ id, brand_id: brandId, sku: String(sku++), name, active });
+    await meta.createProduct({ id, brand_id: brandId, sku: String(sku++), name, active });
     return id;
   };
   const products = {
-    a1: product(brands.A, 'Nasi Goreng'),
-    a2: product(brands.A, 'Mie Ayam'),
-    b1: product(brands.B, 'Es Teh'),
-    c1: product(brands.C, 'Roti Bakar'),
-    a3: product(brands.A, 'Old Menu', false),
+    a1: await product(brands.A, 'Nasi Goreng'),
+    a2: await product(brands.A, 'Mie Ayam'),
+    b1: await product(brands.B, 'Es Teh'),
+    c1: await product(brands.C, 'Roti Bakar'),
+    a3: await product(brands.A, 'Old Menu', false),
   };
   const photos = {
-    a1: addPhoto(meta, products.a1),
-    a2: addPhoto(meta, products.a2),
-    b1: addPhoto(meta, products.b1),
-    c1: addPhoto(meta, products.c1),
-    a3: addPhoto(meta, products.a3),
+    a1: await addPhoto(meta, products.a1),
+    a2: await addPhoto(meta, products.a2),
+    b1: await addPhoto(meta, products.b1),
+    c1: await addPhoto(meta, products.c1),
+    a3: await addPhoto(meta, products.a3),
   };
   return { companyId, brands, s1, s2, products, photos };
 }
@@ -79,10 +83,10 @@ function newPhoto(product_id: string, extra: Partial<NewPhoto> = {}): NewPhoto {
 }
 
 function addPhoto(
-  meta: MetadataStore,
+  meta: MetadataRepository,
   product_id: string,
   extra: Partial<NewPhoto> = {},
-): PhotoRecord {
+): Promise<PhotoRecord> {
   return meta.addPhoto(newPhoto(product_id, extra));
 }
 
@@ -97,73 +101,76 @@ const byOrder = (a: PhotoRecord, b: PhotoRecord) =>
         : a.id > b.id
           ? 1
           : 0;
-const all = (meta: MetadataStore, store_id: string, since?: string) =>
-  meta.listPhotos({ store_id, since, limit: 1000 }).photos;
+const all = async (meta: MetadataRepository, store_id: string, since?: string) =>
+  (await meta.listPhotos({ store_id, since, limit: 1000 })).photos;
 
 /** Reads every page with the keyset cursor, letting `between` change the catalog after each page. */
-function readWithCursor(
-  meta: MetadataStore,
+async function readWithCursor(
+  meta: MetadataRepository,
   store_id: string,
   limit: number,
-  between: (page: number) => void,
+  between: (page: number) => Promise<void> | void,
 ) {
   const seen: PhotoRecord[] = [];
   let cursor: PhotoCursor | undefined;
   for (let page = 0; ; page++) {
-    const { photos } = meta.listPhotos({ store_id, limit, cursor });
+    const { photos } = await meta.listPhotos({ store_id, limit, cursor });
     seen.push(...photos);
     const last = photos.at(-1);
     if (!last || photos.length < limit) return seen;
     cursor = { updated_at: last.updated_at, id: last.id };
-    between(page);
+    await between(page);
   }
 }
 
 /** Registers the contract tests for one backend; `make` returns a fresh, empty store per test. */
-export function metadataContract(name: string, make: () => MetadataStore): void {
-  const withStore = (fn: (meta: MetadataStore) => void) => () => {
-    const meta = make();
+export function metadataContract(name: string, make: () => Promise<MetadataRepository>): void {
+  const withStore = (fn: (meta: MetadataRepository) => Promise<void>) => async () => {
+    const meta = await make();
     try {
-      fn(meta);
+      await fn(meta);
     } finally {
-      meta.close();
+      await meta.close();
     }
   };
 
-  describe(`MetadataStore contract: ${name}`, () => {
+  describe(`MetadataRepository contract: ${name}`, () => {
     it(
       'creates, reads and lists catalog entities; isEmpty flips once a company exists',
-      withStore((meta) => {
-        assert.equal(meta.isEmpty(), true);
-        const f = seed(meta);
-        assert.equal(meta.isEmpty(), false);
+      withStore(async (meta) => {
+        assert.equal(await meta.isEmpty(), true);
+        const f = await seed(meta);
+        assert.equal(await meta.isEmpty(), false);
         assert.deepEqual(
-          meta.listStores().map((s) => s.code),
+          (await meta.listStores()).map((s) => s.code),
           ['S1', 'S2'],
         );
-        assert.deepEqual(meta.getStore(f.s1), {
+        assert.deepEqual(await meta.getStore(f.s1), {
           id: f.s1,
           company_id: f.companyId,
           code: 'S1',
           name: 'Store S1',
         });
-        assert.equal(meta.getStore(randomUUID()), undefined);
-        assert.deepEqual(meta.getProduct(f.products.a3), {
+        assert.equal(await meta.getStore(randomUUID()), undefined);
+        assert.deepEqual(await meta.getProduct(f.products.a3), {
           id: f.products.a3,
           brand_id: f.brands.A,
           sku: '1004',
           name: 'Old Menu',
           active: false,
         });
-        assert.equal(meta.getProduct(randomUUID()), undefined);
+        assert.equal(await meta.getProduct(randomUUID()), undefined);
         assert.deepEqual(
-          meta.listProducts().map((p) => p.sku),
+          (await meta.listProducts()).map((p) => p.sku),
           ['1000', '1001', '1002', '1003', '1004'],
           'inactive included',
         );
-        assert.equal(meta.listProducts().find((p) => p.id === f.products.a3)?.active, false);
+        assert.equal(
+          (await meta.listProducts()).find((p) => p.id === f.products.a3)?.active,
+          false,
+        );
         assert.deepEqual(
-          meta.listBrands(),
+          await meta.listBrands(),
           ['A', 'B', 'C'].map((name) => ({
             id: f.brands[name as 'A' | 'B' | 'C'],
             company_id: f.companyId,
@@ -175,25 +182,35 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
 
     it(
       'rejects duplicates with ConflictError and unknown parents with NotFoundError',
-      withStore((meta) => {
-        const f = seed(meta);
-        assert.throws(() => meta.createCompany({ id: f.companyId, name: 'again' }), ConflictError);
-        assert.throws(
-          () => meta.createBrand({ id: f.brands.A, company_id: f.companyId, name: 'x' }),
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        await assert.rejects(
+          async () => await meta.createCompany({ id: f.companyId, name: 'again' }),
           ConflictError,
         );
-        assert.throws(
-          () =>
-            meta.createStore({ id: randomUUID(), company_id: f.companyId, code: 'S1', name: 'x' }),
+        await assert.rejects(
+          async () =>
+            await meta.createBrand({ id: f.brands.A, company_id: f.companyId, name: 'x' }),
           ConflictError,
         );
-        assert.throws(
-          () => meta.createStore({ id: f.s1, company_id: f.companyId, code: 'S9', name: 'x' }),
+        await assert.rejects(
+          async () =>
+            await meta.createStore({
+              id: randomUUID(),
+              company_id: f.companyId,
+              code: 'S1',
+              name: 'x',
+            }),
           ConflictError,
         );
-        assert.throws(
-          () =>
-            meta.createProduct({
+        await assert.rejects(
+          async () =>
+            await meta.createStore({ id: f.s1, company_id: f.companyId, code: 'S9', name: 'x' }),
+          ConflictError,
+        );
+        await assert.rejects(
+          async () =>
+            await meta.createProduct({
               id: f.products.a1,
               brand_id: f.brands.A,
               sku: '1',
@@ -202,18 +219,24 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
             }),
           ConflictError,
         );
-        assert.throws(
-          () => meta.createBrand({ id: randomUUID(), company_id: randomUUID(), name: 'x' }),
+        await assert.rejects(
+          async () =>
+            await meta.createBrand({ id: randomUUID(), company_id: randomUUID(), name: 'x' }),
           NotFoundError,
         );
-        assert.throws(
-          () =>
-            meta.createStore({ id: randomUUID(), company_id: randomUUID(), code: 'S9', name: 'x' }),
+        await assert.rejects(
+          async () =>
+            await meta.createStore({
+              id: randomUUID(),
+              company_id: randomUUID(),
+              code: 'S9',
+              name: 'x',
+            }),
           NotFoundError,
         );
-        assert.throws(
-          () =>
-            meta.createProduct({
+        await assert.rejects(
+          async () =>
+            await meta.createProduct({
               id: randomUUID(),
               brand_id: randomUUID(),
               sku: '1',
@@ -222,15 +245,24 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
             }),
           NotFoundError,
         );
-        assert.throws(() => meta.addPhoto(newPhoto(randomUUID())), NotFoundError);
-        assert.throws(
-          () => meta.addPhoto(newPhoto(f.products.a1, { id: f.photos.a1.id })),
+        await assert.rejects(
+          async () => await meta.addPhoto(newPhoto(randomUUID())),
+          NotFoundError,
+        );
+        await assert.rejects(
+          async () => await meta.addPhoto(newPhoto(f.products.a1, { id: f.photos.a1.id })),
           ConflictError,
         );
-        assert.throws(() => meta.linkBrand(randomUUID(), f.brands.A), NotFoundError);
-        assert.throws(() => meta.linkBrand(f.s1, randomUUID()), NotFoundError);
-        assert.throws(() => meta.unlinkBrand(f.s1, randomUUID()), NotFoundError);
-        assert.throws(() => meta.setProductActive(randomUUID(), false), NotFoundError);
+        await assert.rejects(
+          async () => await meta.linkBrand(randomUUID(), f.brands.A),
+          NotFoundError,
+        );
+        await assert.rejects(async () => await meta.linkBrand(f.s1, randomUUID()), NotFoundError);
+        await assert.rejects(async () => await meta.unlinkBrand(f.s1, randomUUID()), NotFoundError);
+        await assert.rejects(
+          async () => await meta.setProductActive(randomUUID(), false),
+          NotFoundError,
+        );
         for (const write of [
           (id: string) =>
             meta.replacePhoto(id, {
@@ -244,63 +276,80 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
           (id: string) => meta.setSortOrder(id, 1),
           (id: string) => meta.deletePhoto(id),
         ])
-          assert.throws(() => write(randomUUID()), NotFoundError);
-        assert.throws(() => meta.listPhotos({ store_id: randomUUID(), limit: 10 }), NotFoundError);
-        assert.throws(() => meta.listTombstones(randomUUID()), NotFoundError);
-        assert.throws(() => meta.recordStatus(randomUUID(), 't', []), NotFoundError);
-        assert.throws(() => meta.listStatus(randomUUID()), NotFoundError);
+          await assert.rejects(async () => write(randomUUID()), NotFoundError);
+        await assert.rejects(
+          async () => await meta.listPhotos({ store_id: randomUUID(), limit: 10 }),
+          NotFoundError,
+        );
+        await assert.rejects(async () => await meta.listTombstones(randomUUID()), NotFoundError);
+        await assert.rejects(
+          async () => await meta.recordStatus(randomUUID(), 't', []),
+          NotFoundError,
+        );
+        await assert.rejects(async () => await meta.listStatus(randomUUID()), NotFoundError);
       }),
     );
 
     it(
       'rejects a brand of another company, bad paging numbers and malformed timestamps',
-      withStore((meta) => {
-        const f = seed(meta);
+      withStore(async (meta) => {
+        const f = await seed(meta);
         const other = randomUUID();
-        meta.createCompany({ id: other, name: 'Other Co' });
+        await meta.createCompany({ id: other, name: 'Other Co' });
         const foreign = randomUUID();
-        meta.createBrand({ id: foreign, company_id: other, name: 'Foreign' });
-        assert.throws(() => meta.linkBrand(f.s1, foreign), InvalidInputError);
-        assert.throws(() => meta.listPhotos({ store_id: f.s1, limit: -1 }), InvalidInputError);
-        assert.throws(
-          () => meta.listPhotos({ store_id: f.s1, limit: 10, offset: 1.5 }),
+        await meta.createBrand({ id: foreign, company_id: other, name: 'Foreign' });
+        await assert.rejects(async () => await meta.linkBrand(f.s1, foreign), InvalidInputError);
+        await assert.rejects(
+          async () => await meta.listPhotos({ store_id: f.s1, limit: -1 }),
           InvalidInputError,
         );
-        assert.throws(
-          () => meta.listPhotos({ store_id: f.s1, limit: 10, since: 'yesterday' }),
+        await assert.rejects(
+          async () => await meta.listPhotos({ store_id: f.s1, limit: 10, offset: 1.5 }),
           InvalidInputError,
         );
-        assert.throws(() => meta.listTombstones(f.s1, '2026-02-30T00:00:00Z'), InvalidInputError);
+        await assert.rejects(
+          async () => await meta.listPhotos({ store_id: f.s1, limit: 10, since: 'yesterday' }),
+          InvalidInputError,
+        );
+        await assert.rejects(
+          async () => await meta.listTombstones(f.s1, '2026-02-30T00:00:00Z'),
+          InvalidInputError,
+        );
       }),
     );
 
     it(
       'stores users with their stores; usernames are unique; password hashes can be replaced',
-      withStore((meta) => {
-        const f = seed(meta);
-        meta.createUser({ username: 'admin', password_hash: 'h1', role: 'admin', store_ids: [] });
-        meta.createUser({
-          username: 'kasir',
-          password_hash: 'h2',
-          role: 'store',
-          store_ids: [f.s2, f.s1],
-        });
-        assert.deepEqual(meta.getUser('kasir'), {
-          username: 'kasir',
-          password_hash: 'h2',
-          role: 'store',
-          store_ids: [f.s2, f.s1],
-        });
-        assert.deepEqual(meta.getUser('admin'), {
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        await meta.createUser({
           username: 'admin',
           password_hash: 'h1',
           role: 'admin',
           store_ids: [],
         });
-        assert.equal(meta.getUser('nobody'), undefined);
-        assert.throws(
-          () =>
-            meta.createUser({
+        await meta.createUser({
+          username: 'kasir',
+          password_hash: 'h2',
+          role: 'store',
+          store_ids: [f.s2, f.s1],
+        });
+        assert.deepEqual(await meta.getUser('kasir'), {
+          username: 'kasir',
+          password_hash: 'h2',
+          role: 'store',
+          store_ids: [f.s2, f.s1],
+        });
+        assert.deepEqual(await meta.getUser('admin'), {
+          username: 'admin',
+          password_hash: 'h1',
+          role: 'admin',
+          store_ids: [],
+        });
+        assert.equal(await meta.getUser('nobody'), undefined);
+        await assert.rejects(
+          async () =>
+            await meta.createUser({
               username: 'kasir',
               password_hash: 'x',
               role: 'store',
@@ -308,9 +357,9 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
             }),
           ConflictError,
         );
-        assert.throws(
-          () =>
-            meta.createUser({
+        await assert.rejects(
+          async () =>
+            await meta.createUser({
               username: 'ghost',
               password_hash: 'x',
               role: 'store',
@@ -318,40 +367,51 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
             }),
           NotFoundError,
         );
-        assert.equal(meta.getUser('ghost'), undefined);
-        meta.setPasswordHash('kasir', 'h3');
-        assert.equal(meta.getUser('kasir')?.password_hash, 'h3');
-        assert.equal(meta.getUser('admin')?.password_hash, 'h1');
-        assert.throws(() => meta.setPasswordHash('nobody', 'x'), NotFoundError);
+        assert.equal(await meta.getUser('ghost'), undefined);
+        await meta.setPasswordHash('kasir', 'h3');
+        assert.equal((await meta.getUser('kasir'))?.password_hash, 'h3');
+        assert.equal((await meta.getUser('admin'))?.password_hash, 'h1');
+        await assert.rejects(async () => await meta.setPasswordHash('nobody', 'x'), NotFoundError);
       }),
     );
 
     it(
       'scopes photos to active products of brands actively linked to the store',
-      withStore((meta) => {
-        const f = seed(meta);
-        const set = (store: string) => new Set(ids(all(meta, store)));
-        assert.deepEqual(set(f.s1), new Set([f.photos.a1.id, f.photos.a2.id, f.photos.b1.id]));
-        assert.deepEqual(set(f.s2), new Set([f.photos.b1.id, f.photos.c1.id]));
-        assert.deepEqual(meta.getPhotoInScope(f.s2, f.photos.b1.id), f.photos.b1);
-        assert.equal(meta.getPhotoInScope(f.s2, f.photos.a1.id), undefined);
-        assert.equal(meta.getPhotoInScope(f.s1, f.photos.a3.id), undefined, 'inactive product');
-        assert.equal(meta.getPhotoInScope(f.s1, randomUUID()), undefined);
-        assert.deepEqual(meta.getPhoto(f.photos.a3.id), f.photos.a3, 'admin read ignores scope');
-        assert.equal(meta.getPhoto(randomUUID()), undefined);
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const set = async (store: string) => new Set(ids(await all(meta, store)));
+        assert.deepEqual(
+          await set(f.s1),
+          new Set([f.photos.a1.id, f.photos.a2.id, f.photos.b1.id]),
+        );
+        assert.deepEqual(await set(f.s2), new Set([f.photos.b1.id, f.photos.c1.id]));
+        assert.deepEqual(await meta.getPhotoInScope(f.s2, f.photos.b1.id), f.photos.b1);
+        assert.equal(await meta.getPhotoInScope(f.s2, f.photos.a1.id), undefined);
+        assert.equal(
+          await meta.getPhotoInScope(f.s1, f.photos.a3.id),
+          undefined,
+          'inactive product',
+        );
+        assert.equal(await meta.getPhotoInScope(f.s1, randomUUID()), undefined);
+        assert.deepEqual(
+          await meta.getPhoto(f.photos.a3.id),
+          f.photos.a3,
+          'admin read ignores scope',
+        );
+        assert.equal(await meta.getPhoto(randomUUID()), undefined);
       }),
     );
 
     it(
       'returns every reference field, version 1 and millisecond ISO times on a new photo',
-      withStore((meta) => {
-        const f = seed(meta);
+      withStore(async (meta) => {
+        const f = await seed(meta);
         const input = newPhoto(f.products.a1, {
           id: randomUUID(),
           is_primary: true,
           sort_order: 3,
         });
-        const p = meta.addPhoto(input);
+        const p = await meta.addPhoto(input);
         const {
           id,
           product_id,
@@ -383,7 +443,7 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
         assert.match(p.created_at, ISO_MS);
         assert.equal(p.updated_at, p.created_at);
         assert.match(
-          meta.addPhoto(newPhoto(f.products.a1)).id,
+          (await meta.addPhoto(newPhoto(f.products.a1))).id,
           /^[0-9a-f-]{36}$/,
           'id assigned when absent',
         );
@@ -392,17 +452,17 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
 
     it(
       'orders by (updated_at, id) with strictly increasing write times',
-      withStore((meta) => {
-        const f = seed(meta);
-        const photos = all(meta, f.s1);
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const photos = await all(meta, f.s1);
         assert.deepEqual(ids(photos), ids([...photos].sort(byOrder)));
         const writes = [f.photos.a1, f.photos.a2, f.photos.b1, f.photos.c1, f.photos.a3];
         for (let i = 1; i < writes.length; i++)
           assert.ok(writes[i - 1]!.updated_at < writes[i]!.updated_at);
-        const touched = meta.setSortOrder(f.photos.a1.id, 5);
+        const touched = await meta.setSortOrder(f.photos.a1.id, 5);
         assert.ok(touched.updated_at > f.photos.a3.updated_at);
         assert.equal(
-          all(meta, f.s1).at(-1)!.id,
+          (await all(meta, f.s1)).at(-1)!.id,
           f.photos.a1.id,
           'a changed photo moves to the end',
         );
@@ -411,41 +471,49 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
 
     it(
       'treats since as inclusive and counts total per store + since',
-      withStore((meta) => {
-        const f = seed(meta);
-        const page = meta.listPhotos({ store_id: f.s1, since: f.photos.a2.updated_at, limit: 1 });
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const page = await meta.listPhotos({
+          store_id: f.s1,
+          since: f.photos.a2.updated_at,
+          limit: 1,
+        });
         assert.deepEqual(ids(page.photos), [f.photos.a2.id]);
         assert.equal(page.total, 2, 'a2 and b1 match since; total ignores limit');
         const offsetSince = f.photos.a2.updated_at.replace('Z', '+00:00');
         assert.deepEqual(
-          ids(all(meta, f.s1, offsetSince)),
+          ids(await all(meta, f.s1, offsetSince)),
           [f.photos.a2.id, f.photos.b1.id],
           '+00:00 form accepted',
         );
-        const later = meta.listPhotos({ store_id: f.s1, since: '2999-01-01T00:00:00Z', limit: 10 });
+        const later = await meta.listPhotos({
+          store_id: f.s1,
+          since: '2999-01-01T00:00:00Z',
+          limit: 10,
+        });
         assert.deepEqual(later.photos, []);
         assert.equal(later.total, 0);
-        assert.equal(meta.listPhotos({ store_id: f.s2, limit: 0 }).total, 2);
+        assert.equal((await meta.listPhotos({ store_id: f.s2, limit: 0 })).total, 2);
       }),
     );
 
     it(
       'pages by offset and by cursor; the cursor wins over offset',
-      withStore((meta) => {
-        const f = seed(meta);
-        for (let i = 0; i < 7; i++) addPhoto(meta, f.products.b1, { sort_order: i + 1 });
-        const full = all(meta, f.s2);
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        for (let i = 0; i < 7; i++) await addPhoto(meta, f.products.b1, { sort_order: i + 1 });
+        const full = await all(meta, f.s2);
         assert.equal(full.length, 9);
         const byOffset: PhotoRecord[] = [];
         for (let offset = 0; offset < full.length; offset += 4) {
-          const page = meta.listPhotos({ store_id: f.s2, limit: 4, offset });
+          const page = await meta.listPhotos({ store_id: f.s2, limit: 4, offset });
           assert.equal(page.total, 9);
           byOffset.push(...page.photos);
         }
         assert.deepEqual(ids(byOffset), ids(full));
-        assert.deepEqual(ids(readWithCursor(meta, f.s2, 4, () => {})), ids(full));
+        assert.deepEqual(ids(await readWithCursor(meta, f.s2, 4, () => {})), ids(full));
         const c = full[2]!;
-        const after = meta.listPhotos({
+        const after = await meta.listPhotos({
           store_id: f.s2,
           limit: 3,
           offset: 5,
@@ -457,7 +525,7 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
           'rows strictly after the cursor',
         );
         assert.equal(after.total, 9);
-        const sinceAndCursor = meta.listPhotos({
+        const sinceAndCursor = await meta.listPhotos({
           store_id: f.s2,
           since: full[1]!.updated_at,
           limit: 100,
@@ -470,35 +538,35 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
 
     it(
       'cursor paging skips nothing while photos change between pages (offset paging would)',
-      withStore((meta) => {
-        const f = seed(meta);
-        for (let i = 0; i < 10; i++) addPhoto(meta, f.products.a2);
-        const before = all(meta, f.s1);
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        for (let i = 0; i < 10; i++) await addPhoto(meta, f.products.a2);
+        const before = await all(meta, f.s1);
         const firstPage = before.slice(0, 3);
         const unread = before.slice(3);
         const added: PhotoRecord[] = [];
-        const seen = readWithCursor(meta, f.s1, 3, (page) => {
+        const seen = await readWithCursor(meta, f.s1, 3, async (page) => {
           if (page !== 0) return;
-          meta.setSortOrder(firstPage[0]!.id, 9); // an already-read photo changes: moves behind the unread ones
-          meta.replacePhoto(unread[2]!.id, {
+          await meta.setSortOrder(firstPage[0]!.id, 9); // an already-read photo changes: moves behind the unread ones
+          await meta.replacePhoto(unread[2]!.id, {
             object_key: 'new',
             filename: 'n.jpg',
             size: 5,
             content_type: 'image/jpeg',
             checksum: 'abc',
           });
-          meta.deletePhoto(unread[4]!.id);
-          added.push(addPhoto(meta, f.products.b1));
+          await meta.deletePhoto(unread[4]!.id);
+          added.push(await addPhoto(meta, f.products.b1));
         });
-        const final = all(meta, f.s1);
+        const final = await all(meta, f.s1);
         const latest = new Map(seen.map((p) => [p.id, p]));
         for (const p of final)
           assert.deepEqual(latest.get(p.id), p, `final state of ${p.id} was read`);
         assert.ok(latest.has(added[0]!.id));
         // Same change between pages, read with offsets: the row shifted into the already-read range is lost.
-        const offsetPage2 = meta.listPhotos({ store_id: f.s1, limit: 3, offset: 3 }).photos;
-        meta.setSortOrder(final[0]!.id, 1);
-        const offsetPage3 = meta.listPhotos({ store_id: f.s1, limit: 3, offset: 6 }).photos;
+        const offsetPage2 = (await meta.listPhotos({ store_id: f.s1, limit: 3, offset: 3 })).photos;
+        await meta.setSortOrder(final[0]!.id, 1);
+        const offsetPage3 = (await meta.listPhotos({ store_id: f.s1, limit: 3, offset: 6 })).photos;
         const skipped = final[6]!.id;
         assert.ok(![...offsetPage2, ...offsetPage3].some((p) => p.id === skipped));
       }),
@@ -506,71 +574,75 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
 
     it(
       'as_of is ISO ms, after everything read, and never after a later write',
-      withStore((meta) => {
-        const f = seed(meta);
-        const page = meta.listPhotos({ store_id: f.s1, limit: 100 });
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const page = await meta.listPhotos({ store_id: f.s1, limit: 100 });
         assert.match(page.as_of, ISO_MS);
         for (const p of page.photos)
           assert.ok(p.updated_at < page.as_of, 'everything read is before as_of');
-        const later = meta.setSortOrder(f.photos.b1.id, 4);
+        const later = await meta.setSortOrder(f.photos.b1.id, 4);
         assert.ok(later.updated_at >= page.as_of);
-        const added = addPhoto(meta, f.products.a1);
-        assert.deepEqual(ids(all(meta, f.s1, page.as_of)), [later.id, added.id]);
-        assert.deepEqual(ids(all(meta, f.s2, page.as_of)), [later.id]);
+        const added = await addPhoto(meta, f.products.a1);
+        assert.deepEqual(ids(await all(meta, f.s1, page.as_of)), [later.id, added.id]);
+        assert.deepEqual(ids(await all(meta, f.s2, page.as_of)), [later.id]);
       }),
     );
 
     it(
       'writes a tombstone per store that saw a deleted photo',
-      withStore((meta) => {
-        const f = seed(meta);
-        const { as_of } = meta.listPhotos({ store_id: f.s1, limit: 1 });
-        meta.deletePhoto(f.photos.b1.id);
-        meta.deletePhoto(f.photos.a3.id); // never in scope: no tombstone anywhere
-        assert.equal(meta.getPhoto(f.photos.b1.id), undefined);
-        assert.deepEqual(meta.listTombstones(f.s1), [f.photos.b1.id]);
-        assert.deepEqual(meta.listTombstones(f.s2, as_of), [f.photos.b1.id]);
-        assert.ok(!ids(all(meta, f.s2)).includes(f.photos.b1.id));
-        const { as_of: after } = meta.listPhotos({ store_id: f.s1, limit: 1 });
-        assert.deepEqual(meta.listTombstones(f.s1, after), [], 'since filters on deletion time');
-        meta.deletePhoto(f.photos.c1.id);
-        assert.deepEqual(meta.listTombstones(f.s1), [f.photos.b1.id]);
-        assert.deepEqual(meta.listTombstones(f.s2), [f.photos.b1.id, f.photos.c1.id]);
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const { as_of } = await meta.listPhotos({ store_id: f.s1, limit: 1 });
+        await meta.deletePhoto(f.photos.b1.id);
+        await meta.deletePhoto(f.photos.a3.id); // never in scope: no tombstone anywhere
+        assert.equal(await meta.getPhoto(f.photos.b1.id), undefined);
+        assert.deepEqual(await meta.listTombstones(f.s1), [f.photos.b1.id]);
+        assert.deepEqual(await meta.listTombstones(f.s2, as_of), [f.photos.b1.id]);
+        assert.ok(!ids(await all(meta, f.s2)).includes(f.photos.b1.id));
+        const { as_of: after } = await meta.listPhotos({ store_id: f.s1, limit: 1 });
+        assert.deepEqual(
+          await meta.listTombstones(f.s1, after),
+          [],
+          'since filters on deletion time',
+        );
+        await meta.deletePhoto(f.photos.c1.id);
+        assert.deepEqual(await meta.listTombstones(f.s1), [f.photos.b1.id]);
+        assert.deepEqual(await meta.listTombstones(f.s2), [f.photos.b1.id, f.photos.c1.id]);
       }),
     );
 
     it(
       'tombstones a deactivated product and revives it with a newer updated_at',
-      withStore((meta) => {
-        const f = seed(meta);
-        const extra = addPhoto(meta, f.products.b1);
-        const { as_of } = meta.listPhotos({ store_id: f.s1, limit: 1 });
-        meta.setProductActive(f.products.b1, false);
-        assert.equal(meta.getProduct(f.products.b1)!.active, false);
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const extra = await addPhoto(meta, f.products.b1);
+        const { as_of } = await meta.listPhotos({ store_id: f.s1, limit: 1 });
+        await meta.setProductActive(f.products.b1, false);
+        assert.equal((await meta.getProduct(f.products.b1))!.active, false);
         for (const s of [f.s1, f.s2]) {
           assert.deepEqual(
-            new Set(meta.listTombstones(s, as_of)),
+            new Set(await meta.listTombstones(s, as_of)),
             new Set([f.photos.b1.id, extra.id]),
           );
-          assert.equal(meta.getPhotoInScope(s, extra.id), undefined);
+          assert.equal(await meta.getPhotoInScope(s, extra.id), undefined);
         }
-        const { as_of: beforeRevive } = meta.listPhotos({ store_id: f.s1, limit: 1 });
-        meta.setProductActive(f.products.b1, true);
+        const { as_of: beforeRevive } = await meta.listPhotos({ store_id: f.s1, limit: 1 });
+        await meta.setProductActive(f.products.b1, true);
         for (const s of [f.s1, f.s2]) {
           assert.deepEqual(
-            meta.listTombstones(s),
+            await meta.listTombstones(s),
             [],
             'a photo back in scope is no longer reported deleted',
           );
           assert.deepEqual(
-            new Set(ids(all(meta, s, beforeRevive))),
+            new Set(ids(await all(meta, s, beforeRevive))),
             new Set([f.photos.b1.id, extra.id]),
           );
         }
-        const { as_of: settled } = meta.listPhotos({ store_id: f.s1, limit: 1 });
-        meta.setProductActive(f.products.b1, true);
+        const { as_of: settled } = await meta.listPhotos({ store_id: f.s1, limit: 1 });
+        await meta.setProductActive(f.products.b1, true);
         assert.deepEqual(
-          all(meta, f.s1, settled),
+          await all(meta, f.s1, settled),
           [],
           'activating an active product changes nothing',
         );
@@ -579,31 +651,31 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
 
     it(
       'tombstones only the unlinking store and revives the brand on relink',
-      withStore((meta) => {
-        const f = seed(meta);
-        const { as_of } = meta.listPhotos({ store_id: f.s1, limit: 1 });
-        meta.unlinkBrand(f.s1, f.brands.B);
-        assert.deepEqual(meta.listTombstones(f.s1, as_of), [f.photos.b1.id]);
-        assert.deepEqual(meta.listTombstones(f.s2), []);
-        assert.ok(meta.getPhotoInScope(f.s2, f.photos.b1.id));
-        assert.equal(meta.getPhotoInScope(f.s1, f.photos.b1.id), undefined);
-        meta.unlinkBrand(f.s1, f.brands.C); // never linked: nothing to do
-        assert.deepEqual(meta.listTombstones(f.s1), [f.photos.b1.id]);
-        const { as_of: beforeRelink } = meta.listPhotos({ store_id: f.s1, limit: 1 });
-        meta.linkBrand(f.s1, f.brands.B);
-        assert.deepEqual(meta.listTombstones(f.s1), []);
-        assert.deepEqual(ids(all(meta, f.s1, beforeRelink)), [f.photos.b1.id]);
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const { as_of } = await meta.listPhotos({ store_id: f.s1, limit: 1 });
+        await meta.unlinkBrand(f.s1, f.brands.B);
+        assert.deepEqual(await meta.listTombstones(f.s1, as_of), [f.photos.b1.id]);
+        assert.deepEqual(await meta.listTombstones(f.s2), []);
+        assert.ok(await meta.getPhotoInScope(f.s2, f.photos.b1.id));
+        assert.equal(await meta.getPhotoInScope(f.s1, f.photos.b1.id), undefined);
+        await meta.unlinkBrand(f.s1, f.brands.C); // never linked: nothing to do
+        assert.deepEqual(await meta.listTombstones(f.s1), [f.photos.b1.id]);
+        const { as_of: beforeRelink } = await meta.listPhotos({ store_id: f.s1, limit: 1 });
+        await meta.linkBrand(f.s1, f.brands.B);
+        assert.deepEqual(await meta.listTombstones(f.s1), []);
+        assert.deepEqual(ids(await all(meta, f.s1, beforeRelink)), [f.photos.b1.id]);
         // Leaving again re-reports it, with the new deletion time.
-        const { as_of: beforeSecond } = meta.listPhotos({ store_id: f.s1, limit: 1 });
-        meta.unlinkBrand(f.s1, f.brands.B);
-        assert.deepEqual(meta.listTombstones(f.s1, beforeSecond), [f.photos.b1.id]);
+        const { as_of: beforeSecond } = await meta.listPhotos({ store_id: f.s1, limit: 1 });
+        await meta.unlinkBrand(f.s1, f.brands.B);
+        assert.deepEqual(await meta.listTombstones(f.s1, beforeSecond), [f.photos.b1.id]);
       }),
     );
 
     it(
       'replacePhoto bumps version, bytes fields and updated_at',
-      withStore((meta) => {
-        const f = seed(meta);
+      withStore(async (meta) => {
+        const f = await seed(meta);
         const r = {
           object_key: 'products/x/v2.jpg',
           filename: 'v2.jpg',
@@ -611,37 +683,37 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
           content_type: 'image/jpeg',
           checksum: 'f'.repeat(32),
         };
-        const v2 = meta.replacePhoto(f.photos.a1.id, r);
+        const v2 = await meta.replacePhoto(f.photos.a1.id, r);
         assert.deepEqual(v2, { ...f.photos.a1, ...r, version: 2, updated_at: v2.updated_at });
         assert.ok(v2.updated_at > f.photos.a3.updated_at);
-        assert.equal(meta.replacePhoto(f.photos.a1.id, r).version, 3);
-        assert.deepEqual(meta.getPhoto(f.photos.a1.id)!.created_at, f.photos.a1.created_at);
+        assert.equal((await meta.replacePhoto(f.photos.a1.id, r)).version, 3);
+        assert.deepEqual((await meta.getPhoto(f.photos.a1.id))!.created_at, f.photos.a1.created_at);
       }),
     );
 
     it(
       'keeps one primary per product and bumps every photo whose flag changed',
-      withStore((meta) => {
-        const f = seed(meta);
-        const p1 = addPhoto(meta, f.products.c1, { is_primary: true, sort_order: 0 });
-        const p2 = addPhoto(meta, f.products.c1, { sort_order: 1 });
-        const { as_of } = meta.listPhotos({ store_id: f.s2, limit: 1 });
-        const now2 = meta.setPrimary(p2.id);
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const p1 = await addPhoto(meta, f.products.c1, { is_primary: true, sort_order: 0 });
+        const p2 = await addPhoto(meta, f.products.c1, { sort_order: 1 });
+        const { as_of } = await meta.listPhotos({ store_id: f.s2, limit: 1 });
+        const now2 = await meta.setPrimary(p2.id);
         assert.equal(now2.is_primary, true);
-        assert.equal(meta.getPhoto(p1.id)!.is_primary, false);
+        assert.equal((await meta.getPhoto(p1.id))!.is_primary, false);
         assert.deepEqual(
-          new Set(ids(all(meta, f.s2, as_of))),
+          new Set(ids(await all(meta, f.s2, as_of))),
           new Set([p1.id, p2.id]),
           'both changed rows are re-listed',
         );
-        const p3 = addPhoto(meta, f.products.c1, { is_primary: true });
+        const p3 = await addPhoto(meta, f.products.c1, { is_primary: true });
         assert.equal(
-          meta.getPhoto(p2.id)!.is_primary,
+          (await meta.getPhoto(p2.id))!.is_primary,
           false,
           'adding a primary demotes the old one',
         );
         assert.equal(p3.is_primary, true);
-        const sorted = meta.setSortOrder(p1.id, 7);
+        const sorted = await meta.setSortOrder(p1.id, 7);
         assert.equal(sorted.sort_order, 7);
         assert.ok(sorted.updated_at > p3.updated_at);
       }),
@@ -649,8 +721,8 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
 
     it(
       'upserts sync status per (store, photo, terminal), idempotently',
-      withStore((meta) => {
-        const f = seed(meta);
+      withStore(async (meta) => {
+        const f = await seed(meta);
         const batch = [
           {
             photo_id: f.photos.b1.id,
@@ -665,9 +737,9 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
             error: 'Network timeout',
           },
         ];
-        assert.equal(meta.recordStatus(f.s1, 'till-1', batch), 2);
-        assert.equal(meta.recordStatus(f.s1, 'till-1', batch), 2);
-        const once = meta.listStatus(f.s1);
+        assert.equal(await meta.recordStatus(f.s1, 'till-1', batch), 2);
+        assert.equal(await meta.recordStatus(f.s1, 'till-1', batch), 2);
+        const once = await meta.listStatus(f.s1);
         assert.equal(once.length, 2, 'repeating a batch adds no rows');
         const a1 = once.find((r) => r.photo_id === f.photos.a1.id)!;
         assert.deepEqual(
@@ -675,8 +747,8 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
           { ...batch[1], store_id: f.s1, terminal_id: 'till-1', reported_at: undefined },
         );
         assert.match(a1.reported_at, ISO_MS);
-        meta.recordStatus(f.s1, 'till-2', [batch[0]!]);
-        meta.recordStatus(f.s1, 'till-1', [
+        await meta.recordStatus(f.s1, 'till-2', [batch[0]!]);
+        await meta.recordStatus(f.s1, 'till-1', [
           {
             photo_id: f.photos.a1.id,
             status: 'synced',
@@ -684,9 +756,9 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
             error: null,
           },
         ]);
-        const rows = meta
-          .listStatus(f.s1)
-          .map((r) => `${r.photo_id}|${r.terminal_id}|${r.status}|${r.error}`);
+        const rows = (await meta.listStatus(f.s1)).map(
+          (r) => `${r.photo_id}|${r.terminal_id}|${r.status}|${r.error}`,
+        );
         assert.deepEqual(
           new Set(rows),
           new Set([
@@ -695,9 +767,10 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
             `${f.photos.a1.id}|till-1|synced|null`,
           ]),
         );
-        assert.deepEqual(meta.listStatus(f.s2), [], 'status is per store');
-        assert.throws(
-          () => meta.recordStatus(f.s1, 'till-1', [{ ...batch[0]!, status: 'done' as 'synced' }]),
+        assert.deepEqual(await meta.listStatus(f.s2), [], 'status is per store');
+        await assert.rejects(
+          async () =>
+            await meta.recordStatus(f.s1, 'till-1', [{ ...batch[0]!, status: 'done' as 'synced' }]),
           InvalidInputError,
         );
       }),
@@ -705,24 +778,28 @@ export function metadataContract(name: string, make: () => MetadataStore): void 
 
     it(
       'tracks whether an object key is still referenced',
-      withStore((meta) => {
-        const f = seed(meta);
+      withStore(async (meta) => {
+        const f = await seed(meta);
         const shared = 'products/shared/one.jpg';
-        const x = addPhoto(meta, f.products.a1, { object_key: shared });
-        const y = addPhoto(meta, f.products.c1, { object_key: shared });
-        assert.equal(meta.isObjectUnreferenced(shared), false);
-        meta.deletePhoto(x.id);
-        assert.equal(meta.isObjectUnreferenced(shared), false, 'still used by the other product');
-        meta.replacePhoto(y.id, {
+        const x = await addPhoto(meta, f.products.a1, { object_key: shared });
+        const y = await addPhoto(meta, f.products.c1, { object_key: shared });
+        assert.equal(await meta.isObjectUnreferenced(shared), false);
+        await meta.deletePhoto(x.id);
+        assert.equal(
+          await meta.isObjectUnreferenced(shared),
+          false,
+          'still used by the other product',
+        );
+        await meta.replacePhoto(y.id, {
           object_key: 'products/shared/two.jpg',
           filename: 't.jpg',
           size: 1,
           content_type: 'image/jpeg',
           checksum: 'c',
         });
-        assert.equal(meta.isObjectUnreferenced(shared), true);
-        assert.equal(meta.isObjectUnreferenced('products/shared/two.jpg'), false);
-        assert.equal(meta.isObjectUnreferenced('never/used.jpg'), true);
+        assert.equal(await meta.isObjectUnreferenced(shared), true);
+        assert.equal(await meta.isObjectUnreferenced('products/shared/two.jpg'), false);
+        assert.equal(await meta.isObjectUnreferenced('never/used.jpg'), true);
       }),
     );
   });

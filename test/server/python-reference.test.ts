@@ -229,7 +229,7 @@ describe('reference Python examples', () => {
       new RegExp(`^STATUS Sync status updated for ${expected.length} photos$`, 'm'),
     );
     assert.equal(
-      s.meta.listStatus(storeId).filter((r) => r.status === 'synced').length,
+      (await s.meta.listStatus(storeId)).filter((r) => r.status === 'synced').length,
       expected.length,
     );
 

@@ -72,7 +72,7 @@ describe('reference-only mode', () => {
       },
     });
     assert.equal(r.body.message, 'Sync status updated for 1 photos');
-    const rows = s.meta.listStatus(storeA);
+    const rows = await s.meta.listStatus(storeA);
     assert.deepEqual(
       rows.map((x) => x.terminal_id),
       ['default'],

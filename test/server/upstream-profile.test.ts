@@ -25,7 +25,7 @@ describe('upstream profile', () => {
     assert.equal(r.status, 200);
     ({ access: token, refresh } = r.body);
     store = s.prep.demoLogins[0]!.store;
-    companyId = s.meta.getStore(store.id)!.company_id;
+    companyId = (await s.meta.getStore(store.id))!.company_id;
   });
   after(async () => {
     await s.close();

@@ -3,8 +3,8 @@
  * so a few dozen textured base tiles are rendered at a size calibrated to land near the requested
  * average, and each photo is made unique by a JPEG comment carrying its id (still a valid JPEG).
  */
-import { InvalidInputError } from '../store/errors';
-import type { ImageStore, MetadataStore } from '../store/types';
+import { InvalidInputError } from '../persistence/errors';
+import type { ImageRepository, MetadataRepository } from '../persistence/types';
 import { DEMO_BRANDS, SHARED_PRODUCT } from './demo-menu';
 import { stableUuid, storePhoto } from './photo-writer';
 import { prng, renderTileJpeg, withJpegComment } from './tile-jpeg';
@@ -64,8 +64,8 @@ async function forEachLimited<T>(
  * with the same options returns the existing store (it is created last, so it exists only when complete).
  */
 export async function generateCatalog(
-  meta: MetadataStore,
-  images: ImageStore,
+  meta: MetadataRepository,
+  images: ImageRepository,
   opts: CatalogOptions,
 ): Promise<{ storeId: string }> {
   const { photos, avgBytes, seed = 1 } = opts;
@@ -77,12 +77,12 @@ export async function generateCatalog(
     throw new InvalidInputError(`seed must be an integer, got ${seed}`);
   const ns = `bench/${seed}/${photos}/${avgBytes}`;
   const storeId = stableUuid(`${ns}/store`);
-  if (meta.getStore(storeId)) return { storeId };
+  if (await meta.getStore(storeId)) return { storeId };
 
   const companyId = stableUuid(`${ns}/company`);
   const brandId = stableUuid(`${ns}/brand`);
-  meta.createCompany({ id: companyId, name: `Benchmark Catalog (seed ${seed})` });
-  meta.createBrand({ id: brandId, company_id: companyId, name: 'Benchmark Kitchen' });
+  await meta.createCompany({ id: companyId, name: `Benchmark Catalog (seed ${seed})` });
+  await meta.createBrand({ id: brandId, company_id: companyId, name: 'Benchmark Kitchen' });
 
   const dishes = DEMO_BRANDS.flatMap((b) => b.products).filter((name) => name !== SHARED_PRODUCT);
   const rand = prng(seed);
@@ -90,7 +90,7 @@ export async function generateCatalog(
   for (let j = 0; plan.length < photos; j++) {
     const product_id = stableUuid(`${ns}/product/${j}`);
     const name = `${dishes[j % dishes.length]!} ${String(j + 1).padStart(4, '0')}`;
-    meta.createProduct({
+    await meta.createProduct({
       id: product_id,
       brand_id: brandId,
       sku: `9${String(j).padStart(7, '0')}`,
@@ -115,12 +115,12 @@ export async function generateCatalog(
     });
   });
 
-  meta.createStore({
+  await meta.createStore({
     id: storeId,
     company_id: companyId,
     code: `BENCH-${seed}-${photos}-${avgBytes}`,
     name: `Benchmark store (${photos} photos)`,
   });
-  meta.linkBrand(storeId, brandId);
+  await meta.linkBrand(storeId, brandId);
   return { storeId };
 }

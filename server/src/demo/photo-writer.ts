@@ -1,6 +1,6 @@
 /** Helpers shared by the demo seed and the benchmark catalog generator. */
 import { createHash } from 'node:crypto';
-import type { ImageStore, MetadataStore, PhotoRecord } from '../store/types';
+import type { ImageRepository, MetadataRepository, PhotoRecord } from '../persistence/types';
 
 /** A fixed, valid (version 5 layout) UUID derived from `name`, so generated catalogs are identical on every run. */
 export function stableUuid(name: string): string {
@@ -23,13 +23,13 @@ export interface PhotoUpload {
 
 /** Writes the bytes first and the metadata second, so a photo row never points at missing or different bytes. */
 export async function storePhoto(
-  meta: MetadataStore,
-  images: ImageStore,
+  meta: MetadataRepository,
+  images: ImageRepository,
   u: PhotoUpload,
 ): Promise<PhotoRecord> {
   const object_key = u.object_key ?? `products/${u.product_id}/${u.id}.jpg`;
   const { size } = await images.put(object_key, u.bytes);
-  return meta.addPhoto({
+  return await meta.addPhoto({
     id: u.id,
     product_id: u.product_id,
     object_key,

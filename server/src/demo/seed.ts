@@ -2,7 +2,7 @@
  * Demo data for a fresh HO: an Indonesian F&B chain with two stores selling different but
  * overlapping brands, 66 products and ~100 real JPEG product tiles, all generated locally.
  */
-import type { ImageStore, MetadataStore } from '../store/types';
+import type { ImageRepository, MetadataRepository } from '../persistence/types';
 import { DEMO_BRANDS, SHARED_PRODUCT, photoCount } from './demo-menu';
 import { stableUuid, storePhoto } from './photo-writer';
 import { renderTileJpeg } from './tile-jpeg';
@@ -30,15 +30,13 @@ const slug = (s: string) =>
     .replace(/^-|-$/g, '');
 
 /** Seeds the demo catalog (no users) into an empty store; does nothing when any company already exists. */
-export async function seedDemo(meta: MetadataStore, images: ImageStore): Promise<void> {
-  if (!meta.isEmpty()) return;
-  meta.createCompany({ id: DEMO.companyId, name: DEMO.companyName });
-  for (const s of DEMO.stores) meta.createStore({ ...s, company_id: DEMO.companyId });
+export async function seedDemo(meta: MetadataRepository, images: ImageRepository): Promise<void> {
+  if (!(await meta.isEmpty())) return;
+  await meta.createCompany({ id: DEMO.companyId, name: DEMO.companyName });
+  for (const s of DEMO.stores) await meta.createStore({ ...s, company_id: DEMO.companyId });
   const storeId = new Map<string, string>(DEMO.stores.map((s) => [s.code, s.id]));
   const products = DEMO_BRANDS.flatMap((brand, b) => {
     const brand_id = stableUuid(`demo/brand/${brand.key}`);
-    meta.createBrand({ id: brand_id, company_id: DEMO.companyId, name: brand.name });
-    for (const code of brand.stores) meta.linkBrand(storeId.get(code)!, brand_id);
     return brand.products.map((name, i) => ({
       brand,
       brand_id,
@@ -47,13 +45,24 @@ export async function seedDemo(meta: MetadataStore, images: ImageStore): Promise
       sku: `0${b + 1}${String(18_000 + i * 37).padStart(6, '0')}`,
     }));
   });
+  for (const brand of DEMO_BRANDS) {
+    const brand_id = stableUuid(`demo/brand/${brand.key}`);
+    await meta.createBrand({ id: brand_id, company_id: DEMO.companyId, name: brand.name });
+    for (const code of brand.stores) await meta.linkBrand(storeId.get(code)!, brand_id);
+  }
   const sharedSkus = products
     .filter((p) => p.name === SHARED_PRODUCT)
     .map((p) => p.sku)
     .join(' / ');
   let shared: { object_key: string; bytes: Buffer } | undefined;
   for (const [index, p] of products.entries()) {
-    meta.createProduct({ id: p.id, brand_id: p.brand_id, sku: p.sku, name: p.name, active: true });
+    await meta.createProduct({
+      id: p.id,
+      brand_id: p.brand_id,
+      sku: p.sku,
+      name: p.name,
+      active: true,
+    });
     const count = photoCount(index);
     for (let n = 0; n < count; n++) {
       const id = stableUuid(`demo/photo/${p.id}/${n}`);

@@ -1,7 +1,7 @@
 /**
  * The opaque keyset cursor of the photo list (extension): base64url of `[updated_at, id]`.
  */
-import type { PhotoCursor } from '../store/types';
+import type { PhotoCursor } from '../persistence/types';
 import { badRequest } from './errors';
 import { isUuid, parseIsoTime } from './params';
 

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenError } from '../auth/jwt';
-import { ConflictError, InvalidInputError, NotFoundError } from '../store/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../persistence/errors';
 
 /** An error with the HTTP status and message to answer with. */
 export class ApiError extends Error {

@@ -1,8 +1,8 @@
 /**
  * Validation of query-string and body values, each failing with the 400 message a client can act on.
  */
-import type { IsoTime } from '../store/types';
-import { toIsoTime } from '../store/iso-time';
+import type { IsoTime } from '../persistence/types';
+import { toIsoTime } from '../persistence/iso-time';
 import { badRequest } from './errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,7 +12,7 @@ import type { RouteContext } from '../http/context';
 import { authenticate, storeInScope } from '../http/context';
 import { intParam, isUuid, parseIsoTime, requiredUuid } from '../http/params';
 import { MAX_LIMIT } from '../routes/photos';
-import type { ImageStore, MetadataStore, PhotoRecord } from '../store/types';
+import type { ImageRepository, MetadataRepository, PhotoRecord } from '../persistence/types';
 
 const LIST_PATH = '/api/v1/sync/product-photos/';
 const IMAGE_PREFIX = '/product-images/';
@@ -63,7 +63,6 @@ export function upstreamRoutes(app: FastifyInstance, ctx: RouteContext, imageOri
   });
 
   app.post(LIST_PATH, { config: { faultRoute: 'list' } }, async (request) => {
-    // Awaited: the metadata port becomes async (issue 12); awaiting a plain value changes nothing.
     const who = await authenticate(ctx, request);
     const q = listBody(request.body);
     const store = await storeInScope(ctx, who, q.storeId);
@@ -99,8 +98,8 @@ export function upstreamRoutes(app: FastifyInstance, ctx: RouteContext, imageOri
 
 /** What the image origin serves from. */
 export interface ImageOriginDeps {
-  meta: MetadataStore;
-  images: ImageStore;
+  meta: MetadataRepository;
+  images: ImageRepository;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
 

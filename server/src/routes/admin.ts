@@ -58,7 +58,9 @@ function boolQuery(request: FastifyRequest, name: string): boolean | undefined {
 export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const ops = new AdminOps(ctx.meta, ctx.images);
   const base = '/api/v1/admin';
-  const admin = { preHandler: async (request: FastifyRequest) => void requireAdmin(ctx, request) };
+  const admin = {
+    preHandler: async (request: FastifyRequest) => void (await requireAdmin(ctx, request)),
+  };
   const upload = { ...admin, bodyLimit: MAX_UPLOAD_BYTES };
 
   app.get(`${base}/faults/`, admin, async () => ok(ctx.faults.settings));
@@ -71,24 +73,24 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
   app.delete(`${base}/faults/`, admin, async () => ok(ctx.faults.reset()));
 
-  app.get(`${base}/stores/`, admin, async () => ok({ stores: ops.listStores() }));
-  app.get(`${base}/brands/`, admin, async () => ok({ brands: ops.listBrands() }));
-  app.get(`${base}/products/`, admin, async () => ok({ products: ops.listProducts() }));
+  app.get(`${base}/stores/`, admin, async () => ok({ stores: await ops.listStores() }));
+  app.get(`${base}/brands/`, admin, async () => ok({ brands: await ops.listBrands() }));
+  app.get(`${base}/products/`, admin, async () => ok({ products: await ops.listProducts() }));
   app.get(`${base}/stores/:store_id/sync-status/`, admin, async (request) =>
-    ok({ statuses: ops.syncStatus(id(request, 'store_id')) }),
+    ok({ statuses: await ops.syncStatus(id(request, 'store_id')) }),
   );
   app.put(`${base}/stores/:store_id/brands/:brand_id/`, admin, async (request) => {
-    ops.linkBrand(id(request, 'store_id'), id(request, 'brand_id'));
+    await ops.linkBrand(id(request, 'store_id'), id(request, 'brand_id'));
     return { status: 'success', message: 'Brand linked' };
   });
   app.delete(`${base}/stores/:store_id/brands/:brand_id/`, admin, async (request) => {
-    ops.unlinkBrand(id(request, 'store_id'), id(request, 'brand_id'));
+    await ops.unlinkBrand(id(request, 'store_id'), id(request, 'brand_id'));
     return { status: 'success', message: 'Brand unlinked' };
   });
   app.patch(`${base}/products/:product_id/`, admin, async (request) => {
     const { active } = jsonObject(request.body);
     if (typeof active !== 'boolean') throw badRequest('active must be true or false');
-    return ok({ product: ops.setProductActive(id(request, 'product_id'), active) });
+    return ok({ product: await ops.setProductActive(id(request, 'product_id'), active) });
   });
 
   app.post(`${base}/products/:product_id/photos/`, upload, async (request, reply) => {
@@ -129,8 +131,8 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
     let photo =
       body.sort_order === undefined
         ? undefined
-        : ops.setSortOrder(photoId, body.sort_order as number);
-    if (body.is_primary) photo = ops.setPrimary(photoId);
+        : await ops.setSortOrder(photoId, body.sort_order as number);
+    if (body.is_primary) photo = await ops.setPrimary(photoId);
     return ok({ photo });
   });
   app.delete(`${base}/photos/:photo_id/`, admin, async (request) => {

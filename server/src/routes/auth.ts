@@ -25,7 +25,7 @@ export function authRoutes(
     app.post(`${prefix}/token/`, { config: { faultRoute: 'token' } }, async (request) => {
       const username = field(request.body, 'username');
       const password = field(request.body, 'password');
-      const user = ctx.meta.getUser(username);
+      const user = await ctx.meta.getUser(username);
       if (!(await verifyPassword(password, user?.password_hash)) || !user) {
         throw unauthorized('No active account found with the given credentials');
       }
@@ -33,7 +33,7 @@ export function authRoutes(
     });
     app.post(`${prefix}/token/refresh/`, { config: { faultRoute: 'token' } }, async (request) => {
       const username = ctx.tokens.consumeRefresh(field(request.body, 'refresh'));
-      if (!ctx.meta.getUser(username)) throw unauthorized('User not found');
+      if (!(await ctx.meta.getUser(username))) throw unauthorized('User not found');
       return ctx.tokens.issue(username);
     });
   }

@@ -9,7 +9,7 @@ import { faultTransform } from '../faults';
 import { ApiError, badRequest } from '../http/errors';
 import { isUuid, queryValue, requiredUuid } from '../http/params';
 import { type RouteContext, authenticate, storeInScope } from '../http/context';
-import type { PhotoRecord } from '../store/types';
+import type { PhotoRecord } from '../persistence/types';
 
 /** `attachment` with an ASCII fallback filename and the exact UTF-8 name (RFC 6266). */
 export function contentDisposition(filename: string): string {
@@ -62,12 +62,12 @@ export function downloadRoutes(app: FastifyInstance, ctx: RouteContext): void {
     request: FastifyRequest<{ Params: { photo_id: string } }>,
     reply: FastifyReply,
   ) {
-    const who = authenticate(ctx, request);
+    const who = await authenticate(ctx, request);
     const storeId = requiredUuid(queryValue(request.query, 'store_id'), 'store_id');
     const photoId = request.params.photo_id;
     if (!isUuid(photoId)) throw badRequest('photo_id must be a valid UUID');
-    storeInScope(ctx, who, storeId);
-    const photo = ctx.meta.getPhotoInScope(storeId, photoId.toLowerCase());
+    await storeInScope(ctx, who, storeId);
+    const photo = await ctx.meta.getPhotoInScope(storeId, photoId.toLowerCase());
     if (!photo) throw new ApiError(404, 'Photo not found');
     const info = await ctx.images.stat(photo.object_key);
     if (!info) throw new Error(`Failed to download image: object ${photo.object_key} is missing`);

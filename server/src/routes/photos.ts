@@ -3,7 +3,7 @@
  * next_cursor extensions unless --reference-only) and GET /api/v1/stores/ (extension).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PhotoCursor, PhotoRecord } from '../store/types';
+import type { PhotoCursor, PhotoRecord } from '../persistence/types';
 import { badRequest } from '../http/errors';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { intParam, parseIsoTime, queryValue, requiredUuid } from '../http/params';
@@ -32,7 +32,7 @@ export function photoRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const extensions = !ctx.config.referenceOnly;
 
   app.get('/api/v1/sync/product-photos/', { config: { faultRoute: 'list' } }, async (request) => {
-    const who = authenticate(ctx, request);
+    const who = await authenticate(ctx, request);
     const q = request.query;
     const storeId = requiredUuid(queryValue(q, 'store_id'), 'store_id');
     const sinceRaw = queryValue(q, 'since');
@@ -43,10 +43,10 @@ export function photoRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const offset = intParam(queryValue(q, 'offset'), 'offset', 0, 0);
     const cursorRaw = extensions ? queryValue(q, 'cursor') : undefined;
     const cursor: PhotoCursor | undefined = cursorRaw ? decodeCursor(cursorRaw) : undefined;
-    storeInScope(ctx, who, storeId);
+    await storeInScope(ctx, who, storeId);
 
     // One extra row tells whether another page exists, for offset and cursor paging alike.
-    const page = ctx.meta.listPhotos({
+    const page = await ctx.meta.listPhotos({
       store_id: storeId,
       limit: limit + 1,
       ...(since ? { since } : {}),
@@ -69,7 +69,7 @@ export function photoRoutes(app: FastifyInstance, ctx: RouteContext): void {
         ...(extensions
           ? {
               sync_timestamp: page.as_of,
-              deleted_ids: ctx.meta.listTombstones(storeId, since),
+              deleted_ids: await ctx.meta.listTombstones(storeId, since),
               next_cursor: hasMore && last ? encodeCursor(last) : null,
             }
           : {}),
@@ -79,10 +79,12 @@ export function photoRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   if (extensions) {
     app.get('/api/v1/stores/', { config: { faultRoute: 'stores' } }, async (request) => {
-      const who = authenticate(ctx, request);
+      const who = await authenticate(ctx, request);
       return {
         status: 'success',
-        data: { stores: storesOf(ctx, who).map(({ id, code, name }) => ({ id, code, name })) },
+        data: {
+          stores: (await storesOf(ctx, who)).map(({ id, code, name }) => ({ id, code, name })),
+        },
       };
     });
   }

@@ -3,7 +3,7 @@
  * (store, photo, terminal) is kept; an optional `terminal_id` (extension) tells terminals apart.
  */
 import type { FastifyInstance } from 'fastify';
-import type { StatusItem } from '../store/types';
+import type { StatusItem } from '../persistence/types';
 import { badRequest } from '../http/errors';
 import { isUuid, parseIsoTime, requiredUuid } from '../http/params';
 import { type RouteContext, authenticate, storeInScope } from '../http/context';
@@ -51,7 +51,7 @@ export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
     '/api/v1/sync/product-photos/status/',
     { config: { faultRoute: 'status' } },
     async (request) => {
-      const who = authenticate(ctx, request);
+      const who = await authenticate(ctx, request);
       const body = request.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body) || Buffer.isBuffer(body))
         throw badRequest('Request body must be a JSON object');
@@ -71,8 +71,8 @@ export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
         optionalText(b.terminal_name, 'terminal_name', 200);
         terminal = optionalText(b.terminal_id, 'terminal_id', 200);
       }
-      storeInScope(ctx, who, storeId);
-      const count = ctx.meta.recordStatus(storeId, terminal || DEFAULT_TERMINAL, items);
+      await storeInScope(ctx, who, storeId);
+      const count = await ctx.meta.recordStatus(storeId, terminal || DEFAULT_TERMINAL, items);
       return { status: 'success', message: `Sync status updated for ${count} photos` };
     },
   );

@@ -1,4 +1,4 @@
-/** Runs the ImageStore contract on the directory store, plus its file-system specifics: layout and temp-file sweeping. */
+/** Runs the ImageRepository contract on the directory store, plus its file-system specifics: layout and temp-file sweeping. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,20 +13,20 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FsImageStore } from '../../server/src/store/fs-image-store';
-import { imageStoreContract } from './image-store-contract';
+import { FsImageRepository } from '../../server/src/persistence/fs-image-repository';
+import { imageRepositoryContract } from './image-repository-contract';
 
 const base = mkdtempSync(path.join(tmpdir(), 'fs-images-'));
 after(() => rmSync(base, { recursive: true, force: true }));
 let n = 0;
 const freshRoot = () => path.join(base, `root-${n++}`);
 
-imageStoreContract('fs directory', () => new FsImageStore(freshRoot()));
+imageRepositoryContract('fs directory', () => new FsImageRepository(freshRoot()));
 
-describe('FsImageStore specifics', () => {
+describe('FsImageRepository specifics', () => {
   it('lays objects out as files under the root and leaves no temp files behind', async () => {
     const root = freshRoot();
-    const images = new FsImageStore(root);
+    const images = new FsImageRepository(root);
     await images.put('products/p1/a.jpg', Buffer.from('jpeg bytes'));
     assert.equal(readFileSync(path.join(root, 'products', 'p1', 'a.jpg'), 'utf8'), 'jpeg bytes');
     assert.deepEqual(readdirSync(path.join(root, '.tmp')), []);
@@ -41,7 +41,7 @@ describe('FsImageStore specifics', () => {
     writeFileSync(path.join(temp, `${dead}-abcdef.part`), 'partial');
     writeFileSync(path.join(temp, 'garbage'), 'partial');
     writeFileSync(path.join(temp, `${process.pid}-abcdef.part`), 'in flight');
-    new FsImageStore(root);
+    new FsImageRepository(root);
     assert.deepEqual(readdirSync(temp), [`${process.pid}-abcdef.part`]);
     assert.ok(!existsSync(path.join(temp, `${dead}-abcdef.part`)));
   });

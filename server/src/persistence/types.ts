@@ -1,7 +1,7 @@
 /**
  * Storage ports of the reference HO server. The HTTP layer only ever talks to these two
  * interfaces, so a PostgreSQL metadata store or an S3/MinIO image store can be added later
- * and must pass the same contract suites (test/server/metadata-contract.ts, image-store-contract.ts).
+ * and must pass the same contract suites (test/server/metadata-contract.ts, image-repository-contract.ts).
  */
 import type { Readable } from 'node:stream';
 
@@ -135,52 +135,52 @@ export interface PhotoReplacement {
  * Any change that takes a photo out of a store's scope writes a tombstone for that store;
  * any change that brings one back into scope bumps its updated_at.
  */
-export interface MetadataStore {
+export interface MetadataRepository {
   // catalog setup (demo seed, admin)
-  createCompany(c: Company): void;
-  createBrand(b: Brand): void;
-  createStore(s: Store): void;
-  createProduct(p: Product): void;
-  createUser(u: User): void;
-  getUser(username: string): User | undefined;
+  createCompany(c: Company): Promise<void>;
+  createBrand(b: Brand): Promise<void>;
+  createStore(s: Store): Promise<void>;
+  createProduct(p: Product): Promise<void>;
+  createUser(u: User): Promise<void>;
+  getUser(username: string): Promise<User | undefined>;
   /** Replaces a user's password hash (the admin's follows ADMIN_PASSWORD on every start). */
-  setPasswordHash(username: string, password_hash: string): void;
-  linkBrand(store_id: string, brand_id: string): void;
-  unlinkBrand(store_id: string, brand_id: string): void;
-  setProductActive(product_id: string, active: boolean): void;
-  isEmpty(): boolean;
+  setPasswordHash(username: string, password_hash: string): Promise<void>;
+  linkBrand(store_id: string, brand_id: string): Promise<void>;
+  unlinkBrand(store_id: string, brand_id: string): Promise<void>;
+  setProductActive(product_id: string, active: boolean): Promise<void>;
+  isEmpty(): Promise<boolean>;
 
   // reads
-  listStores(): Store[];
-  getStore(id: string): Store | undefined;
-  getProduct(id: string): Product | undefined;
+  listStores(): Promise<Store[]>;
+  getStore(id: string): Promise<Store | undefined>;
+  getProduct(id: string): Promise<Product | undefined>;
   /** Every product, active or not (admin listing). */
-  listProducts(): Product[];
+  listProducts(): Promise<Product[]>;
   /** Every brand (admin listing, so link/unlink can name brand ids). */
-  listBrands(): Brand[];
-  listPhotos(q: PhotoPageQuery): PhotoPage;
+  listBrands(): Promise<Brand[]>;
+  listPhotos(q: PhotoPageQuery): Promise<PhotoPage>;
   /** A photo if it is in the store's scope now, else undefined. */
-  getPhotoInScope(store_id: string, photo_id: string): PhotoRecord | undefined;
+  getPhotoInScope(store_id: string, photo_id: string): Promise<PhotoRecord | undefined>;
   /** A photo by id regardless of scope (admin). */
-  getPhoto(photo_id: string): PhotoRecord | undefined;
+  getPhoto(photo_id: string): Promise<PhotoRecord | undefined>;
   /** Ids of photos that left the store's scope at or after `since` (all tombstones when absent) and are not back in scope. */
-  listTombstones(store_id: string, since?: IsoTime): string[];
+  listTombstones(store_id: string, since?: IsoTime): Promise<string[]>;
   /** True when no photo row references this object key any more. */
-  isObjectUnreferenced(object_key: string): boolean;
+  isObjectUnreferenced(object_key: string): Promise<boolean>;
 
   // photo writes
-  addPhoto(p: NewPhoto): PhotoRecord;
-  replacePhoto(photo_id: string, r: PhotoReplacement): PhotoRecord;
-  setPrimary(photo_id: string): PhotoRecord;
-  setSortOrder(photo_id: string, sort_order: number): PhotoRecord;
-  deletePhoto(photo_id: string): void;
+  addPhoto(p: NewPhoto): Promise<PhotoRecord>;
+  replacePhoto(photo_id: string, r: PhotoReplacement): Promise<PhotoRecord>;
+  setPrimary(photo_id: string): Promise<PhotoRecord>;
+  setSortOrder(photo_id: string, sort_order: number): Promise<PhotoRecord>;
+  deletePhoto(photo_id: string): Promise<void>;
 
   // status reports
   /** Upserts the latest state per (store, photo, terminal); returns how many items were stored. */
-  recordStatus(store_id: string, terminal_id: string, items: StatusItem[]): number;
-  listStatus(store_id: string): StatusRecord[];
+  recordStatus(store_id: string, terminal_id: string, items: StatusItem[]): Promise<number>;
+  listStatus(store_id: string): Promise<StatusRecord[]>;
 
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Size and validator of a stored object. */
@@ -193,7 +193,7 @@ export interface ObjectInfo {
  * Image bytes by object key. `put` is atomic: a reader sees either the old bytes or the new,
  * never a partial file, and a crash mid-write leaves no visible object.
  */
-export interface ImageStore {
+export interface ImageRepository {
   put(key: string, data: Buffer | Readable): Promise<ObjectInfo>;
   stat(key: string): Promise<ObjectInfo | undefined>;
   /** Streams the bytes, or the inclusive byte range [start, end]; never reads the whole object into memory. */

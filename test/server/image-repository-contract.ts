@@ -1,13 +1,13 @@
 /**
- * The ImageStore contract suite. Every image backend (local directory today, S3/MinIO later)
- * must pass it; it talks to the store only through the ImageStore interface.
+ * The ImageRepository contract suite. Every image backend (local directory today, S3/MinIO later)
+ * must pass it; it talks to the store only through the ImageRepository interface.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { InvalidInputError } from '../../server/src/store/errors';
-import type { ImageStore } from '../../server/src/store/types';
+import { InvalidInputError } from '../../server/src/persistence/errors';
+import type { ImageRepository } from '../../server/src/persistence/types';
 
 async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -69,11 +69,11 @@ const BAD_KEYS = [
 ];
 
 /** Registers the contract tests for one backend; `make` returns a fresh, empty store per test. */
-export function imageStoreContract(
+export function imageRepositoryContract(
   name: string,
-  make: () => Promise<ImageStore> | ImageStore,
+  make: () => Promise<ImageRepository> | ImageRepository,
 ): void {
-  describe(`ImageStore contract: ${name}`, () => {
+  describe(`ImageRepository contract: ${name}`, () => {
     it('stores a Buffer and reads it back with stat size', async () => {
       const images = await make();
       const data = bytes(5000, 1);

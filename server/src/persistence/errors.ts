@@ -4,7 +4,7 @@
  */
 
 /** Base class of every error a store throws on purpose (anything else is a 500). */
-export class StoreError extends Error {
+export class PersistenceError extends Error {
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -12,10 +12,10 @@ export class StoreError extends Error {
 }
 
 /** A referenced id (company, brand, store, product, photo) does not exist. */
-export class NotFoundError extends StoreError {}
+export class NotFoundError extends PersistenceError {}
 
 /** The write would duplicate a unique id, code or username. */
-export class ConflictError extends StoreError {}
+export class ConflictError extends PersistenceError {}
 
 /** An argument is malformed (bad object key, bad timestamp, bad range). */
-export class InvalidInputError extends StoreError {}
+export class InvalidInputError extends PersistenceError {}

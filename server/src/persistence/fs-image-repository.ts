@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidInputError } from './errors';
-import type { ImageStore, ObjectInfo } from './types';
+import type { ImageRepository, ObjectInfo } from './types';
 
 /** Directory (inside the root, so rename stays on one file system) holding in-flight writes. */
 const TEMP_DIR = '.tmp';
@@ -48,8 +48,8 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** ImageStore on the local file system; `rootDir` is created if missing. */
-export class FsImageStore implements ImageStore {
+/** ImageRepository on the local file system; `rootDir` is created if missing. */
+export class FsImageRepository implements ImageRepository {
   private readonly root: string;
   private readonly tempDir: string;
 

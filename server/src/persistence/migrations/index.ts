@@ -1,0 +1,19 @@
+/**
+ * Every schema migration, in order. To change the schema: add `NNNN-what.ts` next to 0001-initial.ts
+ * (an `up(db, context)` using plain SQL that both SQLite and PostgreSQL accept, branching on
+ * `context.dialect` only where they differ), list it below, add its tables to ../schema.ts and its
+ * queries to the repository. Never edit a migration that has shipped.
+ */
+import type { Kysely } from 'kysely';
+import * as initial from './0001-initial';
+import type { MigrationContext } from './context';
+
+/** One migration step. */
+export interface SchemaMigration {
+  up(db: Kysely<unknown>, context: MigrationContext): Promise<void>;
+}
+
+/** Name -> migration; names sort in the order they must run. */
+export const MIGRATIONS: Readonly<Record<string, SchemaMigration>> = {
+  '0001-initial': initial,
+};
