@@ -3,6 +3,7 @@
  * listed in the UI), whether retrying can help, what it stops (one photo or the whole run) and the UI
  * state it leads to when it ends a run.
  */
+import { type Problem, ProblemError } from './problems';
 
 /** UI state an error puts the engine in when it stops a run. */
 export type ErrorState = 'error' | 'offline' | 'paused-auth' | 'quota';
@@ -129,4 +130,21 @@ export function reasonOf(err: unknown): string {
 /** True when `err` ends the run at once (offline, auth, stopped): not a fault of the photo or page at hand. */
 export function endsRun(err: unknown): boolean {
   return err instanceof SyncError && err.stops === 'run';
+}
+
+/** What to tell a person about `err` (a code with parameters; the UI words it). */
+export function problemOf(err: unknown): Problem {
+  if (err instanceof ProblemError) return err.problem;
+  if (err instanceof AuthError) return { code: 'auth.expired' };
+  if (err instanceof HttpError) return { code: 'http.status', status: err.status };
+  if (err instanceof ChecksumMismatchError) return { code: 'sync.checksum-mismatch' };
+  if (err instanceof QuotaError) return { code: 'storage.full' };
+  if (err instanceof InvalidResponseError)
+    return { code: 'http.invalid-response', field: err.field };
+  if (err instanceof OfflineError) return { code: 'http.offline' };
+  if (err instanceof ConnectionClosedError) return { code: 'http.connection-closed' };
+  if (err instanceof TimeoutError) return { code: 'http.timeout' };
+  if (err instanceof ListingUnstableError) return { code: 'sync.listing-unstable' };
+  if (err instanceof AbortedError) return { code: 'sync.stopped' };
+  return { code: 'internal', detail: err instanceof Error ? err.message : String(err) };
 }

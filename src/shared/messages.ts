@@ -3,6 +3,7 @@
  * through a MessageChannel), the reply type of each command, and one union of broadcasts (SW -> every
  * open page, over a BroadcastChannel). Runtime-neutral: no DOM, no `self`.
  */
+import type { Problem } from './problems';
 import type { IsoTime, SyncProgress, SyncSettings } from './types';
 
 /** BroadcastChannel name the SW announces progress, session and product changes on. */
@@ -40,18 +41,6 @@ export interface StoreChoice {
   code: string;
   name: string;
 }
-
-/** Why signing in or choosing a store did not work, each with its own advice in the UI. */
-export type SignInErrorKind =
-  | 'invalid-settings'
-  | 'unreachable'
-  | 'blocked-by-policy'
-  | 'cors'
-  | 'not-pps-server'
-  | 'wrong-credentials'
-  | 'store-not-found'
-  | 'store-forbidden'
-  | 'server-error';
 
 /** Who is signed in where; `storeId` is empty while a store still has to be chosen. */
 export interface Session {
@@ -112,7 +101,7 @@ export type TunableSettings = Pick<
 /** Outcome of saving settings: the effective values, or why the engine refused them (nothing saved). */
 export type SaveSettingsResult =
   | { ok: true; settings: TunableSettings; state: AppState }
-  | { ok: false; message: string };
+  | { ok: false; problem: Problem };
 
 /** Outcome of a sign-in or store choice. */
 export type SignInResult =
@@ -123,11 +112,9 @@ export type SignInResult =
     }
   | {
       ok: false;
-      error: SignInErrorKind;
-      message: string;
+      /** Why it did not work; the UI's message tables say it (with the fix, for CORS and the policy). */
+      problem: Problem;
       stores: StoreChoice[] | null;
-      /** With `blocked-by-policy`: the origins the service worker's policy allows (empty when it names none). */
-      allowedOrigins?: string[];
     };
 
 /** Commands a page sends to the SW. */
@@ -203,7 +190,7 @@ export interface RequestEnvelope {
 /** The SW's answer to one request; `error` when handling threw (a bug or storage failure, not a sync failure). */
 export type ReplyEnvelope<T extends CommandType = CommandType> =
   | { id: string; ok: true; result: CommandReplies[T] }
-  | { id: string; ok: false; error: string };
+  | { id: string; ok: false; problem: Problem };
 
 /** What the SW announces to every open page. */
 export type Broadcast =

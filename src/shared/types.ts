@@ -2,6 +2,7 @@
  * Runtime-neutral types shared by the sync engine (service worker), storage and UI.
  * Nothing here touches DOM, `self` or Node APIs.
  */
+import type { Problem } from './problems';
 
 /** ISO 8601 UTC timestamp with milliseconds, e.g. "2026-02-03T10:00:00.123Z". */
 export type IsoTime = string;
@@ -154,10 +155,8 @@ export type SyncStatus =
       done: number;
       total: number;
     }
-  | { kind: 'offline'; message: string }
-  | { kind: 'error'; message: string }
-  | { kind: 'paused-auth'; message: string }
-  | { kind: 'quota'; message: string }
+  /** A run ended by `problem` (its code tells the UI what to say). */
+  | { kind: 'offline' | 'error' | 'paused-auth' | 'quota'; problem: Problem }
   | { kind: 'needs-confirmation'; deleteCount: number; localCount: number };
 
 /** Snapshot broadcast to every page after each step of a run. */

@@ -12,6 +12,7 @@ import {
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { awaitsConnectivity } from '../shared/background-sync';
+import { problemOf } from '../shared/errors';
 import {
   BROADCAST_CHANNEL,
   isRequestEnvelope,
@@ -59,11 +60,7 @@ self.addEventListener('message', (event) => {
     .then((host) => handleCommand(host, command))
     .then(
       (result): ReplyEnvelope => ({ id, ok: true, result }),
-      (err: unknown): ReplyEnvelope => ({
-        id,
-        ok: false,
-        error: err instanceof Error ? err.message : String(err),
-      }),
+      (err: unknown): ReplyEnvelope => ({ id, ok: false, problem: problemOf(err) }),
     );
   event.waitUntil(reply.then((r) => port.postMessage(r)));
   keepAlive(event);

@@ -17,6 +17,7 @@ import type {
   StoreChoice,
   TunableSettings,
 } from '../shared/messages';
+import { ProblemError } from '../shared/problems';
 import type { PhotoMeta, SyncProgress } from '../shared/types';
 import type { PhotoBytes, PhotoStorage } from '../storage';
 import type { SyncEngine, SyncOptions } from '../sync/engine';
@@ -167,8 +168,8 @@ export class SyncHost {
       const saved = tunable(await this.deps.session.saveSettings(tunable(settings)));
       return { ok: true, settings: saved, state: await this.announce() };
     } catch (err) {
-      // The session validates (RangeError names the setting).
-      if (err instanceof RangeError) return { ok: false, message: err.message };
+      // The session validates (the problem names the setting).
+      if (err instanceof ProblemError) return { ok: false, problem: err.problem };
       throw err;
     }
   }
@@ -240,16 +241,7 @@ export class SyncHost {
   }
 
   private async afterSignIn(outcome: SignInOutcome): Promise<SignInResult> {
-    if (!outcome.ok) {
-      const { kind, message, allowedOrigins } = outcome.failure;
-      return {
-        ok: false,
-        error: kind,
-        message,
-        stores: outcome.stores,
-        ...(allowedOrigins ? { allowedOrigins } : {}),
-      };
-    }
+    if (!outcome.ok) return outcome;
     if (outcome.storeChosen) await this.runIfSignedIn();
     return { ok: true, state: await this.announce(), stores: outcome.stores };
   }

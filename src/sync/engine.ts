@@ -4,7 +4,8 @@
  * a polite worker pool, remembers failures for later runs, and reports every outcome to the HO. Who is
  * signed in where (settings, tokens, store) is the session's (./session.ts).
  */
-import { AbortedError, SyncError, endsRun, reasonOf } from '../shared/errors';
+import { AbortedError, SyncError, endsRun, problemOf, reasonOf } from '../shared/errors';
+import { ProblemError } from '../shared/problems';
 import type {
   FailureInfo,
   IsoTime,
@@ -64,8 +65,8 @@ export interface SyncOptions {
 /** Status a run ends in after `err`. */
 function statusFor(err: unknown): SyncStatus {
   if (err instanceof AbortedError) return { kind: 'idle' };
-  if (err instanceof SyncError) return { kind: err.uiState, message: err.message };
-  return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+  const kind = err instanceof SyncError ? err.uiState : 'error';
+  return { kind, problem: problemOf(err) };
 }
 
 function toInfo(f: FailureRecord): FailureInfo {
@@ -191,7 +192,8 @@ export class SyncEngine {
           this.status = { kind: 'signed-out' };
           return await this.refresh();
         }
-        if (ctx.settings.serverUrl === '') throw new RangeError('Server URL must be set');
+        if (ctx.settings.serverUrl === '')
+          throw new ProblemError({ code: 'settings.server-url-missing' });
         checkSettings(ctx.settings);
         this.status = { kind: 'syncing', phase: 'listing', done: 0, total: 0 };
         await this.refresh();

@@ -4,14 +4,16 @@
  * storage, lock, the connection probe and the app's origin are injected. Every sign-in and sign-out of
  * the app goes through `signIn`/`chooseStore`/`signOut` here: the one place to extend them.
  */
-import type { Credentials, SignInErrorKind, SignInSettings, StoreChoice } from '../shared/messages';
 import {
   AuthError,
   HttpError,
   InvalidResponseError,
   OfflineError,
+  reasonOf,
   TimeoutError,
 } from '../shared/errors';
+import type { Credentials, SignInSettings, StoreChoice } from '../shared/messages';
+import { type Problem, ProblemError } from '../shared/problems';
 import { DEFAULT_SETTINGS, LIST_METHODS, type SyncSettings } from '../shared/types';
 import { HoClient } from './api-client';
 import { TokenManager } from './auth';
@@ -38,21 +40,13 @@ export interface SessionDeps {
 /** What the HO says about the configured store for this token: usable, unknown, or not this account's. */
 export type StoreCheck = 'ok' | 'not-found' | 'forbidden';
 
-/** Why signing in or choosing a store did not work. */
-export interface SignInFailure {
-  kind: SignInErrorKind;
-  message: string;
-  /** With `blocked-by-policy`: the origins this runtime's policy allows (empty when it names none). */
-  allowedOrigins?: string[];
-}
-
 /**
  * Outcome of a sign-in or store choice. `storeChosen`: a store is set and checked, runs may start;
  * otherwise `stores` lists what the person picks from.
  */
 export type SignInOutcome =
   | { ok: true; stores: StoreChoice[] | null; storeChosen: boolean }
-  | { ok: false; failure: SignInFailure; stores: StoreChoice[] | null };
+  | { ok: false; problem: Problem; stores: StoreChoice[] | null };
 
 /** Something that reacts to the session: `leaving` before sign-out takes the lock, `changed` after any change. */
 export type SessionListener = (event: 'leaving' | 'changed') => void;
@@ -61,32 +55,31 @@ const NUMERIC_SETTINGS = Object.keys(DEFAULT_SETTINGS).filter(
   (k) => typeof DEFAULT_SETTINGS[k as keyof SyncSettings] === 'number',
 ) as (keyof SyncSettings)[];
 
-/** Throws a RangeError naming the first setting that cannot work. */
+/** Least value of the settings that must be positive (numbers not listed here must be >= 0). */
+const MINIMUM: Partial<Record<keyof SyncSettings, number>> = {
+  concurrency: 1,
+  pageLimit: 2,
+  maxAttempts: 1,
+};
+
+/** Throws a ProblemError naming the first setting that cannot work. */
 export function checkSettings(s: SyncSettings): void {
   for (const key of NUMERIC_SETTINGS) {
     const v = s[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-      throw new RangeError(`setting ${key} must be a number >= 0`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < (MINIMUM[key] ?? 0))
+      throw new ProblemError({ code: 'settings.out-of-range', setting: key });
   }
-  if (s.concurrency < 1 || s.pageLimit < 2 || s.maxAttempts < 1)
-    throw new RangeError('concurrency, pageLimit (>= 2) and maxAttempts must be positive');
-  if (s.maxDeleteShare > 1) throw new RangeError('setting maxDeleteShare must be between 0 and 1');
+  if (s.maxDeleteShare > 1)
+    throw new ProblemError({ code: 'settings.out-of-range', setting: 'maxDeleteShare' });
   if (s.serverUrl !== '' && !/^https?:\/\/[^/]/.test(s.serverUrl))
-    throw new RangeError('Server URL must start with http:// or https://');
+    throw new ProblemError({ code: 'settings.server-url-scheme' });
   if (!LIST_METHODS.includes(s.listMethod))
-    throw new RangeError(`setting listMethod must be one of ${LIST_METHODS.join(', ')}`);
+    throw new ProblemError({ code: 'settings.out-of-range', setting: 'listMethod' });
   if (typeof s.companyId !== 'string' || !/^[A-Za-z0-9._~-]{0,128}$/.test(s.companyId))
-    throw new RangeError('setting companyId must be an id (letters, digits, . _ ~ -)');
+    throw new ProblemError({ code: 'settings.out-of-range', setting: 'companyId' });
 }
 
-/** A failure thrown inside the sign-in flow; `classify` passes it through. */
-class Refused extends Error {
-  constructor(readonly failure: SignInFailure) {
-    super(failure.message);
-  }
-}
-
-const refused = (kind: SignInErrorKind, message: string): Refused => new Refused({ kind, message });
+const refused = (problem: Problem): ProblemError => new ProblemError(problem);
 
 /** Normalises what the user typed: trimmed, Server URL without trailing slash, unset fields left out (defaults apply). */
 function cleaned(settings: SignInSettings): SignInSettings {
@@ -183,7 +176,7 @@ export class SyncSession {
    */
   async checkStore(): Promise<StoreCheck> {
     const ctx = await this.context();
-    if (ctx.settings.storeId === '') throw new RangeError('Store ID must be set');
+    if (ctx.settings.storeId === '') throw refused({ code: 'settings.store-id-missing' });
     try {
       await this.client.listPage(ctx, { since: null, limit: 1, offset: 0, cursor: null });
       return 'ok';
@@ -203,26 +196,23 @@ export class SyncSession {
     const settings = cleaned(input);
     let stores: StoreChoice[] | null = null;
     try {
-      if (settings.serverUrl === '') throw refused('invalid-settings', 'Enter the Server URL.');
+      if (settings.serverUrl === '') throw refused({ code: 'settings.server-url-missing' });
       await this.leavePreviousStore(settings);
       await this.saveSettings(settings);
       await this.authenticate(credentials);
       stores = await this.listStores();
       if (stores === null && settings.storeId === '')
-        throw refused('invalid-settings', 'Enter the Store ID.');
+        throw refused({ code: 'settings.store-id-missing' });
       if (stores !== null && settings.storeId === '')
         return { ok: true, stores, storeChosen: false };
       const store =
         stores?.find((s) => s.id.toLowerCase() === settings.storeId.toLowerCase()) ?? null;
       if (stores !== null && store === null)
-        throw refused(
-          'store-not-found',
-          `Store ${settings.storeId} is not one of the stores this account may sync.`,
-        );
+        throw refused({ code: 'store.not-listed', storeId: settings.storeId });
       await this.useStore(store, stores);
       return { ok: true, stores, storeChosen: true };
     } catch (err) {
-      return { ok: false, failure: await this.classify(err, settings, credentials.kind), stores };
+      return { ok: false, problem: await this.classify(err, settings, credentials.kind), stores };
     }
   }
 
@@ -236,7 +226,7 @@ export class SyncSession {
       await this.useStore(store, [store]);
       return { ok: true, stores: [store], storeChosen: true };
     } catch (err) {
-      return { ok: false, failure: await this.classify(err, next, null), stores: null };
+      return { ok: false, problem: await this.classify(err, next, null), stores: null };
     }
   }
 
@@ -255,10 +245,8 @@ export class SyncSession {
     if (listed === null) {
       const check = await this.checkStore();
       const { storeId } = await this.settings();
-      if (check === 'not-found')
-        throw refused('store-not-found', `Store ${storeId} was not found on this server.`);
-      if (check === 'forbidden')
-        throw refused('store-forbidden', `This account may not sync store ${storeId}.`);
+      if (check === 'not-found') throw refused({ code: 'store.not-found', storeId });
+      if (check === 'forbidden') throw refused({ code: 'store.forbidden', storeId });
     }
     // A typed store keeps the name the HO's list answer gave it (upstream sends `store.name`), if any.
     if (store !== null) await this.setStoreName(store.name);
@@ -281,51 +269,24 @@ export class SyncSession {
     err: unknown,
     settings: Pick<SignInSettings, 'serverUrl'>,
     credentials: Credentials['kind'] | null,
-  ): Promise<SignInFailure> {
-    if (err instanceof Refused) return err.failure;
-    if (err instanceof RangeError) return { kind: 'invalid-settings', message: err.message };
-    if (err instanceof AuthError) {
-      const what =
-        credentials === 'token'
-          ? 'The server refused this access token.'
-          : credentials === 'password'
-            ? 'Wrong username or password.'
-            : 'The server refused the sign-in; sign in again.';
-      return { kind: 'wrong-credentials', message: what };
-    }
+  ): Promise<Problem> {
+    if (err instanceof ProblemError) return err.problem;
+    if (err instanceof AuthError)
+      return { code: 'auth.wrong-credentials', credentials: credentials ?? 'session' };
+    const server = settings.serverUrl;
     if (err instanceof OfflineError || err instanceof TimeoutError) {
       // One probe tells the cases apart: refused by our own policy, answering but not to us (CORS), or down.
-      const { serverUrl } = settings;
-      const probe = await this.deps.probe(serverUrl);
-      const origin = new URL(serverUrl).origin;
-      if (probe.kind === 'blocked') {
-        const may =
-          probe.allowed.length > 0
-            ? `may only connect to ${probe.allowed.join(', ')}`
-            : `may not connect to ${origin}`;
-        return {
-          kind: 'blocked-by-policy',
-          message: `This app's security policy ${may}. Set "serverUrl" in config.json next to index.html to ${origin}, or run the reference server in proxy mode (--proxy) so the HO is the app's own origin.`,
-          allowedOrigins: probe.allowed,
-        };
-      }
+      const probe = await this.deps.probe(server);
+      const origin = new URL(server).origin;
+      if (probe.kind === 'blocked')
+        return { code: 'http.blocked-by-policy', server: origin, allowed: probe.allowed };
       if (probe.kind === 'answers' && origin !== this.deps.appOrigin)
-        return {
-          kind: 'cors',
-          message: `The server at ${serverUrl} refused requests from ${this.deps.appOrigin} (CORS). Add this origin to the HO's allowed origins (CORS_ORIGINS).`,
-        };
-      return {
-        kind: 'unreachable',
-        message: `Cannot reach ${serverUrl}. Check the address and the network.`,
-      };
+        return { code: 'http.cors', server, origin: this.deps.appOrigin };
+      return { code: 'http.unreachable', server };
     }
     if (err instanceof InvalidResponseError || (err instanceof HttpError && err.status < 500))
-      return {
-        kind: 'not-pps-server',
-        message: `${settings.serverUrl} does not answer like a Product Photo Sync server (${err.message}).`,
-      };
-    const detail = err instanceof Error ? err.message : String(err);
-    return { kind: 'server-error', message: `The server had a problem: ${detail}` };
+      return { code: 'http.not-pps-server', server, reason: reasonOf(err) };
+    return { code: 'http.server-error', reason: reasonOf(err) };
   }
 
   private changed(): void {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuthError } from '../../src/shared/errors';
+import { type Problem, ProblemError } from '../../src/shared/problems';
 import type { TokenSet } from '../../src/shared/types';
 import { jwtExpiryMs } from '../../src/sync/auth';
 import { STORE } from './fakes/fake-ho';
@@ -201,9 +202,20 @@ test('signing out with wipe stops a running sync and forgets the store, keeping 
 test('settings are validated before they are saved', async () => {
   const w = new World();
   try {
-    await assert.rejects(w.session.saveSettings({ concurrency: 0 }), RangeError);
-    await assert.rejects(w.session.saveSettings({ serverUrl: 'ftp://x' }), /Server URL/);
-    await assert.rejects(w.session.saveSettings({ maxDeleteShare: 2 }), RangeError);
+    const refused = (problem: Problem) => (err: unknown) =>
+      err instanceof ProblemError && assert.deepEqual(err.problem, problem) === undefined;
+    await assert.rejects(
+      w.session.saveSettings({ concurrency: 0 }),
+      refused({ code: 'settings.out-of-range', setting: 'concurrency' }),
+    );
+    await assert.rejects(
+      w.session.saveSettings({ serverUrl: 'ftp://x' }),
+      refused({ code: 'settings.server-url-scheme' }),
+    );
+    await assert.rejects(
+      w.session.saveSettings({ maxDeleteShare: 2 }),
+      refused({ code: 'settings.out-of-range', setting: 'maxDeleteShare' }),
+    );
     assert.equal(w.storage.state.get('settings'), undefined);
     assert.equal((await w.session.saveSettings({ concurrency: 2 })).concurrency, 2);
   } finally {

@@ -329,7 +329,10 @@ test('a malformed page is an error naming the field; unreadable rows never cause
     w.ho.failWith('list', 200, 1); // 200 with an error body: no photos array
     const p = await w.engine.sync();
     assert.equal(p.status.kind, 'error');
-    assert.match((p.status as { message: string }).message, /photos/);
+    assert.deepEqual((p.status as { problem: unknown }).problem, {
+      code: 'http.invalid-response',
+      field: 'photos',
+    });
 
     w.ho.deletedIds = false;
     w.ho.rowHook = () => ({ nonsense: true });

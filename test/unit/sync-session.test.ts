@@ -1,7 +1,7 @@
 /** The session: sign-in flows (password, token, listed or typed store), how failures are told apart, sign-out. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Credentials } from '../../src/shared/messages';
+import type { Credentials, SignInSettings } from '../../src/shared/messages';
 import { HO, STORE } from './fakes/fake-ho';
 import { World } from './fakes/world';
 
@@ -45,38 +45,55 @@ test('a server that lists stores offers them when none was typed; choosing one n
   assert.equal(await w.session.signedIn(), true);
 });
 
-test('sign-in failures are told apart: settings, credentials, unknown store, CORS, policy, down', async (t) => {
+test('sign-in failures are codes: settings, credentials, unknown store, CORS, policy, down', async (t) => {
   const w = new World({ storeId: '' });
   t.after(() => w.close());
-  const kindOf = async (settings = typed, credentials = PASSWORD) => {
+  const problem = async (settings: SignInSettings = typed, credentials: Credentials = PASSWORD) => {
     const outcome = await w.session.signIn(settings, credentials);
-    return outcome.ok ? 'ok' : outcome.failure.kind;
+    return outcome.ok ? 'ok' : outcome.problem;
   };
-  assert.equal(await kindOf({ serverUrl: ' ', storeId: STORE }), 'invalid-settings');
-  assert.equal(await kindOf({ serverUrl: HO, storeId: '' }), 'invalid-settings');
-  assert.equal(
-    await kindOf(typed, { kind: 'password', username: 'store1', password: 'wrong' }),
-    'wrong-credentials',
+  const dead = '00000000-0000-4000-8000-00000000dead';
+  assert.deepEqual(await problem({ serverUrl: ' ', storeId: STORE }), {
+    code: 'settings.server-url-missing',
+  });
+  assert.deepEqual(await problem({ serverUrl: HO, storeId: '' }), {
+    code: 'settings.store-id-missing',
+  });
+  assert.deepEqual(await problem({ serverUrl: 'ftp://x', storeId: STORE }), {
+    code: 'settings.server-url-scheme',
+  });
+  assert.deepEqual(
+    await problem(typed, { kind: 'password', username: 'store1', password: 'wrong' }),
+    { code: 'auth.wrong-credentials', credentials: 'password' },
   );
-  assert.equal(
-    await kindOf({ serverUrl: HO, storeId: '00000000-0000-4000-8000-00000000dead' }),
-    'store-not-found',
-  );
+  assert.deepEqual(await problem(typed, { kind: 'token', token: 'nonsense' }), {
+    code: 'auth.wrong-credentials',
+    credentials: 'token',
+  });
+  assert.deepEqual(await problem({ serverUrl: HO, storeId: dead }), {
+    code: 'store.not-found',
+    storeId: dead,
+  });
   w.ho.stores = [{ id: 'other', code: 'X', name: 'Other' }];
-  assert.equal(await kindOf(), 'store-not-found', 'not one of the listed stores');
+  assert.deepEqual(await problem(), { code: 'store.not-listed', storeId: STORE });
   w.ho.stores = null;
   w.ho.offline = true;
-  assert.equal(await kindOf(), 'unreachable');
+  assert.deepEqual(await problem(), { code: 'http.unreachable', server: HO });
   w.probeResult = { kind: 'answers' };
-  assert.equal(await kindOf(), 'cors');
+  assert.deepEqual(await problem(), { code: 'http.cors', server: HO, origin: 'http://app.test' });
   w.appOrigin = HO;
   w.boot();
-  assert.equal(await kindOf(), 'unreachable', 'the app origin itself needs no CORS');
+  assert.deepEqual(
+    await problem(),
+    { code: 'http.unreachable', server: HO },
+    'the app origin itself needs no CORS',
+  );
   w.probeResult = { kind: 'blocked', allowed: ['http://app.test'] };
-  const blocked = await w.session.signIn(typed, PASSWORD);
-  assert.ok(!blocked.ok);
-  assert.equal(blocked.failure.kind, 'blocked-by-policy');
-  assert.deepEqual(blocked.failure.allowedOrigins, ['http://app.test']);
+  assert.deepEqual(await problem(), {
+    code: 'http.blocked-by-policy',
+    server: HO,
+    allowed: ['http://app.test'],
+  });
 });
 
 test('signing in to another store wipes the previous store, keeping the terminal identity', async (t) => {

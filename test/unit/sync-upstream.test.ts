@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ProblemError } from '../../src/shared/problems';
 import { MINIO, STORE } from './fakes/fake-ho';
 import { World, world } from './fakes/world';
 
@@ -106,11 +107,15 @@ test('a server change forgets the learned POST; settings validate listMethod and
     assert.equal((await w.session.records.get()).list_method, 'POST');
     await w.session.saveSettings({ serverUrl: 'http://other-ho.test' });
     assert.equal((await w.session.records.get()).list_method, null);
+    const refused = (setting: string) => (err: unknown) =>
+      err instanceof ProblemError &&
+      err.problem.code === 'settings.out-of-range' &&
+      err.problem.setting === setting;
     await assert.rejects(
       w.session.saveSettings({ listMethod: 'PUT' as never }),
-      /listMethod must be one of auto, GET, POST/,
+      refused('listMethod'),
     );
-    await assert.rejects(w.session.saveSettings({ companyId: 'a b' }), /companyId/);
+    await assert.rejects(w.session.saveSettings({ companyId: 'a b' }), refused('companyId'));
     assert.equal((await w.session.settings()).listMethod, 'auto', 'nothing saved when refused');
   } finally {
     w.close();

@@ -2,8 +2,8 @@
 import type { FailureInfo } from '../../shared/types';
 import { formatTime } from '../format';
 import { formatNumber } from '../i18n';
-import { busy, command, productOfPhoto } from '../store';
-import { syncMessages } from './sync-messages';
+import { busy, command, productOfPhoto } from '../state';
+import { syncMessages } from '../sync-messages';
 
 /** The failures panel (collapsed; opening it lists them); nothing when there are none. */
 export function FailureList({ failures }: { failures: FailureInfo[] }) {

@@ -7,7 +7,9 @@ import { useEffect } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { TunableSettings } from '../../shared/messages';
 import { LIST_METHODS, type ListMethod } from '../../shared/types';
-import { defineMessages } from '../i18n';
+import { bridgeProblemOf } from '../bridge';
+import { defineMessages, lang } from '../i18n';
+import { problemText } from '../problem-text';
 import { LIMITS, loadTunables, saveTunables, tunables } from '../settings';
 
 const messages = defineMessages(
@@ -123,11 +125,13 @@ export function SyncSettingsForm() {
     void saveTunables(settings).then(
       (refused) =>
         (outcome.value =
-          refused === null ? { ok: true, text: m.saved } : { ok: false, text: m.refused(refused) }),
+          refused === null
+            ? { ok: true, text: m.saved }
+            : { ok: false, text: m.refused(problemText(lang.value, refused)) }),
       (err: unknown) =>
         (outcome.value = {
           ok: false,
-          text: m.refused(err instanceof Error ? err.message : String(err)),
+          text: m.refused(problemText(lang.value, bridgeProblemOf(err))),
         }),
     );
   };

@@ -142,7 +142,7 @@ export class World {
   async verifiedIds(): Promise<string[]> {
     const ok: string[] = [];
     for (const [id, rec] of this.storage.records) {
-      const blob = this.storage.blobs.get(id);
+      const blob = this.storage.bytesOf(id);
       if (blob === undefined) throw new Error(`record ${id} without bytes`);
       const sum = md5(await blob.arrayBuffer());
       if (sum !== rec.checksum) throw new Error(`stored bytes of ${id} do not match their record`);
