@@ -15,7 +15,7 @@ import { serveStatic } from './http/static';
 import { adminRoutes, UPLOAD_TYPES } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { downloadRoutes } from './routes/download';
-import { upstreamRoutes } from './profiles/upstream';
+import { djangoNotFound, upstreamRoutes } from './profiles/upstream';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
 import type { ImageRepository, MetadataRepository } from './persistence/types';
@@ -61,7 +61,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // The service worker fetches image_url from the image origin: its policy must allow it.
   const connect = imageOrigin === undefined ? [] : [imageOrigin];
   app.setNotFoundHandler((request, reply) =>
-    serveStatic(config.staticDir, request, reply, connect),
+    config.profile === 'upstream' && request.url.startsWith('/api/')
+      ? djangoNotFound(reply)
+      : serveStatic(config.staticDir, request, reply, connect),
   );
 
   registerCors(app, config.corsOrigins);

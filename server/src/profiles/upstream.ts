@@ -25,6 +25,19 @@ export function upstreamImageUrl(
   return `${imageOrigin}${IMAGE_PREFIX}${photo.id}?v=${photo.checksum.slice(0, 8)}`;
 }
 
+/**
+ * Django's 404 page (DEBUG off): what upstream answers for a route it does not have, e.g. the
+ * documented download, status and /api/token/ paths.
+ */
+export function djangoNotFound(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(404)
+    .type('text/html; charset=utf-8')
+    .send(
+      '<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n',
+    );
+}
+
 /** The JSON body of a POST list, as upstream's serializer takes it. */
 function listBody(body: unknown) {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
