@@ -60,6 +60,13 @@ export class ChecksumMismatchError extends SyncError {
   }
 }
 
+/** The listed `content_type` is not an allowed raster type, or the verified bytes are not one: never stored. */
+export class UnsupportedImageTypeError extends SyncError {
+  override readonly name = 'UnsupportedImageTypeError';
+  readonly reason = 'unsupported image type';
+  readonly retryable = false;
+}
+
 /** Local storage is full: the run stops cleanly keeping everything already stored. */
 export class QuotaError extends SyncError {
   override readonly name = 'QuotaError';

@@ -9,6 +9,7 @@ import {
   ChecksumMismatchError,
   HttpError,
   InvalidResponseError,
+  UnsupportedImageTypeError,
 } from '../shared/errors';
 import type { IsoTime, PhotoMeta } from '../shared/types';
 import { apiUrl, type TokenManager } from './auth';
@@ -16,7 +17,7 @@ import type { EngineRecords } from './engine-record';
 import { httpError, readJson, send, withRetry, type Exchange, type HttpContext } from './http';
 import { parseListPage, type ListPage } from './parse';
 import type { PartialDownload, SyncStorage } from './ports';
-import { FRESH, readVerified, resumeFrom } from './verify';
+import { FRESH, readVerified, requireImageType, resumeFrom } from './verify';
 
 const PHOTOS_PATH = '/api/v1/sync/product-photos/';
 
@@ -182,6 +183,7 @@ export class HoClient {
    * Downloads and verifies one photo (retrying transient failures), resuming a stored partial with
    * Range/If-Range. `ifNoneMatch` re-checks a copy already held with that ETag. `partialHeld` false
    * (the caller read `partialIds()` before) skips the partial lookup until this call stores one.
+   * A photo not listed as an allowed raster type is refused before any request.
    */
   async download(
     ctx: HttpContext,
@@ -189,6 +191,7 @@ export class HoClient {
     ifNoneMatch: string | null,
     partialHeld: boolean,
   ): Promise<DownloadResult> {
+    requireImageType(meta);
     let mayHavePartial = partialHeld;
     return withRetry(ctx, async () => {
       const partial = mayHavePartial ? await this.partialFor(meta) : undefined;
@@ -290,7 +293,8 @@ export class HoClient {
       );
       return { kind: 'verified', blob, etag };
     } catch (err) {
-      if (err instanceof ChecksumMismatchError) await this.storage.clearPartial(meta.id);
+      if (err instanceof ChecksumMismatchError || err instanceof UnsupportedImageTypeError)
+        await this.storage.clearPartial(meta.id);
       throw err;
     } finally {
       ex.done();

@@ -16,9 +16,9 @@ import type {
 } from '../shared/types';
 import type { HoClient } from './api-client';
 import { backoffDelay } from './backoff';
-import type { HttpContext } from './http';
+import { type HttpContext, oneShot } from './http';
 import { runPool } from './limiter';
-import { continueListing, newCheckpoint } from './listing';
+import { continueListing, holdsCurrent, newCheckpoint } from './listing';
 import { flushOutbox, reportingDisabled } from './outbox';
 import type {
   Clock,
@@ -33,9 +33,6 @@ import type {
 import { SYNC_LOCK } from './ports';
 import { checkSettings, type SyncSession } from './session';
 import { parseTimestamp, toIso } from './timestamps';
-
-/** Deadline of the reachability probe: a page opening must not hold the sync lock for long. */
-const PROBE_TIMEOUT_MS = 10_000;
 
 /** Everything the engine gets from its runtime. */
 export interface EngineDeps {
@@ -131,12 +128,7 @@ export class SyncEngine {
   async checkConnection(): Promise<SyncProgress> {
     return this.deps.lock(SYNC_LOCK, async () => {
       await this.loadReachability();
-      const settings = await this.deps.session.settings();
-      const probe = {
-        ...settings,
-        maxAttempts: 1,
-        requestTimeoutMs: Math.min(settings.requestTimeoutMs, PROBE_TIMEOUT_MS),
-      };
+      const probe = oneShot(await this.deps.session.settings());
       try {
         await this.client.listPage(this.context(probe, new AbortController().signal), {
           since: null,
@@ -369,10 +361,7 @@ export class SyncEngine {
     const todo: { meta: PhotoMeta; etag: string | null }[] = [];
     for (const meta of cp.pending) {
       const local = held.get(meta.id);
-      const current =
-        local !== undefined && local.checksum === meta.checksum && !local.bytes_missing
-          ? local
-          : undefined;
+      const current = holdsCurrent(local, meta) ? local : undefined;
       const etag = cp.recheck ? (current?.etag ?? null) : null;
       if (current === undefined || etag !== null) todo.push({ meta, etag });
       else await this.resolveFailure(meta.id);

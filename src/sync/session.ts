@@ -16,9 +16,9 @@ import type { Credentials, SignInSettings, StoreChoice } from '../shared/message
 import { type Problem, ProblemError } from '../shared/problems';
 import { DEFAULT_SETTINGS, LIST_METHODS, type SyncSettings } from '../shared/types';
 import { HoClient } from './api-client';
-import { TokenManager } from './auth';
+import { type Revocation, TokenManager } from './auth';
 import { EngineRecords } from './engine-record';
-import type { HttpContext } from './http';
+import { type HttpContext, oneShot } from './http';
 import type { Clock, FetchFn, LockFn, ProbeFn, RandomFn, SyncStorage } from './ports';
 import { SYNC_LOCK } from './ports';
 
@@ -230,14 +230,21 @@ export class SyncSession {
     }
   }
 
-  /** Stops any run and forgets the tokens; with `wipe` every photo and all state of the store too. */
-  async signOut(wipe: boolean): Promise<void> {
+  /**
+   * Stops any run, asks the HO to revoke the refresh token (one attempt, short deadline) and forgets the
+   * tokens whatever it answers, also offline (nothing is queued: a later revocation would need the very
+   * token that must not be kept); with `wipe` every photo and all state of the store go too.
+   */
+  async signOut(wipe: boolean): Promise<Revocation> {
     this.emit('leaving');
-    await this.deps.lock(SYNC_LOCK, async () => {
+    const revocation = await this.deps.lock(SYNC_LOCK, async () => {
+      const revoked = await this.tokens.revoke(await this.context(oneShot));
       await this.tokens.signOut();
       if (wipe) await this.records.wipe();
+      return revoked;
     });
     this.changed();
+    return revocation;
   }
 
   /** Checks the store the user typed (when the server does not list them) and remembers its name. */
@@ -297,14 +304,16 @@ export class SyncSession {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** A context for one request outside runs (sign-in, store list and check). */
-  private async context(): Promise<HttpContext> {
+  /** A context for one request outside runs (sign-in, store list and check, revocation); `adjust` tunes its settings. */
+  private async context(
+    adjust: (s: SyncSettings) => SyncSettings = (s) => s,
+  ): Promise<HttpContext> {
     const { fetch, clock, random } = this.deps;
     return {
       fetch: (url, init) => fetch(url, init),
       clock,
       random,
-      settings: await this.settings(),
+      settings: adjust(await this.settings()),
       signal: new AbortController().signal,
     };
   }

@@ -1,6 +1,27 @@
 /** Texts of the sync state, failure list and deletion prompt, in English and Bahasa Indonesia. */
 import { defineMessages } from './i18n';
 
+/** Photo failure codes (`FailureInfo.reason`, also what the HO is told) in words; others show as they are. */
+const REASONS_EN: Readonly<Record<string, string>> = {
+  'unsupported image type': 'Unsupported image type (only JPEG, PNG, WebP, GIF and AVIF are shown)',
+  'checksum mismatch': 'Checksum mismatch',
+  'size mismatch': 'Size mismatch',
+  'connection closed': 'Connection closed',
+  timeout: 'Timed out',
+  'storage full': 'Storage full',
+  'internal error': 'Internal error',
+};
+const REASONS_ID: Readonly<Record<string, string>> = {
+  'unsupported image type':
+    'Jenis gambar tidak didukung (hanya JPEG, PNG, WebP, GIF, dan AVIF yang ditampilkan)',
+  'checksum mismatch': 'Checksum tidak cocok',
+  'size mismatch': 'Ukuran tidak cocok',
+  'connection closed': 'Koneksi terputus',
+  timeout: 'Waktu habis',
+  'storage full': 'Penyimpanan penuh',
+  'internal error': 'Galat internal',
+};
+
 /** Sync messages; numbers arrive already formatted for the language. */
 export const syncMessages = defineMessages(
   {
@@ -34,6 +55,7 @@ export const syncMessages = defineMessages(
     fullResync: 'Full resync',
     reauthTitle: 'Sign in again to resume syncing',
     failuresTitle: (n: string) => `Failed photos (${n})`,
+    failureReason: (code: string) => REASONS_EN[code] ?? code,
     attempts: (n: number, formatted: string) => (n === 1 ? '1 attempt' : `${formatted} attempts`),
     lastAttempt: (when: string) => `last ${when}`,
     retryFailed: 'Retry failed photos',
@@ -73,6 +95,7 @@ export const syncMessages = defineMessages(
     fullResync: 'Sinkronisasi ulang penuh',
     reauthTitle: 'Masuk lagi untuk melanjutkan sinkronisasi',
     failuresTitle: (n: string) => `Foto gagal (${n})`,
+    failureReason: (code: string) => REASONS_ID[code] ?? code,
     attempts: (_n: number, formatted: string) => `${formatted} percobaan`,
     lastAttempt: (when: string) => `terakhir ${when}`,
     retryFailed: 'Coba lagi foto yang gagal',

@@ -50,7 +50,7 @@ describe('sync under injected faults', () => {
     return page.$$eval('.failures li', (items) =>
       items.map((li) => ({
         id: li.getAttribute('data-photo-id') ?? '',
-        reason: li.querySelector('.reason')?.textContent ?? '',
+        reason: li.getAttribute('data-reason') ?? '',
       })),
     );
   }

@@ -29,6 +29,27 @@ async function withRawDb<T>(name: string, fn: (db: IDBPDatabase) => Promise<T>):
   }
 }
 
+/**
+ * Creates database `name` exactly as an old schema `version` of src/storage/db.ts left it (released steps
+ * never change), for migration tests: version 1's stores, and version 2's by-checksum index.
+ */
+function openOldSchema(name: string, version: 1 | 2): Promise<IDBPDatabase> {
+  return openDB(name, version, {
+    upgrade(db) {
+      const photos = db.createObjectStore('photos', { keyPath: 'id' });
+      if (version >= 2) photos.createIndex('by-checksum', 'checksum');
+      db.createObjectStore('bytes');
+      db.createObjectStore('partials', { keyPath: 'photo_id' });
+      db.createObjectStore('partial-chunks');
+      db.createObjectStore('failures', { keyPath: 'photo_id' });
+      db.createObjectStore('outbox', { autoIncrement: true }).createIndex('by-photo', 'photo_id', {
+        unique: true,
+      });
+      db.createObjectStore('state');
+    },
+  });
+}
+
 /** Keys of the bytes store of database `name`, i.e. the checksums whose bytes are held. */
 function bytesKeys(name: string): Promise<IDBValidKey[]> {
   return withRawDb(name, (db) => db.getAllKeys('bytes'));
@@ -58,6 +79,7 @@ const harness = {
   bytesFor,
   withStorage,
   withRawDb,
+  openOldSchema,
   bytesKeys,
   failureOf,
 };

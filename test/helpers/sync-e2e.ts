@@ -159,13 +159,22 @@ export class HoAdmin {
   }
 }
 
-/** Fills the sign-in form with the demo store user and submits it. */
-export async function signInAsDemo(page: Page, serverUrl?: string): Promise<void> {
+/** Fills the sign-in form with a store and its user (Server URL as prefilled unless given) and submits it. */
+export async function signInAs(
+  page: Page,
+  account: { id: string; username: string; password: string },
+  serverUrl?: string,
+): Promise<void> {
   if (serverUrl !== undefined) await page.getByLabel('Server URL').fill(serverUrl);
-  await page.getByLabel('Store ID').fill(DEMO_STORE.id);
-  await page.getByLabel('Username').fill(DEMO_STORE.username);
-  await page.getByLabel('Password').fill(DEMO_STORE.password);
+  await page.getByLabel('Store ID').fill(account.id);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Fills the sign-in form with the demo store user and submits it. */
+export function signInAsDemo(page: Page, serverUrl?: string): Promise<void> {
+  return signInAs(page, DEMO_STORE, serverUrl);
 }
 
 /** The live status region's text. */

@@ -165,7 +165,7 @@ test('signing out with wipe stops a running sync and forgets the store, keeping 
     w.ho.seed(6);
     await w.engine.sync();
     w.ho.addPhoto(7);
-    const signOut: { done?: Promise<void> } = {};
+    const signOut: { done?: Promise<unknown> } = {};
     w.ho.onList = () => {
       signOut.done ??= w.session.signOut(true);
     };

@@ -15,9 +15,9 @@ export function FailureList({ failures }: { failures: FailureInfo[] }) {
       <summary>{m.failuresTitle(formatNumber(failures.length))}</summary>
       <ul>
         {failures.map((f) => (
-          <li key={f.photo_id} data-photo-id={f.photo_id}>
+          <li key={f.photo_id} data-photo-id={f.photo_id} data-reason={f.reason}>
             <span class="name">{names.get(f.photo_id) ?? f.photo_id}</span>:{' '}
-            <span class="reason">{f.reason}</span> (
+            <span class="reason">{m.failureReason(f.reason)}</span> (
             {m.attempts(f.attempts, formatNumber(f.attempts))},{' '}
             {m.lastAttempt(formatTime(f.last_attempt_at))})
           </li>

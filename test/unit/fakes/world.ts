@@ -1,6 +1,6 @@
 /** Wires a SyncSession and its SyncEngine to the fakes (HO over fake fetch, virtual clock, memory storage, in-process lock). */
 import { createMD5 } from 'hash-wasm';
-import type { SyncProgress, SyncSettings } from '../../../src/shared/types';
+import type { StatusItem, SyncProgress, SyncSettings } from '../../../src/shared/types';
 import { SyncEngine } from '../../../src/sync/engine';
 import type { LockFn, ProbeResult } from '../../../src/sync/ports';
 import { SyncSession } from '../../../src/sync/session';
@@ -149,6 +149,13 @@ export class World {
       if (this.ho.photos.has(id) && sum === this.ho.checksum(id)) ok.push(id);
     }
     return ok.sort();
+  }
+
+  /** Every status report item the HO received for photo `id`, oldest first. */
+  reportsOf(id: string): StatusItem[] {
+    return this.ho.statusBatches.flatMap((b) =>
+      (b.body.sync_batch as StatusItem[]).filter((i) => i.photo_id === id),
+    );
   }
 
   close(): void {
