@@ -99,6 +99,11 @@ export type ListMethod = 'auto' | 'GET' | 'POST';
 /** The values `listMethod` may take. */
 export const LIST_METHODS: readonly ListMethod[] = ['auto', 'GET', 'POST'];
 
+/** True for a usable `companyId`: empty (not sent) or an id of letters, digits and `. _ ~ -`. */
+export function isCompanyId(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Za-z0-9._~-]{0,128}$/.test(v);
+}
+
 /** Defaults: the API reference's recommendations (100 per page, 5 concurrent, 100 ms apart). */
 export const DEFAULT_SETTINGS: SyncSettings = {
   serverUrl: '',

@@ -7,6 +7,7 @@
 import { PHOTO_PATH } from '../shared/messages';
 import type { StoredPhoto } from '../shared/types';
 import { PHOTO_SECURITY_HEADERS, photoIdOf } from './photo-route';
+import { byDisplayOrder } from './products';
 
 /** Path segment (below the scope) of a product's photo: `${scope}products/<product_id>/photo`. */
 export const PRODUCTS_PATH = 'products/';
@@ -39,14 +40,7 @@ export function embeddingRequestOf(url: URL, scope: URL): EmbeddingRequest | nul
 
 /** The photo that stands for a product: its primary photo, else the lowest `sort_order` (then id). */
 export function productPhotoOf(held: StoredPhoto[], productId: string): StoredPhoto | undefined {
-  return held
-    .filter((p) => p.product_id === productId)
-    .sort(
-      (a, b) =>
-        Number(b.is_primary) - Number(a.is_primary) ||
-        a.sort_order - b.sort_order ||
-        a.id.localeCompare(b.id),
-    )[0];
+  return held.filter((p) => p.product_id === productId).sort(byDisplayOrder)[0];
 }
 
 /** One entry of `photos/index.json`. */
@@ -80,13 +74,7 @@ export function servePhotoIndex(held: StoredPhoto[]): Response {
       url: `${PHOTO_PATH}${encodeURIComponent(p.id)}`,
       image_url: p.image_url,
     }))
-    .sort(
-      (a, b) =>
-        a.product_id.localeCompare(b.product_id) ||
-        Number(b.is_primary) - Number(a.is_primary) ||
-        a.sort_order - b.sort_order ||
-        a.id.localeCompare(b.id),
-    );
+    .sort((a, b) => a.product_id.localeCompare(b.product_id) || byDisplayOrder(a, b));
   return new Response(JSON.stringify({ photos: entries }), {
     headers: {
       ...PHOTO_SECURITY_HEADERS,

@@ -14,7 +14,7 @@ import {
 } from '../shared/errors';
 import type { Credentials, SignInSettings, StoreChoice } from '../shared/messages';
 import { type Problem, ProblemError } from '../shared/problems';
-import { DEFAULT_SETTINGS, LIST_METHODS, type SyncSettings } from '../shared/types';
+import { DEFAULT_SETTINGS, isCompanyId, LIST_METHODS, type SyncSettings } from '../shared/types';
 import { HoClient } from './api-client';
 import { type Revocation, TokenManager } from './auth';
 import { EngineRecords } from './engine-record';
@@ -75,7 +75,7 @@ export function checkSettings(s: SyncSettings): void {
     throw new ProblemError({ code: 'settings.server-url-scheme' });
   if (!LIST_METHODS.includes(s.listMethod))
     throw new ProblemError({ code: 'settings.out-of-range', setting: 'listMethod' });
-  if (typeof s.companyId !== 'string' || !/^[A-Za-z0-9._~-]{0,128}$/.test(s.companyId))
+  if (!isCompanyId(s.companyId))
     throw new ProblemError({ code: 'settings.out-of-range', setting: 'companyId' });
 }
 

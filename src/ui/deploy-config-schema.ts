@@ -2,6 +2,7 @@
  * Schema of the deployer's optional `config.json` next to index.html: fields it sets prefill sign-in and
  * tune the sync of a whole fleet. Validated field by field; a malformed file is reported, never half-applied.
  */
+import { isCompanyId } from '../shared/types';
 
 /** What config.json may set. */
 export interface DeployConfig {
@@ -42,10 +43,7 @@ const FIELDS: Record<keyof DeployConfig, Check> = {
   concurrency: count(1),
   delayMs: count(0),
   listMethod: (v) => (v === 'GET' || v === 'POST' ? null : 'must be "GET" or "POST"'),
-  companyId: (v) =>
-    typeof v === 'string' && /^[A-Za-z0-9._~-]{1,128}$/.test(v)
-      ? null
-      : 'must be an id (letters, digits, . _ ~ -)',
+  companyId: (v) => (isCompanyId(v) ? null : 'must be an id (letters, digits, . _ ~ -)'),
 };
 
 /** Validates parsed config.json content. */

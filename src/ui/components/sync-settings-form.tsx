@@ -6,7 +6,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { TunableSettings } from '../../shared/messages';
-import { LIST_METHODS, type ListMethod } from '../../shared/types';
+import { isCompanyId, LIST_METHODS, type ListMethod } from '../../shared/types';
 import { bridgeProblemOf } from '../bridge';
 import { defineMessages, lang } from '../i18n';
 import { problemText } from '../problem-text';
@@ -111,7 +111,7 @@ export function SyncSettingsForm() {
       parsed[field] = n;
     }
     const companyId = advanced.value.companyId.trim();
-    if (!/^[A-Za-z0-9._~-]{0,128}$/.test(companyId)) {
+    if (!isCompanyId(companyId)) {
       outcome.value = { ok: false, text: m.badCompanyId };
       return;
     }
