@@ -139,19 +139,36 @@ export function endsRun(err: unknown): boolean {
   return err instanceof SyncError && err.stops === 'run';
 }
 
+/** Problems of the fixed reasons (the rest carry a parameter: "HTTP 503", "invalid response: photos"). */
+const REASON_PROBLEMS: Readonly<Record<string, Problem>> = {
+  'authentication failed': { code: 'auth.expired' },
+  'checksum mismatch': { code: 'sync.checksum-mismatch' },
+  'size mismatch': { code: 'sync.size-mismatch' },
+  'storage full': { code: 'storage.full' },
+  'network error': { code: 'http.offline' },
+  'connection closed': { code: 'http.connection-closed' },
+  timeout: { code: 'http.timeout' },
+  'listing kept changing': { code: 'sync.listing-unstable' },
+  aborted: { code: 'sync.stopped' },
+};
+
+/**
+ * The problem a short `reason` stands for (reasons are what the HO is told and what failures persist;
+ * the person is told the problem, in their language).
+ */
+export function problemOfReason(reason: string): Problem {
+  const fixed = REASON_PROBLEMS[reason];
+  if (fixed !== undefined) return fixed;
+  const status = /^HTTP (\d{3})$/.exec(reason)?.[1];
+  if (status !== undefined) return { code: 'http.status', status: Number(status) };
+  const field = /^invalid response: (.+)$/.exec(reason)?.[1];
+  if (field !== undefined) return { code: 'http.invalid-response', field };
+  return { code: 'internal', detail: reason };
+}
+
 /** What to tell a person about `err` (a code with parameters; the UI words it). */
 export function problemOf(err: unknown): Problem {
   if (err instanceof ProblemError) return err.problem;
-  if (err instanceof AuthError) return { code: 'auth.expired' };
-  if (err instanceof HttpError) return { code: 'http.status', status: err.status };
-  if (err instanceof ChecksumMismatchError) return { code: 'sync.checksum-mismatch' };
-  if (err instanceof QuotaError) return { code: 'storage.full' };
-  if (err instanceof InvalidResponseError)
-    return { code: 'http.invalid-response', field: err.field };
-  if (err instanceof OfflineError) return { code: 'http.offline' };
-  if (err instanceof ConnectionClosedError) return { code: 'http.connection-closed' };
-  if (err instanceof TimeoutError) return { code: 'http.timeout' };
-  if (err instanceof ListingUnstableError) return { code: 'sync.listing-unstable' };
-  if (err instanceof AbortedError) return { code: 'sync.stopped' };
+  if (err instanceof SyncError) return problemOfReason(err.reason);
   return { code: 'internal', detail: err instanceof Error ? err.message : String(err) };
 }

@@ -33,6 +33,7 @@ export type Problem =
   | { code: 'store.not-listed'; storeId: string }
   | { code: 'store.forbidden'; storeId: string }
   | { code: 'sync.checksum-mismatch' }
+  | { code: 'sync.size-mismatch' }
   | { code: 'sync.listing-unstable' }
   | { code: 'sync.stopped' }
   | { code: 'storage.full' }

@@ -146,6 +146,8 @@ export interface FailureInfo {
   photo_id: string;
   /** Short reason as reported to the HO: "checksum mismatch", "HTTP 500", "timeout", ... */
   reason: string;
+  /** The reason as a problem code, for the person (the UI words it). */
+  problem: Problem;
   attempts: number;
   last_attempt_at: IsoTime;
 }

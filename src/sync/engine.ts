@@ -4,7 +4,14 @@
  * a polite worker pool, remembers failures for later runs, and reports every outcome to the HO. Who is
  * signed in where (settings, tokens, store) is the session's (./session.ts).
  */
-import { AbortedError, SyncError, endsRun, problemOf, reasonOf } from '../shared/errors';
+import {
+  AbortedError,
+  endsRun,
+  problemOf,
+  problemOfReason,
+  reasonOf,
+  SyncError,
+} from '../shared/errors';
 import { ProblemError } from '../shared/problems';
 import type {
   FailureInfo,
@@ -70,6 +77,7 @@ function toInfo(f: FailureRecord): FailureInfo {
   return {
     photo_id: f.photo_id,
     reason: f.reason,
+    problem: problemOfReason(f.reason),
     attempts: f.attempts,
     last_attempt_at: f.last_attempt_at,
   };

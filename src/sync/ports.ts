@@ -67,8 +67,8 @@ export interface OutboxEntry {
   item: StatusItem;
 }
 
-/** A failed photo with the metadata needed to retry it even when it is not listed again. */
-export interface FailureRecord extends FailureInfo {
+/** A failed photo as persisted (the reason only), with the metadata needed to retry it even when it is not listed again. */
+export interface FailureRecord extends Omit<FailureInfo, 'problem'> {
   /** Metadata to retry with; null when the listed row itself was invalid (it is retried by listing again). */
   meta: PhotoMeta | null;
   /** Earliest terminal time (epoch ms) an automatic run retries it; manual runs ignore it. */

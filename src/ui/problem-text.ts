@@ -49,6 +49,7 @@ const en: ProblemTable = {
   'store.forbidden': ({ storeId }) =>
     `No access to this store. This account may not sync store ${storeId}.`,
   'sync.checksum-mismatch': () => 'A photo arrived damaged (its checksum did not match).',
+  'sync.size-mismatch': () => 'A photo arrived incomplete (its size did not match).',
   'sync.listing-unstable': () =>
     'The photo list kept changing while it was read; the next sync tries again.',
   'sync.stopped': () => 'Sync stopped.',
@@ -104,6 +105,7 @@ const id: ProblemTable = {
   'store.forbidden': ({ storeId }) =>
     `Tidak ada akses ke toko ini. Akun ini tidak boleh menyinkronkan toko ${storeId}.`,
   'sync.checksum-mismatch': () => 'Sebuah foto tiba dalam keadaan rusak (checksum tidak cocok).',
+  'sync.size-mismatch': () => 'Sebuah foto tiba tidak lengkap (ukurannya tidak cocok).',
   'sync.listing-unstable': () =>
     'Daftar foto terus berubah saat dibaca; sinkronisasi berikutnya mencoba lagi.',
   'sync.stopped': () => 'Sinkronisasi dihentikan.',

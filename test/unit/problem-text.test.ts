@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { problemOfReason } from '../../src/shared/errors';
 import type { ProblemCode, ProblemOf } from '../../src/shared/problems';
 import { PROBLEM_TEXT, problemText } from '../../src/ui/problem-text';
 
@@ -37,6 +38,7 @@ const EXAMPLES: { [C in ProblemCode]: ProblemOf<C> } = {
   'store.not-listed': { code: 'store.not-listed', storeId: 'S-1' },
   'store.forbidden': { code: 'store.forbidden', storeId: 'S-1' },
   'sync.checksum-mismatch': { code: 'sync.checksum-mismatch' },
+  'sync.size-mismatch': { code: 'sync.size-mismatch' },
   'sync.listing-unstable': { code: 'sync.listing-unstable' },
   'sync.stopped': { code: 'sync.stopped' },
   'storage.full': { code: 'storage.full' },
@@ -74,4 +76,27 @@ test('each variant of wrong credentials says what was refused, in both languages
     );
     assert.equal(new Set(texts).size, 3, texts.join(' | '));
   }
+});
+
+test('every reason a failure is reported with has its problem, hence its words', () => {
+  const reasons = [
+    'authentication failed',
+    'checksum mismatch',
+    'size mismatch',
+    'storage full',
+    'network error',
+    'connection closed',
+    'timeout',
+    'listing kept changing',
+    'aborted',
+    'HTTP 503',
+    'invalid response: photos[3].checksum',
+  ];
+  for (const reason of reasons) {
+    const problem = problemOfReason(reason);
+    assert.notEqual(problem.code, 'internal', reason);
+    assert.notEqual(problemText('id', problem), problemText('en', problem));
+  }
+  assert.deepEqual(problemOfReason('HTTP 503'), { code: 'http.status', status: 503 });
+  assert.deepEqual(problemOfReason('something new'), { code: 'internal', detail: 'something new' });
 });

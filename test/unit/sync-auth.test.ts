@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuthError } from '../../src/shared/errors';
-import { type Problem, ProblemError } from '../../src/shared/problems';
 import type { TokenSet } from '../../src/shared/types';
 import { jwtExpiryMs } from '../../src/sync/auth';
 import { STORE } from './fakes/fake-ho';
@@ -144,19 +143,6 @@ test('a pasted access token works until it expires, then the engine pauses', asy
   }
 });
 
-test('the store list extension is offered when the HO has it, null on a reference-only HO', async () => {
-  const w = new World();
-  try {
-    await w.signIn();
-    assert.equal(await w.session.listStores(), null);
-    w.ho.stores = [{ id: 's1', code: 'JKT01', name: 'Jakarta 1' }];
-    assert.deepEqual(await w.session.listStores(), w.ho.stores);
-    assert.equal(w.ho.seen('stores')[0]!.headers.get('authorization')?.startsWith('Bearer '), true);
-  } finally {
-    w.close();
-  }
-});
-
 test('signing out with wipe stops a running sync and forgets the store, keeping settings', async () => {
   const w = new World();
   try {
@@ -199,30 +185,6 @@ test('signing out with wipe stops a running sync and forgets the store, keeping 
   }
 });
 
-test('settings are validated before they are saved', async () => {
-  const w = new World();
-  try {
-    const refused = (problem: Problem) => (err: unknown) =>
-      err instanceof ProblemError && assert.deepEqual(err.problem, problem) === undefined;
-    await assert.rejects(
-      w.session.saveSettings({ concurrency: 0 }),
-      refused({ code: 'settings.out-of-range', setting: 'concurrency' }),
-    );
-    await assert.rejects(
-      w.session.saveSettings({ serverUrl: 'ftp://x' }),
-      refused({ code: 'settings.server-url-scheme' }),
-    );
-    await assert.rejects(
-      w.session.saveSettings({ maxDeleteShare: 2 }),
-      refused({ code: 'settings.out-of-range', setting: 'maxDeleteShare' }),
-    );
-    assert.equal(w.storage.state.get('settings'), undefined);
-    assert.equal((await w.session.saveSettings({ concurrency: 2 })).concurrency, 2);
-  } finally {
-    w.close();
-  }
-});
-
 test('progress says signed-out without tokens or without a store, idle once both are there', async () => {
   const w = new World({ storeId: '' });
   try {
@@ -234,42 +196,6 @@ test('progress says signed-out without tokens or without a store, idle once both
     assert.equal((await w.engine.progress()).status.kind, 'idle');
     await w.session.signOut(false);
     assert.equal((await w.engine.progress()).status.kind, 'signed-out');
-  } finally {
-    w.close();
-  }
-});
-
-test('checkStore: one limit=1 list request with token renewal; unknown stores are not-found', async () => {
-  const w = new World();
-  try {
-    await w.signIn();
-    w.ho.expireAccessTokens();
-    assert.equal(await w.session.checkStore(), 'ok');
-    const probe = w.ho.seen('list').at(-1)!;
-    assert.equal(probe.url.searchParams.get('limit'), '1');
-    assert.equal(w.ho.seen('refresh').length, 1, 'the 401 was answered by a renewal');
-    await w.session.saveSettings({ storeId: '00000000-0000-4000-8000-00000000dead' });
-    assert.equal(await w.session.checkStore(), 'not-found');
-    w.ho.refreshWorks = false;
-    w.ho.expireAccessTokens();
-    await assert.rejects(w.session.checkStore(), AuthError);
-  } finally {
-    w.close();
-  }
-});
-
-test('the store name survives an engine restart and is forgotten with the store', async () => {
-  const w = new World();
-  try {
-    await w.signIn();
-    await w.session.setStoreName('Jakarta 1');
-    w.boot(); // a restarted service worker
-    assert.equal(await w.session.storeName(), 'Jakarta 1');
-    await w.session.saveSettings({ storeId: '00000000-0000-4000-8000-00000000beef' });
-    assert.equal(await w.session.storeName(), null, 'a name belongs to its store only');
-    await w.session.saveSettings({ storeId: STORE });
-    await w.session.signOut(true);
-    assert.equal(await w.session.storeName(), null);
   } finally {
     w.close();
   }

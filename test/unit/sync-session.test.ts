@@ -1,7 +1,12 @@
-/** The session: sign-in flows (password, token, listed or typed store), how failures are told apart, sign-out. */
+/**
+ * The session: settings, sign-in flows (password, token, listed or typed store), store check and name,
+ * how failures are told apart, sign-out.
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AuthError } from '../../src/shared/errors';
 import type { Credentials, SignInSettings } from '../../src/shared/messages';
+import { type Problem, ProblemError } from '../../src/shared/problems';
 import { HO, STORE } from './fakes/fake-ho';
 import { World } from './fakes/world';
 
@@ -121,4 +126,77 @@ test('sign-out during a run stops it and signs out; a later sign-in starts from 
   assert.equal((await w.engine.progress()).status.kind, 'signed-out');
   await w.signIn();
   assert.equal((await w.engine.progress()).status.kind, 'idle', 'the old run state is forgotten');
+});
+
+test('the store list extension is offered when the HO has it, null on a reference-only HO', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    assert.equal(await w.session.listStores(), null);
+    w.ho.stores = [{ id: 's1', code: 'JKT01', name: 'Jakarta 1' }];
+    assert.deepEqual(await w.session.listStores(), w.ho.stores);
+    assert.equal(w.ho.seen('stores')[0]!.headers.get('authorization')?.startsWith('Bearer '), true);
+  } finally {
+    w.close();
+  }
+});
+
+test('settings are validated before they are saved', async () => {
+  const w = new World();
+  try {
+    const refused = (problem: Problem) => (err: unknown) =>
+      err instanceof ProblemError && assert.deepEqual(err.problem, problem) === undefined;
+    await assert.rejects(
+      w.session.saveSettings({ concurrency: 0 }),
+      refused({ code: 'settings.out-of-range', setting: 'concurrency' }),
+    );
+    await assert.rejects(
+      w.session.saveSettings({ serverUrl: 'ftp://x' }),
+      refused({ code: 'settings.server-url-scheme' }),
+    );
+    await assert.rejects(
+      w.session.saveSettings({ maxDeleteShare: 2 }),
+      refused({ code: 'settings.out-of-range', setting: 'maxDeleteShare' }),
+    );
+    assert.equal(w.storage.state.get('settings'), undefined);
+    assert.equal((await w.session.saveSettings({ concurrency: 2 })).concurrency, 2);
+  } finally {
+    w.close();
+  }
+});
+
+test('checkStore: one limit=1 list request with token renewal; unknown stores are not-found', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    w.ho.expireAccessTokens();
+    assert.equal(await w.session.checkStore(), 'ok');
+    const probe = w.ho.seen('list').at(-1)!;
+    assert.equal(probe.url.searchParams.get('limit'), '1');
+    assert.equal(w.ho.seen('refresh').length, 1, 'the 401 was answered by a renewal');
+    await w.session.saveSettings({ storeId: '00000000-0000-4000-8000-00000000dead' });
+    assert.equal(await w.session.checkStore(), 'not-found');
+    w.ho.refreshWorks = false;
+    w.ho.expireAccessTokens();
+    await assert.rejects(w.session.checkStore(), AuthError);
+  } finally {
+    w.close();
+  }
+});
+
+test('the store name survives an engine restart and is forgotten with the store', async () => {
+  const w = new World();
+  try {
+    await w.signIn();
+    await w.session.setStoreName('Jakarta 1');
+    w.boot(); // a restarted service worker
+    assert.equal(await w.session.storeName(), 'Jakarta 1');
+    await w.session.saveSettings({ storeId: '00000000-0000-4000-8000-00000000beef' });
+    assert.equal(await w.session.storeName(), null, 'a name belongs to its store only');
+    await w.session.saveSettings({ storeId: STORE });
+    await w.session.signOut(true);
+    assert.equal(await w.session.storeName(), null);
+  } finally {
+    w.close();
+  }
 });
