@@ -2,9 +2,8 @@
  * The reference HO server as a fastify instance, built from its dependencies and not yet
  * listening, so tests and main.ts share exactly the same app.
  */
-import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { RevokedTokens, TokenService } from './auth/tokens';
+import { type TokenBlacklist, TokenService } from './auth/tokens';
 import type { Config } from './config';
 import type { FaultRoute, Faults } from './faults';
 import { registerCors } from './http/cors';
@@ -34,8 +33,10 @@ export interface AppDeps {
   images: ImageRepository;
   clock: () => number;
   faults: Faults;
-  /** Refresh-token blacklist; defaults to `<data-dir>/revoked-tokens.json`. */
-  revoked?: RevokedTokens;
+  /** Refresh-token blacklist (in the database). */
+  blacklist: TokenBlacklist;
+  /** Resolves when the database answers; GET /healthz reports it. */
+  ping: () => Promise<void>;
   /** Origin of the image listener `image_url` points to; required by the upstream profile. */
   imageOrigin?: string;
 }
@@ -103,9 +104,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       accessTtlS: () => faults.accessTtlS(config.accessTtlS),
       refreshTtlS: config.refreshTtlS,
       clock: deps.clock,
-      revoked: deps.revoked ?? new RevokedTokens(join(config.dataDir, 'revoked-tokens.json')),
+      revoked: deps.blacklist,
     }),
   };
+  // Load-balancer health check: 200 while this instance can reach its database, 503 otherwise.
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await deps.ping();
+      return { status: 'ok' };
+    } catch {
+      return sendError(reply, 503, 'Database unavailable');
+    }
+  });
   if (imageOrigin !== undefined && config.profile === 'upstream') {
     authRoutes(app, ctx, ['/api/v1']);
     upstreamRoutes(app, ctx, imageOrigin);

@@ -7,17 +7,61 @@ import { hashPassword, verifyPassword } from './auth/password';
 import type { Config } from './config';
 import { DEMO, generateCatalog, seedDemo } from './demo/seed';
 import { FsImageRepository } from './persistence/fs-image-repository';
-import { openMetadataRepository } from './persistence/sql-metadata';
+import { sql } from 'kysely';
+import type { TokenBlacklist } from './auth/tokens';
+import { openMigratedDatabase } from './persistence/migrate';
+import { SqlImageRepository } from './persistence/sql-image-repository';
+import { SqlMetadataRepository } from './persistence/sql-metadata';
+import { SqlTokenBlacklist } from './persistence/sql-token-blacklist';
 import type { ImageRepository, MetadataRepository, Store } from './persistence/types';
 
-/** The two persistence ports over `<dataDir>/ho.sqlite` (schema migrated) and `<dataDir>/images`. */
-export async function openDataDir(
-  dataDir: string,
-  now?: () => number,
-): Promise<{ meta: MetadataRepository; images: ImageRepository }> {
+/** The persistence ports of a running server; `meta.close()` closes the database they share. */
+export interface Persistence {
+  meta: MetadataRepository;
+  images: ImageRepository;
+  blacklist: TokenBlacklist;
+  /** Resolves when the database answers a query. */
+  ping: () => Promise<void>;
+  /** Runs `fn` while holding the start-up lock, so instances starting together seed one at a time. */
+  exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+/** Key of the PostgreSQL advisory lock held while an instance seeds and checks users at start. */
+const STARTUP_LOCK = 7_318_201;
+
+/**
+ * Opens the database (schema migrated): PostgreSQL at `databaseUrl` holding metadata, photo bytes and
+ * the token blacklist, or by default `<dataDir>/ho.sqlite` with the photo files under `<dataDir>/images`.
+ */
+export async function openPersistence(
+  where: { dataDir: string; databaseUrl?: string },
+  now: () => number = Date.now,
+): Promise<Persistence> {
+  const database = await openMigratedDatabase(
+    where.databaseUrl
+      ? { postgres: where.databaseUrl }
+      : { sqlite: join(where.dataDir, 'ho.sqlite') },
+    now(),
+  );
+  const { db } = database;
   return {
-    meta: await openMetadataRepository({ sqlite: join(dataDir, 'ho.sqlite') }, now),
-    images: new FsImageRepository(join(dataDir, 'images')),
+    meta: new SqlMetadataRepository(database, now),
+    images: where.databaseUrl
+      ? new SqlImageRepository(db, now)
+      : new FsImageRepository(join(where.dataDir, 'images')),
+    blacklist: new SqlTokenBlacklist(db),
+    ping: async () => void (await sql`SELECT 1`.execute(db)),
+    exclusive: (fn) =>
+      database.dialect === 'sqlite'
+        ? fn() // one process seeds a SQLite data dir; its writes serialise on the file lock anyway
+        : db.connection().execute(async (conn) => {
+            await sql`SELECT pg_advisory_lock(${STARTUP_LOCK})`.execute(conn);
+            try {
+              return await fn();
+            } finally {
+              await sql`SELECT pg_advisory_unlock(${STARTUP_LOCK})`.execute(conn);
+            }
+          }),
   };
 }
 

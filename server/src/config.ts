@@ -24,6 +24,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres:// URL: metadata, photo bytes and token blacklist in PostgreSQL instead of the data dir. */
+  databaseUrl?: string;
   staticDir: string;
   adminUsername: string;
   adminPassword: string;
@@ -57,6 +59,7 @@ export const USAGE = `Usage: node --import tsx server/src/main.ts [flags]   (eve
   --port N                PORT                    listen port (default 8000; 0 = any free port)
   --host H                HOST                    listen address (default 127.0.0.1)
   --data-dir DIR          DATA_DIR                SQLite metadata + image files (default ./.data)
+  --database-url URL      DATABASE_URL            postgres://user:pass@host:port/db: everything in PostgreSQL (needs JWT_SECRET)
   --static-dir DIR        STATIC_DIR              built PWA served at / (default ./dist)
   --admin-username U      ADMIN_USERNAME          admin user (default admin)
   --admin-password P      ADMIN_PASSWORD          admin password (default admin, with a warning)
@@ -90,6 +93,7 @@ const OPTIONS = {
   port: { type: 'string', env: 'PORT' },
   host: { type: 'string', env: 'HOST' },
   'data-dir': { type: 'string', env: 'DATA_DIR' },
+  'database-url': { type: 'string', env: 'DATABASE_URL' },
   'static-dir': { type: 'string', env: 'STATIC_DIR' },
   'admin-username': { type: 'string', env: 'ADMIN_USERNAME' },
   'admin-password': { type: 'string', env: 'ADMIN_PASSWORD' },
@@ -223,6 +227,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   } catch (e) {
     throw new ConfigError(`cannot create data dir ${dataDir}: ${(e as Error).message}`);
   }
+  const databaseUrl = postgresUrl(raw('database-url'));
+  // Every instance on one database must sign tokens alike; a per-data-dir secret would not be shared.
+  if (databaseUrl && raw('jwt-secret') === undefined)
+    throw new ConfigError(
+      '--database-url needs --jwt-secret (JWT_SECRET), the same on every instance',
+    );
   const jwtSecret = raw('jwt-secret') ?? persistentSecret(dataDir);
   if (jwtSecret.length < 16) throw new ConfigError('JWT secret must be at least 16 characters');
 
@@ -245,9 +255,26 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     faults,
     logLevel: logLevel as Config['logLevel'],
     ...(proxyUrl ? { proxyUrl } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...(catalog ? { catalog } : {}),
     ...(publicUrl ? { publicUrl } : {}),
   };
+}
+
+/** A postgres:// or postgresql:// URL with a host and a database name, or undefined when not given. */
+function postgresUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('database-url must be a URL like postgres://user:password@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new ConfigError(`database-url must start with postgres://, got ${url.protocol}//`);
+  if (url.hostname === '' || url.pathname.length <= 1)
+    throw new ConfigError('database-url needs a host and a database name: postgres://host:5432/db');
+  return value;
 }
 
 function readFaults(raw: (name: OptionName) => string | undefined): FaultSettings {

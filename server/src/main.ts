@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type PrepareResult, openDataDir, prepareData } from './bootstrap';
+import { type PrepareResult, openPersistence, prepareData } from './bootstrap';
 import { type Config, ConfigError, USAGE, loadConfig, wantsHelp } from './config';
 import { Faults } from './faults';
 import { type RunningHo, listenHo, urlHost } from './serve';
@@ -63,14 +63,14 @@ async function main(): Promise<void> {
       `\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`,
     );
   }
-  const { meta, images } = await openDataDir(config.dataDir);
+  const { meta, images, blacklist, ping, exclusive } = await openPersistence(config);
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [] }
-    : await prepareData(meta, images, config);
+    : await exclusive(() => prepareData(meta, images, config));
   let ho: RunningHo;
   try {
     ho = await listenHo(
-      { config, meta, images, clock: Date.now, faults: new Faults(config.faults) },
+      { config, meta, images, blacklist, ping, clock: Date.now, faults: new Faults(config.faults) },
       config.host,
       config.port,
     );

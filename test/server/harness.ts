@@ -14,15 +14,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import jpeg from 'jpeg-js';
-import { type PrepareResult, openDataDir, prepareData } from '../../server/src/bootstrap';
+import { type PrepareResult, openPersistence, prepareData } from '../../server/src/bootstrap';
 import { type Config, loadConfig } from '../../server/src/config';
 import { seedDemo } from '../../server/src/demo/seed';
 import { Faults } from '../../server/src/faults';
 import type { ImageRepository, MetadataRepository } from '../../server/src/persistence/types';
 import { listenHo } from '../../server/src/serve';
+import { ensureTemplate, freshDatabase } from './postgres';
 
 /** Credentials of the test admin. */
 export const ADMIN = { username: 'admin', password: 'admin-test-pw' };
@@ -80,7 +81,7 @@ async function ensureDemoTemplate(): Promise<string> {
   const template = demoTemplate();
   if (existsSync(join(template, 'ready'))) return template;
   const building = mkdtempSync(join(tmpdir(), 'ho-test-demo-build-'));
-  const { meta, images } = await openDataDir(building);
+  const { meta, images } = await openPersistence({ dataDir: building });
   await seedDemo(meta, images);
   await meta.close();
   writeFileSync(join(building, 'ready'), '');
@@ -92,13 +93,43 @@ async function ensureDemoTemplate(): Promise<string> {
   return template;
 }
 
+/**
+ * The backend the HTTP suites run against: SQLite + files (default), or PostgreSQL when the test
+ * command runs them again with HO_TEST_BACKEND=postgres (one database per server, copied from a
+ * seeded template database).
+ */
+export const BACKEND: 'sqlite' | 'postgres' =
+  process.env.HO_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
+/** Secret the PostgreSQL runs give every instance (it is required there and must be shared). */
+export const TEST_JWT_SECRET = 'test-secret-shared-by-instances';
+
+/** A data dir for a new server, plus (on PostgreSQL) its own database copied from the demo template. */
+async function freshData(): Promise<{ dataDir: string; databaseUrl?: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ho-test-'));
+  if (BACKEND === 'sqlite') {
+    cpSync(await ensureDemoTemplate(), dataDir, { recursive: true });
+    return { dataDir };
+  }
+  const template = `ho_demo_${basename(demoTemplate()).slice(-16)}`;
+  await ensureTemplate(template, async (url) => {
+    const { meta, images } = await openPersistence({ dataDir, databaseUrl: url });
+    await seedDemo(meta, images);
+    await meta.close();
+  });
+  const databaseUrl = await freshDatabase(template);
+  // A restart over the same data dir finds its database again.
+  writeFileSync(join(dataDir, 'database-url'), databaseUrl);
+  return { dataDir, databaseUrl };
+}
+
 /** Starts the app exactly as main.ts does, but with test clocks and dice. */
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
-  let dataDir = opts.dataDir;
-  if (!dataDir) {
-    dataDir = mkdtempSync(join(tmpdir(), 'ho-test-'));
-    cpSync(await ensureDemoTemplate(), dataDir, { recursive: true });
-  }
+  const fresh = opts.dataDir ? undefined : await freshData();
+  const dataDir = opts.dataDir ?? fresh!.dataDir;
+  const urlFile = join(dataDir, 'database-url');
+  const databaseUrl =
+    fresh?.databaseUrl ?? (existsSync(urlFile) ? readFileSync(urlFile, 'utf8') : undefined);
   const config = loadConfig(
     [
       '--port',
@@ -115,10 +146,11 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       CORS_ORIGINS: '*',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, JWT_SECRET: TEST_JWT_SECRET } : {}),
       ...opts.env,
     },
   );
-  const { meta, images } = await openDataDir(dataDir);
+  const { meta, images, blacklist, ping } = await openPersistence(config);
   const prep = await prepareData(meta, images, config);
   const clock = { now: Date.now() };
   const dice: number[] = [];
@@ -128,7 +160,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     sleep: async (ms) => void sleeps.push(ms),
   });
   const ho = await listenHo(
-    { config, meta, images, faults, clock: () => clock.now },
+    { config, meta, images, blacklist, ping, faults, clock: () => clock.now },
     '127.0.0.1',
     0,
   );

@@ -100,6 +100,18 @@ describe('config', () => {
       [[], { FAULT_ERROR_RATE: '1.5' }, /error_rate must be a number from 0 to 1/],
       [[], { JWT_SECRET: 'short' }, /at least 16/],
       [['--avg-bytes', '5000'], {}, /needs --catalog/],
+      [
+        [],
+        { DATABASE_URL: 'mysql://h/db', JWT_SECRET: 'x'.repeat(16) },
+        /start with postgres:\/\//,
+      ],
+      [
+        [],
+        { DATABASE_URL: 'postgres://h', JWT_SECRET: 'x'.repeat(16) },
+        /host and a database name/,
+      ],
+      [[], { DATABASE_URL: 'not a url', JWT_SECRET: 'x'.repeat(16) }, /must be a URL/],
+      [[], { DATABASE_URL: 'postgres://h/db' }, /needs --jwt-secret/],
     ];
     for (const [argv, env, message] of cases) {
       assert.throws(

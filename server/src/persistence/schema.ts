@@ -38,4 +38,6 @@ export interface DatabaseSchema {
     reported_at: string;
   };
   clock: { id: number; last_ms: number };
+  photo_objects: { object_key: string; bytes: Buffer; size: number; mtime_ms: number };
+  revoked_tokens: { jti: string; expires_s: number };
 }

@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type DatabaseTarget, type SqlDatabase, openDatabase } from './database';
+import type { DatabaseTarget, SqlDatabase } from './database';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { isoFromMs, toIsoTime } from './iso-time';
-import { migrateToLatest } from './migrate';
+import { openMigratedDatabase } from './migrate';
 import type { DatabaseSchema } from './schema';
 import type {
   Brand,
@@ -658,12 +658,5 @@ export async function openMetadataRepository(
   target: DatabaseTarget,
   now: () => number = Date.now,
 ): Promise<SqlMetadataRepository> {
-  const database = openDatabase(target);
-  try {
-    await migrateToLatest(database, now());
-  } catch (e) {
-    await database.db.destroy();
-    throw e;
-  }
-  return new SqlMetadataRepository(database, now);
+  return new SqlMetadataRepository(await openMigratedDatabase(target, now()), now);
 }

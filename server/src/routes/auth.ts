@@ -32,7 +32,7 @@ export function authRoutes(
       return ctx.tokens.issue(user.username);
     });
     app.post(`${prefix}/token/refresh/`, { config: { faultRoute: 'token' } }, async (request) => {
-      const username = ctx.tokens.consumeRefresh(field(request.body, 'refresh'));
+      const username = await ctx.tokens.consumeRefresh(field(request.body, 'refresh'));
       if (!(await ctx.meta.getUser(username))) throw unauthorized('User not found');
       return ctx.tokens.issue(username);
     });

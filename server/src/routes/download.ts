@@ -79,7 +79,11 @@ export function downloadRoutes(app: FastifyInstance, ctx: RouteContext): void {
       'content-disposition': contentDisposition(photo.filename),
       'x-checksum': photo.checksum,
       'x-version': String(photo.version),
-      'cache-control': 'private, no-cache',
+      // A CDN or reverse proxy may store the bytes (public) but must ask us before every reuse
+      // (no-cache): we check the caller's token and scope, then answer 304 when the ETag (the MD5)
+      // still matches, so no terminal gets a photo it may not see or a stale version, and the bytes
+      // cross from origin once per version. The image_url's ?v= also changes with the bytes.
+      'cache-control': 'public, no-cache',
     });
     let range: { start: number; end: number } | undefined;
     if (extensions) {

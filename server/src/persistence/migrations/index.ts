@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import * as initial from './0001-initial';
+import * as photoObjects from './0002-photo-objects-and-revoked-tokens';
 import type { MigrationContext } from './context';
 
 /** One migration step. */
@@ -16,4 +17,5 @@ export interface SchemaMigration {
 /** Name -> migration; names sort in the order they must run. */
 export const MIGRATIONS: Readonly<Record<string, SchemaMigration>> = {
   '0001-initial': initial,
+  '0002-photo-objects-and-revoked-tokens': photoObjects,
 };
