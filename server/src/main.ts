@@ -63,14 +63,15 @@ async function main(): Promise<void> {
       `\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`,
     );
   }
-  const { meta, images, blacklist, ping, exclusive } = await openPersistence(config);
+  const persistence = await openPersistence(config);
+  const { meta, images, exclusive } = persistence;
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [] }
     : await exclusive(() => prepareData(meta, images, config));
   let ho: RunningHo;
   try {
     ho = await listenHo(
-      { config, meta, images, blacklist, ping, clock: Date.now, faults: new Faults(config.faults) },
+      { config, ...persistence, clock: Date.now, faults: new Faults(config.faults) },
       config.host,
       config.port,
     );

@@ -150,7 +150,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       ...opts.env,
     },
   );
-  const { meta, images, blacklist, ping } = await openPersistence(config);
+  const persistence = await openPersistence(config);
+  const { meta, images } = persistence;
   const prep = await prepareData(meta, images, config);
   const clock = { now: Date.now() };
   const dice: number[] = [];
@@ -160,7 +161,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     sleep: async (ms) => void sleeps.push(ms),
   });
   const ho = await listenHo(
-    { config, meta, images, blacklist, ping, faults, clock: () => clock.now },
+    { config, ...persistence, faults, clock: () => clock.now },
     '127.0.0.1',
     0,
   );

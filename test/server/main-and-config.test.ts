@@ -223,3 +223,19 @@ describe('main.ts', () => {
     assert.equal(r.stdout, '');
   });
 });
+
+describe('health check', () => {
+  it('answers GET /healthz with 503 in the error shape once the database is gone', async () => {
+    const s = await startServer();
+    try {
+      assert.equal((await callJson(s, '/healthz')).status, 200);
+      await s.meta.close();
+      const down = await callJson(s, '/healthz');
+      assert.equal(down.status, 503);
+      assert.deepEqual(down.body, { status: 'error', message: 'Database unavailable' });
+    } finally {
+      // The database is already closed: only the listener and the data dir are left to clean up.
+      await s.close().catch(() => undefined);
+    }
+  });
+});

@@ -231,7 +231,8 @@ export class SqlMetadataRepository implements MetadataRepository {
   }
 
   getUser(username: string): Promise<User | undefined> {
-    return this.read((db) => userByName(db, username));
+    // Asked on every request (authentication): two plain reads, no snapshot transaction round trips.
+    return userByName(this.db, username);
   }
 
   setPasswordHash(username: string, password_hash: string): Promise<void> {
