@@ -14,6 +14,7 @@ import { serveStatic } from './http/static';
 import { adminRoutes, UPLOAD_TYPES } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { downloadRoutes } from './routes/download';
+import { djangoNotFound, upstreamRoutes } from './profiles/upstream';
 import { fleetRoutes } from './routes/fleet';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
@@ -37,6 +38,8 @@ export interface AppDeps {
   blacklist: TokenBlacklist;
   /** Resolves when the database answers; GET /healthz reports it. */
   ping: () => Promise<void>;
+  /** Origin of the image listener `image_url` points to; required by the upstream profile. */
+  imageOrigin?: string;
 }
 
 /** Largest JSON or form body (a full 1000-item status batch fits many times over). */
@@ -54,7 +57,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     frameworkErrors: (err, request, reply) => void handleError(err, request, reply),
   });
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => serveStatic(config.staticDir, request, reply));
+  const { imageOrigin } = deps;
+  if (config.profile === 'upstream' && imageOrigin === undefined)
+    throw new Error('the upstream profile needs the origin of its image listener');
+  // The service worker fetches image_url from the image origin: its policy must allow it.
+  const connect = imageOrigin === undefined ? [] : [imageOrigin];
+  app.setNotFoundHandler((request, reply) =>
+    config.profile === 'upstream' && request.url.startsWith('/api/')
+      ? djangoNotFound(reply)
+      : serveStatic(config.staticDir, request, reply, connect),
+  );
 
   registerCors(app, config.corsOrigins);
   app.addHook('onRequest', async (request, reply) => {
@@ -105,6 +117,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       return sendError(reply, 503, 'Database unavailable');
     }
   });
+  if (imageOrigin !== undefined && config.profile === 'upstream') {
+    authRoutes(app, ctx, ['/api/v1']);
+    upstreamRoutes(app, ctx, imageOrigin);
+    adminRoutes(app, ctx);
+    return app;
+  }
   for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes])
     routes(app, ctx);
   fleetRoutes(app, ctx, deps.clock);

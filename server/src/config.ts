@@ -14,6 +14,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The server profiles (see `Config.profile`). */
+export const PROFILES = ['reference', 'upstream'] as const;
+/** One of PROFILES. */
+export type ServerProfile = (typeof PROFILES)[number];
+
 /** The validated server configuration. */
 export interface Config {
   port: number;
@@ -35,6 +40,13 @@ export interface Config {
   corsOrigins: '*' | string[];
   proxyUrl?: URL;
   referenceOnly: boolean;
+  /**
+   * `reference`: the API reference (plus extensions); `upstream`: the HO as upstream deploys it
+   * (POST-only flat list, /api/v1/token/ only, photos only via image_url on a second listener).
+   */
+  profile: ServerProfile;
+  /** Port of the upstream profile's image origin (0 = any free port). */
+  imagePort: number;
   /** Seed the demo catalog (two stores, demo users) into an empty data dir. */
   demo: boolean;
   catalog?: CatalogOptions;
@@ -61,6 +73,9 @@ export const USAGE = `Usage: node --import tsx server/src/main.ts [flags]   (eve
   --proxy URL             HO_PROXY_URL            forward /api/ to this real HO instead of the embedded one
   --public-url URL        PUBLIC_URL              base URL for image_url (default: from the request's Host)
   --reference-only        REFERENCE_ONLY=1        serve only the API reference: no extensions
+  --profile P             HO_PROFILE              reference | upstream (POST-only flat list, /api/v1/token/ only,
+                                                  photos only via image_url on a second port) (default reference)
+  --image-port N          IMAGE_PORT              upstream profile: port of the image origin (default 0 = any free port)
   --no-demo               DEMO=0                  do not seed the demo catalog and demo users
   --catalog N             CATALOG_PHOTOS          also generate a benchmark catalog of N photos in its own store (kept across restarts)
   --avg-bytes B           CATALOG_AVG_BYTES       average photo size of the benchmark catalog (default 100000)
@@ -93,6 +108,8 @@ const OPTIONS = {
   proxy: { type: 'string', env: 'HO_PROXY_URL' },
   'public-url': { type: 'string', env: 'PUBLIC_URL' },
   'reference-only': { type: 'boolean', env: 'REFERENCE_ONLY' },
+  profile: { type: 'string', env: 'HO_PROFILE' },
+  'image-port': { type: 'string', env: 'IMAGE_PORT' },
   demo: { type: 'boolean', env: 'DEMO' },
   'no-demo': { type: 'boolean', env: '' },
   catalog: { type: 'string', env: 'CATALOG_PHOTOS' },
@@ -182,6 +199,19 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const publicUrl =
     publicRaw === undefined ? undefined : httpUrl(publicRaw, 'public-url').href.replace(/\/+$/, '');
 
+  const profile = raw('profile') ?? 'reference';
+  if (!(PROFILES as readonly string[]).includes(profile))
+    throw new ConfigError(`profile must be ${PROFILES.join(' or ')}, got "${profile}"`);
+  const referenceOnly = flag('reference-only') ?? false;
+  if (profile === 'upstream' && (proxyUrl !== undefined || referenceOnly))
+    throw new ConfigError('--profile upstream cannot be combined with --proxy or --reference-only');
+  const imagePortRaw = raw('image-port');
+  if (imagePortRaw !== undefined && profile !== 'upstream')
+    throw new ConfigError('--image-port needs --profile upstream');
+  const imagePort = int(imagePortRaw ?? '0', 'image-port', 0, 65535);
+  if (imagePort !== 0 && imagePort === port)
+    throw new ConfigError('image-port must differ from port');
+
   const demo = values['no-demo'] === true ? false : (flag('demo') ?? true);
   const catalogRaw = raw('catalog');
   const seedRaw = raw('catalog-seed');
@@ -224,7 +254,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     refreshTtlS,
     fleetSilentAfterS,
     corsOrigins,
-    referenceOnly: flag('reference-only') ?? false,
+    referenceOnly,
+    profile: profile as ServerProfile,
+    imagePort,
     demo,
     faults,
     logLevel: logLevel as Config['logLevel'],

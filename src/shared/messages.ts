@@ -18,7 +18,16 @@ export const PLACEHOLDER_HEADER = 'X-Photo-Placeholder';
 /** Settings a person or config.json may set at sign-in; the rest keep their defaults. */
 export type SignInSettings = Pick<SyncSettings, 'serverUrl' | 'storeId'> &
   Partial<
-    Pick<SyncSettings, 'tokenPath' | 'syncIntervalMs' | 'concurrency' | 'delayMs' | 'terminalName'>
+    Pick<
+      SyncSettings,
+      | 'tokenPath'
+      | 'syncIntervalMs'
+      | 'concurrency'
+      | 'delayMs'
+      | 'terminalName'
+      | 'listMethod'
+      | 'companyId'
+    >
   >;
 
 /** How the user proves who they are. */
@@ -84,7 +93,10 @@ export interface Product {
 }
 
 /** Sync settings a person may change in the settings screen. */
-export type TunableSettings = Pick<SyncSettings, 'syncIntervalMs' | 'concurrency' | 'delayMs'>;
+export type TunableSettings = Pick<
+  SyncSettings,
+  'syncIntervalMs' | 'concurrency' | 'delayMs' | 'listMethod' | 'companyId'
+>;
 
 /** Outcome of saving settings: the effective values, or why the engine refused them (nothing saved). */
 export type SaveSettingsResult =

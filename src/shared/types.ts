@@ -84,6 +84,24 @@ export interface SyncSettings {
   failureRetryMaxMs: number;
   /** Subtracted from a watermark derived from `updated_at` (not from `sync_timestamp`) to cover late commits. */
   watermarkOverlapMs: number;
+  /**
+   * HTTP method of the photo list: `auto` sends the documented GET and switches to POST (remembered) when
+   * the HO answers 405, as the deployed upstream does; `GET`/`POST` fix it.
+   */
+  listMethod: ListMethod;
+  /** `company_id` sent in POST list bodies; empty: not sent. */
+  companyId: string;
+}
+
+/** How the photo list is requested (see `SyncSettings.listMethod`). */
+export type ListMethod = 'auto' | 'GET' | 'POST';
+
+/** The values `listMethod` may take. */
+export const LIST_METHODS: readonly ListMethod[] = ['auto', 'GET', 'POST'];
+
+/** True for a usable `companyId`: empty (not sent) or an id of letters, digits and `. _ ~ -`. */
+export function isCompanyId(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Za-z0-9._~-]{0,128}$/.test(v);
 }
 
 /** Defaults: the API reference's recommendations (100 per page, 5 concurrent, 100 ms apart). */
@@ -110,6 +128,8 @@ export const DEFAULT_SETTINGS: SyncSettings = {
   failureRetryBaseMs: 60_000,
   failureRetryMaxMs: 60 * 60 * 1000,
   watermarkOverlapMs: 60_000,
+  listMethod: 'auto',
+  companyId: '',
 };
 
 /** Access/refresh tokens as persisted; `token_path` is the sign-in path that worked (refresh is derived from it). */

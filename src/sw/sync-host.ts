@@ -22,6 +22,7 @@ import type { PhotoMeta, SyncProgress } from '../shared/types';
 import type { PhotoBytes, PhotoStorage } from '../storage';
 import type { SyncEngine, SyncOptions } from '../sync/engine';
 import type { SignInOutcome, SyncSession } from '../sync/session';
+import type { HeldPhotos } from './embedding';
 import { buildProducts } from './products';
 
 /** What the host needs from the service worker. */
@@ -34,8 +35,9 @@ export interface HostDeps {
 }
 
 /** The settings the settings screen shows and changes. */
-function tunable({ syncIntervalMs, concurrency, delayMs }: TunableSettings): TunableSettings {
-  return { syncIntervalMs, concurrency, delayMs };
+function tunable(s: TunableSettings): TunableSettings {
+  const { syncIntervalMs, concurrency, delayMs, listMethod, companyId } = s;
+  return { syncIntervalMs, concurrency, delayMs, listMethod, companyId };
 }
 
 const PRODUCTS_DEBOUNCE_MS = 500;
@@ -171,6 +173,15 @@ export class SyncHost {
       if (err instanceof ProblemError) return { ok: false, problem: err.problem };
       throw err;
     }
+  }
+
+  /** The held photos (bytes present) and the HO base URL, for the embedding contract's routes. */
+  async heldPhotos(): Promise<HeldPhotos> {
+    const [records, settings] = await Promise.all([
+      this.deps.storage.listRecords(),
+      this.deps.session.settings(),
+    ]);
+    return { held: records.filter((r) => r.bytes_missing !== true), serverUrl: settings.serverUrl };
   }
 
   /** One held photo's verified bytes, for the photo route. */

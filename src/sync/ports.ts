@@ -127,6 +127,8 @@ export interface EngineRecord {
   reports_rejected?: number;
   /** Display name of the store as the HO listed it, for the store it was chosen for. */
   store_name?: { store_id: string; name: string } | null;
+  /** The list answered GET with 405 and POST worked (set by the client, cleared by a sign-in or server change). */
+  list_method?: 'POST' | null;
   /** Start of the HO's offline spell as last saved by a run or a probe; null: it answered (absent in older records). */
   offline_since?: IsoTime | null;
 }

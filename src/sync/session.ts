@@ -14,7 +14,7 @@ import {
 } from '../shared/errors';
 import type { Credentials, SignInSettings, StoreChoice } from '../shared/messages';
 import { type Problem, ProblemError } from '../shared/problems';
-import { DEFAULT_SETTINGS, type SyncSettings } from '../shared/types';
+import { DEFAULT_SETTINGS, isCompanyId, LIST_METHODS, type SyncSettings } from '../shared/types';
 import { HoClient } from './api-client';
 import { type Revocation, TokenManager } from './auth';
 import { EngineRecords } from './engine-record';
@@ -73,6 +73,10 @@ export function checkSettings(s: SyncSettings): void {
     throw new ProblemError({ code: 'settings.out-of-range', setting: 'maxDeleteShare' });
   if (s.serverUrl !== '' && !/^https?:\/\/[^/]/.test(s.serverUrl))
     throw new ProblemError({ code: 'settings.server-url-scheme' });
+  if (!LIST_METHODS.includes(s.listMethod))
+    throw new ProblemError({ code: 'settings.out-of-range', setting: 'listMethod' });
+  if (!isCompanyId(s.companyId))
+    throw new ProblemError({ code: 'settings.out-of-range', setting: 'companyId' });
 }
 
 const refused = (problem: Problem): ProblemError => new ProblemError(problem);
@@ -101,8 +105,8 @@ export class SyncSession {
 
   constructor(private readonly deps: SessionDeps) {
     this.tokens = new TokenManager(deps.storage);
-    this.client = new HoClient(this.tokens, deps.storage);
     this.records = new EngineRecords(deps.storage);
+    this.client = new HoClient(this.tokens, deps.storage, this.records);
   }
 
   /** Calls `listener` on every change of the session (the engine stops runs and forgets how the last one ended). */
@@ -121,10 +125,14 @@ export class SyncSession {
 
   /** Saves user settings (validated) and returns the effective settings. */
   async saveSettings(patch: Partial<SyncSettings>): Promise<SyncSettings> {
+    const before = await this.settings();
     const saved = { ...(await this.deps.storage.getState('settings')), ...patch };
     checkSettings({ ...DEFAULT_SETTINGS, ...this.deps.defaults, ...saved });
     await this.deps.storage.putState('settings', saved);
-    return this.settings();
+    const after = await this.settings();
+    // Another server may want another list method: what was learned from the old one no longer holds.
+    if (after.serverUrl !== before.serverUrl) await this.records.update({ list_method: null });
+    return after;
   }
 
   /** True when tokens are held and a store is chosen: what runs need. */
@@ -151,6 +159,8 @@ export class SyncSession {
     if (credentials.kind === 'password')
       await this.tokens.signIn(ctx, credentials.username, credentials.password);
     else await this.tokens.useAccessToken(ctx, credentials.token);
+    // A new sign-in (maybe to a server that changed its deployment) probes the list method again.
+    await this.records.update({ list_method: null });
     this.changed();
   }
 
@@ -245,7 +255,8 @@ export class SyncSession {
       if (check === 'not-found') throw refused({ code: 'store.not-found', storeId });
       if (check === 'forbidden') throw refused({ code: 'store.forbidden', storeId });
     }
-    await this.setStoreName(store?.name ?? null);
+    // A typed store keeps the name the HO's list answer gave it (upstream sends `store.name`), if any.
+    if (store !== null) await this.setStoreName(store.name);
     this.changed();
   }
 

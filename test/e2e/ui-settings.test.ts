@@ -99,6 +99,12 @@ describe('settings screen', () => {
     await form.getByLabel('Sync interval (minutes)').fill('20');
     await form.getByLabel('Parallel downloads').fill('3');
     await form.getByLabel('Pause between downloads (ms)').fill('250');
+    await form.getByText('Advanced (Head Office)').click();
+    await form.getByLabel('Company ID (sent with POST lists; optional)').fill('not valid!');
+    await form.getByRole('button', { name: 'Save sync settings' }).click();
+    await form.getByText('Company ID: use letters, digits, . _ ~ - only.').waitFor();
+    await form.getByLabel('Company ID (sent with POST lists; optional)').fill('c-42');
+    await form.getByLabel('Photo list request').selectOption('POST');
     await form.getByRole('button', { name: 'Save sync settings' }).click();
     await form.getByText('Sync settings saved.').waitFor();
 
@@ -120,7 +126,13 @@ describe('settings screen', () => {
     assert.deepEqual(engine, {
       id: 'test',
       ok: true,
-      result: { syncIntervalMs: 1_200_000, concurrency: 3, delayMs: 250 },
+      result: {
+        syncIntervalMs: 1_200_000,
+        concurrency: 3,
+        delayMs: 250,
+        listMethod: 'POST',
+        companyId: 'c-42',
+      },
     });
   });
 

@@ -15,15 +15,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import jpeg from 'jpeg-js';
-import { buildApp } from '../../server/src/app';
 import { type PrepareResult, openPersistence, prepareData } from '../../server/src/bootstrap';
 import { type Config, loadConfig } from '../../server/src/config';
 import { seedDemo } from '../../server/src/demo/seed';
 import { Faults } from '../../server/src/faults';
 import type { ImageRepository, MetadataRepository } from '../../server/src/persistence/types';
+import { listenHo } from '../../server/src/serve';
 import { ensureTemplate, freshDatabase } from './postgres';
 
 /** Credentials of the test admin. */
@@ -33,6 +32,8 @@ export const ADMIN = { username: 'admin', password: 'admin-test-pw' };
 export interface TestServer {
   url: string;
   app: FastifyInstance;
+  /** Origin of the upstream profile's image listener, else null. */
+  imageOrigin: string | null;
   config: Config;
   meta: MetadataRepository;
   images: ImageRepository;
@@ -159,12 +160,15 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     random: () => dice.shift() ?? 0.999,
     sleep: async (ms) => void sleeps.push(ms),
   });
-  const app = buildApp({ config, ...persistence, faults, clock: () => clock.now });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const ho = await listenHo(
+    { config, ...persistence, faults, clock: () => clock.now },
+    '127.0.0.1',
+    0,
+  );
   return {
-    url,
-    app,
+    url: ho.url,
+    app: ho.app,
+    imageOrigin: ho.imageOrigin,
     config,
     meta,
     images,
@@ -175,7 +179,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     dice,
     sleeps,
     async close(keepData = false) {
-      await app.close();
+      await ho.close();
       await meta.close();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

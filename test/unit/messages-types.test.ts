@@ -11,7 +11,13 @@ import {
   type TunableSettings,
 } from '../../src/shared/messages';
 
-const settings: TunableSettings = { syncIntervalMs: 60_000, concurrency: 2, delayMs: 0 };
+const settings: TunableSettings = {
+  syncIntervalMs: 60_000,
+  concurrency: 2,
+  delayMs: 0,
+  listMethod: 'auto',
+  companyId: '',
+};
 const state = {} as AppState;
 
 /** A complete table: every command answered with its own reply type. */

@@ -71,6 +71,7 @@ export async function serveStatic(
   staticDir: string,
   request: FastifyRequest,
   reply: FastifyReply,
+  extraConnect: readonly string[] = [],
 ): Promise<FastifyReply> {
   const root = resolve(staticDir);
   let urlPath: string;
@@ -115,7 +116,7 @@ export async function serveStatic(
   if (servedPath === '/sw.js')
     reply.header(
       'content-security-policy',
-      await workerCsp(root, (message) => request.log.warn(message)),
+      await workerCsp(root, (message) => request.log.warn(message), extraConnect),
     );
   if (request.headers['if-none-match'] === etag) return reply.code(304).send();
   // A gzipped length is only known once sent, so those responses stream without content-length.

@@ -15,9 +15,13 @@ function field(body: unknown, name: string): string {
   return v;
 }
 
-/** Registers POST {/api,/api/v1}/token/ and .../token/refresh/. */
-export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  for (const prefix of ['/api', '/api/v1']) {
+/** Registers POST <prefix>/token/ and <prefix>/token/refresh/ for each prefix (default /api and /api/v1). */
+export function authRoutes(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  prefixes: readonly string[] = ['/api', '/api/v1'],
+): void {
+  for (const prefix of prefixes) {
     app.post(`${prefix}/token/`, { config: { faultRoute: 'token' } }, async (request) => {
       const username = field(request.body, 'username');
       const password = field(request.body, 'password');

@@ -58,12 +58,12 @@ export function SignInForm({ config, reauth = false }: SignInFormProps) {
 
   const submit = (event: JSX.TargetedEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const { tokenPath, syncIntervalMs, concurrency, delayMs } = config;
+    const { tokenPath, syncIntervalMs, concurrency, delayMs, listMethod, companyId } = config;
     void signIn(
       {
         serverUrl: serverUrl.value,
         storeId: storeId.value,
-        ...{ tokenPath, syncIntervalMs, concurrency, delayMs },
+        ...{ tokenPath, syncIntervalMs, concurrency, delayMs, listMethod, companyId },
       },
       useToken.value
         ? { kind: 'token', token: token.value }

@@ -111,6 +111,8 @@ export class FakeHo {
   etags = true;
   ranges = true;
   downloadRoute: 'ok' | 404 | 405 = 'ok';
+  /** The one method the list is routed for; the other answers 405 as Django REST framework does. */
+  listMethod: 'GET' | 'POST' = 'GET';
   statusRoute: 'ok' | 404 | 405 = 'ok';
   /** simplejwt's `<token path>blacklist/` (refresh token revocation); 404/405: this HO has none. */
   blacklistRoute: 'ok' | 404 | 405 = 'ok';
@@ -161,6 +163,24 @@ export class FakeHo {
   private listCount = 0;
 
   constructor(private readonly clock: FakeClock) {}
+
+  /**
+   * Behaves as the upstream HO is really deployed (contract notes): POST-only flat list without cursors
+   * naming the store, `/api/v1/token/` only, no download or status route (photos via `image_url`).
+   */
+  upstream(): this {
+    this.listMethod = 'POST';
+    this.shape = 'flat';
+    this.cursors = false;
+    this.tokenPaths.clear();
+    this.tokenPaths.add('/api/v1/token/');
+    this.downloadRoute = 404;
+    this.statusRoute = 404;
+    return this;
+  }
+
+  /** Display name of the store in flat list answers. */
+  storeName = 'Jakarta Food Court';
 
   /** The fake `fetch`. */
   readonly fetch = async (input: string, init: RequestInit = {}): Promise<Response> => {
@@ -302,8 +322,8 @@ export class FakeHo {
   }
 
   /** The next `times` downloads of `id` carry one flipped byte / lose their last 100 bytes / stall after N bytes. */
-  corrupt(id: string, times = 1): void {
-    this.faults.push({ route: 'download', id, times, apply: 'corrupt' });
+  corrupt(id: string, times = 1, route: 'download' | 'image' = 'download'): void {
+    this.faults.push({ route, id, times, apply: 'corrupt' });
   }
   truncate(id: string, times = 1): void {
     this.faults.push({ route: 'download', id, times, apply: 'truncate' });
@@ -473,9 +493,26 @@ export class FakeHo {
     }
   }
 
+  /** The list's parameters: query string for GET, JSON body (upstream's names) for POST. */
+  private listParams(req: SeenRequest): URLSearchParams {
+    if (req.method !== 'POST') return req.url.searchParams;
+    const body = req.body as Record<string, unknown>;
+    const q = new URLSearchParams();
+    for (const [from, to] of [
+      ['store_id', 'store_id'],
+      ['updated_since', 'since'],
+      ['limit', 'limit'],
+      ['offset', 'offset'],
+    ] as const)
+      if (body[from] !== undefined) q.set(to, String(body[from]));
+    return q;
+  }
+
   private list(req: SeenRequest): Response {
+    if (req.method !== this.listMethod)
+      return json(405, { detail: `Method "${req.method}" not allowed.` });
     this.onList?.(this.listCount++);
-    const q = req.url.searchParams;
+    const q = this.listParams(req);
     if (q.get('store_id') !== STORE)
       return json(404, { status: 'error', message: 'Store not found' });
     const since = q.has('since') ? Date.parse(q.get('since')!) : null;
@@ -513,7 +550,7 @@ export class FakeHo {
       200,
       this.shape === 'wrapper'
         ? { status: 'success', data }
-        : { ...data, filter: {}, store: { id: STORE } },
+        : { ...data, filter: {}, store: { id: STORE, code: 'JKT-FC', name: this.storeName } },
     );
   }
 
