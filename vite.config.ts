@@ -1,5 +1,6 @@
-/** Build of the PWA: Preact app shell plus an injectManifest service worker, deployable at any base path (APP_BASE). */
+/** Build of the PWA: Preact app shell plus an injectManifest service worker, deployable at any base path (APP_BASE); admin.html is the HO fleet console, a second entry left out of the precache. */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -36,6 +37,8 @@ export default defineConfig({
       filename: 'sw.ts',
       registerType: 'prompt',
       injectRegister: false,
+      // The fleet console (admin.html, second entry) is for Head Office, not for terminals to cache.
+      injectManifest: { globIgnores: ['admin.html', 'assets/admin-*'] },
       includeAssets: ['favicon.png', 'apple-touch-icon.png'],
       // start_url and scope default to the resolved Vite base, so a /pos/ build gets /pos/ for both.
       manifest: {
@@ -60,6 +63,14 @@ export default defineConfig({
       },
     }),
   ],
+  build: {
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        admin: fileURLToPath(new URL('./admin.html', import.meta.url)),
+      },
+    },
+  },
   server: {
     host: '127.0.0.1',
     proxy: { '/api': 'http://127.0.0.1:8000' },

@@ -2,7 +2,7 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeployConfig } from '../src/shared/deploy-config';
+import type { DeployConfig } from '../src/ui/deploy-config-schema';
 
 /** A static dir whose config.json the bench rewrites between scenarios (the HO reads files per request). */
 export interface StaticSite {

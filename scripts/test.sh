@@ -6,6 +6,5 @@ bash scripts/ensure-chromium.sh
 npx biome ci --reporter=summary .
 npx tsc -b
 npx vite build --logLevel warn
-shopt -s nullglob
-files=(test/unit/*.test.ts test/server/*.test.ts test/e2e/*.test.ts)
-node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+# One throwaway PostgreSQL cluster for the whole run, removed at the end even when tests fail.
+node --import tsx scripts/postgres.ts -- bash scripts/test-node.sh

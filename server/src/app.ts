@@ -2,11 +2,10 @@
  * The reference HO server as a fastify instance, built from its dependencies and not yet
  * listening, so tests and main.ts share exactly the same app.
  */
-import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { HashSlots } from './auth/hash-slots';
 import { type FailureCounter, LoginThrottle, MemoryFailureCounter } from './auth/login-throttle';
-import { RevokedTokens, TokenService } from './auth/tokens';
+import { type TokenBlacklist, TokenService } from './auth/tokens';
 import type { Config } from './config';
 import type { FaultRoute, Faults } from './faults';
 import { registerCors } from './http/cors';
@@ -17,6 +16,8 @@ import { serveStatic } from './http/static';
 import { adminRoutes, UPLOAD_TYPES } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { downloadRoutes } from './routes/download';
+import { djangoNotFound, upstreamRoutes } from './profiles/upstream';
+import { fleetRoutes } from './routes/fleet';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
 import type { ImageRepository, MetadataRepository } from './persistence/types';
@@ -35,10 +36,14 @@ export interface AppDeps {
   images: ImageRepository;
   clock: () => number;
   faults: Faults;
-  /** Refresh-token blacklist; defaults to `<data-dir>/revoked-tokens.json`. */
-  revoked?: RevokedTokens;
-  /** Failed sign-in counts; in memory by default. */
+  /** Failed sign-in counts (in the database); in memory by default. */
   failures?: FailureCounter;
+  /** Refresh-token blacklist (in the database). */
+  blacklist: TokenBlacklist;
+  /** Resolves when the database answers; GET /healthz reports it. */
+  ping: () => Promise<void>;
+  /** Origin of the image listener `image_url` points to; required by the upstream profile. */
+  imageOrigin?: string;
 }
 
 /** Largest JSON or form body (a full 1000-item status batch fits many times over). */
@@ -56,7 +61,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     frameworkErrors: (err, request, reply) => void handleError(err, request, reply),
   });
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => serveStatic(config.staticDir, request, reply));
+  const { imageOrigin } = deps;
+  if (config.profile === 'upstream' && imageOrigin === undefined)
+    throw new Error('the upstream profile needs the origin of its image listener');
+  // The service worker fetches image_url from the image origin: its policy must allow it.
+  const connect = imageOrigin === undefined ? [] : [imageOrigin];
+  app.setNotFoundHandler((request, reply) =>
+    config.profile === 'upstream' && request.url.startsWith('/api/')
+      ? djangoNotFound(reply)
+      : serveStatic(config.staticDir, request, reply, connect),
+  );
 
   registerCors(app, config.corsOrigins);
   app.addHook('onRequest', async (request, reply) => {
@@ -97,13 +111,29 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       refreshTtlS: config.refreshTtlS,
       sessionMaxS: config.sessionMaxS,
       clock: deps.clock,
-      revoked: deps.revoked ?? new RevokedTokens(join(config.dataDir, 'revoked-tokens.json')),
+      revoked: deps.blacklist,
     }),
     throttle: new LoginThrottle(windows, config.loginLimits, deps.clock),
     windows,
     hashSlots: new HashSlots(),
   };
+  // Load-balancer health check: 200 while this instance can reach its database, 503 otherwise.
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await deps.ping();
+      return { status: 'ok' };
+    } catch {
+      return sendError(reply, 503, 'Database unavailable');
+    }
+  });
+  if (imageOrigin !== undefined && config.profile === 'upstream') {
+    authRoutes(app, ctx, ['/api/v1']);
+    upstreamRoutes(app, ctx, imageOrigin);
+    adminRoutes(app, ctx);
+    return app;
+  }
   for (const routes of [authRoutes, photoRoutes, downloadRoutes, statusRoutes, adminRoutes])
     routes(app, ctx);
+  fleetRoutes(app, ctx, deps.clock);
   return app;
 }

@@ -9,23 +9,67 @@ import { type Config, DEMO_ADMIN_PASSWORD } from './config';
 import { createPrivateFile, secureDataDir } from './data-dir';
 import { DEMO, generateCatalog, seedDemo } from './demo/seed';
 import { FsImageRepository } from './persistence/fs-image-repository';
+import { sql } from 'kysely';
+import type { TokenBlacklist } from './auth/tokens';
+import { openMigratedDatabase } from './persistence/migrate';
 import { SqlFailureCounter } from './persistence/sql-failure-counter';
-import { openMetadataRepository } from './persistence/sql-metadata';
+import { SqlImageRepository } from './persistence/sql-image-repository';
+import { SqlMetadataRepository } from './persistence/sql-metadata';
+import { SqlTokenBlacklist } from './persistence/sql-token-blacklist';
 import type { ImageRepository, MetadataRepository, Store } from './persistence/types';
 
-/** The two persistence ports over `<dataDir>/ho.sqlite` (schema migrated) and `<dataDir>/images`, the dir kept owner-only. */
-export async function openDataDir(
-  dataDir: string,
-  now?: () => number,
-): Promise<{ meta: MetadataRepository; images: ImageRepository; failures: FailureCounter }> {
-  secureDataDir(dataDir);
-  const dbFile = join(dataDir, 'ho.sqlite');
-  createPrivateFile(dbFile);
-  const meta = await openMetadataRepository({ sqlite: dbFile }, now);
+/** The persistence ports of a running server; `meta.close()` closes the database they share. */
+export interface Persistence {
+  meta: MetadataRepository;
+  images: ImageRepository;
+  blacklist: TokenBlacklist;
+  /** Failed sign-in counts, shared by every instance on the database. */
+  failures: FailureCounter;
+  /** Resolves when the database answers a query. */
+  ping: () => Promise<void>;
+  /** Runs `fn` while holding the start-up lock, so instances starting together seed one at a time. */
+  exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+/** Key of the PostgreSQL advisory lock held while an instance seeds and checks users at start. */
+const STARTUP_LOCK = 7_318_201;
+
+/**
+ * Opens the database (schema migrated): PostgreSQL at `databaseUrl` holding metadata, photo bytes and
+ * the token blacklist, or by default `<dataDir>/ho.sqlite` with the photo files under `<dataDir>/images`
+ * (the data dir kept owner-only, the database file 0600).
+ */
+export async function openPersistence(
+  where: { dataDir: string; databaseUrl?: string },
+  now: () => number = Date.now,
+): Promise<Persistence> {
+  secureDataDir(where.dataDir);
+  const dbFile = join(where.dataDir, 'ho.sqlite');
+  if (!where.databaseUrl) createPrivateFile(dbFile);
+  const database = await openMigratedDatabase(
+    where.databaseUrl ? { postgres: where.databaseUrl } : { sqlite: dbFile },
+    now(),
+  );
+  const { db } = database;
   return {
-    meta,
-    images: new FsImageRepository(join(dataDir, 'images')),
-    failures: new SqlFailureCounter(meta.database),
+    meta: new SqlMetadataRepository(database, now),
+    images: where.databaseUrl
+      ? new SqlImageRepository(db, now)
+      : new FsImageRepository(join(where.dataDir, 'images')),
+    blacklist: new SqlTokenBlacklist(db),
+    failures: new SqlFailureCounter(database),
+    ping: async () => void (await sql`SELECT 1`.execute(db)),
+    exclusive: (fn) =>
+      database.dialect === 'sqlite'
+        ? fn() // one process seeds a SQLite data dir; its writes serialise on the file lock anyway
+        : db.connection().execute(async (conn) => {
+            await sql`SELECT pg_advisory_lock(${STARTUP_LOCK})`.execute(conn);
+            try {
+              return await fn();
+            } finally {
+              await sql`SELECT pg_advisory_unlock(${STARTUP_LOCK})`.execute(conn);
+            }
+          }),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { AdminOps } from './admin-ops';
-import { openDataDir } from './bootstrap';
+import { openPersistence } from './bootstrap';
 import { dataDirFrom } from './config';
 import { PersistenceError } from './persistence/errors';
 
@@ -139,9 +139,10 @@ async function main(argv: string[]): Promise<number> {
         ].map((n) => [n, { type: n === 'primary' ? 'boolean' : 'string' }]),
       ) as Record<string, { type: 'string' | 'boolean' }>,
     });
-    const stores = await openDataDir(
-      dataDirFrom((values['data-dir'] as string | undefined) ?? process.env.DATA_DIR),
-    );
+    const stores = await openPersistence({
+      dataDir: dataDirFrom((values['data-dir'] as string | undefined) ?? process.env.DATA_DIR),
+      ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+    });
     meta = stores.meta;
     const result = await cmd.run(new AdminOps(stores.meta, stores.images), values);
     console.log(JSON.stringify(result ?? { status: 'ok' }, null, 2));

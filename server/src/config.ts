@@ -16,11 +16,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The server profiles (see `Config.profile`). */
+export const PROFILES = ['reference', 'upstream'] as const;
+/** One of PROFILES. */
+export type ServerProfile = (typeof PROFILES)[number];
+
 /** The validated server configuration. */
 export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres:// URL: metadata, photo bytes and token blacklist in PostgreSQL instead of the data dir. */
+  databaseUrl?: string;
   staticDir: string;
   adminUsername: string;
   /** The configured admin's password; absent outside demo mode without ADMIN_PASSWORD. */
@@ -35,10 +42,19 @@ export interface Config {
   refreshTtlS: number;
   /** Absolute session lifetime from the password sign-in (refresh rotation cannot extend it). */
   sessionMaxS: number;
+  /** Fleet console: a terminal with no status report for this many seconds is "silent". */
+  fleetSilentAfterS: number;
   /** '*' = any origin; [] = no cross-origin access. */
   corsOrigins: '*' | string[];
   proxyUrl?: URL;
   referenceOnly: boolean;
+  /**
+   * `reference`: the API reference (plus extensions); `upstream`: the HO as upstream deploys it
+   * (POST-only flat list, /api/v1/token/ only, photos only via image_url on a second listener).
+   */
+  profile: ServerProfile;
+  /** Port of the upstream profile's image origin (0 = any free port). */
+  imagePort: number;
   /** Seed the demo catalog (two stores, demo users) into an empty data dir. */
   demo: boolean;
   catalog?: CatalogOptions;
@@ -58,6 +74,7 @@ export const USAGE = `Usage: node --import tsx server/src/main.ts [flags]   (eve
   --port N                PORT                    listen port (default 8000; 0 = any free port)
   --host H                HOST                    listen address (default 127.0.0.1)
   --data-dir DIR          DATA_DIR                SQLite metadata + image files (default ./.data)
+  --database-url URL      DATABASE_URL            postgres://user:pass@host:port/db: everything in PostgreSQL (needs JWT_SECRET)
   --static-dir DIR        STATIC_DIR              built PWA served at / (default ./dist)
   --admin-username U      ADMIN_USERNAME          admin user (default admin)
   --admin-password P      ADMIN_PASSWORD          admin password (default admin in demo mode, with a warning; none otherwise)
@@ -65,10 +82,14 @@ export const USAGE = `Usage: node --import tsx server/src/main.ts [flags]   (eve
   --access-ttl T          ACCESS_TOKEN_LIFETIME   access token lifetime: seconds or 30s/15m/1h/1d (default 60m)
   --refresh-ttl T         REFRESH_TOKEN_LIFETIME  refresh token lifetime (default 1d)
   --session-lifetime T    SESSION_LIFETIME        absolute session lifetime from the password sign-in (default 30d)
+  --fleet-silent-after T  FLEET_SILENT_AFTER      fleet console: no report for this long = silent (default 1d)
   --cors-origins LIST     CORS_ORIGINS            comma-separated origins, * = any, none = off (default * in demo mode, else none)
   --proxy URL             HO_PROXY_URL            forward /api/ to this real HO instead of the embedded one
   --public-url URL        PUBLIC_URL              base URL for image_url (default: from the request's Host)
   --reference-only        REFERENCE_ONLY=1        serve only the API reference: no extensions
+  --profile P             HO_PROFILE              reference | upstream (POST-only flat list, /api/v1/token/ only,
+                                                  photos only via image_url on a second port) (default reference)
+  --image-port N          IMAGE_PORT              upstream profile: port of the image origin (default 0 = any free port)
   --no-demo               DEMO=0                  do not seed the demo catalog and demo users
   --catalog N             CATALOG_PHOTOS          also generate a benchmark catalog of N photos in its own store (kept across restarts)
   --avg-bytes B           CATALOG_AVG_BYTES       average photo size of the benchmark catalog (default 100000)
@@ -91,6 +112,7 @@ const OPTIONS = {
   port: { type: 'string', env: 'PORT' },
   host: { type: 'string', env: 'HOST' },
   'data-dir': { type: 'string', env: 'DATA_DIR' },
+  'database-url': { type: 'string', env: 'DATABASE_URL' },
   'static-dir': { type: 'string', env: 'STATIC_DIR' },
   'admin-username': { type: 'string', env: 'ADMIN_USERNAME' },
   'admin-password': { type: 'string', env: 'ADMIN_PASSWORD' },
@@ -98,10 +120,13 @@ const OPTIONS = {
   'access-ttl': { type: 'string', env: 'ACCESS_TOKEN_LIFETIME' },
   'refresh-ttl': { type: 'string', env: 'REFRESH_TOKEN_LIFETIME' },
   'session-lifetime': { type: 'string', env: 'SESSION_LIFETIME' },
+  'fleet-silent-after': { type: 'string', env: 'FLEET_SILENT_AFTER' },
   'cors-origins': { type: 'string', env: 'CORS_ORIGINS' },
   proxy: { type: 'string', env: 'HO_PROXY_URL' },
   'public-url': { type: 'string', env: 'PUBLIC_URL' },
   'reference-only': { type: 'boolean', env: 'REFERENCE_ONLY' },
+  profile: { type: 'string', env: 'HO_PROFILE' },
+  'image-port': { type: 'string', env: 'IMAGE_PORT' },
   demo: { type: 'boolean', env: 'DEMO' },
   'no-demo': { type: 'boolean', env: '' },
   catalog: { type: 'string', env: 'CATALOG_PHOTOS' },
@@ -182,6 +207,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const sessionMaxS = duration(raw('session-lifetime') ?? '30d', 'session-lifetime');
   const demo = values['no-demo'] === true ? false : (flag('demo') ?? true);
   const demoMode = givenPassword === undefined && demo;
+  const fleetSilentAfterS = duration(raw('fleet-silent-after') ?? '1d', 'fleet-silent-after');
   const logLevel = raw('log-level') ?? 'warn';
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(logLevel))
     throw new ConfigError(`log-level must be silent|error|warn|info|debug, got "${logLevel}"`);
@@ -193,6 +219,19 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const publicRaw = raw('public-url');
   const publicUrl =
     publicRaw === undefined ? undefined : httpUrl(publicRaw, 'public-url').href.replace(/\/+$/, '');
+
+  const profile = raw('profile') ?? 'reference';
+  if (!(PROFILES as readonly string[]).includes(profile))
+    throw new ConfigError(`profile must be ${PROFILES.join(' or ')}, got "${profile}"`);
+  const referenceOnly = flag('reference-only') ?? false;
+  if (profile === 'upstream' && (proxyUrl !== undefined || referenceOnly))
+    throw new ConfigError('--profile upstream cannot be combined with --proxy or --reference-only');
+  const imagePortRaw = raw('image-port');
+  if (imagePortRaw !== undefined && profile !== 'upstream')
+    throw new ConfigError('--image-port needs --profile upstream');
+  const imagePort = int(imagePortRaw ?? '0', 'image-port', 0, 65535);
+  if (imagePort !== 0 && imagePort === port)
+    throw new ConfigError('image-port must differ from port');
 
   const catalogRaw = raw('catalog');
   const seedRaw = raw('catalog-seed');
@@ -213,6 +252,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   } catch (e) {
     throw new ConfigError(`cannot create data dir ${dataDir}: ${(e as Error).message}`);
   }
+  const databaseUrl = postgresUrl(raw('database-url'));
+  // Every instance on one database must sign tokens alike; a per-data-dir secret would not be shared.
+  if (databaseUrl && raw('jwt-secret') === undefined)
+    throw new ConfigError(
+      '--database-url needs --jwt-secret (JWT_SECRET), the same on every instance',
+    );
   const jwtSecret = raw('jwt-secret') ?? persistentSecret(dataDir);
   if (jwtSecret.length < 16) throw new ConfigError('JWT secret must be at least 16 characters');
 
@@ -230,8 +275,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     accessTtlS,
     refreshTtlS,
     sessionMaxS,
+    fleetSilentAfterS,
     corsOrigins,
-    referenceOnly: flag('reference-only') ?? false,
+    referenceOnly,
+    profile: profile as ServerProfile,
+    imagePort,
     demo,
     faults,
     logLevel: logLevel as Config['logLevel'],
@@ -251,9 +299,26 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       ),
     },
     ...(proxyUrl ? { proxyUrl } : {}),
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...(catalog ? { catalog } : {}),
     ...(publicUrl ? { publicUrl } : {}),
   };
+}
+
+/** A postgres:// or postgresql:// URL with a host and a database name, or undefined when not given. */
+function postgresUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('database-url must be a URL like postgres://user:password@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new ConfigError(`database-url must start with postgres://, got ${url.protocol}//`);
+  if (url.hostname === '' || url.pathname.length <= 1)
+    throw new ConfigError('database-url needs a host and a database name: postgres://host:5432/db');
+  return value;
 }
 
 function readFaults(raw: (name: OptionName) => string | undefined): FaultSettings {

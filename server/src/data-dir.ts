@@ -1,6 +1,6 @@
 /**
- * Owner-only permissions for the data dir: it holds the password hashes, the JWT secret and the
- * token blacklist. The dir is created 0700 and every file directly inside it is made 0600, also on a
+ * Owner-only permissions for the data dir: it holds the JWT secret and, on SQLite, the database (password
+ * hashes, token blacklist). The dir is created 0700 and every file directly inside it is made 0600, also on a
  * data dir created by an older version (tightened on every start).
  */
 import { chmodSync, closeSync, mkdirSync, openSync, readdirSync } from 'node:fs';

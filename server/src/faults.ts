@@ -24,6 +24,8 @@ export interface FaultSettings {
   /** Lifetime in seconds of access tokens issued while set (shorter than configured = early expiry). */
   access_ttl_s: number | null;
   routes: FaultRoute[];
+  /** When set, corrupt/truncate faults hit only downloads of these photos (e.g. one failing photo). */
+  photo_ids: string[] | null;
 }
 
 /** No faults at all. */
@@ -37,6 +39,7 @@ export const DEFAULT_FAULTS: FaultSettings = {
   truncate_rate: 0,
   access_ttl_s: null,
   routes: [...FAULT_ROUTES],
+  photo_ids: null,
 };
 
 /** An injected HTTP failure to answer instead of the real response. */
@@ -57,7 +60,11 @@ const RATE_KEYS = ['error_rate', 'rate_limit_rate', 'corrupt_rate', 'truncate_ra
 export function validateFaults(base: FaultSettings, input: unknown): FaultSettings {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new Error('faults must be a JSON object');
-  const next: FaultSettings = { ...base, routes: [...base.routes] };
+  const next: FaultSettings = {
+    ...base,
+    routes: [...base.routes],
+    photo_ids: base.photo_ids && [...base.photo_ids],
+  };
   for (const [key, value] of Object.entries(input)) {
     if ((RATE_KEYS as readonly string[]).includes(key)) {
       next[key as (typeof RATE_KEYS)[number]] = numberIn(key, value, 0, 1);
@@ -78,6 +85,11 @@ export function validateFaults(base: FaultSettings, input: unknown): FaultSettin
         throw new Error(`routes must be a list of ${FAULT_ROUTES.join(', ')}`);
       }
       next.routes = [...new Set(value as FaultRoute[])];
+    } else if (key === 'photo_ids') {
+      if (value !== null && (!Array.isArray(value) || value.some((v) => typeof v !== 'string')))
+        throw new Error('photo_ids must be a list of photo ids or null');
+      next.photo_ids =
+        value === null ? null : [...new Set((value as string[]).map((v) => v.toLowerCase()))];
     } else {
       throw new Error(`unknown fault setting "${key}"`);
     }
@@ -134,10 +146,11 @@ export class Faults {
     return undefined;
   }
 
-  /** Decides whether this download body is corrupted or truncated. */
-  bodyFault(): BodyFault | undefined {
+  /** Decides whether this download body (of `photoId`) is corrupted or truncated. */
+  bodyFault(photoId: string): BodyFault | undefined {
     const f = this.current;
     if (!f.routes.includes('download')) return undefined;
+    if (f.photo_ids !== null && !f.photo_ids.includes(photoId)) return undefined;
     if (this.roll(f.corrupt_rate)) return 'corrupt';
     if (this.roll(f.truncate_rate)) return 'truncate';
     return undefined;

@@ -4,18 +4,18 @@
  * human lines with the PWA URL, sign-in credentials and store ids. Stops cleanly on SIGTERM/SIGINT.
  */
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { buildApp } from './app';
-import { type PrepareResult, openDataDir, prepareData } from './bootstrap';
+import { type PrepareResult, openPersistence, prepareData } from './bootstrap';
 import { type Config, ConfigError, USAGE, loadConfig, wantsHelp } from './config';
 import { Faults } from './faults';
+import { type RunningHo, listenHo, urlHost } from './serve';
 
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-function humanLines(config: Config, url: string, prep: PrepareResult): string[] {
+function humanLines(
+  config: Config,
+  url: string,
+  prep: PrepareResult,
+  imageOrigin: string | null,
+): string[] {
   const browse = url.replace(/\/\/(0\.0\.0\.0|\[::\])/, '//127.0.0.1');
   const lines = [
     existsSync(join(config.staticDir, 'index.html'))
@@ -44,6 +44,10 @@ function humanLines(config: Config, url: string, prep: PrepareResult): string[] 
       `  Benchmark ${bench.code}  ${bench.id}  ${bench.name} (sign in as ${config.adminUsername})`,
     );
   if (config.referenceOnly) lines.push('  Reference-only mode: API extensions are off');
+  if (imageOrigin !== null)
+    lines.push(
+      `  Upstream profile: POST-only list, /api/v1/token/ only, photos at ${imageOrigin}/product-images/`,
+    );
   return lines;
 }
 
@@ -66,20 +70,18 @@ async function main(): Promise<void> {
       `\n!!! WARNING: demo admin credentials ${config.adminUsername}/${config.adminPassword} are in use. Set ADMIN_PASSWORD for anything but a demo. !!!\n`,
     );
   }
-  const { meta, images, failures } = await openDataDir(config.dataDir);
+  const persistence = await openPersistence(config);
+  const { meta, images, exclusive } = persistence;
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [], disabledDemoUsers: [] }
-    : await prepareData(meta, images, config);
-  const app = buildApp({
-    config,
-    meta,
-    images,
-    failures,
-    clock: Date.now,
-    faults: new Faults(config.faults),
-  });
+    : await exclusive(() => prepareData(meta, images, config));
+  let ho: RunningHo;
   try {
-    await app.listen({ port: config.port, host: config.host });
+    ho = await listenHo(
+      { config, ...persistence, clock: Date.now, faults: new Faults(config.faults) },
+      config.host,
+      config.port,
+    );
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     console.error(
@@ -88,17 +90,16 @@ async function main(): Promise<void> {
     await meta.close();
     process.exit(1);
   }
-  const url = `http://${urlHost(config.host)}:${(app.server.address() as AddressInfo).port}`;
+  const url = `http://${urlHost(config.host)}:${new URL(ho.url).port}`;
   console.log(`HO server listening on ${url}`);
-  for (const line of humanLines(config, url, prep)) console.log(line);
+  for (const line of humanLines(config, url, prep, ho.imageOrigin)) console.log(line);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
     console.log(`${signal} received, stopping`);
-    app
-      .close()
+    ho.close()
       .then(() => meta.close())
       .then(
         () => process.exit(0),

@@ -3,6 +3,7 @@
  * through a MessageChannel), the reply type of each command, and one union of broadcasts (SW -> every
  * open page, over a BroadcastChannel). Runtime-neutral: no DOM, no `self`.
  */
+import type { Problem } from './problems';
 import type { IsoTime, SyncProgress, SyncSettings } from './types';
 
 /** BroadcastChannel name the SW announces progress, session and product changes on. */
@@ -17,7 +18,16 @@ export const PLACEHOLDER_HEADER = 'X-Photo-Placeholder';
 /** Settings a person or config.json may set at sign-in; the rest keep their defaults. */
 export type SignInSettings = Pick<SyncSettings, 'serverUrl' | 'storeId'> &
   Partial<
-    Pick<SyncSettings, 'tokenPath' | 'syncIntervalMs' | 'concurrency' | 'delayMs' | 'terminalName'>
+    Pick<
+      SyncSettings,
+      | 'tokenPath'
+      | 'syncIntervalMs'
+      | 'concurrency'
+      | 'delayMs'
+      | 'terminalName'
+      | 'listMethod'
+      | 'companyId'
+    >
   >;
 
 /** How the user proves who they are. */
@@ -31,18 +41,6 @@ export interface StoreChoice {
   code: string;
   name: string;
 }
-
-/** Why signing in or choosing a store did not work, each with its own advice in the UI. */
-export type SignInErrorKind =
-  | 'invalid-settings'
-  | 'unreachable'
-  | 'blocked-by-policy'
-  | 'cors'
-  | 'not-pps-server'
-  | 'wrong-credentials'
-  | 'store-not-found'
-  | 'store-forbidden'
-  | 'server-error';
 
 /** Who is signed in where; `storeId` is empty while a store still has to be chosen. */
 export interface Session {
@@ -95,12 +93,15 @@ export interface Product {
 }
 
 /** Sync settings a person may change in the settings screen. */
-export type TunableSettings = Pick<SyncSettings, 'syncIntervalMs' | 'concurrency' | 'delayMs'>;
+export type TunableSettings = Pick<
+  SyncSettings,
+  'syncIntervalMs' | 'concurrency' | 'delayMs' | 'listMethod' | 'companyId'
+>;
 
 /** Outcome of saving settings: the effective values, or why the engine refused them (nothing saved). */
 export type SaveSettingsResult =
   | { ok: true; settings: TunableSettings; state: AppState }
-  | { ok: false; message: string };
+  | { ok: false; problem: Problem };
 
 /** Outcome of a sign-in or store choice. */
 export type SignInResult =
@@ -111,11 +112,9 @@ export type SignInResult =
     }
   | {
       ok: false;
-      error: SignInErrorKind;
-      message: string;
+      /** Why it did not work; the UI's message tables say it (with the fix, for CORS and the policy). */
+      problem: Problem;
       stores: StoreChoice[] | null;
-      /** With `blocked-by-policy`: the origins the service worker's policy allows (empty when it names none). */
-      allowedOrigins?: string[];
     };
 
 /** Commands a page sends to the SW. */
@@ -159,6 +158,29 @@ export interface CommandReplies {
 /** Command type names. */
 export type CommandType = Command['type'];
 
+/** The command of type `T`. */
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+/**
+ * One handler per command, each typed with its own command and reply: a missing command or a wrong
+ * reply type does not compile (test/unit/messages-types.test.ts shows both).
+ */
+export type CommandHandlers = {
+  [T in CommandType]: (command: CommandOf<T>) => Promise<CommandReplies[T]>;
+};
+
+/** Runs the handler of `command` and resolves with its reply. */
+export function dispatch<T extends CommandType>(
+  handlers: CommandHandlers,
+  command: CommandOf<T>,
+): Promise<CommandReplies[T]> {
+  // TypeScript cannot relate `handlers[command.type]` to `T`; the mapped type above checked each entry.
+  const handler = handlers[command.type] as unknown as (
+    c: CommandOf<T>,
+  ) => Promise<CommandReplies[T]>;
+  return handler(command);
+}
+
 /** A command as sent: `id` pairs it with its reply. */
 export interface RequestEnvelope {
   id: string;
@@ -168,7 +190,7 @@ export interface RequestEnvelope {
 /** The SW's answer to one request; `error` when handling threw (a bug or storage failure, not a sync failure). */
 export type ReplyEnvelope<T extends CommandType = CommandType> =
   | { id: string; ok: true; result: CommandReplies[T] }
-  | { id: string; ok: false; error: string };
+  | { id: string; ok: false; problem: Problem };
 
 /** What the SW announces to every open page. */
 export type Broadcast =

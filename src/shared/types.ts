@@ -2,6 +2,7 @@
  * Runtime-neutral types shared by the sync engine (service worker), storage and UI.
  * Nothing here touches DOM, `self` or Node APIs.
  */
+import type { Problem } from './problems';
 
 /** ISO 8601 UTC timestamp with milliseconds, e.g. "2026-02-03T10:00:00.123Z". */
 export type IsoTime = string;
@@ -83,6 +84,24 @@ export interface SyncSettings {
   failureRetryMaxMs: number;
   /** Subtracted from a watermark derived from `updated_at` (not from `sync_timestamp`) to cover late commits. */
   watermarkOverlapMs: number;
+  /**
+   * HTTP method of the photo list: `auto` sends the documented GET and switches to POST (remembered) when
+   * the HO answers 405, as the deployed upstream does; `GET`/`POST` fix it.
+   */
+  listMethod: ListMethod;
+  /** `company_id` sent in POST list bodies; empty: not sent. */
+  companyId: string;
+}
+
+/** How the photo list is requested (see `SyncSettings.listMethod`). */
+export type ListMethod = 'auto' | 'GET' | 'POST';
+
+/** The values `listMethod` may take. */
+export const LIST_METHODS: readonly ListMethod[] = ['auto', 'GET', 'POST'];
+
+/** True for a usable `companyId`: empty (not sent) or an id of letters, digits and `. _ ~ -`. */
+export function isCompanyId(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Za-z0-9._~-]{0,128}$/.test(v);
 }
 
 /** Defaults: the API reference's recommendations (100 per page, 5 concurrent, 100 ms apart). */
@@ -109,6 +128,8 @@ export const DEFAULT_SETTINGS: SyncSettings = {
   failureRetryBaseMs: 60_000,
   failureRetryMaxMs: 60 * 60 * 1000,
   watermarkOverlapMs: 60_000,
+  listMethod: 'auto',
+  companyId: '',
 };
 
 /** Access/refresh tokens as persisted; `token_path` is the sign-in path that worked (refresh is derived from it). */
@@ -125,6 +146,8 @@ export interface FailureInfo {
   photo_id: string;
   /** Short reason as reported to the HO: "checksum mismatch", "HTTP 500", "timeout", ... */
   reason: string;
+  /** The reason as a problem code, for the person (the UI words it). */
+  problem: Problem;
   attempts: number;
   last_attempt_at: IsoTime;
 }
@@ -139,10 +162,8 @@ export type SyncStatus =
       done: number;
       total: number;
     }
-  | { kind: 'offline'; message: string }
-  | { kind: 'error'; message: string }
-  | { kind: 'paused-auth'; message: string }
-  | { kind: 'quota'; message: string }
+  /** A run ended by `problem` (its code tells the UI what to say). */
+  | { kind: 'offline' | 'error' | 'paused-auth' | 'quota'; problem: Problem }
   | { kind: 'needs-confirmation'; deleteCount: number; localCount: number };
 
 /** Snapshot broadcast to every page after each step of a run. */

@@ -3,18 +3,31 @@
  * as Blob values keyed by checksum (content-addressed, shared by photos with equal bytes); docs/storage.md has
  * the measurements behind that choice.
  */
-import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import {
+  type DBSchema,
+  type IDBPDatabase,
+  type IDBPTransaction,
+  openDB,
+  type StoreNames,
+} from 'idb';
+import { allowedImageType } from '../shared/image-types';
 import type { StatusItem, StoredPhoto } from '../shared/types';
-import type { FailureRecord, PartialProgress, StateMap } from '../sync/ports';
+import { abortQuietly } from './transaction';
+import type { EngineRecord, FailureRecord, PartialProgress, StateMap } from '../sync/ports';
 
 /** Name of the database. */
 export const DB_NAME = 'product-photo-sync';
 
 /** Current schema version; `upgrade` brings any older database up to it step by step. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** Key of a partial download chunk: photo id and the byte offset the chunk starts at. */
 export type ChunkKey = [photoId: string, offset: number];
+
+/** Key range of every chunk of one photo's partial download. */
+export function chunksOf(id: string): IDBKeyRange {
+  return IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+}
 
 /** Every object store, its keys, values and indexes. */
 export interface PhotoSyncSchema extends DBSchema {
@@ -36,6 +49,34 @@ export interface PhotoSyncSchema extends DBSchema {
 
 /** An open connection. */
 export type PhotoDb = IDBPDatabase<PhotoSyncSchema>;
+
+type UpgradeTx = IDBPTransaction<PhotoSyncSchema, StoreNames<PhotoSyncSchema>[], 'versionchange'>;
+
+/**
+ * Version 3: only raster image types may be held. Records of any other type (stored by earlier versions,
+ * e.g. text/html or SVG) are deleted with their partial downloads and with bytes no kept photo shares, and
+ * the watermark is cleared so the next run lists everything again: they come back as failed photos.
+ */
+async function purgeNonImages(tx: UpgradeTx): Promise<void> {
+  const photos = tx.objectStore('photos');
+  const purged: StoredPhoto[] = [];
+  for (let cursor = await photos.openCursor(); cursor; cursor = await cursor.continue()) {
+    if (allowedImageType(String(cursor.value.content_type)) === null) purged.push(cursor.value);
+  }
+  if (purged.length === 0) return;
+  for (const record of purged) {
+    await photos.delete(record.id);
+    await tx.objectStore('partials').delete(record.id);
+    await tx.objectStore('partial-chunks').delete(chunksOf(record.id));
+  }
+  for (const checksum of new Set(purged.map((r) => r.checksum))) {
+    if ((await photos.index('by-checksum').count(checksum)) === 0)
+      await tx.objectStore('bytes').delete(checksum);
+  }
+  const state = tx.objectStore('state');
+  const engine = (await state.get('engine')) as EngineRecord | undefined;
+  if (engine !== undefined) await state.put({ ...engine, watermark: null }, 'engine');
+}
 
 /** Callbacks for a connection the browser or a newer version takes away, so the holder reopens lazily. */
 export interface ConnectionEvents {
@@ -65,6 +106,8 @@ export async function openPhotoDb(name: string, events: ConnectionEvents): Promi
         // Finds the photos that still reference a bytes entry, so shared bytes are deleted with their last photo.
         tx.objectStore('photos').createIndex('by-checksum', 'checksum');
       }
+      // Any failure aborts the upgrade (the open fails, nothing half-purged); the next open tries again.
+      if (oldVersion < 3) purgeNonImages(tx).catch(() => abortQuietly(tx));
     },
     blocking() {
       db.close();

@@ -13,7 +13,7 @@ import type {
   PartialProgress,
 } from '../sync/ports';
 import type { StatusItem, StoredPhoto } from '../shared/types';
-import { type ChunkKey, DB_NAME, type PhotoDb, openPhotoDb } from './db';
+import { type ChunkKey, chunksOf, DB_NAME, type PhotoDb, openPhotoDb } from './db';
 import { estimateUsage, requestPersistence, type StorageUsage } from './persistence';
 import { type StoreName, type Tx, inTransaction } from './transaction';
 
@@ -54,11 +54,6 @@ const STORE_STATE: (keyof StateMap)[] = ['auth', 'checkpoint'];
 
 const PHOTO_STORES: StoreName[] = ['photos', 'bytes', 'partials', 'partial-chunks'];
 const PARTIAL_STORES: StoreName[] = ['partials', 'partial-chunks'];
-
-/** Key range of every chunk of one photo's partial download. */
-function chunksOf(id: string): IDBKeyRange {
-  return IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
-}
 
 /** The record as stored with present bytes: the storage-owned flag removed. */
 function withBytes(record: StoredPhoto): StoredPhoto {

@@ -18,7 +18,8 @@ export function isQuotaExceeded(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'QuotaExceededError';
 }
 
-function abortQuietly(tx: { abort(): void }): void {
+/** Aborts `tx` unless it already committed or aborted. */
+export function abortQuietly(tx: { abort(): void }): void {
   try {
     tx.abort();
   } catch {

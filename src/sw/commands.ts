@@ -1,67 +1,43 @@
-/** Answers page commands (the page <-> SW protocol in src/shared/messages): one exhaustive switch. */
+/** Answers page commands (the page <-> SW protocol in src/shared/messages): one typed handler per command. */
 import {
-  assertNever,
-  type Command,
+  type CommandHandlers,
+  type CommandOf,
   type CommandReplies,
   type CommandType,
-  type TunableSettings,
+  dispatch,
 } from '../shared/messages';
-import { chooseStore, signIn } from './sign-in';
 import type { SyncHost } from './sync-host';
 
 declare const self: ServiceWorkerGlobalScope;
 
-/** The settings the settings screen shows and changes. */
-function tunable({ syncIntervalMs, concurrency, delayMs }: TunableSettings): TunableSettings {
-  return { syncIntervalMs, concurrency, delayMs };
-}
-
-/** Runs one command and returns its reply; sync commands start a run and reply at once (progress is broadcast). */
-export async function handleCommand(
-  host: SyncHost,
-  command: Command,
-): Promise<CommandReplies[CommandType]> {
-  const { engine } = host.deps;
-  switch (command.type) {
-    case 'get-state':
-      return host.state();
-    case 'get-products':
-      return host.products();
-    case 'sign-in':
-      return signIn(host, command.settings, command.credentials);
-    case 'choose-store':
-      return chooseStore(host, command.store);
-    case 'sync-now':
-      // Only a person asking retries failed photos before their backoff; timers and `online` respect it.
-      return host.runIfSignedIn({ retryFailedNow: command.trigger === 'user' });
-    case 'check-connection':
-      return host.checkConnection();
-    case 'full-resync':
-      return host.runIfSignedIn({ full: true, retryFailedNow: true });
-    case 'retry-failed':
-      return host.runIfSignedIn({ retryFailedNow: true });
-    case 'confirm-deletions':
-      await engine.confirmDeletes();
-      return host.announce();
-    case 'sign-out':
-      await engine.signOut(true);
-      return host.announce();
-    case 'get-settings':
-      return tunable(await engine.settings());
-    case 'save-settings':
-      try {
-        const settings = tunable(await engine.saveSettings(tunable(command.settings)));
-        return { ok: true, settings, state: await host.announce() };
-      } catch (err) {
-        // The engine validates (RangeError names the setting); nothing was saved.
-        if (err instanceof RangeError) return { ok: false, message: err.message };
-        throw err;
-      }
-    case 'skip-waiting':
-      // Sent by the page to the waiting worker when the person (or an idle kiosk) applies the update.
+/** The handlers of every command; sync commands start a run and reply at once (progress is broadcast). */
+function handlers(host: SyncHost): CommandHandlers {
+  return {
+    'get-state': () => host.state(),
+    'get-products': () => host.products(),
+    'sign-in': (c) => host.signIn(c.settings, c.credentials),
+    'choose-store': (c) => host.chooseStore(c.store),
+    // Only a person asking retries failed photos before their backoff; timers and `online` respect it.
+    'sync-now': (c) => host.runIfSignedIn({ retryFailedNow: c.trigger === 'user' }),
+    'check-connection': () => host.checkConnection(),
+    'full-resync': () => host.runIfSignedIn({ full: true, retryFailedNow: true }),
+    'retry-failed': () => host.runIfSignedIn({ retryFailedNow: true }),
+    'confirm-deletions': () => host.confirmDeletions(),
+    'sign-out': () => host.signOut(),
+    'get-settings': () => host.tunables(),
+    'save-settings': (c) => host.saveTunables(c.settings),
+    // Sent by the page to the waiting worker when the person (or an idle kiosk) applies the update.
+    'skip-waiting': async () => {
       await self.skipWaiting();
       return null;
-    default:
-      return assertNever(command);
-  }
+    },
+  };
+}
+
+/** Runs one command and returns its reply. */
+export function handleCommand<T extends CommandType>(
+  host: SyncHost,
+  command: CommandOf<T>,
+): Promise<CommandReplies[T]> {
+  return dispatch(handlers(host), command);
 }

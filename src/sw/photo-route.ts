@@ -1,7 +1,9 @@
 /**
  * Serves photos to `<img>` at `${scope}photos/<photo_id>` from local storage only (works with the HO
- * unreachable), with the stored Content-Type; a photo not held (yet) gets a clear SVG placeholder.
+ * unreachable), with the stored raster type; a photo not held (yet) gets a clear SVG placeholder. Every
+ * answer is locked down so that opening a photo URL as a page can never run anything in the app's origin.
  */
+import { allowedImageType } from '../shared/image-types';
 import { PHOTO_PATH, PLACEHOLDER_HEADER } from '../shared/messages';
 import type { StoredPhoto } from '../shared/types';
 
@@ -16,6 +18,17 @@ const PLACEHOLDER_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="400" hei
 <text x="200" y="290" text-anchor="middle" font-family="system-ui,sans-serif" font-size="24" fill="#4a6262">Photo not synced yet</text>
 </svg>`;
 
+/**
+ * Headers of every photo answer: no type sniffing, no script, plugin, frame or fetch even when opened as a
+ * document (a sandboxed, opaque origin), and not embeddable by other origins.
+ */
+export const PHOTO_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy':
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
 /** The photo id of a photo URL under `scope`, or null when `url` is not one. */
 export function photoIdOf(url: URL, scope: URL): string | null {
   if (url.origin !== scope.origin) return null;
@@ -25,12 +38,17 @@ export function photoIdOf(url: URL, scope: URL): string | null {
   return id !== '' && !id.includes('/') ? id : null;
 }
 
-/** The response for one photo: its verified bytes, or the placeholder (never a network request). */
+/**
+ * The response for one photo: its verified bytes, or the placeholder (never a network request). A record
+ * whose type is not an allowed raster type (none should exist) is not served.
+ */
 export async function servePhoto(read: ReadPhoto, id: string): Promise<Response> {
   const found = await read(id);
-  if (found === undefined) {
+  const type = found === undefined ? null : allowedImageType(found.record.content_type);
+  if (found === undefined || type === null) {
     return new Response(PLACEHOLDER_SVG, {
       headers: {
+        ...PHOTO_SECURITY_HEADERS,
         'Content-Type': 'image/svg+xml',
         'Cache-Control': 'no-store',
         [PLACEHOLDER_HEADER]: '1',
@@ -39,7 +57,8 @@ export async function servePhoto(read: ReadPhoto, id: string): Promise<Response>
   }
   return new Response(found.blob, {
     headers: {
-      'Content-Type': found.record.content_type,
+      ...PHOTO_SECURITY_HEADERS,
+      'Content-Type': type,
       'Content-Length': String(found.blob.size),
       'Cache-Control': 'no-cache',
       ETag: `"${found.record.checksum}"`,

@@ -6,12 +6,7 @@
  * workers, a blocked server is reported as unreachable, as before.
  */
 
-/** What a probe of a server URL found. */
-export type ProbeResult =
-  | { kind: 'answers' }
-  | { kind: 'no-answer' }
-  /** `allowed`: the origins the violated policy lets this worker connect to (empty when it names none). */
-  | { kind: 'blocked'; allowed: string[] };
+import type { ProbeResult } from '../sync/ports';
 
 /** Upper bound on the wait for the violation event after a refused probe (it normally comes in the next task). */
 const VIOLATION_WAIT_MS = 500;

@@ -2,7 +2,11 @@
 import type { Product, ProductPhoto } from '../shared/messages';
 import type { PhotoMeta } from '../shared/types';
 
-function byDisplayOrder(a: ProductPhoto, b: ProductPhoto): number {
+/** Order of a product's photos everywhere the SW shows them: primary first, then `sort_order`, then id. */
+export function byDisplayOrder(
+  a: Pick<ProductPhoto, 'id' | 'is_primary' | 'sort_order'>,
+  b: Pick<ProductPhoto, 'id' | 'is_primary' | 'sort_order'>,
+): number {
   return (
     Number(b.is_primary) - Number(a.is_primary) ||
     a.sort_order - b.sort_order ||

@@ -1,12 +1,15 @@
 /**
- * Builds the engine and its host from the service worker's real runtime: fetch, wall clock, Web Locks
- * and the IndexedDB storage; the app's own origin is the default Server URL.
+ * Builds the session, the engine and their host from the service worker's real runtime: fetch, wall
+ * clock, Web Locks, the IndexedDB storage and the CSP-aware probe; the app's own origin is the default
+ * Server URL.
  */
 import type { Broadcast } from '../shared/messages';
 import { openSyncStorage, type PhotoStorage } from '../storage';
 import { systemClock } from '../sync/clock';
 import { SyncEngine } from '../sync/engine';
 import type { LockFn } from '../sync/ports';
+import { SyncSession } from '../sync/session';
+import { probeConnection } from './policy-block';
 import { SyncHost } from './sync-host';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -24,16 +27,27 @@ const webLock: LockFn = <T>(name: string, fn: () => Promise<T>) =>
 export async function createHost(broadcast: (message: Broadcast) => void): Promise<SyncHost> {
   const storage: PhotoStorage = await openSyncStorage();
   let host: SyncHost | null = null;
-  const engine = new SyncEngine({
-    fetch: (url, init) => fetch(url, init),
+  const runtime = {
+    // Called as a plain function: a browser's fetch invoked as a method of another object throws "Illegal invocation".
+    fetch: (url: string, init: RequestInit) => fetch(url, init),
     storage,
     clock: systemClock,
     random: Math.random,
     lock: webLock,
+  };
+  const session = new SyncSession({
+    ...runtime,
+    probe: probeConnection,
+    appOrigin: self.location.origin,
     defaults: { serverUrl: self.location.origin },
+  });
+  const engine = new SyncEngine({
+    ...runtime,
+    session,
     onProgress: (progress) => host?.onProgress(progress),
   });
   host = new SyncHost({
+    session,
     engine,
     storage,
     broadcast,

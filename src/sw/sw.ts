@@ -1,8 +1,9 @@
 /**
- * Service worker entry: only wires events. Precaches the app shell (navigations work with the server
- * stopped; updates wait for the page's prompt, no skipWaiting at install), serves photos from local
- * storage, answers page commands, and runs the sync engine when it starts, on commands and on
- * (periodic) Background Sync.
+ * Service worker entry: only wires events. Precaches the app shell (the app's own pages work with the
+ * server stopped; other pages of the origin load as themselves; updates wait for the page's prompt, no
+ * skipWaiting at install), serves photos from local storage (the embedding contract, ./embedding.ts),
+ * answers page commands, and runs the sync engine when it starts, on commands and on (periodic)
+ * Background Sync.
  */
 import { clientsClaim } from 'workbox-core';
 import {
@@ -12,6 +13,7 @@ import {
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { awaitsConnectivity } from '../shared/background-sync';
+import { problemOf } from '../shared/errors';
 import {
   BROADCAST_CHANNEL,
   isRequestEnvelope,
@@ -20,7 +22,8 @@ import {
   type ReplyEnvelope,
 } from '../shared/messages';
 import { handleCommand } from './commands';
-import { photoIdOf, servePhoto } from './photo-route';
+import { embeddingRequestOf, ImageUrlIndex, productPhotoOf, servePhotoIndex } from './embedding';
+import { servePhoto } from './photo-route';
 import { onPolicyViolation } from './policy-block';
 import { createHost, type SyncTagEvent } from './runtime';
 
@@ -28,7 +31,12 @@ declare const self: ServiceWorkerGlobalScope;
 
 const scope = new URL(self.registration.scope);
 const channel = new BroadcastChannel(BROADCAST_CHANNEL);
-const ready = createHost((message) => channel.postMessage(message));
+const imageUrls = new ImageUrlIndex(() => ready.then((host) => host.heldPhotos()));
+const ready = createHost((message) => {
+  channel.postMessage(message);
+  if (message.type === 'products-changed') void imageUrls.refresh();
+});
+void imageUrls.refresh();
 
 /** Extends `event` while a sync run is active or queued, so the browser does not stop the worker mid-run. */
 function keepAlive(event: ExtendableEvent): void {
@@ -38,17 +46,40 @@ function keepAlive(event: ExtendableEvent): void {
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 registerRoute(
-  ({ url }) => photoIdOf(url, scope) !== null,
-  ({ url, event }) => {
+  ({ url }) => embeddingRequestOf(url, scope) !== null,
+  async ({ url, event }) => {
     keepAlive(event as ExtendableEvent);
-    return ready.then((host) =>
-      servePhoto((id) => host.deps.storage.readPhoto(id), photoIdOf(url, scope) as string),
-    );
+    const host = await ready;
+    const read = (id: string) => host.readPhoto(id);
+    const asked = embeddingRequestOf(url, scope);
+    if (asked?.kind === 'photo') return servePhoto(read, asked.id);
+    const { held } = await host.heldPhotos();
+    if (asked?.kind === 'index') return servePhotoIndex(held);
+    // A product without a held photo gets the placeholder, like a photo not held.
+    return servePhoto(read, productPhotoOf(held, asked?.productId ?? '')?.id ?? '');
   },
 );
-// Resolved against the SW's own URL, so a /pos/ deployment serves /pos/index.html. API navigations stay network-only.
+// A page that renders the HO's image_url directly gets the held bytes too (exactly the listed URLs).
 registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }),
+  ({ url, request }) => request.method === 'GET' && imageUrls.claims(url.href, request.destination),
+  async ({ url, request }) => {
+    const id = await imageUrls.photoIdFor(url.href);
+    if (id === undefined) return fetch(request);
+    const host = await ready;
+    const res = await servePhoto((photoId) => host.readPhoto(photoId), id);
+    // The answer stands for another origin's URL: same-origin CORP would make the browser drop it. Only
+    // pages this worker controls (the app's own origin) ever get it.
+    res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    return res;
+  },
+);
+// The app shell answers the app's own pages only (scope root, index.html, with any query): any other
+// page of the origin loads as itself. Resolved against the SW's URL, so a /pos/ build serves /pos/index.html.
+const shellPages = new RegExp(
+  `^${scope.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:index\\.html)?(?:\\?.*)?$`,
+);
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('index.html'), { allowlist: [shellPages] }),
 );
 
 self.addEventListener('message', (event) => {
@@ -59,11 +90,7 @@ self.addEventListener('message', (event) => {
     .then((host) => handleCommand(host, command))
     .then(
       (result): ReplyEnvelope => ({ id, ok: true, result }),
-      (err: unknown): ReplyEnvelope => ({
-        id,
-        ok: false,
-        error: err instanceof Error ? err.message : String(err),
-      }),
+      (err: unknown): ReplyEnvelope => ({ id, ok: false, problem: problemOf(err) }),
     );
   event.waitUntil(reply.then((r) => port.postMessage(r)));
   keepAlive(event);

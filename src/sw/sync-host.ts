@@ -1,20 +1,43 @@
 /**
- * Hosts the sync engine inside the service worker: coalesces triggers into at most one running and one
- * queued run (a full resync stops a running ordinary run instead of waiting behind it), keeps the SW
- * alive while a run lasts, and broadcasts progress, state and product changes to every open page.
+ * Hosts the session and the sync engine inside the service worker: the boundary page commands and
+ * events go through. Coalesces triggers into at most one running and one queued run (a full resync stops
+ * a running ordinary run instead of waiting behind it), keeps the SW alive while a run lasts, and every
+ * method that changes something broadcasts the new state to every open page itself.
  */
-import type { AppState, Broadcast, Product, Session, StorageUse } from '../shared/messages';
+import type {
+  AppState,
+  Broadcast,
+  Credentials,
+  Product,
+  SaveSettingsResult,
+  Session,
+  SignInResult,
+  SignInSettings,
+  StorageUse,
+  StoreChoice,
+  TunableSettings,
+} from '../shared/messages';
+import { ProblemError } from '../shared/problems';
 import type { PhotoMeta, SyncProgress } from '../shared/types';
+import type { PhotoBytes, PhotoStorage } from '../storage';
 import type { SyncEngine, SyncOptions } from '../sync/engine';
-import type { PhotoStorage } from '../storage';
+import type { SignInOutcome, SyncSession } from '../sync/session';
+import type { HeldPhotos } from './embedding';
 import { buildProducts } from './products';
 
 /** What the host needs from the service worker. */
 export interface HostDeps {
+  session: SyncSession;
   engine: SyncEngine;
   storage: PhotoStorage;
   broadcast: (message: Broadcast) => void;
   estimate: () => Promise<StorageUse | null>;
+}
+
+/** The settings the settings screen shows and changes. */
+function tunable(s: TunableSettings): TunableSettings {
+  const { syncIntervalMs, concurrency, delayMs, listMethod, companyId } = s;
+  return { syncIntervalMs, concurrency, delayMs, listMethod, companyId };
 }
 
 const PRODUCTS_DEBOUNCE_MS = 500;
@@ -53,7 +76,7 @@ export class SyncHost {
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
   private unsent: SyncProgress | null = null;
 
-  constructor(readonly deps: HostDeps) {}
+  constructor(private readonly deps: HostDeps) {}
 
   /**
    * Forwards an engine progress snapshot to every page (called by the engine's onProgress). The engine
@@ -77,7 +100,7 @@ export class SyncHost {
    * Asks for a run. While one runs, the request joins the single queued run (options merged); a full
    * resync first stops a running ordinary run (see SyncEngine.preempt).
    */
-  run(opts: SyncOptions = {}): Promise<SyncProgress> {
+  private run(opts: SyncOptions = {}): Promise<SyncProgress> {
     if (this.running === null) return this.start(opts);
     this.deps.engine.preempt(opts);
     if (this.queued !== null) {
@@ -108,18 +131,71 @@ export class SyncHost {
 
   /** Asks the HO whether it answers (pages opening between runs), unless a run is active or queued: its requests tell. */
   async checkConnection(): Promise<AppState> {
-    if (this.running === null && this.queued === null && (await this.deps.engine.signedIn()))
+    if (this.running === null && this.queued === null && (await this.deps.session.signedIn()))
       await this.deps.engine.checkConnection();
     return this.state();
   }
 
+  /** Signs in (see SyncSession.signIn); a chosen store starts the first run. */
+  async signIn(settings: SignInSettings, credentials: Credentials): Promise<SignInResult> {
+    return this.afterSignIn(await this.deps.session.signIn(settings, credentials));
+  }
+
+  /** Chooses one of the stores the server listed after sign-in. */
+  async chooseStore(store: StoreChoice): Promise<SignInResult> {
+    return this.afterSignIn(await this.deps.session.chooseStore(store));
+  }
+
+  /** Signs out, forgetting every photo and all state of the store. */
+  async signOut(): Promise<AppState> {
+    await this.deps.session.signOut(true);
+    return this.announce();
+  }
+
+  /** Applies deletions that waited for a person's confirmation. */
+  async confirmDeletions(): Promise<AppState> {
+    await this.deps.engine.confirmDeletes();
+    return this.announce();
+  }
+
+  /** The settings the settings screen shows. */
+  async tunables(): Promise<TunableSettings> {
+    return tunable(await this.deps.session.settings());
+  }
+
+  /** Saves the settings screen's values through the session's validation; nothing is saved when refused. */
+  async saveTunables(settings: TunableSettings): Promise<SaveSettingsResult> {
+    try {
+      const saved = tunable(await this.deps.session.saveSettings(tunable(settings)));
+      return { ok: true, settings: saved, state: await this.announce() };
+    } catch (err) {
+      // The session validates (the problem names the setting).
+      if (err instanceof ProblemError) return { ok: false, problem: err.problem };
+      throw err;
+    }
+  }
+
+  /** The held photos (bytes present) and the HO base URL, for the embedding contract's routes. */
+  async heldPhotos(): Promise<HeldPhotos> {
+    const [records, settings] = await Promise.all([
+      this.deps.storage.listRecords(),
+      this.deps.session.settings(),
+    ]);
+    return { held: records.filter((r) => r.bytes_missing !== true), serverUrl: settings.serverUrl };
+  }
+
+  /** One held photo's verified bytes, for the photo route. */
+  readPhoto(id: string): Promise<PhotoBytes | undefined> {
+    return this.deps.storage.readPhoto(id);
+  }
+
   /** Who is signed in where. */
   async session(): Promise<Session> {
-    const { engine } = this.deps;
+    const { session } = this.deps;
     const [settings, signedIn, storeName] = await Promise.all([
-      engine.settings(),
-      engine.signedIn(),
-      engine.storeName(),
+      session.settings(),
+      session.signedIn(),
+      session.storeName(),
     ]);
     return {
       signedIn,
@@ -150,7 +226,7 @@ export class SyncHost {
   }
 
   /** Broadcasts the current state and returns it (after sign-in, sign-out, store changes and runs). */
-  async announce(): Promise<AppState> {
+  private async announce(): Promise<AppState> {
     const state = await this.state();
     this.deps.broadcast({ type: 'state', state });
     this.productsChanged(PRODUCTS_DEBOUNCE_MS);
@@ -172,6 +248,12 @@ export class SyncHost {
       ...failures.flatMap((f) => (f.meta === null ? [] : [f.meta])),
     ];
     return buildProducts(held, pending);
+  }
+
+  private async afterSignIn(outcome: SignInOutcome): Promise<SignInResult> {
+    if (!outcome.ok) return outcome;
+    if (outcome.storeChosen) await this.runIfSignedIn();
+    return { ok: true, state: await this.announce(), stores: outcome.stores };
   }
 
   private start(opts: SyncOptions): Promise<SyncProgress> {

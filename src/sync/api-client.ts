@@ -1,20 +1,23 @@
 /**
  * Client of the HO Product Photo Sync API as the reference defines it: list pages, download with
  * verification (image_url fallback, Range resume, If-None-Match), status reports, plus the optional
- * store list extension. Every request carries the bearer token and is renewed once on 401.
+ * store list extension. Every request carries the bearer token and is renewed once on 401. The list
+ * also speaks the deployed upstream's dialect: POST with a JSON body when GET answers 405.
  */
 import {
   AuthError,
   ChecksumMismatchError,
   HttpError,
   InvalidResponseError,
+  UnsupportedImageTypeError,
 } from '../shared/errors';
 import type { IsoTime, PhotoMeta } from '../shared/types';
 import { apiUrl, type TokenManager } from './auth';
+import type { EngineRecords } from './engine-record';
 import { httpError, readJson, send, withRetry, type Exchange, type HttpContext } from './http';
 import { parseListPage, type ListPage } from './parse';
 import type { PartialDownload, SyncStorage } from './ports';
-import { FRESH, readVerified, resumeFrom } from './verify';
+import { FRESH, readVerified, requireImageType, resumeFrom } from './verify';
 
 const PHOTOS_PATH = '/api/v1/sync/product-photos/';
 
@@ -73,20 +76,66 @@ export class HoClient {
   constructor(
     private readonly tokens: TokenManager,
     private readonly storage: SyncStorage,
+    private readonly records: EngineRecords,
   ) {}
 
-  /** One page of the store's photos. */
+  /**
+   * One page of the store's photos. With `listMethod` auto, a GET answered 405 is sent again as POST
+   * and the HO is remembered as a POST one (the record's `list_method`) until the next sign-in.
+   */
   async listPage(ctx: HttpContext, q: ListQuery): Promise<ListPage> {
+    return withRetry(ctx, async () => {
+      const { listMethod } = ctx.settings;
+      const learned = listMethod === 'auto' ? (await this.records.get()).list_method : null;
+      if (listMethod === 'POST' || learned === 'POST') return this.listByPost(ctx, q);
+      const ex = await this.authed(ctx, this.listUrl(ctx, q), {
+        headers: { Accept: 'application/json' },
+      });
+      if (ex.res.status === 405 && listMethod === 'auto') {
+        discard(ex);
+        const page = await this.listByPost(ctx, q);
+        await this.records.update({ list_method: 'POST' });
+        return page;
+      }
+      if (!ex.res.ok) throw await httpError(ctx, ex, 'photo list');
+      return this.noteStore(ctx, parseListPage(await readJson(ctx, ex)));
+    });
+  }
+
+  /** Remembers the store's display name when the page names the store asked for (upstream's `store`). */
+  private async noteStore(ctx: HttpContext, page: ListPage): Promise<ListPage> {
+    const { storeId } = ctx.settings;
+    if (page.store === null || page.store.id.toLowerCase() !== storeId.toLowerCase()) return page;
+    const known = (await this.records.get()).store_name;
+    if (known?.store_id !== storeId || known.name !== page.store.name)
+      await this.records.update({ store_name: { store_id: storeId, name: page.store.name } });
+    return page;
+  }
+
+  private listUrl(ctx: HttpContext, q: ListQuery): string {
     const params = new URLSearchParams({ store_id: ctx.settings.storeId, limit: String(q.limit) });
     if (q.since !== null) params.set('since', q.since);
     if (q.cursor !== null) params.set('cursor', q.cursor);
     else params.set('offset', String(q.offset));
-    const url = `${apiUrl(ctx.settings.serverUrl, PHOTOS_PATH)}?${params}`;
-    return withRetry(ctx, async () => {
-      const ex = await this.authed(ctx, url, { headers: { Accept: 'application/json' } });
-      if (!ex.res.ok) throw await httpError(ctx, ex, 'photo list');
-      return parseListPage(await readJson(ctx, ex));
+    return `${apiUrl(ctx.settings.serverUrl, PHOTOS_PATH)}?${params}`;
+  }
+
+  /** The list as the deployed upstream routes it: POST, JSON body, offset paging only (no cursor). */
+  private async listByPost(ctx: HttpContext, q: ListQuery): Promise<ListPage> {
+    const { storeId, companyId } = ctx.settings;
+    const body: Record<string, string | number> = { store_id: storeId };
+    if (companyId !== '') body.company_id = companyId;
+    if (q.since !== null) body.updated_since = q.since;
+    body.limit = q.limit;
+    body.offset = q.offset;
+    const ex = await this.authed(ctx, apiUrl(ctx.settings.serverUrl, PHOTOS_PATH), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
     });
+    if (!ex.res.ok) throw await httpError(ctx, ex, 'photo list');
+    // The body carries the offset: a cursor the HO might send could not be sent back.
+    return this.noteStore(ctx, { ...parseListPage(await readJson(ctx, ex)), nextCursor: null });
   }
 
   /** Stores the user may sync, or null when the HO does not offer the list (not our server). */
@@ -134,6 +183,7 @@ export class HoClient {
    * Downloads and verifies one photo (retrying transient failures), resuming a stored partial with
    * Range/If-Range. `ifNoneMatch` re-checks a copy already held with that ETag. `partialHeld` false
    * (the caller read `partialIds()` before) skips the partial lookup until this call stores one.
+   * A photo not listed as an allowed raster type is refused before any request.
    */
   async download(
     ctx: HttpContext,
@@ -141,6 +191,7 @@ export class HoClient {
     ifNoneMatch: string | null,
     partialHeld: boolean,
   ): Promise<DownloadResult> {
+    requireImageType(meta);
     let mayHavePartial = partialHeld;
     return withRetry(ctx, async () => {
       const partial = mayHavePartial ? await this.partialFor(meta) : undefined;
@@ -242,7 +293,8 @@ export class HoClient {
       );
       return { kind: 'verified', blob, etag };
     } catch (err) {
-      if (err instanceof ChecksumMismatchError) await this.storage.clearPartial(meta.id);
+      if (err instanceof ChecksumMismatchError || err instanceof UnsupportedImageTypeError)
+        await this.storage.clearPartial(meta.id);
       throw err;
     } finally {
       ex.done();

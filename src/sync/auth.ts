@@ -1,9 +1,10 @@
 /**
  * Token manager (simplejwt-compatible): sign-in with username/password or a pasted access token,
- * renewal before the JWT `exp` and once after a 401, refresh-token rotation. Tokens are persisted
- * through the storage port and only ever travel in the Authorization header.
+ * renewal before the JWT `exp` and once after a 401, refresh-token rotation, revocation at sign-out.
+ * Tokens are persisted through the storage port and only ever travel in the Authorization header or,
+ * the refresh token, in the body of the HO's own token endpoints.
  */
-import { AuthError, InvalidResponseError } from '../shared/errors';
+import { AuthError, InvalidResponseError, SyncError } from '../shared/errors';
 import type { TokenSet } from '../shared/types';
 import { httpError, readJson, send, withRetry, type HttpContext } from './http';
 import type { SyncStorage } from './ports';
@@ -34,6 +35,13 @@ export function jwtExpiryMs(token: string): number | null {
     return null;
   }
 }
+
+/**
+ * What the HO did with the refresh token at sign-out: blacklisted it, has no blacklist endpoint (404/405),
+ * refused it as already invalid (400/401/403), could not be asked (offline, timeout, 5xx), or there was
+ * no refresh token to revoke (a pasted access token). The tokens are forgotten in every case.
+ */
+export type Revocation = 'revoked' | 'unsupported' | 'refused' | 'unreachable' | 'no-token';
 
 /** Keeps a valid access token at hand for the engine's requests. */
 export class TokenManager {
@@ -75,6 +83,36 @@ export class TokenManager {
       access_exp_ms: jwtExpiryMs(token),
       token_path: ctx.settings.tokenPath,
     });
+  }
+
+  /**
+   * Asks the HO to blacklist the refresh token (simplejwt: `POST <token path>blacklist/` with
+   * `{"refresh"}`, the token path sign-in used) with the attempts and deadline of `ctx`. Never throws for
+   * the HO's answer or its absence: sign-out goes on, and nothing is kept to send later.
+   */
+  async revoke(ctx: HttpContext): Promise<Revocation> {
+    const tokens = await this.current();
+    if (tokens === null || tokens.refresh === null) return 'no-token';
+    const url = apiUrl(ctx.settings.serverUrl, `${tokens.token_path}blacklist/`);
+    const body = JSON.stringify({ refresh: tokens.refresh });
+    try {
+      return await withRetry(ctx, async () => {
+        const ex = await send(ctx, url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          body,
+        });
+        const { status } = ex.res;
+        if (status >= 500) throw await httpError(ctx, ex, 'token revocation');
+        ex.res.body?.cancel().catch(() => undefined);
+        ex.done();
+        if (ex.res.ok) return 'revoked';
+        return status === 404 || status === 405 ? 'unsupported' : 'refused';
+      });
+    } catch (err) {
+      if (err instanceof SyncError) return 'unreachable';
+      throw err;
+    }
   }
 
   /** Forgets the tokens. */

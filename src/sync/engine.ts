@@ -1,18 +1,18 @@
 /**
  * The sync engine: one run lists the HO (resuming a persisted checkpoint), applies deletions with
  * safety limits, commits the server-derived watermark, downloads and verifies what is missing through
- * a polite worker pool, remembers failures for later runs, and reports every outcome to the HO.
+ * a polite worker pool, remembers failures for later runs, and reports every outcome to the HO. Who is
+ * signed in where (settings, tokens, store) is the session's (./session.ts).
  */
 import {
   AbortedError,
-  AuthError,
-  HttpError,
-  OfflineError,
-  QuotaError,
-  SyncError,
+  endsRun,
+  problemOf,
+  problemOfReason,
   reasonOf,
+  SyncError,
 } from '../shared/errors';
-import { DEFAULT_SETTINGS } from '../shared/types';
+import { ProblemError } from '../shared/problems';
 import type {
   FailureInfo,
   IsoTime,
@@ -21,12 +21,11 @@ import type {
   SyncSettings,
   SyncStatus,
 } from '../shared/types';
-import { HoClient, type StoreInfo } from './api-client';
-import { TokenManager } from './auth';
+import type { HoClient } from './api-client';
 import { backoffDelay } from './backoff';
-import type { HttpContext } from './http';
+import { type HttpContext, oneShot } from './http';
 import { runPool } from './limiter';
-import { continueListing, newCheckpoint } from './listing';
+import { continueListing, holdsCurrent, newCheckpoint } from './listing';
 import { flushOutbox, reportingDisabled } from './outbox';
 import type {
   Clock,
@@ -38,26 +37,19 @@ import type {
   RunCheckpoint,
   SyncStorage,
 } from './ports';
+import { SYNC_LOCK } from './ports';
+import { checkSettings, type SyncSession } from './session';
 import { parseTimestamp, toIso } from './timestamps';
-
-/** Name of the lock that keeps one sync at a time across tabs and the service worker. */
-export const SYNC_LOCK = 'product-photo-sync';
-
-/** Deadline of the reachability probe: a page opening must not hold the sync lock for long. */
-const PROBE_TIMEOUT_MS = 10_000;
-
-/** What the HO says about the configured store for this token: usable, unknown, or not this account's. */
-export type StoreCheck = 'ok' | 'not-found' | 'forbidden';
 
 /** Everything the engine gets from its runtime. */
 export interface EngineDeps {
+  /** Settings, tokens, API client and bookkeeping record of the signed-in terminal. */
+  session: SyncSession;
   fetch: FetchFn;
   storage: SyncStorage;
   clock: Clock;
   random: RandomFn;
   lock: LockFn;
-  /** Deployer defaults (config.json, the app's origin as server URL), below the user's stored settings. */
-  defaults?: Partial<SyncSettings>;
   /** Receives a snapshot after every step (the SW broadcasts it to pages). */
   onProgress?: (progress: SyncProgress) => void;
 }
@@ -74,43 +66,18 @@ export interface SyncOptions {
   confirmDeletes?: boolean;
 }
 
-const NUMERIC_SETTINGS = Object.keys(DEFAULT_SETTINGS).filter(
-  (k) => typeof DEFAULT_SETTINGS[k as keyof SyncSettings] === 'number',
-) as (keyof SyncSettings)[];
-
-const FRESH_RECORD: Omit<EngineRecord, 'terminal_id'> = {
-  watermark: null,
-  last_success_at: null,
-  last_reconcile_at: null,
-  pending_deletion: null,
-  status_disabled_until_ms: null,
-};
-
-/** Throws a RangeError naming the first setting that cannot work. */
-export function checkSettings(s: SyncSettings): void {
-  for (const key of NUMERIC_SETTINGS) {
-    const v = s[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-      throw new RangeError(`setting ${key} must be a number >= 0`);
-  }
-  if (s.concurrency < 1 || s.pageLimit < 2 || s.maxAttempts < 1)
-    throw new RangeError('concurrency, pageLimit (>= 2) and maxAttempts must be positive');
-  if (s.maxDeleteShare > 1) throw new RangeError('setting maxDeleteShare must be between 0 and 1');
-  if (s.serverUrl !== '' && !/^https?:\/\/[^/]/.test(s.serverUrl))
-    throw new RangeError('Server URL must start with http:// or https://');
-}
-
 /** Status a run ends in after `err`. */
 function statusFor(err: unknown): SyncStatus {
   if (err instanceof AbortedError) return { kind: 'idle' };
-  if (err instanceof SyncError) return { kind: err.uiState, message: err.message };
-  return { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+  const kind = err instanceof SyncError ? err.uiState : 'error';
+  return { kind, problem: problemOf(err) };
 }
 
 function toInfo(f: FailureRecord): FailureInfo {
   return {
     photo_id: f.photo_id,
     reason: f.reason,
+    problem: problemOfReason(f.reason),
     attempts: f.attempts,
     last_attempt_at: f.last_attempt_at,
   };
@@ -118,7 +85,6 @@ function toInfo(f: FailureRecord): FailureInfo {
 
 /** The sync engine of one terminal. */
 export class SyncEngine {
-  private readonly tokens: TokenManager;
   private readonly client: HoClient;
   private status: SyncStatus = { kind: 'idle' };
   private reporting: SyncProgress['reporting'] = 'ok';
@@ -127,106 +93,20 @@ export class SyncEngine {
   private held = new Set<string>();
   private expected = new Set<string>();
   private failures = new Map<string, FailureRecord>();
-  private record: EngineRecord | null = null;
   private isSignedIn = false;
   private currentFull = false;
-  /** When the HO stopped answering (a fetch failed with no response); null once anything answers. Loaded from the record. */
+  /**
+   * When the HO stopped answering (a fetch failed with no response); null once anything answers.
+   * `undefined` until read from the record (`loadReachability`), before any request of this engine.
+   */
   private offlineSince: IsoTime | null | undefined = undefined;
 
   constructor(private readonly deps: EngineDeps) {
-    this.tokens = new TokenManager(deps.storage);
-    this.client = new HoClient(this.tokens, deps.storage);
-  }
-
-  /** Effective settings: defaults, then deployer defaults, then what the user saved. */
-  async settings(): Promise<SyncSettings> {
-    return {
-      ...DEFAULT_SETTINGS,
-      ...this.deps.defaults,
-      ...(await this.deps.storage.getState('settings')),
-    };
-  }
-
-  /** Saves user settings (validated) and returns the effective settings. */
-  async saveSettings(patch: Partial<SyncSettings>): Promise<SyncSettings> {
-    const saved = { ...(await this.deps.storage.getState('settings')), ...patch };
-    checkSettings({ ...DEFAULT_SETTINGS, ...this.deps.defaults, ...saved });
-    await this.deps.storage.putState('settings', saved);
-    return this.settings();
-  }
-
-  /** Signs in with username and password; throws AuthError when refused. */
-  async signIn(username: string, password: string): Promise<void> {
-    await this.tokens.signIn(await this.oneOffContext(), username, password);
-    await this.afterSignIn();
-  }
-
-  /** Signs in with a pasted access token. */
-  async useAccessToken(token: string): Promise<void> {
-    await this.tokens.useAccessToken(await this.oneOffContext(), token);
-    await this.afterSignIn();
-  }
-
-  /** Stores this user may sync, or null when the HO does not offer the list. */
-  async listStores(): Promise<StoreInfo[] | null> {
-    return this.client.listStores(await this.oneOffContext());
-  }
-
-  /**
-   * Checks that the configured store exists and is readable with this token: one `limit=1` list
-   * request (token renewed as for any request). Throws AuthError, or a typed error when the server
-   * does not answer like the API (InvalidResponseError, HttpError).
-   */
-  async checkStore(): Promise<StoreCheck> {
-    const ctx = await this.oneOffContext();
-    if (ctx.settings.storeId === '') throw new RangeError('Store ID must be set');
-    try {
-      await this.client.listPage(ctx, { since: null, limit: 1, offset: 0, cursor: null });
-      return 'ok';
-    } catch (err) {
-      if (err instanceof HttpError && (err.status === 400 || err.status === 404))
-        return 'not-found';
-      if (err instanceof HttpError && err.status === 403) return 'forbidden';
-      throw err;
-    }
-  }
-
-  /** Remembers the display name of the configured store (servers that list stores provide one); persisted. */
-  async setStoreName(name: string | null): Promise<void> {
-    const { storeId } = await this.settings();
-    await this.saveRecord({
-      ...(await this.engineRecord()),
-      store_name: name === null ? null : { store_id: storeId, name },
-    });
-  }
-
-  /** Display name of the configured store, or null when none is known for it. */
-  async storeName(): Promise<string | null> {
-    const [{ storeId }, record] = await Promise.all([this.settings(), this.engineRecord()]);
-    const label = record.store_name ?? null;
-    return label !== null && label.store_id === storeId ? label.name : null;
-  }
-
-  /** True when tokens are held and a store is chosen: what runs need. */
-  async signedIn(): Promise<boolean> {
-    return (await this.tokens.current()) !== null && (await this.settings()).storeId !== '';
-  }
-
-  /** Stops any run; forgets the tokens, and with `wipe` every photo and all state of the store too. */
-  async signOut(wipe: boolean): Promise<SyncProgress> {
-    this.stop();
-    return this.deps.lock(SYNC_LOCK, async () => {
-      await this.tokens.signOut();
-      if (wipe) {
-        const fresh: EngineRecord = {
-          ...FRESH_RECORD,
-          terminal_id: (await this.engineRecord()).terminal_id,
-        };
-        await this.deps.storage.wipe(fresh);
-        this.record = fresh;
-      }
-      this.status = { kind: 'signed-out' };
-      return this.refresh();
+    this.client = deps.session.client;
+    // A sign-out stops the run; any session change forgets how the last run ended.
+    deps.session.subscribe((event) => {
+      if (event === 'leaving') this.stop();
+      else this.status = { kind: 'idle' };
     });
   }
 
@@ -255,12 +135,8 @@ export class SyncEngine {
    */
   async checkConnection(): Promise<SyncProgress> {
     return this.deps.lock(SYNC_LOCK, async () => {
-      const settings = await this.settings();
-      const probe = {
-        ...settings,
-        maxAttempts: 1,
-        requestTimeoutMs: Math.min(settings.requestTimeoutMs, PROBE_TIMEOUT_MS),
-      };
+      await this.loadReachability();
+      const probe = oneShot(await this.deps.session.settings());
       try {
         await this.client.listPage(this.context(probe, new AbortController().signal), {
           since: null,
@@ -280,11 +156,11 @@ export class SyncEngine {
   /** Applies deletions that waited for confirmation. */
   async confirmDeletes(): Promise<SyncProgress> {
     return this.deps.lock(SYNC_LOCK, async () => {
-      const record = await this.engineRecord();
+      const record = await this.records.get();
       if (record.pending_deletion !== null) {
         await this.deps.storage.deleteRecords(record.pending_deletion.ids);
         await this.deps.storage.deleteFailures(record.pending_deletion.ids);
-        await this.saveRecord({ ...record, pending_deletion: null });
+        await this.records.update({ pending_deletion: null });
       }
       this.status = { kind: 'idle' };
       return this.refresh();
@@ -294,7 +170,9 @@ export class SyncEngine {
   /** Sends queued status reports (e.g. when the network comes back). */
   async flushStatus(): Promise<SyncProgress> {
     return this.deps.lock(SYNC_LOCK, async () => {
-      await this.flush(await this.oneOffContext());
+      await this.flush(
+        this.context(await this.deps.session.settings(), new AbortController().signal),
+      );
       return this.refresh();
     });
   }
@@ -306,19 +184,21 @@ export class SyncEngine {
       const controller = new AbortController();
       this.current = controller;
       this.currentFull = opts.full === true;
-      const ctx = this.context(await this.settings(), controller.signal);
+      await this.loadReachability();
+      const ctx = this.context(await this.deps.session.settings(), controller.signal);
       this.bytes = 0;
       try {
-        if (!(await this.signedIn())) {
+        if (!(await this.deps.session.signedIn())) {
           this.status = { kind: 'signed-out' };
           return await this.refresh();
         }
-        if (ctx.settings.serverUrl === '') throw new RangeError('Server URL must be set');
+        if (ctx.settings.serverUrl === '')
+          throw new ProblemError({ code: 'settings.server-url-missing' });
         checkSettings(ctx.settings);
         this.status = { kind: 'syncing', phase: 'listing', done: 0, total: 0 };
         await this.refresh();
         await this.runOnce(ctx, opts);
-        const record = await this.engineRecord();
+        const record = await this.records.get();
         this.status = record.pending_deletion
           ? {
               kind: 'needs-confirmation',
@@ -350,10 +230,20 @@ export class SyncEngine {
 
   /** Persists the offline spell at the end of a run, so a restarted worker shows it before its first request. */
   private async saveReachability(): Promise<void> {
-    const record = await this.engineRecord();
+    const record = await this.records.get();
     const since = this.offlineSince ?? null;
     if ((record.offline_since ?? null) !== since)
-      await this.saveRecord({ ...record, offline_since: since });
+      await this.records.update({ offline_since: since });
+  }
+
+  /** Reads the offline spell a previous worker saved, once, before this engine's first request or report. */
+  private async loadReachability(): Promise<void> {
+    if (this.offlineSince === undefined)
+      this.offlineSince = (await this.records.get()).offline_since ?? null;
+  }
+
+  private get records() {
+    return this.deps.session.records;
   }
 
   private async runOnce(ctx: HttpContext, opts: SyncOptions): Promise<void> {
@@ -363,7 +253,7 @@ export class SyncEngine {
       await this.download(ctx, cp);
       cp = undefined;
     }
-    const record = await this.engineRecord();
+    const record = await this.records.get();
     if (cp === undefined) {
       const lastReconcile =
         record.last_reconcile_at === null ? null : parseTimestamp(record.last_reconcile_at);
@@ -385,8 +275,7 @@ export class SyncEngine {
         cp,
       );
     } catch (err) {
-      if (err instanceof OfflineError || err instanceof AuthError || err instanceof AbortedError)
-        throw err;
+      if (endsRun(err)) throw err;
       // Listing cut short: download what was found, commit nothing, resume the listing next run.
       const partial = await storage.getState('checkpoint');
       if (partial !== undefined) await this.download(ctx, partial);
@@ -394,10 +283,7 @@ export class SyncEngine {
     }
     await this.download(ctx, await this.finishListing(ctx, cp, held, opts));
     if (this.failures.size === 0)
-      await this.saveRecord({
-        ...(await this.engineRecord()),
-        last_success_at: toIso(this.deps.clock.now()),
-      });
+      await this.records.update({ last_success_at: toIso(this.deps.clock.now()) });
   }
 
   /**
@@ -412,7 +298,7 @@ export class SyncEngine {
   ): Promise<RunCheckpoint> {
     const { storage, clock } = this.deps;
     const now = clock.now();
-    const record = await this.engineRecord();
+    const record = await this.records.get();
     const seen = new Set(cp.seen_ids);
     const explicit = new Set(cp.deleted_ids.filter((id) => !seen.has(id)));
     const reconciled = cp.mode === 'full' && !cp.unreconcilable;
@@ -464,7 +350,7 @@ export class SyncEngine {
         : previous !== null && (parseTimestamp(previous) ?? 0) > (parseTimestamp(candidate) ?? 0)
           ? previous
           : candidate;
-    await this.saveRecord({
+    await this.records.save({
       ...record,
       watermark,
       pending_deletion: pendingDeletion,
@@ -483,10 +369,7 @@ export class SyncEngine {
     const todo: { meta: PhotoMeta; etag: string | null }[] = [];
     for (const meta of cp.pending) {
       const local = held.get(meta.id);
-      const current =
-        local !== undefined && local.checksum === meta.checksum && !local.bytes_missing
-          ? local
-          : undefined;
+      const current = holdsCurrent(local, meta) ? local : undefined;
       const etag = cp.recheck ? (current?.etag ?? null) : null;
       if (current === undefined || etag !== null) todo.push({ meta, etag });
       else await this.resolveFailure(meta.id);
@@ -540,10 +423,9 @@ export class SyncEngine {
       }
       await this.resolveFailure(meta.id);
     } catch (err) {
-      if (err instanceof OfflineError || err instanceof AuthError || err instanceof AbortedError)
-        throw err;
+      if (endsRun(err)) throw err;
       await this.recordFailure(ctx, meta, reasonOf(err));
-      if (err instanceof QuotaError) throw err;
+      if (err instanceof SyncError && err.stops === 'photo-then-run') throw err;
     }
   }
 
@@ -584,8 +466,8 @@ export class SyncEngine {
 
   private async flush(ctx: HttpContext): Promise<void> {
     try {
-      await this.saveRecord(
-        await flushOutbox(ctx, this.client, this.deps.storage, await this.engineRecord()),
+      await this.records.save(
+        await flushOutbox(ctx, this.client, this.deps.storage, await this.records.get()),
       );
     } catch (err) {
       this.status = statusFor(err);
@@ -600,15 +482,6 @@ export class SyncEngine {
       done: cp.seen_ids.length,
       total: cp.total ?? cp.seen_ids.length,
     });
-  }
-
-  private async afterSignIn(): Promise<void> {
-    this.status = { kind: 'idle' };
-    await this.refresh();
-  }
-
-  private async oneOffContext(): Promise<HttpContext> {
-    return this.context(await this.settings(), new AbortController().signal);
   }
 
   private context(settings: SyncSettings, signal: AbortSignal): HttpContext {
@@ -628,20 +501,6 @@ export class SyncEngine {
     return { fetch, clock, random, settings, signal };
   }
 
-  private async engineRecord(): Promise<EngineRecord> {
-    this.record ??= (await this.deps.storage.getState('engine')) ?? null;
-    if (this.record === null)
-      await this.saveRecord({ ...FRESH_RECORD, terminal_id: crypto.randomUUID() });
-    const record = this.record as EngineRecord;
-    if (this.offlineSince === undefined) this.offlineSince = record.offline_since ?? null;
-    return record;
-  }
-
-  private async saveRecord(record: EngineRecord): Promise<void> {
-    await this.deps.storage.putState('engine', record);
-    this.record = record;
-  }
-
   /** Recounts held/expected photos and failures from storage and emits. */
   private async refresh(): Promise<SyncProgress> {
     const { storage } = this.deps;
@@ -654,14 +513,15 @@ export class SyncEngine {
       ...this.failures.keys(),
       ...(cp?.pending ?? []).map((p) => p.id),
     ]);
-    const record = await this.engineRecord();
+    await this.loadReachability();
+    const record = await this.records.get();
     const backlog = (await storage.countOutbox()) > 0;
     this.reporting = reportingDisabled(record, this.deps.clock.now())
       ? 'disabled'
       : backlog
         ? 'backlog'
         : 'ok';
-    this.isSignedIn = await this.signedIn();
+    this.isSignedIn = await this.deps.session.signedIn();
     return this.emit();
   }
 
@@ -677,16 +537,17 @@ export class SyncEngine {
       : this.status.kind === 'signed-out'
         ? { kind: 'idle' }
         : this.status;
+    const record = this.records.cached();
     const progress: SyncProgress = {
       status,
       held: this.held.size,
       expected: Math.max(this.expected.size, this.held.size),
       bytesDownloaded: this.bytes,
       failures: [...this.failures.values()].map(toInfo),
-      lastSuccessAt: this.record?.last_success_at ?? null,
-      lastReconcileAt: this.record?.last_reconcile_at ?? null,
+      lastSuccessAt: record?.last_success_at ?? null,
+      lastReconcileAt: record?.last_reconcile_at ?? null,
       reporting: this.reporting,
-      reportsRejected: this.record?.reports_rejected ?? 0,
+      reportsRejected: record?.reports_rejected ?? 0,
       offlineSince: this.offlineSince ?? null,
     };
     this.deps.onProgress?.(progress);

@@ -24,6 +24,18 @@ export interface HttpContext {
   signal: AbortSignal;
 }
 
+/** Deadline of a one-off request a person waits for outside runs (connection probe, sign-out). */
+const ONE_SHOT_TIMEOUT_MS = 10_000;
+
+/** `settings` for a one-off request: one attempt and a short deadline, never a run's retries. */
+export function oneShot(settings: SyncSettings): SyncSettings {
+  return {
+    ...settings,
+    maxAttempts: 1,
+    requestTimeoutMs: Math.min(settings.requestTimeoutMs, ONE_SHOT_TIMEOUT_MS),
+  };
+}
+
 /** One in-flight request: its response and the controller that tears it down (timeouts, run stop). */
 export interface Exchange {
   res: Response;

@@ -48,6 +48,20 @@ export function newCheckpoint(
   };
 }
 
+/**
+ * True when `local` holds the bytes `row` lists, under the same type: only metadata may differ. A new
+ * `content_type` goes through download and verification again, so bytes are never served under a type
+ * their magic number was not checked against.
+ */
+export function holdsCurrent(local: StoredPhoto | undefined, row: PhotoMeta): local is StoredPhoto {
+  return (
+    local !== undefined &&
+    local.checksum === row.checksum &&
+    local.content_type === row.content_type &&
+    !local.bytes_missing
+  );
+}
+
 function metaChanged(local: StoredPhoto, row: PhotoMeta): boolean {
   return (Object.keys(row) as (keyof PhotoMeta)[]).some((k) => local[k] !== row[k]);
 }
@@ -133,7 +147,7 @@ class Listing {
     this.cp.max_updated_at = later(this.cp.max_updated_at, row.updated_at);
     this.pending.delete(row.id);
     const local = this.deps.held.get(row.id);
-    if (local !== undefined && local.checksum === row.checksum && !local.bytes_missing) {
+    if (holdsCurrent(local, row)) {
       if (metaChanged(local, row)) {
         const updated = { ...local, ...row };
         await this.deps.storage.putMeta(updated);

@@ -20,6 +20,8 @@ export interface ListPage {
   nextCursor: string | null;
   deletedIds: string[] | null;
   syncTimestamp: IsoTime | null;
+  /** The store the page is for, as the deployed upstream's flat answer names it; null when not sent. */
+  store: { id: string; name: string } | null;
 }
 
 type Json = Record<string, unknown>;
@@ -90,6 +92,13 @@ export function parsePhoto(row: unknown, at: string): PhotoMeta {
   };
 }
 
+/** `store: {id, name}` of a flat answer when both are usable strings; anything else is ignored (optional field). */
+function storeOf(v: unknown): ListPage['store'] {
+  if (!isObject(v) || typeof v.id !== 'string' || typeof v.name !== 'string') return null;
+  const name = v.name.trim();
+  return name === '' || name.length > 200 ? null : { id: v.id, name };
+}
+
 /** Validates a list response body (already JSON-decoded). */
 export function parseListPage(body: unknown): ListPage {
   const data = isObject(body) && isObject(body.data) ? body.data : body;
@@ -128,5 +137,6 @@ export function parseListPage(body: unknown): ListPage {
     nextCursor: nextCursor as string | null,
     deletedIds: deleted as string[] | null,
     syncTimestamp: syncTs === null ? null : timestamp(syncTs, 'sync_timestamp'),
+    store: storeOf(data.store),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Ports of the sync engine: everything it needs from its runtime, injected so the same engine runs
- * in the service worker (IndexedDB + Cache Storage, Web Locks, real timers) and in Node tests (fakes).
+ * Ports of the sync session and engine: everything they need from their runtime, injected so the same
+ * code runs in the service worker (IndexedDB for records, bytes and state; Web Locks; real timers) and in
+ * Node tests (fakes).
  */
 import type {
   FailureInfo,
@@ -27,6 +28,22 @@ export type RandomFn = () => number;
 /** Runs `fn` while holding the named exclusive lock (Web Locks in the SW), so one sync runs at a time. */
 export type LockFn = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
+/** Name of the lock that keeps one sync (or sign-out) at a time across tabs and the service worker. */
+export const SYNC_LOCK = 'product-photo-sync';
+
+/** What a probe of a server URL found (see `ProbeFn`). */
+export type ProbeResult =
+  | { kind: 'answers' }
+  | { kind: 'no-answer' }
+  /** `allowed`: the origins the violated policy lets this runtime connect to (empty when it names none). */
+  | { kind: 'blocked'; allowed: string[] };
+
+/**
+ * Fetches a server URL once without reading it (no CORS needed) and says whether it answered, failed, or
+ * was refused by the runtime's own Content Security Policy: what tells CORS, policy and "down" apart.
+ */
+export type ProbeFn = (url: string) => Promise<ProbeResult>;
+
 /** Persisted state of an interrupted download: bytes so far (as chunks) and the MD5 state after them. */
 export interface PartialDownload {
   photo_id: string;
@@ -50,8 +67,8 @@ export interface OutboxEntry {
   item: StatusItem;
 }
 
-/** A failed photo with the metadata needed to retry it even when it is not listed again. */
-export interface FailureRecord extends FailureInfo {
+/** A failed photo as persisted (the reason only), with the metadata needed to retry it even when it is not listed again. */
+export interface FailureRecord extends Omit<FailureInfo, 'problem'> {
   /** Metadata to retry with; null when the listed row itself was invalid (it is retried by listing again). */
   meta: PhotoMeta | null;
   /** Earliest terminal time (epoch ms) an automatic run retries it; manual runs ignore it. */
@@ -110,6 +127,8 @@ export interface EngineRecord {
   reports_rejected?: number;
   /** Display name of the store as the HO listed it, for the store it was chosen for. */
   store_name?: { store_id: string; name: string } | null;
+  /** The list answered GET with 405 and POST worked (set by the client, cleared by a sign-in or server change). */
+  list_method?: 'POST' | null;
   /** Start of the HO's offline spell as last saved by a run or a probe; null: it answered (absent in older records). */
   offline_since?: IsoTime | null;
 }

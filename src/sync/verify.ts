@@ -1,10 +1,12 @@
 /**
  * Streaming verification of a photo body: incremental MD5 (hash-wasm) and byte count while the body
  * arrives, with periodic checkpoints of the bytes and the MD5 state so an interrupted download resumes
- * with Range. Bytes leave this module only as a Blob whose MD5 and size match the listing.
+ * with Range. Bytes leave this module only as a Blob whose MD5 and size match the listing and whose
+ * magic number is that of the listed raster image type.
  */
 import { createMD5, type IHasher } from 'hash-wasm';
-import { ChecksumMismatchError } from '../shared/errors';
+import { ChecksumMismatchError, UnsupportedImageTypeError } from '../shared/errors';
+import { allowedImageType, hasMagicOf, MAGIC_BYTES } from '../shared/image-types';
 import type { PhotoMeta } from '../shared/types';
 import { withDeadline, type Exchange, type HttpContext } from './http';
 import type { PartialDownload } from './ports';
@@ -34,7 +36,8 @@ async function hasherAt(state: Uint8Array | null): Promise<IHasher> {
 
 /**
  * Reads the body of `ex` after the bytes in `resume`, verifying the whole photo against `meta`.
- * Throws ChecksumMismatchError (size or MD5) and never returns unverified bytes.
+ * Throws ChecksumMismatchError (size or MD5), UnsupportedImageTypeError (not the listed raster type)
+ * and never returns unverified bytes.
  */
 export async function readVerified(
   ctx: HttpContext,
@@ -82,7 +85,25 @@ export async function readVerified(
       `photo ${meta.id}: MD5 ${digest}, expected ${meta.checksum}`,
     );
   }
-  return new Blob([...parts, ...unsaved], { type: meta.content_type });
+  return imageBlob(meta, [...parts, ...unsaved]);
+}
+
+/** Throws UnsupportedImageTypeError unless `meta` lists an allowed raster type; returns that type. */
+export function requireImageType(meta: PhotoMeta): string {
+  const type = allowedImageType(meta.content_type);
+  if (type === null)
+    throw new UnsupportedImageTypeError(`photo ${meta.id}: listed as ${meta.content_type}`);
+  return type;
+}
+
+/** The verified bytes as a Blob of the listed type, once their magic number says they are one. */
+async function imageBlob(meta: PhotoMeta, parts: BlobPart[]): Promise<Blob> {
+  const type = requireImageType(meta);
+  const blob = new Blob(parts, { type });
+  const head = new Uint8Array(await blob.slice(0, MAGIC_BYTES).arrayBuffer());
+  if (!hasMagicOf(type, head))
+    throw new UnsupportedImageTypeError(`photo ${meta.id}: bytes are not ${type}`);
+  return blob;
 }
 
 function sizeMismatch(meta: PhotoMeta, got: string): ChecksumMismatchError {

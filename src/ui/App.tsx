@@ -3,10 +3,11 @@
  * landmark showing sign-in, the main screen or settings. In kiosk mode the settings button is gone and
  * settings open through a long press on the title.
  */
-import { defineMessages } from './i18n';
+import { defineMessages, lang } from './i18n';
+import { problemText } from './problem-text';
 import { kiosk } from './kiosk';
 import { view } from './navigation';
-import { appState, bridgeProblem, deployConfig, storeChoices } from './store';
+import { appState, bridgeProblem, deployConfig, storeChoices } from './state';
 import { MainScreen } from './components/main-screen';
 import { LongPressTitle, useKioskUnlock } from './components/kiosk-unlock';
 import { InstallButton, OfflineBadge, UpdateBanner } from './components/pwa-controls';
@@ -48,7 +49,7 @@ export function App() {
         {unlock.dialog}
         {bridgeProblem.value !== null && (
           <p class="error" role="alert">
-            {bridgeProblem.value}
+            {problemText(lang.value, bridgeProblem.value)}
           </p>
         )}
         {view.value === 'settings' ? (

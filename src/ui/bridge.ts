@@ -12,10 +12,21 @@ import {
   type ReplyEnvelope,
   type RequestEnvelope,
 } from '../shared/messages';
+import type { Problem } from '../shared/problems';
 
-/** The SW did not answer in time, or is missing (no service worker support, development server). */
+/** The SW did not answer in time, is missing (no service worker support, development server), or failed. */
 export class BridgeError extends Error {
   override readonly name = 'BridgeError';
+  constructor(readonly problem: Problem) {
+    super(problem.code);
+  }
+}
+
+/** The problem to show for a failed command: the bridge's own, or an unexpected one. */
+export function bridgeProblemOf(err: unknown): Problem {
+  return err instanceof BridgeError
+    ? err.problem
+    : { code: 'internal', detail: err instanceof Error ? err.message : String(err) };
 }
 
 /** Default time a command may take before it counts as unanswered. */
@@ -30,15 +41,12 @@ export async function send<T extends CommandType>(
   command: Extract<Command, { type: T }>,
   timeoutMs?: number,
 ): Promise<CommandReplies[T]> {
-  if (!('serviceWorker' in navigator))
-    throw new BridgeError('This browser has no service workers; the app cannot work here.');
+  if (!('serviceWorker' in navigator)) throw new BridgeError({ code: 'bridge.no-service-worker' });
   const registration = await navigator.serviceWorker.ready;
   // Only the waiting worker can skip waiting; every other command goes to the active one.
   const worker = command.type === 'skip-waiting' ? registration.waiting : registration.active;
   if (worker === null)
-    throw new BridgeError(
-      `The service worker is not ${command.type === 'skip-waiting' ? 'waiting' : 'active'} yet.`,
-    );
+    throw new BridgeError({ code: 'bridge.not-ready', waiting: command.type === 'skip-waiting' });
   const limit =
     timeoutMs ?? (SLOW_COMMANDS.has(command.type) ? SLOW_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
   const channel = new MessageChannel();
@@ -47,9 +55,7 @@ export async function send<T extends CommandType>(
     const timer = setTimeout(() => {
       channel.port1.close();
       reject(
-        new BridgeError(
-          `The service worker did not answer "${command.type}" within ${limit / 1000} s.`,
-        ),
+        new BridgeError({ code: 'bridge.timeout', command: command.type, seconds: limit / 1000 }),
       );
     }, limit);
     channel.port1.onmessage = (event: MessageEvent<ReplyEnvelope<T>>) => {
@@ -57,7 +63,7 @@ export async function send<T extends CommandType>(
       channel.port1.close();
       const reply = event.data;
       if (reply.ok) resolve(reply.result);
-      else reject(new BridgeError(reply.error));
+      else reject(new BridgeError(reply.problem));
     };
     worker.postMessage(envelope, [channel.port2]);
   });

@@ -1,6 +1,6 @@
 /** Whether the terminal is offline: the browser says so, or the HO has not answered since the service worker last tried. */
 import { computed, signal } from '@preact/signals';
-import { appState } from './store';
+import { appState } from './state';
 
 const browserOnline = signal(navigator.onLine);
 window.addEventListener('online', () => (browserOnline.value = true));

@@ -1,5 +1,5 @@
-/** Loads the deployer's optional `config.json` next to index.html (schema and validation: src/shared/deploy-config). */
-import { parseDeployConfig, type DeployConfigResult } from '../shared/deploy-config';
+/** Loads the deployer's optional `config.json` next to index.html (schema and validation: deploy-config-schema.ts). */
+import { parseDeployConfig, type DeployConfigResult } from './deploy-config-schema';
 
 /** Fetches and validates `<base>config.json`; absent (404) or unreachable (offline) means no deployer settings. */
 export async function loadDeployConfig(): Promise<DeployConfigResult> {

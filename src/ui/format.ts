@@ -33,3 +33,8 @@ export function formatTime(iso: string): string {
     timeStyle: 'short',
   });
 }
+
+/** A time of day with seconds (epoch ms), e.g. when a lockout ends. */
+export function formatTimeOfDay(ms: number): string {
+  return new Date(ms).toLocaleTimeString(localeOf(lang.value));
+}

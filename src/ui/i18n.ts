@@ -5,8 +5,9 @@
  */
 import { signal } from '@preact/signals';
 
-/** Languages of the UI. */
-export type Lang = 'en' | 'id';
+import type { Lang } from './lang';
+
+export type { Lang };
 
 /** Every language, in the order the settings switch lists them, with its own name. */
 export const LANGUAGES: readonly { lang: Lang; name: string }[] = [

@@ -1,7 +1,7 @@
 /** Kiosks that never reload apply a waiting update by themselves once idle: no sync running and no input for a while. */
 import { effect } from '@preact/signals';
 import { kiosk } from './kiosk';
-import { appState } from './store';
+import { appState } from './state';
 import { applyUpdate, updateApplying, updateWaiting } from './sw-registration';
 
 /** Time without touches or keys after which a kiosk counts as idle. */

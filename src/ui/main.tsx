@@ -5,7 +5,7 @@ import { lang } from './i18n';
 import { applyUpdatesWhenIdle } from './idle-update';
 import { watchInstallOffer } from './install';
 import { keepKioskFullscreen } from './kiosk';
-import { connect } from './store';
+import { connect } from './state';
 import { registerServiceWorker } from './sw-registration';
 import { startTriggers } from './triggers';
 import './app.css';

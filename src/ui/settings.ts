@@ -1,8 +1,9 @@
 /** The engine's tunable sync settings as the settings screen reads and saves them through the bridge. */
 import { signal } from '@preact/signals';
 import type { TunableSettings } from '../shared/messages';
+import type { Problem } from '../shared/problems';
 import { send } from './bridge';
-import { appState } from './store';
+import { applyState } from './state';
 
 /** Limits the settings form enforces (the engine rejects what cannot work; these keep values sensible for a till). */
 export const LIMITS = {
@@ -19,11 +20,11 @@ export async function loadTunables(): Promise<void> {
   tunables.value = await send({ type: 'get-settings' });
 }
 
-/** Saves through the engine's validation; resolves with the engine's reason when it refused (nothing saved). */
-export async function saveTunables(settings: TunableSettings): Promise<string | null> {
+/** Saves through the session's validation; resolves with the problem when it refused (nothing saved). */
+export async function saveTunables(settings: TunableSettings): Promise<Problem | null> {
   const result = await send({ type: 'save-settings', settings });
-  if (!result.ok) return result.message;
+  if (!result.ok) return result.problem;
   tunables.value = result.settings;
-  appState.value = result.state;
+  applyState(result.state);
   return null;
 }

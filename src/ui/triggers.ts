@@ -6,7 +6,7 @@
 import { effect } from '@preact/signals';
 import { backgroundSyncRequests } from '../shared/background-sync';
 import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../shared/messages';
-import { appState, checkConnection, syncNow } from './store';
+import { appState, checkConnection, syncNow } from './state';
 
 /** Background Sync registration APIs (not in every browser, nor in TypeScript's DOM types). */
 interface SyncRegistration extends ServiceWorkerRegistration {

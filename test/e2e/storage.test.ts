@@ -515,23 +515,9 @@ describe('storage layer in Chromium', () => {
 
   it('migrates a version 1 database keeping its data, and the new index covers the old records', async () => {
     const result = await page.evaluate(async (name) => {
-      const { openDB, withStorage, withRawDb, photo, blobFor, holds, storage } = harness;
+      const { openOldSchema, withStorage, withRawDb, photo, blobFor, holds, storage } = harness;
       // A database as version 1 of the schema left it: no by-checksum index yet.
-      const v1 = await openDB(name, 1, {
-        upgrade(db) {
-          db.createObjectStore('photos', { keyPath: 'id' });
-          db.createObjectStore('bytes');
-          db.createObjectStore('partials', { keyPath: 'photo_id' });
-          db.createObjectStore('partial-chunks');
-          db.createObjectStore('failures', { keyPath: 'photo_id' });
-          db.createObjectStore('outbox', { autoIncrement: true }).createIndex(
-            'by-photo',
-            'photo_id',
-            { unique: true },
-          );
-          db.createObjectStore('state');
-        },
-      });
+      const v1 = await openOldSchema(name, 1);
       await v1.put('photos', photo('a', 'shared', 700));
       await v1.put('photos', photo('b', 'shared', 700));
       await v1.put('bytes', blobFor('shared', 700), 'shared');
@@ -566,6 +552,57 @@ describe('storage layer in Chromium', () => {
     assert.deepEqual(result.outbox, ['a']);
     assert.deepEqual(result.keptForB, ['shared']);
     assert.deepEqual(result.afterBoth, []);
+  });
+
+  it('migrating to version 3 purges photos stored with a type no longer allowed and lists everything again', async () => {
+    const result = await page.evaluate(async (name) => {
+      const { openOldSchema, withStorage, withRawDb, photo, blobFor, bytesFor } = harness;
+      // A database as version 2 left it, holding an HTML and an SVG "photo" next to real ones.
+      const v2 = await openOldSchema(name, 2);
+      await v2.put('photos', photo('jpeg', 'cj', 300));
+      await v2.put('photos', photo('png', 'cp', 300, { content_type: 'IMAGE/PNG' }));
+      await v2.put('photos', photo('html', 'ch', 300, { content_type: 'text/html' }));
+      await v2.put('photos', photo('svg', 'cs', 300, { content_type: 'image/svg+xml' }));
+      // Same bytes as the kept JPEG, listed as HTML: the shared bytes stay for the JPEG.
+      await v2.put('photos', photo('twin', 'cj', 300, { content_type: 'text/html' }));
+      for (const c of ['cj', 'cp', 'ch', 'cs']) await v2.put('bytes', blobFor(c, 300), c);
+      await v2.put('partials', {
+        photo_id: 'svg',
+        checksum: 'cs',
+        etag: null,
+        received: 100,
+        md5_state: new Uint8Array(4),
+      });
+      await v2.put('partial-chunks', new Blob([bytesFor('cs', 100)]), ['svg', 0]);
+      await v2.put(
+        'state',
+        {
+          watermark: '2026-01-01T00:00:00.000Z',
+          last_success_at: null,
+          last_reconcile_at: '2026-01-01T00:00:00.000Z',
+          pending_deletion: null,
+          terminal_id: 't',
+          status_disabled_until_ms: null,
+        },
+        'engine',
+      );
+      v2.close();
+      return withStorage(name, async (s) => ({
+        records: (await s.listRecords()).map((r) => r.id).sort(),
+        bytes: await withRawDb(name, (db) => db.getAllKeys('bytes')),
+        partials: await s.partialIds(),
+        chunks: await withRawDb(name, (db) => db.count('partial-chunks')),
+        engine: await s.getState('engine'),
+        served: (await s.readPhoto('jpeg'))?.blob.size,
+      }));
+    }, freshDb());
+    assert.deepEqual(result.records, ['jpeg', 'png']);
+    assert.deepEqual(result.bytes, ['cj', 'cp']);
+    assert.deepEqual(result.partials, []);
+    assert.equal(result.chunks, 0);
+    assert.equal(result.engine?.watermark, null, 'the next run lists everything');
+    assert.equal(result.engine?.terminal_id, 't');
+    assert.equal(result.served, 300);
   });
 
   it('detects bytes deleted behind its back: readPhoto answers undefined and flags the photo for download', async () => {

@@ -50,7 +50,8 @@ describe('sync under injected faults', () => {
     return page.$$eval('.failures li', (items) =>
       items.map((li) => ({
         id: li.getAttribute('data-photo-id') ?? '',
-        reason: li.querySelector('.reason')?.textContent ?? '',
+        // The reason as reported to the HO; the text shown is its translation.
+        reason: li.querySelector('.reason')?.getAttribute('data-reason') ?? '',
       })),
     );
   }

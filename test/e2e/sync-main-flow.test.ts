@@ -1,5 +1,6 @@
 /**
- * The main flow against the reference HO, with its extensions on and in --reference-only mode: sign in
+ * The main flow against the reference HO, with its extensions on, in --reference-only mode and as the
+ * upstream HO is deployed (--profile upstream: POST-only flat list, photos via image_url only): sign in
  * with the demo credentials, first full sync, offline reload showing every photo with verified bytes,
  * then HO changes (3 replaced, 1 deleted, 1 product deactivated) synced with exactly 3 downloads.
  */
@@ -22,7 +23,7 @@ import {
   waitUpToDate,
 } from '../helpers/sync-e2e';
 
-function mainFlow(mode: 'extensions' | 'reference-only'): void {
+function mainFlow(mode: 'extensions' | 'reference-only' | 'upstream'): void {
   describe(`main sync flow (${mode})`, () => {
     let ho: HoServer;
     let admin: HoAdmin;
@@ -33,8 +34,11 @@ function mainFlow(mode: 'extensions' | 'reference-only'): void {
     let initial: HoPhoto[];
 
     before(async () => {
-      ho = await startHoServer({ args: mode === 'reference-only' ? ['--reference-only'] : [] });
-      admin = new HoAdmin(ho.url);
+      ho = await startHoServer({
+        args: mode === 'reference-only' ? ['--reference-only'] : [],
+        profile: mode === 'upstream' ? 'upstream' : 'reference',
+      });
+      admin = new HoAdmin(ho.url, mode === 'upstream' ? 'upstream' : 'reference');
       profile = await createChromiumProfile();
       context = await profile.open();
       downloads = countDownloads(context);
@@ -96,7 +100,7 @@ function mainFlow(mode: 'extensions' | 'reference-only'): void {
       assert.equal(now.length, initial.length - 2);
 
       downloads.reset();
-      // The reference API cannot say "deleted": removals are found by a full listing (Full resync).
+      // The reference API cannot say "deleted" (upstream's deleted_ids stays empty): removals are found by a full listing.
       await runFromButton(page, mode === 'extensions' ? 'Sync now' : 'Full resync');
       await waitUpToDate(page, now.length);
       assert.deepEqual(
@@ -119,3 +123,4 @@ function mainFlow(mode: 'extensions' | 'reference-only'): void {
 
 mainFlow('extensions');
 mainFlow('reference-only');
+mainFlow('upstream');

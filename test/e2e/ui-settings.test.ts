@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -9,6 +10,7 @@ import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
 import { openApp, waitForAppShell } from '../helpers/pwa';
 import { DEMO_STORE, signInAsDemo, waitNotSyncing } from '../helpers/sync-e2e';
+import { LOCKOUT_BASE_MS, PIN_ITERATIONS } from '../../src/shared/kiosk-pin';
 
 describe('settings screen', () => {
   let ho: HoServer;
@@ -16,6 +18,14 @@ describe('settings screen', () => {
   let site: string;
   let browser: Browser;
   let page: Page;
+
+  /** Holds the title until the PIN dialog opens (the kiosk's long press). */
+  async function longPressTitle(on: Page): Promise<void> {
+    await on.getByRole('heading', { level: 1 }).hover();
+    await on.mouse.down();
+    await on.getByRole('dialog', { name: 'Unlock settings' }).waitFor();
+    await on.mouse.up();
+  }
 
   async function openSettings(name = 'Settings'): Promise<void> {
     await page.getByRole('button', { name }).click();
@@ -89,6 +99,12 @@ describe('settings screen', () => {
     await form.getByLabel('Sync interval (minutes)').fill('20');
     await form.getByLabel('Parallel downloads').fill('3');
     await form.getByLabel('Pause between downloads (ms)').fill('250');
+    await form.getByText('Advanced (Head Office)').click();
+    await form.getByLabel('Company ID (sent with POST lists; optional)').fill('not valid!');
+    await form.getByRole('button', { name: 'Save sync settings' }).click();
+    await form.getByText('Company ID: use letters, digits, . _ ~ - only.').waitFor();
+    await form.getByLabel('Company ID (sent with POST lists; optional)').fill('c-42');
+    await form.getByLabel('Photo list request').selectOption('POST');
     await form.getByRole('button', { name: 'Save sync settings' }).click();
     await form.getByText('Sync settings saved.').waitFor();
 
@@ -110,7 +126,13 @@ describe('settings screen', () => {
     assert.deepEqual(engine, {
       id: 'test',
       ok: true,
-      result: { syncIntervalMs: 1_200_000, concurrency: 3, delayMs: 250 },
+      result: {
+        syncIntervalMs: 1_200_000,
+        concurrency: 3,
+        delayMs: 250,
+        listMethod: 'POST',
+        companyId: 'c-42',
+      },
     });
   });
 
@@ -131,13 +153,9 @@ describe('settings screen', () => {
     await page.reload();
     await page.getByRole('status').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Settings' }).count(), 0);
-    const title = page.getByRole('heading', { level: 1 });
-    await title.click();
+    await page.getByRole('heading', { level: 1 }).click();
     assert.equal(await page.getByRole('dialog').count(), 0);
-    await title.hover();
-    await page.mouse.down();
-    await page.getByRole('dialog', { name: 'Unlock settings' }).waitFor();
-    await page.mouse.up();
+    await longPressTitle(page);
 
     await page.getByLabel('Kiosk PIN', { exact: true }).fill('1111');
     await page.getByRole('button', { name: 'Open settings' }).click();
@@ -150,5 +168,58 @@ describe('settings screen', () => {
     await page.getByRole('button', { name: 'Leave kiosk mode' }).click();
     await page.getByRole('button', { name: 'Back' }).click();
     await page.getByRole('button', { name: 'Settings' }).waitFor();
+  });
+
+  it('after five wrong PINs the kiosk locks PIN entry for a while, also across a reload; an old SHA-256 PIN is upgraded', async () => {
+    const context = await browser.newContext();
+    await context.clock.install();
+    try {
+      const kioskPage = await context.newPage();
+      await openApp(kioskPage, `${ho.url}/`);
+      // A kiosk set up by an earlier version: the bare SHA-256 of its PIN.
+      const legacy = createHash('sha256').update('2468').digest('hex');
+      await kioskPage.evaluate(
+        (hash) => localStorage.setItem('ui-kiosk', JSON.stringify({ on: true, pinHash: hash })),
+        legacy,
+      );
+      await kioskPage.reload();
+      await waitForAppShell(kioskPage);
+      await longPressTitle(kioskPage);
+      const pin = kioskPage.getByLabel('Kiosk PIN', { exact: true });
+      const open = kioskPage.getByRole('button', { name: 'Open settings' });
+      for (let i = 1; i <= 5; i++) {
+        await pin.fill('1111');
+        await open.click();
+        // The field empties once the PIN was checked.
+        await kioskPage.waitForFunction(
+          () => document.querySelector<HTMLInputElement>('.pin-dialog input')?.value === '',
+        );
+      }
+      const locked = kioskPage.getByRole('alert').filter({ hasText: 'Too many wrong PINs' });
+      await locked.waitFor();
+      assert.ok(await open.isDisabled(), 'no PIN is taken while locked');
+
+      await kioskPage.reload();
+      await waitForAppShell(kioskPage);
+      await longPressTitle(kioskPage);
+      await locked.waitFor();
+      assert.ok(await open.isDisabled(), 'a reload does not end the lockout');
+      assert.ok(await pin.isDisabled());
+
+      await context.clock.fastForward(LOCKOUT_BASE_MS + 1000);
+      await locked.waitFor({ state: 'detached' });
+      await pin.fill('2468');
+      await open.click();
+      await kioskPage.getByRole('heading', { level: 2, name: 'Settings' }).waitFor();
+      const stored = await kioskPage.evaluate(() => ({
+        kiosk: JSON.parse(localStorage.getItem('ui-kiosk') ?? 'null'),
+        attempts: localStorage.getItem('ui-kiosk-pin-attempts'),
+      }));
+      assert.equal(stored.kiosk.pinHash.kdf, 'pbkdf2-sha256', 'upgraded at the first unlock');
+      assert.equal(stored.kiosk.pinHash.iterations, PIN_ITERATIONS);
+      assert.equal(stored.attempts, null, 'a right PIN forgets the wrong ones');
+    } finally {
+      await context.close();
+    }
   });
 });

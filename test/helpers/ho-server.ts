@@ -1,6 +1,7 @@
 /** Runs the reference HO server (server/src/main.ts) as a child process for end-to-end tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +24,8 @@ export interface HoServerOptions {
   dataDir?: string;
   /** Extra CLI flags, e.g. ['--access-ttl', '5s'] or ['--fault-error-rate', '0.2']. */
   args?: readonly string[];
+  /** Server profile (default reference); `upstream` gets an image port kept across restart(). */
+  profile?: 'reference' | 'upstream';
   /** Extra environment variables for the server process. */
   env?: Readonly<Record<string, string>>;
   /** Time allowed until the "listening" line (default 60 s: the first start seeds the demo catalog). */
@@ -138,8 +141,34 @@ async function stopProcess(running: Running): Promise<void> {
   clearTimeout(escalate);
 }
 
+/** A port free on 127.0.0.1 right now. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
 /** Starts the reference HO server on an ephemeral 127.0.0.1 port and waits until it is listening. */
-export async function startHoServer(opts: HoServerOptions = {}): Promise<HoServer> {
+export async function startHoServer(given: HoServerOptions = {}): Promise<HoServer> {
+  // The image origin must survive restarts: the worker's policy and held image_urls name it.
+  const opts: HoServerOptions =
+    given.profile === 'upstream'
+      ? {
+          ...given,
+          args: [
+            '--profile',
+            'upstream',
+            '--image-port',
+            String(await freePort()),
+            ...(given.args ?? []),
+          ],
+        }
+      : given;
   const ownsDataDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'pps-ho-')));
   const timeoutMs = opts.startTimeoutMs ?? 60_000;

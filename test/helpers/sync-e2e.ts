@@ -22,6 +22,7 @@ export interface HoPhoto {
   checksum: string;
   is_primary: boolean;
   content_type: string;
+  image_url: string;
 }
 
 /** A status report as the HO's admin listing returns it. */
@@ -37,14 +38,18 @@ export function md5(bytes: Uint8Array): string {
   return createHash('md5').update(bytes).digest('hex');
 }
 
-/** Admin client of the reference HO (demo admin credentials). */
+/** Admin client of the reference HO (demo admin credentials), in either server profile. */
 export class HoAdmin {
   private token: string | null = null;
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    readonly profile: 'reference' | 'upstream' = 'reference',
+  ) {}
 
   private async auth(): Promise<string> {
     if (this.token !== null) return this.token;
-    const res = await fetch(`${this.url}/api/token/`, {
+    // The path both profiles route (the documented /api/token/ is missing upstream).
+    const res = await fetch(`${this.url}/api/v1/token/`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: 'admin' }),
@@ -75,28 +80,39 @@ export class HoAdmin {
     return json.data as T;
   }
 
-  /** Every photo the store sees now (all pages of the reference list). */
+  /** One page of the store's list: GET with the reference wrapper, or upstream's POST with the flat answer. */
+  private async listPage(storeId: string, offset: number) {
+    type Page = { photos: HoPhoto[]; has_more: boolean };
+    const path = '/api/v1/sync/product-photos/';
+    if (this.profile === 'reference')
+      return this.call<Page>('GET', `${path}?store_id=${storeId}&limit=100&offset=${offset}`);
+    const res = await fetch(`${this.url}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await this.auth()}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ store_id: storeId, limit: 100, offset }),
+    });
+    assert.equal(res.status, 200, 'upstream list');
+    return (await res.json()) as Page;
+  }
+
+  /** Every photo the store sees now (all pages of the list). */
   async photos(storeId = DEMO_STORE.id): Promise<HoPhoto[]> {
     const all: HoPhoto[] = [];
     for (let offset = 0; ; ) {
-      const page = await this.call<{ photos: HoPhoto[]; has_more: boolean }>(
-        'GET',
-        `/api/v1/sync/product-photos/?store_id=${storeId}&limit=100&offset=${offset}`,
-      );
+      const page = await this.listPage(storeId, offset);
       all.push(...page.photos);
       if (!page.has_more) return all;
       offset += page.photos.length;
     }
   }
 
-  /** The photo's current bytes from the HO. */
+  /** The photo's current bytes from the HO, through its `image_url` (the one way both profiles serve). */
   async bytes(photoId: string, storeId = DEMO_STORE.id): Promise<Buffer> {
-    const res = await fetch(
-      `${this.url}/api/v1/sync/product-photos/${photoId}/download/?store_id=${storeId}`,
-      {
-        headers: { Authorization: `Bearer ${await this.auth()}` },
-      },
-    );
+    const photo = (await this.photos(storeId)).find((p) => p.id === photoId);
+    assert.ok(photo !== undefined, `photo ${photoId} is listed`);
+    const res = await fetch(photo.image_url, {
+      headers: { Authorization: `Bearer ${await this.auth()}` },
+    });
     assert.equal(res.status, 200);
     return Buffer.from(await res.arrayBuffer());
   }
@@ -143,13 +159,22 @@ export class HoAdmin {
   }
 }
 
-/** Fills the sign-in form with the demo store user and submits it. */
-export async function signInAsDemo(page: Page, serverUrl?: string): Promise<void> {
+/** Fills the sign-in form with a store and its user (Server URL as prefilled unless given) and submits it. */
+export async function signInAs(
+  page: Page,
+  account: { id: string; username: string; password: string },
+  serverUrl?: string,
+): Promise<void> {
   if (serverUrl !== undefined) await page.getByLabel('Server URL').fill(serverUrl);
-  await page.getByLabel('Store ID').fill(DEMO_STORE.id);
-  await page.getByLabel('Username').fill(DEMO_STORE.username);
-  await page.getByLabel('Password').fill(DEMO_STORE.password);
+  await page.getByLabel('Store ID').fill(account.id);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Fills the sign-in form with the demo store user and submits it. */
+export function signInAsDemo(page: Page, serverUrl?: string): Promise<void> {
+  return signInAs(page, DEMO_STORE, serverUrl);
 }
 
 /** The live status region's text. */
@@ -351,15 +376,24 @@ export async function waitProductImagesShown(page: Page, count: number): Promise
   return [...alts.values()];
 }
 
-/** Counts photo downloads the service worker makes (Playwright reports service worker requests in Chromium). */
+/**
+ * Counts photo downloads the service worker makes (Playwright reports service worker requests in
+ * Chromium): answers with bytes, not probes of a download route the HO does not have.
+ */
 export function countDownloads(context: BrowserContext): {
   ids: () => string[];
   reset: () => void;
 } {
   let ids: string[] = [];
-  context.on('request', (request) => {
-    const m = /\/api\/v1\/sync\/product-photos\/([0-9a-f-]{36})\/download\//.exec(request.url());
-    if (m !== null && request.serviceWorker() !== null) ids.push(m[1] as string);
+  context.on('response', (response) => {
+    if (response.status() !== 200 && response.status() !== 206) return;
+    const request = response.request();
+    // The download route, or the upstream profile's image origin.
+    const m =
+      /\/api\/v1\/sync\/product-photos\/([0-9a-f-]{36})\/download\/|\/product-images\/([0-9a-f-]{36})\?/.exec(
+        request.url(),
+      );
+    if (m !== null && request.serviceWorker() !== null) ids.push((m[1] ?? m[2]) as string);
   });
   return { ids: () => [...ids], reset: () => (ids = []) };
 }

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -21,18 +21,16 @@ const run = promisify(execFile);
 
 /** Runs the CLI; resolves with exit code and output instead of throwing on failure. */
 async function cli(
-  dataDir: string,
+  server: TestServer,
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { dataDir, databaseUrl } = server.config;
   try {
-    const { stdout, stderr } = await run(process.execPath, [
-      '--import',
-      'tsx',
-      'server/src/cli.ts',
-      ...args,
-      '--data-dir',
-      dataDir,
-    ]);
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'server/src/cli.ts', ...args, '--data-dir', dataDir],
+      { env: { ...process.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) } },
+    );
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -44,7 +42,7 @@ describe('admin operations', () => {
   let s: TestServer;
   let token: string;
   let storeA: string;
-  const objectPath = (key: string) => join(s.dataDir, 'images', key);
+  const stored = async (key: string) => (await s.images.stat(key)) !== undefined;
   const upload = (url: string, bytes: Uint8Array, method = 'POST', type = 'image/jpeg') =>
     callJson(s, url, { method, token, body: bytes, headers: { 'content-type': type } });
 
@@ -83,7 +81,7 @@ describe('admin operations', () => {
     assert.equal(p.content_type, 'image/jpeg');
     assert.equal(p.filename, 'side.jpg');
     assert.equal(p.sort_order, 9);
-    assert.ok(existsSync(objectPath(p.object_key)));
+    assert.ok(await stored(p.object_key));
     const listed = (await allPhotos(s, token, storeA)).find((x) => x.id === p.id);
     assert.equal(listed.checksum, md5(first));
 
@@ -95,7 +93,7 @@ describe('admin operations', () => {
     assert.equal(r.checksum, md5(second));
     assert.ok(r.updated_at > p.updated_at);
     assert.equal(r.filename, 'side.jpg');
-    assert.ok(!existsSync(objectPath(p.object_key)), 'replaced bytes are removed');
+    assert.ok(!(await stored(p.object_key)), 'replaced bytes are removed');
     const dl = await call(s, `/api/v1/sync/product-photos/${p.id}/download/?store_id=${storeA}`, {
       token,
     });
@@ -123,7 +121,7 @@ describe('admin operations', () => {
 
     const del = await callJson(s, `/api/v1/admin/photos/${p.id}/`, { method: 'DELETE', token });
     assert.equal(del.status, 200);
-    assert.ok(!existsSync(objectPath(r.object_key)), 'deleted bytes are removed');
+    assert.ok(!(await stored(r.object_key)), 'deleted bytes are removed');
     assert.equal(
       (await callJson(s, `/api/v1/admin/photos/${p.id}/`, { method: 'DELETE', token })).status,
       404,
@@ -143,12 +141,12 @@ describe('admin operations', () => {
       (await call(s, `/api/v1/admin/photos/${a}/`, { method: 'DELETE', token })).status,
       200,
     );
-    assert.ok(existsSync(objectPath(key)), 'still referenced by the other product');
+    assert.ok(await stored(key), 'still referenced by the other product');
     assert.equal(
       (await call(s, `/api/v1/admin/photos/${b}/`, { method: 'DELETE', token })).status,
       200,
     );
-    assert.ok(!existsSync(objectPath(key)));
+    assert.ok(!(await stored(key)));
   });
 
   it('rejects bad admin input clearly and refuses non-admins', async () => {
@@ -240,7 +238,7 @@ describe('admin operations', () => {
   });
 
   it('drives the same operations from the CLI against the data dir of the running server', async () => {
-    const stores = await cli(s.dataDir, 'list-stores');
+    const stores = await cli(s, 'list-stores');
     assert.equal(stores.code, 0, stores.stderr);
     assert.deepEqual(
       JSON.parse(stores.stdout)
@@ -248,13 +246,13 @@ describe('admin operations', () => {
         .sort(),
       s.prep.demoLogins.map((d) => d.store.id).sort(),
     );
-    const products = JSON.parse((await cli(s.dataDir, 'list-products')).stdout);
+    const products = JSON.parse((await cli(s, 'list-products')).stdout);
     const product = products.find((p: { active: boolean }) => p.active);
     const file = join(s.dataDir, 'cli-upload.jpg');
     const bytes = tinyJpeg([90, 0, 90]);
     writeFileSync(file, bytes);
     const added = await cli(
-      s.dataDir,
+      s,
       'add-photo',
       '--product',
       product.id,
@@ -278,54 +276,46 @@ describe('admin operations', () => {
     const replacement = tinyJpeg([0, 90, 90]);
     writeFileSync(file, replacement);
     const replaced = JSON.parse(
-      (await cli(s.dataDir, 'replace-photo', '--photo', photo.id, '--file', file)).stdout,
+      (await cli(s, 'replace-photo', '--photo', photo.id, '--file', file)).stdout,
     );
     assert.equal(replaced.version, 2);
     assert.equal(replaced.checksum, md5(replacement));
     assert.equal(
-      JSON.parse(
-        (await cli(s.dataDir, 'set-sort-order', '--photo', photo.id, '--sort-order', '7')).stdout,
-      ).sort_order,
+      JSON.parse((await cli(s, 'set-sort-order', '--photo', photo.id, '--sort-order', '7')).stdout)
+        .sort_order,
       7,
     );
     assert.equal(
-      JSON.parse((await cli(s.dataDir, 'deactivate-product', '--product', product.id)).stdout)
-        .active,
+      JSON.parse((await cli(s, 'deactivate-product', '--product', product.id)).stdout).active,
       false,
     );
     assert.equal(
-      JSON.parse((await cli(s.dataDir, 'activate-product', '--product', product.id)).stdout).active,
+      JSON.parse((await cli(s, 'activate-product', '--product', product.id)).stdout).active,
       true,
     );
     assert.equal(
-      (await cli(s.dataDir, 'unlink-brand', '--store', seenBy[0]!, '--brand', product.brand_id))
-        .code,
+      (await cli(s, 'unlink-brand', '--store', seenBy[0]!, '--brand', product.brand_id)).code,
       0,
     );
     assert.equal(
-      (await cli(s.dataDir, 'link-brand', '--store', seenBy[0]!, '--brand', product.brand_id)).code,
+      (await cli(s, 'link-brand', '--store', seenBy[0]!, '--brand', product.brand_id)).code,
       0,
     );
-    assert.equal((await cli(s.dataDir, 'delete-photo', '--photo', photo.id)).code, 0);
-    assert.ok(!existsSync(objectPath(replaced.object_key)));
-    const status = await cli(s.dataDir, 'sync-status', '--store', storeA);
+    assert.equal((await cli(s, 'delete-photo', '--photo', photo.id)).code, 0);
+    assert.ok(!(await stored(replaced.object_key)));
+    const status = await cli(s, 'sync-status', '--store', storeA);
     assert.ok(Array.isArray(JSON.parse(status.stdout)));
 
-    const missing = await cli(s.dataDir, 'delete-photo', '--photo', photo.id);
+    const missing = await cli(s, 'delete-photo', '--photo', photo.id);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^error: .*not found/i);
-    const usage = await cli(s.dataDir, 'add-photo', '--file', file);
+    const usage = await cli(s, 'add-photo', '--file', file);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /--product is required/);
-    assert.equal((await cli(s.dataDir, 'frobnicate')).code, 2);
-    const notImage = await cli(
-      s.dataDir,
-      'add-photo',
-      '--product',
-      product.id,
-      '--file',
-      join(s.dataDir, 'jwt-secret'),
-    );
+    assert.equal((await cli(s, 'frobnicate')).code, 2);
+    const textFile = join(s.dataDir, 'not-an-image.txt');
+    writeFileSync(textFile, 'plain text, not a photo');
+    const notImage = await cli(s, 'add-photo', '--product', product.id, '--file', textFile);
     assert.equal(notImage.code, 1);
     assert.match(notImage.stderr, /Not a JPEG/);
   });

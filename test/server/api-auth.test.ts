@@ -41,6 +41,12 @@ describe('auth', () => {
     if (pattern) assert.match(msg, pattern);
   }
 
+  it('answers GET /healthz with 200 while the database answers', async () => {
+    const r = await callJson(s, '/healthz');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { status: 'ok' });
+  });
+
   it('issues simplejwt-style pairs at /api/token/ and /api/v1/token/, JSON or form-encoded', async () => {
     const pair = await login(s);
     const c = claimsOf(pair.access);

@@ -43,6 +43,8 @@ describe('photo download', () => {
     assert.equal(r.headers.get('x-checksum'), photo.checksum);
     assert.equal(r.headers.get('x-version'), String(photo.version));
     assert.equal(r.headers.get('etag'), `"${photo.checksum}"`);
+    // Shared caches may store it but must revalidate every reuse with us (token, scope, ETag).
+    assert.equal(r.headers.get('cache-control'), 'public, no-cache');
     assert.equal(r.headers.get('accept-ranges'), 'bytes');
     assert.equal(
       new Date(r.headers.get('last-modified')!).getTime(),

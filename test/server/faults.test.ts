@@ -118,6 +118,23 @@ describe('fault injection', () => {
     await callJson(s, '/api/v1/admin/faults', { method: 'DELETE', token });
   });
 
+  it('limits body faults to the photos listed in photo_ids', async () => {
+    const other = (await allPhotos(s, token, storeA))[1];
+    const r = await setFaults({ corrupt_rate: 1, photo_ids: [photo.id.toUpperCase()] });
+    assert.deepEqual(r.body.data.photo_ids, [photo.id]);
+    const spared = await call(
+      s,
+      `/api/v1/sync/product-photos/${other.id}/download/?store_id=${storeA}`,
+      { token },
+    );
+    assert.equal(md5(new Uint8Array(await spared.arrayBuffer())), other.checksum);
+    const hit = await call(s, downloadPath(), { token });
+    assert.notEqual(md5(new Uint8Array(await hit.arrayBuffer())), photo.checksum);
+    for (const bad of ['x', [1], {}])
+      assert.equal((await setFaults({ photo_ids: bad })).status, 400);
+    await callJson(s, '/api/v1/admin/faults', { method: 'DELETE', token });
+  });
+
   it('issues access tokens that expire early while access_ttl_s is set', async () => {
     await setFaults({ access_ttl_s: 5 });
     const short = (await login(s)).access;

@@ -15,16 +15,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import jpeg from 'jpeg-js';
-import { buildApp } from '../../server/src/app';
-import { type PrepareResult, openDataDir, prepareData } from '../../server/src/bootstrap';
+import { type PrepareResult, openPersistence, prepareData } from '../../server/src/bootstrap';
 import { type Config, loadConfig } from '../../server/src/config';
 import { seedDemo } from '../../server/src/demo/seed';
 import { Faults } from '../../server/src/faults';
 import type { ImageRepository, MetadataRepository } from '../../server/src/persistence/types';
+import { listenHo } from '../../server/src/serve';
+import { ensureTemplate, freshDatabase } from './postgres';
 
 /** Credentials of the test admin. */
 /** Credentials of the test admin: the server runs in demo mode (demo store users signed in too). */
@@ -34,6 +34,8 @@ export const ADMIN = { username: 'admin', password: 'admin' };
 export interface TestServer {
   url: string;
   app: FastifyInstance;
+  /** Origin of the upstream profile's image listener, else null. */
+  imageOrigin: string | null;
   config: Config;
   meta: MetadataRepository;
   images: ImageRepository;
@@ -81,7 +83,7 @@ async function ensureDemoTemplate(): Promise<string> {
   const template = demoTemplate();
   if (existsSync(join(template, 'ready'))) return template;
   const building = mkdtempSync(join(tmpdir(), 'ho-test-demo-build-'));
-  const { meta, images } = await openDataDir(building);
+  const { meta, images } = await openPersistence({ dataDir: building });
   await seedDemo(meta, images);
   await meta.close();
   writeFileSync(join(building, 'ready'), '');
@@ -93,13 +95,43 @@ async function ensureDemoTemplate(): Promise<string> {
   return template;
 }
 
+/**
+ * The backend the HTTP suites run against: SQLite + files (default), or PostgreSQL when the test
+ * command runs them again with HO_TEST_BACKEND=postgres (one database per server, copied from a
+ * seeded template database).
+ */
+export const BACKEND: 'sqlite' | 'postgres' =
+  process.env.HO_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
+/** Secret the PostgreSQL runs give every instance (it is required there and must be shared). */
+export const TEST_JWT_SECRET = 'test-secret-shared-by-instances';
+
+/** A data dir for a new server, plus (on PostgreSQL) its own database copied from the demo template. */
+async function freshData(): Promise<{ dataDir: string; databaseUrl?: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ho-test-'));
+  if (BACKEND === 'sqlite') {
+    cpSync(await ensureDemoTemplate(), dataDir, { recursive: true });
+    return { dataDir };
+  }
+  const template = `ho_demo_${basename(demoTemplate()).slice(-16)}`;
+  await ensureTemplate(template, async (url) => {
+    const { meta, images } = await openPersistence({ dataDir, databaseUrl: url });
+    await seedDemo(meta, images);
+    await meta.close();
+  });
+  const databaseUrl = await freshDatabase(template);
+  // A restart over the same data dir finds its database again.
+  writeFileSync(join(dataDir, 'database-url'), databaseUrl);
+  return { dataDir, databaseUrl };
+}
+
 /** Starts the app exactly as main.ts does, but with test clocks and dice. */
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
-  let dataDir = opts.dataDir;
-  if (!dataDir) {
-    dataDir = mkdtempSync(join(tmpdir(), 'ho-test-'));
-    cpSync(await ensureDemoTemplate(), dataDir, { recursive: true });
-  }
+  const fresh = opts.dataDir ? undefined : await freshData();
+  const dataDir = opts.dataDir ?? fresh!.dataDir;
+  const urlFile = join(dataDir, 'database-url');
+  const databaseUrl =
+    fresh?.databaseUrl ?? (existsSync(urlFile) ? readFileSync(urlFile, 'utf8') : undefined);
   const config = loadConfig(
     [
       '--port',
@@ -114,10 +146,12 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     ],
     {
       CORS_ORIGINS: '*',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, JWT_SECRET: TEST_JWT_SECRET } : {}),
       ...opts.env,
     },
   );
-  const { meta, images, failures } = await openDataDir(dataDir);
+  const persistence = await openPersistence(config);
+  const { meta, images } = persistence;
   const prep = await prepareData(meta, images, config);
   const clock = { now: Date.now() };
   const dice: number[] = [];
@@ -126,12 +160,15 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     random: () => dice.shift() ?? 0.999,
     sleep: async (ms) => void sleeps.push(ms),
   });
-  const app = buildApp({ config, meta, images, failures, faults, clock: () => clock.now });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const ho = await listenHo(
+    { config, ...persistence, faults, clock: () => clock.now },
+    '127.0.0.1',
+    0,
+  );
   return {
-    url,
-    app,
+    url: ho.url,
+    app: ho.app,
+    imageOrigin: ho.imageOrigin,
     config,
     meta,
     images,
@@ -142,7 +179,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     dice,
     sleeps,
     async close(keepData = false) {
-      await app.close();
+      await ho.close();
       await meta.close();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -100,6 +100,18 @@ describe('config', () => {
       [[], { FAULT_ERROR_RATE: '1.5' }, /error_rate must be a number from 0 to 1/],
       [[], { JWT_SECRET: 'short' }, /at least 16/],
       [['--avg-bytes', '5000'], {}, /needs --catalog/],
+      [
+        [],
+        { DATABASE_URL: 'mysql://h/db', JWT_SECRET: 'x'.repeat(16) },
+        /start with postgres:\/\//,
+      ],
+      [
+        [],
+        { DATABASE_URL: 'postgres://h', JWT_SECRET: 'x'.repeat(16) },
+        /host and a database name/,
+      ],
+      [[], { DATABASE_URL: 'not a url', JWT_SECRET: 'x'.repeat(16) }, /must be a URL/],
+      [[], { DATABASE_URL: 'postgres://h/db' }, /needs --jwt-secret/],
     ];
     for (const [argv, env, message] of cases) {
       assert.throws(
@@ -192,5 +204,21 @@ describe('main.ts', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1);
     assert.match(r.stderr, /^error: port must be a whole number/);
     assert.equal(r.stdout, '');
+  });
+});
+
+describe('health check', () => {
+  it('answers GET /healthz with 503 in the error shape once the database is gone', async () => {
+    const s = await startServer();
+    try {
+      assert.equal((await callJson(s, '/healthz')).status, 200);
+      await s.meta.close();
+      const down = await callJson(s, '/healthz');
+      assert.equal(down.status, 503);
+      assert.deepEqual(down.body, { status: 'error', message: 'Database unavailable' });
+    } finally {
+      // The database is already closed: only the listener and the data dir are left to clean up.
+      await s.close().catch(() => undefined);
+    }
   });
 });

@@ -1,5 +1,4 @@
-/** Runs the MetadataRepository contract on SQLite (memory and file), plus what the migrator and the shared clock guarantee. */
-import { MIGRATIONS } from '../../server/src/persistence/migrations';
+/** Runs the MetadataRepository contract on SQLite (memory and file) and PostgreSQL, plus what the migrator and the shared clock guarantee. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { openMetadataRepository } from '../../server/src/persistence/sql-metadata';
 import type { MetadataRepository } from '../../server/src/persistence/types';
+import { fleetContract } from './fleet-contract';
+import { MIGRATIONS } from '../../server/src/persistence/migrations';
 import { metadataContract } from './metadata-contract';
+import { freshDatabase } from './postgres';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sqlite-meta-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,6 +20,11 @@ const open = (file: string, now?: () => number) => openMetadataRepository({ sqli
 
 metadataContract('sqlite :memory:', () => open(':memory:'));
 metadataContract('sqlite file', () => open(freshFile()));
+metadataContract('postgres', async () =>
+  openMetadataRepository({ postgres: await freshDatabase() }),
+);
+fleetContract('sqlite :memory:', () => open(':memory:'));
+fleetContract('postgres', async () => openMetadataRepository({ postgres: await freshDatabase() }));
 
 /** A store with one company, brand, linked store and product; returns ids plus a photo factory. */
 async function catalog(meta: MetadataRepository) {
@@ -71,7 +78,10 @@ describe('SQL metadata repository on SQLite: migrations and clock', () => {
     const photo = await add();
     await legacy.close();
     const raw = new Database(file);
-    raw.exec('DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock');
+    // What a pre-Kysely server left: the 0001 tables, user_version 1, no migration bookkeeping.
+    raw.exec(`DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock; DROP TABLE photo_objects;
+      DROP TABLE revoked_tokens; DROP TABLE status_reports; DROP TABLE terminals;
+      DROP INDEX sync_status_fleet; ALTER TABLE sync_status DROP COLUMN photo_version;`);
     raw.pragma('user_version = 1');
     raw.close();
     const adopted = await open(file);

@@ -79,7 +79,7 @@ describe('bounded status reports', () => {
   });
 
   it('caps the distinct terminals of a store, still taking reports from known ones', async () => {
-    const known = new Set(await s.meta.listStatusTerminals(storeA));
+    const known = new Set((await s.meta.listTerminals(storeA)).map((t) => t.terminal_id));
     for (let i = 0; known.size < MAX_TERMINALS_PER_STORE; i++) {
       await s.meta.recordStatus(storeA, `seeded-${i}`, [item(mine[0]!.id) as never]);
       known.add(`seeded-${i}`);

@@ -25,7 +25,7 @@ function progress(
 
 const SINCE = '2026-11-26T10:00:00.000Z';
 const listing: SyncStatus = { kind: 'syncing', phase: 'listing', done: 0, total: 0 };
-const offline: SyncStatus = { kind: 'offline', message: 'network error' };
+const offline: SyncStatus = { kind: 'offline', problem: { code: 'http.offline' } };
 
 test('a run that ends offline, the runs that retry and end offline again: one request, not one per run', () => {
   const shouldRequest = backgroundSyncRequests();

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuthError } from '../../src/shared/errors';
-import type { SyncProgress, TokenSet } from '../../src/shared/types';
+import type { TokenSet } from '../../src/shared/types';
 import { jwtExpiryMs } from '../../src/sync/auth';
 import { STORE } from './fakes/fake-ho';
 import { World } from './fakes/world';
@@ -16,7 +16,10 @@ function assertNoTokenInUrls(w: World): void {
 test('wrong credentials are an AuthError; nothing is stored', async () => {
   const w = new World();
   try {
-    await assert.rejects(w.engine.signIn('store1', 'wrong'), AuthError);
+    await assert.rejects(
+      w.session.authenticate({ kind: 'password', username: 'store1', password: 'wrong' }),
+      AuthError,
+    );
     assert.equal(w.storage.state.get('auth'), undefined);
     const p = await w.engine.sync();
     assert.equal(p.status.kind, 'signed-out');
@@ -29,7 +32,7 @@ test('sign-in falls back to /api/v1/token/ when the token path answers 404; refr
   const w = new World({ tokenPath: '/api/token/' });
   try {
     w.ho.tokenPaths.delete('/api/token/');
-    await w.engine.signIn('store1', 'secret');
+    await w.signIn();
     assert.deepEqual(
       w.ho.requests.map((r) => r.url.pathname),
       ['/api/token/', '/api/v1/token/'],
@@ -126,9 +129,9 @@ test('a pasted access token works until it expires, then the engine pauses', asy
   try {
     await w.signIn();
     const pasted = tokens(w).access;
-    await w.engine.signOut(false);
+    await w.session.signOut(false);
     assert.equal((await w.engine.sync()).status.kind, 'signed-out');
-    await w.engine.useAccessToken(`  ${pasted}\n`);
+    await w.session.authenticate({ kind: 'token', token: `  ${pasted}\n` });
     w.ho.seed(2);
     assert.equal((await w.engine.sync()).status.kind, 'idle');
     w.clock.advance(2 * 60 * 60 * 1000);
@@ -140,36 +143,24 @@ test('a pasted access token works until it expires, then the engine pauses', asy
   }
 });
 
-test('the store list extension is offered when the HO has it, null on a reference-only HO', async () => {
-  const w = new World();
-  try {
-    await w.signIn();
-    assert.equal(await w.engine.listStores(), null);
-    w.ho.stores = [{ id: 's1', code: 'JKT01', name: 'Jakarta 1' }];
-    assert.deepEqual(await w.engine.listStores(), w.ho.stores);
-    assert.equal(w.ho.seen('stores')[0]!.headers.get('authorization')?.startsWith('Bearer '), true);
-  } finally {
-    w.close();
-  }
-});
-
 test('signing out with wipe stops a running sync and forgets the store, keeping settings', async () => {
   const w = new World();
   try {
     await w.signIn();
-    await w.engine.saveSettings({ terminalName: 'till-9' });
+    await w.session.saveSettings({ terminalName: 'till-9' });
     w.ho.seed(6);
     await w.engine.sync();
     w.ho.addPhoto(7);
-    const signOut: { done?: Promise<SyncProgress> } = {};
+    const signOut: { done?: Promise<unknown> } = {};
     w.ho.onList = () => {
-      signOut.done ??= w.engine.signOut(true);
+      signOut.done ??= w.session.signOut(true);
     };
     const terminalId = (w.storage.state.get('engine') as { terminal_id: string }).terminal_id;
     const run = await w.engine.sync();
     assert.notEqual(run.status.kind, 'error');
     assert.ok(signOut.done !== undefined);
-    const p = await signOut.done;
+    await signOut.done;
+    const p = await w.engine.progress();
     assert.deepEqual(p.status, { kind: 'signed-out' });
     assert.equal(p.held, 0);
     assert.equal(
@@ -188,20 +179,7 @@ test('signing out with wipe stops a running sync and forgets the store, keeping 
       status_disabled_until_ms: null,
       terminal_id: terminalId,
     });
-    assert.equal((await w.engine.settings()).terminalName, 'till-9');
-  } finally {
-    w.close();
-  }
-});
-
-test('settings are validated before they are saved', async () => {
-  const w = new World();
-  try {
-    await assert.rejects(w.engine.saveSettings({ concurrency: 0 }), RangeError);
-    await assert.rejects(w.engine.saveSettings({ serverUrl: 'ftp://x' }), /Server URL/);
-    await assert.rejects(w.engine.saveSettings({ maxDeleteShare: 2 }), RangeError);
-    assert.equal(w.storage.state.get('settings'), undefined);
-    assert.equal((await w.engine.saveSettings({ concurrency: 2 })).concurrency, 2);
+    assert.equal((await w.session.settings()).terminalName, 'till-9');
   } finally {
     w.close();
   }
@@ -213,47 +191,11 @@ test('progress says signed-out without tokens or without a store, idle once both
     assert.equal((await w.engine.progress()).status.kind, 'signed-out');
     await w.signIn();
     assert.equal((await w.engine.progress()).status.kind, 'signed-out', 'no store chosen yet');
-    assert.equal(await w.engine.signedIn(), false);
-    await w.engine.saveSettings({ storeId: STORE });
+    assert.equal(await w.session.signedIn(), false);
+    await w.session.saveSettings({ storeId: STORE });
     assert.equal((await w.engine.progress()).status.kind, 'idle');
-    await w.engine.signOut(false);
+    await w.session.signOut(false);
     assert.equal((await w.engine.progress()).status.kind, 'signed-out');
-  } finally {
-    w.close();
-  }
-});
-
-test('checkStore: one limit=1 list request with token renewal; unknown stores are not-found', async () => {
-  const w = new World();
-  try {
-    await w.signIn();
-    w.ho.expireAccessTokens();
-    assert.equal(await w.engine.checkStore(), 'ok');
-    const probe = w.ho.seen('list').at(-1)!;
-    assert.equal(probe.url.searchParams.get('limit'), '1');
-    assert.equal(w.ho.seen('refresh').length, 1, 'the 401 was answered by a renewal');
-    await w.engine.saveSettings({ storeId: '00000000-0000-4000-8000-00000000dead' });
-    assert.equal(await w.engine.checkStore(), 'not-found');
-    w.ho.refreshWorks = false;
-    w.ho.expireAccessTokens();
-    await assert.rejects(w.engine.checkStore(), AuthError);
-  } finally {
-    w.close();
-  }
-});
-
-test('the store name survives an engine restart and is forgotten with the store', async () => {
-  const w = new World();
-  try {
-    await w.signIn();
-    await w.engine.setStoreName('Jakarta 1');
-    w.boot(); // a restarted service worker
-    assert.equal(await w.engine.storeName(), 'Jakarta 1');
-    await w.engine.saveSettings({ storeId: '00000000-0000-4000-8000-00000000beef' });
-    assert.equal(await w.engine.storeName(), null, 'a name belongs to its store only');
-    await w.engine.saveSettings({ storeId: STORE });
-    await w.engine.signOut(true);
-    assert.equal(await w.engine.storeName(), null);
   } finally {
     w.close();
   }
@@ -266,7 +208,7 @@ test('terminal_id stays the same across sign-out with wipe, a store change and a
     w.ho.seed(2);
     await w.engine.sync();
     const first = (w.ho.statusBatches.at(-1)!.body as { terminal_id: string }).terminal_id;
-    await w.engine.signOut(true);
+    await w.session.signOut(true);
     w.boot();
     await w.signIn();
     await w.engine.sync();

@@ -1,12 +1,7 @@
 /** Engine under HO and network faults: bad bytes never stored, retries, timeouts, failures remembered. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type World, world } from './fakes/world';
-
-const reported = (w: World, id: string): unknown[] =>
-  w.ho.statusBatches.flatMap((b) =>
-    (b.body.sync_batch as { photo_id: string }[]).filter((i) => i.photo_id === id),
-  );
+import { world } from './fakes/world';
 
 for (const fault of ['corrupt', 'truncate', 'x-checksum'] as const) {
   test(`${fault}: bad bytes are never stored, the old version stays, the failure is reported`, async () => {
@@ -33,7 +28,7 @@ for (const fault of ['corrupt', 'truncate', 'x-checksum'] as const) {
         'previous good version kept',
       );
       await w.verifiedIds(); // throws if any stored byte does not match its record
-      assert.deepEqual(reported(w, victim).at(-1), {
+      assert.deepEqual(w.reportsOf(victim).at(-1), {
         photo_id: victim,
         status: 'failed',
         synced_at: null,
@@ -46,7 +41,7 @@ for (const fault of ['corrupt', 'truncate', 'x-checksum'] as const) {
       const fixed = await w.engine.sync();
       assert.deepEqual(fixed.failures, []);
       assert.deepEqual(await w.verifiedIds(), [...ids].sort());
-      assert.equal((reported(w, victim).at(-1) as { status: string }).status, 'synced');
+      assert.equal(w.reportsOf(victim).at(-1)?.status, 'synced');
     } finally {
       w.close();
     }
@@ -329,7 +324,10 @@ test('a malformed page is an error naming the field; unreadable rows never cause
     w.ho.failWith('list', 200, 1); // 200 with an error body: no photos array
     const p = await w.engine.sync();
     assert.equal(p.status.kind, 'error');
-    assert.match((p.status as { message: string }).message, /photos/);
+    assert.deepEqual((p.status as { problem: unknown }).problem, {
+      code: 'http.invalid-response',
+      field: 'photos',
+    });
 
     w.ho.deletedIds = false;
     w.ho.rowHook = () => ({ nonsense: true });
@@ -368,7 +366,7 @@ test('a connection reset mid-body is a retryable "connection closed": retried wi
       'the retry resumes the bytes received before the reset',
     );
     assert.equal(w.ho.downloadsOf(ids[1]!), 4, 'retried up to maxAttempts');
-    assert.deepEqual(reported(w, ids[1]!).at(-1), {
+    assert.deepEqual(w.reportsOf(ids[1]!).at(-1), {
       photo_id: ids[1],
       status: 'failed',
       synced_at: null,

@@ -1,10 +1,9 @@
 /**
  * simplejwt-compatible token pairs: access + refresh HS256 JWTs (`token_type`, `exp`, `iat`, `jti`,
  * `user_id`), refresh rotation with blacklisting of the used refresh token (persisted in the data
- * dir so a restart does not revive it).
+ * database so neither a restart nor another instance revives it).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { TokenError, signJwt, verifyJwt } from './jwt';
 
 /** What a token says about its session, checked against the user on every use. */
@@ -22,37 +21,10 @@ export interface TokenPair {
   refresh: string;
 }
 
-/** Blacklisted refresh-token ids, kept until their own expiry. */
-export class RevokedTokens {
-  private readonly entries = new Map<string, number>();
-
-  /** `file` persists the list (JSON); omit it to keep it in memory only. */
-  constructor(private readonly file?: string) {
-    if (!file) return;
-    try {
-      const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-      for (const [jti, exp] of Object.entries(stored))
-        if (typeof exp === 'number') this.entries.set(jti, exp);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw new Error(`cannot read ${file}: ${(e as Error).message}`);
-    }
-  }
-
-  /** True when the token id was revoked. */
-  has(jti: string): boolean {
-    return this.entries.has(jti);
-  }
-
-  /** Revokes a token id until `expS`, dropping entries that expired before `nowS`. */
-  add(jti: string, expS: number, nowS: number): void {
-    for (const [k, exp] of this.entries) if (exp <= nowS) this.entries.delete(k);
-    this.entries.set(jti, expS);
-    if (!this.file) return;
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.entries)), { mode: 0o600 });
-    renameSync(tmp, this.file);
-  }
+/** Blacklisted refresh-token ids, kept until their own expiry, shared by every instance. */
+export interface TokenBlacklist {
+  /** Revokes a token id until `expS` (dropping entries expired before `nowS`); false when it already was revoked. */
+  add(jti: string, expS: number, nowS: number): Promise<boolean>;
 }
 
 /** Issues, rotates and verifies tokens; `clock` is in milliseconds. */
@@ -66,7 +38,7 @@ export class TokenService {
       /** Absolute session lifetime from the password sign-in; refresh rotation cannot extend it. */
       sessionMaxS: number;
       clock: () => number;
-      revoked: RevokedTokens;
+      revoked: TokenBlacklist;
     },
   ) {}
 
@@ -131,10 +103,8 @@ export class TokenService {
   }
 
   /** Blacklists a valid refresh token (sign-out); a token already blacklisted is refused. */
-  revoke(token: string): void {
-    const { jti, exp } = this.verify(token, 'refresh');
-    if (this.opts.revoked.has(jti)) throw new TokenError('Token is blacklisted');
-    this.opts.revoked.add(jti, exp, this.nowS());
+  async revoke(token: string): Promise<void> {
+    await this.consumeRefresh(token);
   }
 
   /** A new pair in the same session (same generation and sign-in time, so the same absolute end). */
@@ -143,10 +113,11 @@ export class TokenService {
   }
 
   /** The session of a valid, unused refresh token, which is blacklisted by this call (rotation). */
-  consumeRefresh(token: string): TokenSession {
+  async consumeRefresh(token: string): Promise<TokenSession> {
     const { jti, exp, ...session } = this.verify(token, 'refresh');
-    if (this.opts.revoked.has(jti)) throw new TokenError('Token is blacklisted');
-    this.opts.revoked.add(jti, exp, this.nowS());
+    // One atomic insert decides: of two instances given the same refresh token at once, one wins.
+    if (!(await this.opts.revoked.add(jti, exp, this.nowS())))
+      throw new TokenError('Token is blacklisted');
     return session;
   }
 }

@@ -63,9 +63,16 @@ async function configuredHoOrigin(staticRoot: string, warn: CspWarn): Promise<st
   }
 }
 
-/** The policy header value for sw.js served from `staticRoot` (read per request: config.json may change without a restart). */
-export async function workerCsp(staticRoot: string, warn: CspWarn): Promise<string> {
+/**
+ * The policy header value for sw.js served from `staticRoot` (read per request: config.json may change
+ * without a restart); `extra`: further origins the server itself knows the worker needs (its image origin).
+ */
+export async function workerCsp(
+  staticRoot: string,
+  warn: CspWarn,
+  extra: readonly string[] = [],
+): Promise<string> {
   const ho = await configuredHoOrigin(staticRoot, warn);
-  const connect = ho === null ? "'self'" : `'self' ${ho}`;
+  const connect = ["'self'", ...(ho === null ? [] : [ho]), ...extra].join(' ');
   return `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src ${connect}`;
 }

@@ -1,7 +1,8 @@
 /**
  * Serves the built PWA from the static dir: hashed /assets/ files immutable for a year, everything
  * else (index.html, sw.js, the manifest, config.json, icons) `no-cache` so updates show at once;
- * unknown pages that want HTML get index.html (client-side routing); a clear page when not built.
+ * unknown pages that want HTML get index.html (client-side routing; admin.html, the fleet
+ * console, under /admin/); a clear page when not built.
  * Text files go out gzipped to clients that accept it (the app shell is ~3x smaller on a store's link).
  */
 import { createReadStream } from 'node:fs';
@@ -73,6 +74,7 @@ export async function serveStatic(
   staticDir: string,
   request: FastifyRequest,
   reply: FastifyReply,
+  extraConnect: readonly string[] = [],
 ): Promise<FastifyReply> {
   const root = resolve(staticDir);
   let urlPath: string;
@@ -88,8 +90,9 @@ export async function serveStatic(
   let file = await fileAt(root, urlPath);
   let servedPath = urlPath;
   if (!file && wantsHtml) {
-    file = await fileAt(root, '/');
-    servedPath = '/index.html';
+    // The fleet console (its own Vite entry, admin.html) owns every page under /admin/.
+    servedPath = /^\/admin(?:\/|$)/.test(urlPath) ? '/admin.html' : '/index.html';
+    file = await fileAt(root, servedPath === '/index.html' ? '/' : servedPath);
     if (!file)
       return reply
         .code(404)
@@ -118,7 +121,7 @@ export async function serveStatic(
   if (servedPath === '/sw.js')
     reply.header(
       'content-security-policy',
-      await workerCsp(root, (message) => request.log.warn(message)),
+      await workerCsp(root, (message) => request.log.warn(message), extraConnect),
     );
   if (request.headers['if-none-match'] === etag) return reply.code(304).send();
   // A gzipped length is only known once sent, so those responses stream without content-length.

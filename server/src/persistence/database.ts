@@ -25,7 +25,7 @@ export type DatabaseTarget = { sqlite: string } | { postgres: string };
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 /** Opens the database (no schema work: run `migrateToLatest` next). */
-export function openDatabase(target: DatabaseTarget, poolSize = 10): SqlDatabase {
+export function openDatabase(target: DatabaseTarget, poolSize = 20): SqlDatabase {
   if ('postgres' in target) {
     const pool = new pg.Pool({ connectionString: target.postgres, max: poolSize });
     // An idle client losing its connection (database restart) must not crash the process.

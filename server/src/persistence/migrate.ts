@@ -5,7 +5,7 @@
  * BEGIN IMMEDIATE transaction, which holds the file's write lock.
  */
 import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely';
-import type { SqlDatabase } from './database';
+import { type DatabaseTarget, type SqlDatabase, openDatabase } from './database';
 import type { DatabaseSchema } from './schema';
 import { MIGRATIONS } from './migrations';
 
@@ -43,4 +43,19 @@ export async function migrateToLatest({ db, dialect }: SqlDatabase, now: number)
     );
   }
   throw new Error(`Database migration failed: ${message}`);
+}
+
+/** Opens the database at `target` and migrates it; the handle is closed again if migrating fails. */
+export async function openMigratedDatabase(
+  target: DatabaseTarget,
+  now: number,
+): Promise<SqlDatabase> {
+  const database = openDatabase(target);
+  try {
+    await migrateToLatest(database, now);
+  } catch (e) {
+    await database.db.destroy();
+    throw e;
+  }
+  return database;
 }

@@ -3,46 +3,45 @@
  * ISO strings on both dialects, so the same query returns the same values everywhere.
  * A new table goes here and into a new file under migrations/.
  */
+import type { Generated } from 'kysely';
+import type {
+  Brand,
+  Company,
+  PhotoRecord,
+  StatusRecord,
+  Store,
+  TerminalRecord,
+  User,
+} from './types';
 
 /** All tables of the database. */
 export interface DatabaseSchema {
-  company: { id: string; name: string };
-  brands: { id: string; company_id: string; name: string };
-  stores: { id: string; company_id: string; code: string; name: string };
+  company: Company;
+  brands: Brand;
+  stores: Store;
   store_brands: { store_id: string; brand_id: string; is_active: number };
   products: { id: string; brand_id: string; sku: string; name: string; active: number };
-  product_photos: {
-    id: string;
-    product_id: string;
-    object_key: string;
-    filename: string;
-    size: number;
-    content_type: string;
-    checksum: string;
-    version: number;
+  product_photos: Omit<PhotoRecord, 'product_sku' | 'product_name' | 'is_primary'> & {
     is_primary: number;
-    sort_order: number;
-    created_at: string;
-    updated_at: string;
   };
-  users: {
-    username: string;
-    password_hash: string;
-    role: 'admin' | 'store';
-    disabled: number;
-    token_generation: number;
-  };
+  /** `disabled` is 0/1 like every boolean column. */
+  users: Omit<User, 'store_ids' | 'disabled'> & { disabled: number };
   login_failures: { key: string; failures: number; reset_at_ms: number };
   user_stores: { username: string; store_id: string; position: number };
   tombstones: { store_id: string; photo_id: string; deleted_at: string };
-  sync_status: {
+  /** Status rows: the photo's version at report time says whether "synced" is still current. */
+  sync_status: StatusRecord & { photo_version: number | null };
+  terminals: TerminalRecord;
+  status_reports: {
+    id: Generated<number>;
     store_id: string;
-    photo_id: string;
     terminal_id: string;
-    status: 'synced' | 'failed';
-    synced_at: string | null;
-    error: string | null;
     reported_at: string;
+    items: number;
+    synced: number;
+    failed: number;
   };
   clock: { id: number; last_ms: number };
+  photo_objects: { object_key: string; bytes: Buffer; size: number; mtime_ms: number };
+  revoked_tokens: { jti: string; expires_s: number };
 }

@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type DatabaseTarget, type SqlDatabase, openDatabase } from './database';
+import type { DatabaseTarget, SqlDatabase } from './database';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { isoFromMs, toIsoTime } from './iso-time';
-import { migrateToLatest } from './migrate';
+import { openMigratedDatabase } from './migrate';
 import type { DatabaseSchema } from './schema';
 import type {
   Brand,
@@ -23,12 +23,24 @@ import type {
   PhotoRecord,
   PhotoReplacement,
   Product,
+  FailureRecord,
+  RowPage,
   StatusItem,
   StatusRecord,
   Store,
   NewUser,
+  StoreCatalogStats,
+  TerminalProgress,
+  TerminalRecord,
   User,
 } from './types';
+import { REPORT_HISTORY } from './types';
+import type {
+  PhotoGap,
+  ProductGap,
+  ReportSummary,
+  UnsyncedPhoto,
+} from '../../../src/shared/fleet-api';
 
 type Db = Kysely<DatabaseSchema>;
 
@@ -66,6 +78,12 @@ const tombstone = (t: IsoTime, where: RawBuilder<unknown>) => sql`
   WHERE ${where}
   ON CONFLICT (store_id, photo_id) DO UPDATE SET deleted_at = excluded.deleted_at`;
 
+/** The sync_status row `st` says the photo `ph` is on the terminal at its current version. */
+const SYNCED_NOW = sql`st.status = 'synced' AND st.photo_version = ph.version`;
+/** Negation of SYNCED_NOW that also holds when a LEFT JOIN found no row (NULLs). */
+const NOT_SYNCED_NOW = sql`(st.status IS NULL OR st.status <> 'synced' OR st.photo_version IS NULL
+  OR st.photo_version <> ph.version)`;
+
 function toPhoto(row: PhotoRow): PhotoRecord {
   return { ...row, is_primary: row.is_primary === 1 };
 }
@@ -84,6 +102,16 @@ function requireInt(name: string, value: number, min?: number): void {
 
 async function rows<R>(db: Db, query: RawBuilder<R>): Promise<R[]> {
   return (await query.execute(db)).rows;
+}
+
+async function countOf(db: Db, from: RawBuilder<unknown>): Promise<number> {
+  const [row] = await rows(db, sql<{ n: number | string }>`SELECT count(*) AS n ${from}`);
+  return Number(row?.n ?? 0);
+}
+
+function latest(a: IsoTime | null, b: IsoTime | null): IsoTime | null {
+  if (a === null) return b;
+  return b === null || a > b ? a : b;
 }
 
 async function exists(db: Db, table: Table, id: string): Promise<boolean> {
@@ -161,8 +189,7 @@ export class SqlMetadataRepository implements MetadataRepository {
   private readonly db: Db;
 
   constructor(
-    /** The open database (shared with the other SQL adapters of the data dir). */
-    readonly database: SqlDatabase,
+    private readonly database: SqlDatabase,
     private readonly now: () => number = Date.now,
   ) {
     this.db = database.db;
@@ -250,7 +277,8 @@ export class SqlMetadataRepository implements MetadataRepository {
   }
 
   getUser(username: string): Promise<User | undefined> {
-    return this.read((db) => userByName(db, username));
+    // Asked on every request (authentication): two plain reads, no snapshot transaction round trips.
+    return userByName(this.db, username);
   }
 
   listUsers(): Promise<User[]> {
@@ -550,7 +578,12 @@ export class SqlMetadataRepository implements MetadataRepository {
 
   // ---- status reports ----
 
-  async recordStatus(store_id: string, terminal_id: string, items: StatusItem[]): Promise<number> {
+  async recordStatus(
+    store_id: string,
+    terminal_id: string,
+    items: StatusItem[],
+    terminal_name?: string | null,
+  ): Promise<number> {
     for (const item of items) {
       if (item.status !== 'synced' && item.status !== 'failed') {
         throw new InvalidInputError(
@@ -561,6 +594,7 @@ export class SqlMetadataRepository implements MetadataRepository {
     const reported_at = isoFromMs(this.now());
     return this.write(async (trx) => {
       await requireRow(trx, 'stores', store_id);
+      await this.noteReport(trx, store_id, terminal_id, terminal_name, reported_at, items);
       // One multi-row upsert per slice keeps a 1000-item report to a few round trips (and within
       // SQLite's bound-parameter limit); within a slice the last entry for a photo wins, as item by item.
       for (let i = 0; i < items.length; i += 200) {
@@ -576,6 +610,8 @@ export class SqlMetadataRepository implements MetadataRepository {
               synced_at: item.synced_at,
               error: item.error,
               reported_at,
+              // The version the report is about: a later replacement makes it stale.
+              photo_version: sql<number>`(SELECT version FROM product_photos WHERE id = ${item.photo_id})`,
             })),
           )
           .onConflict((oc) =>
@@ -584,6 +620,7 @@ export class SqlMetadataRepository implements MetadataRepository {
               synced_at: eb.ref('excluded.synced_at'),
               error: eb.ref('excluded.error'),
               reported_at: eb.ref('excluded.reported_at'),
+              photo_version: eb.ref('excluded.photo_version'),
             })),
           )
           .execute();
@@ -613,15 +650,178 @@ export class SqlMetadataRepository implements MetadataRepository {
     });
   }
 
-  async listStatusTerminals(store_id: string): Promise<string[]> {
-    const found = await this.db
-      .selectFrom('sync_status')
-      .select('terminal_id')
-      .distinct()
-      .where('store_id', '=', store_id)
-      .orderBy('terminal_id')
-      .execute();
-    return found.map((r) => r.terminal_id);
+  // ---- fleet ----
+
+  listTerminals(store_id?: string): Promise<TerminalRecord[]> {
+    return this.read(async (db) => {
+      let q = db
+        .selectFrom('terminals')
+        .select(['store_id', 'terminal_id', 'name', 'first_report_at', 'last_report_at']);
+      if (store_id !== undefined) q = q.where('store_id', '=', store_id);
+      return q.orderBy('store_id').orderBy('terminal_id').execute();
+    });
+  }
+
+  storeCatalogStats(): Promise<StoreCatalogStats[]> {
+    // Aggregated per brand first: stores of a chain share brands, so this reads each photo once.
+    return this.read(async (db) => {
+      const found = await rows(
+        db,
+        sql<{
+          store_id: string;
+          photos: number | string;
+          changed_at: IsoTime | null;
+          removed_at: IsoTime | null;
+        }>`WITH per_brand AS (
+            SELECT p.brand_id, count(*) AS n, max(ph.updated_at) AS changed_at
+            FROM product_photos ph JOIN products p ON p.id = ph.product_id AND p.active = 1
+            GROUP BY p.brand_id)
+          SELECT s.id AS store_id, coalesce(sum(b.n), 0) AS photos, max(b.changed_at) AS changed_at,
+            (SELECT max(t.deleted_at) FROM tombstones t WHERE t.store_id = s.id) AS removed_at
+          FROM stores s
+          LEFT JOIN store_brands sb ON sb.store_id = s.id AND sb.is_active = 1
+          LEFT JOIN per_brand b ON b.brand_id = sb.brand_id
+          GROUP BY s.id ORDER BY s.id`,
+      );
+      return found.map(({ removed_at, ...row }) => ({
+        ...row,
+        photos: Number(row.photos),
+        changed_at: latest(row.changed_at, removed_at),
+      }));
+    });
+  }
+
+  terminalProgress(store_id: string): Promise<TerminalProgress[]> {
+    // Two range reads (the store's photos, its status rows: contiguous in the primary key) matched in
+    // memory: a lookup per photo and terminal made a cold read of a 500-store fleet take minutes.
+    return this.read(async (db) => {
+      const photos = new Map(
+        (
+          await rows(
+            db,
+            sql<{ id: string; version: number; updated_at: IsoTime }>`SELECT ph.id, ph.version,
+              ph.updated_at ${inScope(store_id)}`,
+          )
+        ).map((ph) => [ph.id, ph]),
+      );
+      const statuses = await db
+        .selectFrom('sync_status')
+        .select(['terminal_id', 'photo_id', 'status', 'photo_version'])
+        .where('store_id', '=', store_id)
+        .execute();
+      const terminals = await db
+        .selectFrom('terminals')
+        .select('terminal_id')
+        .where('store_id', '=', store_id)
+        .orderBy('terminal_id')
+        .execute();
+      const held = new Map<string, Set<string>>(terminals.map((t) => [t.terminal_id, new Set()]));
+      const failing = new Map<string, number>();
+      for (const st of statuses) {
+        const photo = photos.get(st.photo_id);
+        if (!photo) continue;
+        if (st.status === 'failed')
+          failing.set(st.terminal_id, (failing.get(st.terminal_id) ?? 0) + 1);
+        else if (Number(st.photo_version) === Number(photo.version))
+          held.get(st.terminal_id)?.add(st.photo_id);
+      }
+      return terminals.map(({ terminal_id }) => {
+        const has = held.get(terminal_id)!;
+        let behind_since: IsoTime | null = null;
+        for (const [id, photo] of photos)
+          if (!has.has(id) && (behind_since === null || photo.updated_at < behind_since))
+            behind_since = photo.updated_at;
+        return {
+          terminal_id,
+          synced: has.size,
+          failing: failing.get(terminal_id) ?? 0,
+          behind_since,
+        };
+      });
+    });
+  }
+
+  listFailures(store_id: string, terminal_id?: string): Promise<FailureRecord[]> {
+    const terminal = terminal_id === undefined ? sql`` : sql`AND st.terminal_id = ${terminal_id}`;
+    return this.read((db) =>
+      rows(
+        db,
+        sql<FailureRecord>`SELECT st.terminal_id, st.photo_id, p.name AS product_name, st.error,
+            st.reported_at
+          FROM sync_status st
+          JOIN product_photos ph ON ph.id = st.photo_id
+          JOIN products p ON p.id = ph.product_id AND p.active = 1
+          JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.store_id = st.store_id
+            AND sb.is_active = 1
+          WHERE st.store_id = ${store_id} AND st.status = 'failed' ${terminal}
+          ORDER BY st.reported_at DESC, st.photo_id`,
+      ),
+    );
+  }
+
+  listReports(store_id: string, terminal_id: string, limit: number): Promise<ReportSummary[]> {
+    return this.read((db) =>
+      db
+        .selectFrom('status_reports')
+        .select(['reported_at', 'items', 'synced', 'failed'])
+        .where('store_id', '=', store_id)
+        .where('terminal_id', '=', terminal_id)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute(),
+    );
+  }
+
+  listUnsynced(
+    store_id: string,
+    terminal_id: string,
+    limit: number,
+    offset: number,
+  ): Promise<RowPage<UnsyncedPhoto>> {
+    const from = sql`${inScope(store_id)}
+      LEFT JOIN sync_status st ON st.store_id = ${store_id} AND st.photo_id = ph.id
+        AND st.terminal_id = ${terminal_id}
+      WHERE ${NOT_SYNCED_NOW}`;
+    return this.read(async (db) => ({
+      rows: await rows(
+        db,
+        sql<UnsyncedPhoto>`SELECT ph.id AS photo_id, p.name AS product_name, ph.filename,
+            ph.version, ph.updated_at, st.status AS last_status, st.error, st.reported_at
+          ${from} ORDER BY ph.updated_at, ph.id LIMIT ${limit} OFFSET ${offset}`,
+      ),
+      total: await countOf(db, from),
+    }));
+  }
+
+  listUnsyncedByAll(store_id: string, limit: number, offset: number): Promise<RowPage<PhotoGap>> {
+    const from = sql`${inScope(store_id)}
+      WHERE NOT EXISTS (SELECT 1 FROM sync_status st WHERE st.store_id = ${store_id}
+        AND st.photo_id = ph.id AND ${SYNCED_NOW})`;
+    return this.read(async (db) => ({
+      rows: await rows(
+        db,
+        sql<PhotoGap>`SELECT ph.id AS photo_id, p.name AS product_name, ph.filename, ph.updated_at
+          ${from} ORDER BY ph.updated_at, ph.id LIMIT ${limit} OFFSET ${offset}`,
+      ),
+      total: await countOf(db, from),
+    }));
+  }
+
+  listProductsWithoutPrimary(store_id: string): Promise<ProductGap[]> {
+    return this.read(async (db) => {
+      const found = await rows(
+        db,
+        sql<ProductGap>`SELECT p.id AS product_id, p.sku, p.name,
+            (SELECT count(*) FROM product_photos ph WHERE ph.product_id = p.id) AS photos
+          FROM products p
+          JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.store_id = ${store_id}
+            AND sb.is_active = 1
+          WHERE p.active = 1 AND NOT EXISTS (SELECT 1 FROM product_photos ph
+            WHERE ph.product_id = p.id AND ph.is_primary = 1)
+          ORDER BY p.name, p.id`,
+      );
+      return found.map((r) => ({ ...r, photos: Number(r.photos) }));
+    });
   }
 
   async close(): Promise<void> {
@@ -672,6 +872,43 @@ export class SqlMetadataRepository implements MetadataRepository {
     return this.database.dialect === 'postgres'
       ? tx.setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn)
       : tx.execute(fn);
+  }
+
+  /** Notes the terminal (latest name unless the report has none) and keeps the report in its history. */
+  private async noteReport(
+    trx: Db,
+    store_id: string,
+    terminal_id: string,
+    name: string | null | undefined,
+    reported_at: IsoTime,
+    items: StatusItem[],
+  ): Promise<void> {
+    const keys = { store_id, terminal_id };
+    await trx
+      .insertInto('terminals')
+      .values({
+        ...keys,
+        name: name || null,
+        first_report_at: reported_at,
+        last_report_at: reported_at,
+      })
+      .onConflict((oc) =>
+        oc.columns(['store_id', 'terminal_id']).doUpdateSet((eb) => ({
+          last_report_at: eb.ref('excluded.last_report_at'),
+          ...(name === undefined ? {} : { name: eb.ref('excluded.name') }),
+        })),
+      )
+      .execute();
+    const synced = items.filter((i) => i.status === 'synced').length;
+    await trx
+      .insertInto('status_reports')
+      .values({ ...keys, reported_at, items: items.length, synced, failed: items.length - synced })
+      .execute();
+    await sql`DELETE FROM status_reports WHERE store_id = ${store_id} AND terminal_id = ${terminal_id}
+      AND id <= (SELECT id FROM status_reports WHERE store_id = ${store_id}
+        AND terminal_id = ${terminal_id} ORDER BY id DESC LIMIT 1 OFFSET ${REPORT_HISTORY})`.execute(
+      trx,
+    );
   }
 
   private async clockMs(db: Db): Promise<number> {
@@ -727,12 +964,5 @@ export async function openMetadataRepository(
   target: DatabaseTarget,
   now: () => number = Date.now,
 ): Promise<SqlMetadataRepository> {
-  const database = openDatabase(target);
-  try {
-    await migrateToLatest(database, now());
-  } catch (e) {
-    await database.db.destroy();
-    throw e;
-  }
-  return new SqlMetadataRepository(database, now);
+  return new SqlMetadataRepository(await openMigratedDatabase(target, now()), now);
 }

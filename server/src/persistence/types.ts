@@ -4,6 +4,13 @@
  * and must pass the same contract suites (test/server/metadata-contract.ts, image-repository-contract.ts).
  */
 import type { Readable } from 'node:stream';
+import type {
+  FleetFailure,
+  PhotoGap,
+  ProductGap,
+  ReportSummary,
+  UnsyncedPhoto,
+} from '../../../src/shared/fleet-api';
 
 /** ISO 8601 UTC timestamp with milliseconds, e.g. "2026-02-03T10:00:00.123Z". */
 export type IsoTime = string;
@@ -113,6 +120,48 @@ export interface StatusRecord extends StatusItem {
   reported_at: IsoTime;
 }
 
+/** A terminal as its status reports made it known to a store. */
+export interface TerminalRecord {
+  store_id: string;
+  terminal_id: string;
+  /** The name of its latest report that carried the field (null: never named or cleared). */
+  name: string | null;
+  first_report_at: IsoTime;
+  last_report_at: IsoTime;
+}
+
+/** What a store sees now, and the latest time that set changed (a photo written, added or removed). */
+export interface StoreCatalogStats {
+  store_id: string;
+  photos: number;
+  changed_at: IsoTime | null;
+}
+
+/** One terminal's progress against its store's current photos. */
+export interface TerminalProgress {
+  terminal_id: string;
+  /** Current photos whose latest report is "synced" at their current version. */
+  synced: number;
+  /** Current photos whose latest report is "failed". */
+  failing: number;
+  /** Oldest updated_at among current photos not synced (null when none). */
+  behind_since: IsoTime | null;
+}
+
+/** A failing photo of one terminal. */
+export interface FailureRecord extends FleetFailure {
+  terminal_id: string;
+}
+
+/** Reports kept per terminal for its history. */
+export const REPORT_HISTORY = 50;
+
+/** An offset page of rows with the count of all rows. */
+export interface RowPage<T> {
+  rows: T[];
+  total: number;
+}
+
 /** Fields of a new photo; the store assigns id (when absent), version 1, created_at, updated_at. */
 export interface NewPhoto {
   id?: string;
@@ -191,11 +240,41 @@ export interface MetadataRepository {
   deletePhoto(photo_id: string): Promise<void>;
 
   // status reports
-  /** Upserts the latest state per (store, photo, terminal); returns how many items were stored. */
-  recordStatus(store_id: string, terminal_id: string, items: StatusItem[]): Promise<number>;
+  /**
+   * Upserts the latest state per (store, photo, terminal) with the photo's version at that moment,
+   * notes the terminal (name replaced unless `terminal_name` is undefined; '' clears it) and keeps
+   * the report in its history (the latest REPORT_HISTORY); returns how many items were stored.
+   */
+  recordStatus(
+    store_id: string,
+    terminal_id: string,
+    items: StatusItem[],
+    terminal_name?: string | null,
+  ): Promise<number>;
   listStatus(store_id: string): Promise<StatusRecord[]>;
-  /** The distinct terminal ids that reported status for a store. */
-  listStatusTerminals(store_id: string): Promise<string[]>;
+
+  // fleet (admin console)
+  /** Every terminal that ever reported, or those of one store. */
+  listTerminals(store_id?: string): Promise<TerminalRecord[]>;
+  /** Photo count and last change of every store. */
+  storeCatalogStats(): Promise<StoreCatalogStats[]>;
+  /** Progress of every terminal of the store against its current photos. */
+  terminalProgress(store_id: string): Promise<TerminalProgress[]>;
+  /** Current photos of the store whose latest report is a failure, newest report first. */
+  listFailures(store_id: string, terminal_id?: string): Promise<FailureRecord[]>;
+  /** A terminal's latest `limit` reports, newest first. */
+  listReports(store_id: string, terminal_id: string, limit: number): Promise<ReportSummary[]>;
+  /** Current photos the terminal has not reported synced at their version, oldest change first. */
+  listUnsynced(
+    store_id: string,
+    terminal_id: string,
+    limit: number,
+    offset: number,
+  ): Promise<RowPage<UnsyncedPhoto>>;
+  /** Current photos no terminal of the store reported synced at their version, oldest change first. */
+  listUnsyncedByAll(store_id: string, limit: number, offset: number): Promise<RowPage<PhotoGap>>;
+  /** Active products of the store with no primary photo. */
+  listProductsWithoutPrimary(store_id: string): Promise<ProductGap[]>;
 
   close(): Promise<void>;
 }

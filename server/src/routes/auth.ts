@@ -33,9 +33,16 @@ async function throttled<T>(ctx: RouteContext, address: string, op: () => Promis
   }
 }
 
-/** Registers POST {/api,/api/v1}/token/, .../token/refresh/ and .../token/blacklist/. */
-export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  for (const prefix of ['/api', '/api/v1']) {
+/**
+ * Registers POST <prefix>/token/, <prefix>/token/refresh/ and <prefix>/token/blacklist/ for each
+ * prefix (default /api and /api/v1).
+ */
+export function authRoutes(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  prefixes: readonly string[] = ['/api', '/api/v1'],
+): void {
+  for (const prefix of prefixes) {
     app.post(`${prefix}/token/`, { config: { faultRoute: 'token' } }, async (request) => {
       const username = field(request.body, 'username');
       const password = field(request.body, 'password');
@@ -62,7 +69,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     app.post(`${prefix}/token/refresh/`, { config: { faultRoute: 'token' } }, async (request) => {
       const refresh = field(request.body, 'refresh');
       return throttled(ctx, request.ip, async () => {
-        const session = ctx.tokens.consumeRefresh(refresh);
+        const session = await ctx.tokens.consumeRefresh(refresh);
         await sessionUser(ctx, session);
         return ctx.tokens.rotate(session);
       });
@@ -71,7 +78,7 @@ export function authRoutes(app: FastifyInstance, ctx: RouteContext): void {
     app.post(`${prefix}/token/blacklist/`, { config: { faultRoute: 'token' } }, async (request) => {
       const refresh = field(request.body, 'refresh');
       return throttled(ctx, request.ip, async () => {
-        ctx.tokens.revoke(refresh);
+        await ctx.tokens.revoke(refresh);
         return {};
       });
     });

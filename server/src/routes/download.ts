@@ -79,7 +79,11 @@ export function downloadRoutes(app: FastifyInstance, ctx: RouteContext): void {
       'content-disposition': contentDisposition(photo.filename),
       'x-checksum': photo.checksum,
       'x-version': String(photo.version),
-      'cache-control': 'private, no-cache',
+      // A CDN or reverse proxy may store the bytes (public) but must ask us before every reuse
+      // (no-cache): we check the caller's token and scope, then answer 304 when the ETag (the MD5)
+      // still matches, so no terminal gets a photo it may not see or a stale version, and the bytes
+      // cross from origin once per version. The image_url's ?v= also changes with the bytes.
+      'cache-control': 'public, no-cache',
       // A browser opening the URL must take the photo for what content-type says, never sniff HTML in it.
       'x-content-type-options': 'nosniff',
     });
@@ -107,7 +111,7 @@ export function downloadRoutes(app: FastifyInstance, ctx: RouteContext): void {
       reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
     if (request.method === 'HEAD') return reply.send();
     const body = ctx.images.read(photo.object_key, range);
-    const fault = ctx.faults.bodyFault();
+    const fault = ctx.faults.bodyFault(photo.id);
     // pipeline() tears both streams down if either fails, so a truncated body aborts the response.
     return reply.send(
       fault ? pipeline(body, faultTransform(fault, length), () => undefined) : body,

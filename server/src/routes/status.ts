@@ -67,7 +67,8 @@ async function limitReports(ctx: RouteContext, storeId: string, terminalId: stri
       'retry-after': String(Math.max(1, Math.ceil((window.resetAtMs - now) / 1000))),
     });
   }
-  const known = await ctx.meta.listStatusTerminals(storeId);
+  // Every report notes its terminal (even an empty one), so the cap counts the terminals table.
+  const known = (await ctx.meta.listTerminals(storeId)).map((t) => t.terminal_id);
   if (!known.includes(terminalId) && known.length >= MAX_TERMINALS_PER_STORE)
     throw badRequest(
       `Store already has ${known.length} terminals reporting; at most ${MAX_TERMINALS_PER_STORE} are allowed`,
@@ -96,9 +97,11 @@ export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
         );
       const items = b.sync_batch.map(statusItem);
       let terminal: string | undefined;
+      let name: string | null | undefined;
       if (!ctx.config.referenceOnly) {
-        // terminal_name is accepted for clients that send it; only the id keys the stored state.
-        optionalText(b.terminal_name, 'terminal_name', 200);
+        // Only the id keys the stored state; the name (kept as the latest reported) is for the fleet console.
+        name =
+          b.terminal_name === null ? null : optionalText(b.terminal_name, 'terminal_name', 200);
         terminal = optionalText(b.terminal_id, 'terminal_id', 200);
       }
       await storeInScope(ctx, who, storeId);
@@ -109,7 +112,7 @@ export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
         items.map((i) => i.photo_id),
       );
       const accepted = items.filter((i) => inScope.has(i.photo_id));
-      const count = await ctx.meta.recordStatus(storeId, terminalId, accepted);
+      const count = await ctx.meta.recordStatus(storeId, terminalId, accepted, name);
       const ignored = items.length - accepted.length;
       return {
         status: 'success',

@@ -3,7 +3,7 @@ import { useSignal } from '@preact/signals';
 import type { Session } from '../../shared/messages';
 import { defineMessages } from '../i18n';
 import { view } from '../navigation';
-import { appState, busy, command } from '../store';
+import { appState, busy, command } from '../state';
 
 const messages = defineMessages(
   {

@@ -1,8 +1,8 @@
 /** Confirmation of an unusually large deletion: nothing is removed until a person confirms. */
 import type { SyncStatus } from '../../shared/types';
 import { formatNumber } from '../i18n';
-import { busy, command } from '../store';
-import { syncMessages } from './sync-messages';
+import { busy, command } from '../state';
+import { syncMessages } from '../sync-messages';
 
 /** Shown while the engine waits for confirmation of a large deletion. */
 export function DeletionPrompt({

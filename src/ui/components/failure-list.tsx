@@ -1,9 +1,10 @@
 /** Details panel of the photos that failed to sync: product, reason, attempts, last attempt, and a retry action. */
 import type { FailureInfo } from '../../shared/types';
 import { formatTime } from '../format';
-import { formatNumber } from '../i18n';
-import { busy, command, productOfPhoto } from '../store';
-import { syncMessages } from './sync-messages';
+import { formatNumber, lang } from '../i18n';
+import { problemText } from '../problem-text';
+import { busy, command, productOfPhoto } from '../state';
+import { syncMessages } from '../sync-messages';
 
 /** The failures panel (collapsed; opening it lists them); nothing when there are none. */
 export function FailureList({ failures }: { failures: FailureInfo[] }) {
@@ -17,8 +18,10 @@ export function FailureList({ failures }: { failures: FailureInfo[] }) {
         {failures.map((f) => (
           <li key={f.photo_id} data-photo-id={f.photo_id}>
             <span class="name">{names.get(f.photo_id) ?? f.photo_id}</span>:{' '}
-            <span class="reason">{f.reason}</span> (
-            {m.attempts(f.attempts, formatNumber(f.attempts))},{' '}
+            <span class="reason" data-reason={f.reason}>
+              {problemText(lang.value, f.problem)}
+            </span>{' '}
+            ({m.attempts(f.attempts, formatNumber(f.attempts))},{' '}
             {m.lastAttempt(formatTime(f.last_attempt_at))})
           </li>
         ))}

@@ -67,8 +67,7 @@ export function KioskSettings() {
                 pinError.value = true;
                 return;
               }
-              void startKiosk(pin.value);
-              view.value = 'main';
+              void startKiosk(pin.value).then(() => (view.value = 'main'));
             }}
           >
             {m.start}

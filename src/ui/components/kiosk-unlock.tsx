@@ -1,9 +1,10 @@
 /** In kiosk mode: a long press on the title opens settings, after the PIN when one is set. */
 import { useSignal } from '@preact/signals';
-import { useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ComponentChildren, JSX } from 'preact';
+import { formatTimeOfDay } from '../format';
 import { defineMessages } from '../i18n';
-import { kiosk, LONG_PRESS_MS, pinMatches } from '../kiosk';
+import { kiosk, LONG_PRESS_MS, pinLockedUntil, tryPin } from '../kiosk';
 import { view } from '../navigation';
 
 const messages = defineMessages(
@@ -13,6 +14,7 @@ const messages = defineMessages(
     open: 'Open settings',
     cancel: 'Cancel',
     wrong: 'Wrong PIN.',
+    locked: (time: string) => `Too many wrong PINs. Try again after ${time}.`,
   },
   {
     title: 'Buka kunci pengaturan',
@@ -20,6 +22,7 @@ const messages = defineMessages(
     open: 'Buka pengaturan',
     cancel: 'Batal',
     wrong: 'PIN salah.',
+    locked: (time: string) => `Terlalu banyak PIN salah. Coba lagi setelah ${time}.`,
   },
 );
 
@@ -68,10 +71,23 @@ export function useKioskUnlock(): { request: () => void; dialog: JSX.Element | n
   };
 }
 
+/** True while PIN entry is locked after too many wrong PINs; re-renders when the lockout ends. */
+function useLocked(): boolean {
+  const [, setTick] = useState(0);
+  const wait = pinLockedUntil.value - Date.now();
+  useEffect(() => {
+    if (wait <= 0) return;
+    const timer = setTimeout(() => setTick((n) => n + 1), wait);
+    return () => clearTimeout(timer);
+  }, [wait]);
+  return wait > 0;
+}
+
 function PinDialog({ onDone }: { onDone: () => void }) {
   const m = messages();
   const pin = useSignal('');
   const wrong = useSignal(false);
+  const locked = useLocked();
   return (
     <form
       class="prompt pin-dialog"
@@ -79,9 +95,10 @@ function PinDialog({ onDone }: { onDone: () => void }) {
       aria-label={m.title}
       onSubmit={(e) => {
         e.preventDefault();
-        void pinMatches(pin.value).then((ok) => {
-          wrong.value = !ok;
-          if (!ok) return;
+        void tryPin(pin.value).then((outcome) => {
+          wrong.value = outcome === 'wrong';
+          pin.value = '';
+          if (outcome !== 'ok') return;
           view.value = 'settings';
           onDone();
         });
@@ -95,17 +112,24 @@ function PinDialog({ onDone }: { onDone: () => void }) {
           autocomplete="off"
           // biome-ignore lint/a11y/noAutofocus: the dialog exists only to take the PIN just asked for.
           autoFocus
+          disabled={locked}
           value={pin.value}
           onInput={(e) => (pin.value = e.currentTarget.value)}
         />
       </label>
-      {wrong.value && (
+      {locked ? (
         <p class="error" role="alert">
-          {m.wrong}
+          {m.locked(formatTimeOfDay(pinLockedUntil.value))}
         </p>
+      ) : (
+        wrong.value && (
+          <p class="error" role="alert">
+            {m.wrong}
+          </p>
+        )
       )}
       <div class="actions">
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={locked}>
           {m.open}
         </button>
         <button type="button" onClick={onDone}>

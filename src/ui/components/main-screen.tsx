@@ -1,13 +1,13 @@
 /** The main screen of a signed-in terminal: the sync bar on top, prompts and failures, then the product gallery. */
 import type { AppState } from '../../shared/messages';
-import type { DeployConfig } from '../../shared/deploy-config';
+import type { DeployConfig } from '../deploy-config-schema';
 import { ProductGallery } from '../gallery/product-gallery';
-import { products } from '../store';
+import { products } from '../state';
 import { DeletionPrompt } from './deletion-prompt';
 import { FailureList } from './failure-list';
 import { SignInForm } from './sign-in-form';
 import { SyncStatus } from './sync-status';
-import { syncMessages } from './sync-messages';
+import { syncMessages } from '../sync-messages';
 
 /** Main screen; when token renewal failed it asks for the credentials again (nothing stored is touched). */
 export function MainScreen({ state, config }: { state: AppState; config: DeployConfig }) {

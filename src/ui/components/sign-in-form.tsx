@@ -5,10 +5,10 @@
  */
 import { useSignal } from '@preact/signals';
 import type { JSX } from 'preact';
-import type { SignInErrorKind } from '../../shared/messages';
-import type { DeployConfig } from '../../shared/deploy-config';
-import { defineMessages } from '../i18n';
-import { appState, busy, signIn, signInError } from '../store';
+import type { DeployConfig } from '../deploy-config-schema';
+import { defineMessages, lang } from '../i18n';
+import { problemText } from '../problem-text';
+import { appState, busy, signIn, signInError } from '../state';
 
 /** The form's texts; field labels stay the same words the deployment guide uses. */
 const messages = defineMessages(
@@ -20,19 +20,6 @@ const messages = defineMessages(
     useToken: 'Use an access token',
     token: 'Access token',
     signIn: 'Sign in',
-    'invalid-settings': 'Check the settings.',
-    unreachable: 'Server unreachable.',
-    'blocked-by-policy': "Blocked by this app's security policy.",
-    cors: 'The server refused this app (CORS).',
-    'not-pps-server': 'Not a Product Photo Sync server.',
-    'wrong-credentials': 'Wrong credentials.',
-    'store-not-found': 'Store not found.',
-    'store-forbidden': 'No access to this store.',
-    'server-error': 'The server had a problem; try again later.',
-    corsFix: (server: string, origin: string) =>
-      `${server} answers, but not to this app. On that server add ${origin} to the allowed origins (CORS_ORIGINS), or serve this app from the server's own address.`,
-    policyFix: (server: string, allowed: string) =>
-      `This app may only connect to ${allowed}. To use ${server}, set "serverUrl" in config.json next to index.html to ${server}, or run the reference server in proxy mode (--proxy) so the HO is the app's own origin.`,
   },
   {
     serverUrl: 'URL Server',
@@ -42,27 +29,8 @@ const messages = defineMessages(
     useToken: 'Gunakan token akses',
     token: 'Token akses',
     signIn: 'Masuk',
-    'invalid-settings': 'Periksa pengaturan.',
-    unreachable: 'Server tidak dapat dihubungi.',
-    'blocked-by-policy': 'Diblokir oleh kebijakan keamanan aplikasi ini.',
-    cors: 'Server menolak aplikasi ini (CORS).',
-    'not-pps-server': 'Bukan server Product Photo Sync.',
-    'wrong-credentials': 'Kredensial salah.',
-    'store-not-found': 'Toko tidak ditemukan.',
-    'store-forbidden': 'Tidak ada akses ke toko ini.',
-    'server-error': 'Server bermasalah; coba lagi nanti.',
-    corsFix: (server: string, origin: string) =>
-      `${server} menjawab, tetapi tidak untuk aplikasi ini. Di server itu tambahkan ${origin} ke daftar origin yang diizinkan (CORS_ORIGINS), atau buka aplikasi ini dari alamat server itu sendiri.`,
-    policyFix: (server: string, allowed: string) =>
-      `Aplikasi ini hanya boleh terhubung ke ${allowed}. Untuk memakai ${server}, isi "serverUrl" di config.json (di sebelah index.html) dengan ${server}, atau jalankan server referensi dalam mode proxy (--proxy) agar HO berada di origin aplikasi ini sendiri.`,
   },
 );
-
-/** The origin of a typed Server URL, or the trimmed text while it is not a URL. */
-function originOf(typed: string): string {
-  const text = typed.trim();
-  return URL.canParse(text) ? new URL(text).origin : text;
-}
 
 /** Props: the deployer's settings and whether this is a renewed sign-in of the current store. */
 export interface SignInFormProps {
@@ -90,12 +58,12 @@ export function SignInForm({ config, reauth = false }: SignInFormProps) {
 
   const submit = (event: JSX.TargetedEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    const { tokenPath, syncIntervalMs, concurrency, delayMs } = config;
+    const { tokenPath, syncIntervalMs, concurrency, delayMs, listMethod, companyId } = config;
     void signIn(
       {
         serverUrl: serverUrl.value,
         storeId: storeId.value,
-        ...{ tokenPath, syncIntervalMs, concurrency, delayMs },
+        ...{ tokenPath, syncIntervalMs, concurrency, delayMs, listMethod, companyId },
       },
       useToken.value
         ? { kind: 'token', token: token.value }
@@ -116,7 +84,6 @@ export function SignInForm({ config, reauth = false }: SignInFormProps) {
       />
     </label>
   );
-  const heading = (kind: SignInErrorKind): string => m[kind];
 
   return (
     <form class="sign-in" onSubmit={submit} aria-busy={busy.value}>
@@ -158,13 +125,7 @@ export function SignInForm({ config, reauth = false }: SignInFormProps) {
       )}
       {error !== null && (
         <div class="error" role="alert">
-          <strong>{heading(error.error)}</strong>{' '}
-          {/* The SW's English detail names the cause; CORS and a policy block get the translated fix instead. */}
-          {error.error === 'cors'
-            ? m.corsFix(serverUrl.value.trim().replace(/\/+$/, ''), window.location.origin)
-            : error.error === 'blocked-by-policy' && error.allowedOrigins?.length
-              ? m.policyFix(originOf(serverUrl.value), error.allowedOrigins.join(', '))
-              : error.message}
+          {problemText(lang.value, error.problem)}
         </div>
       )}
       <button type="submit" class="primary" disabled={busy.value}>

@@ -1,6 +1,6 @@
 /** The screen of a terminal that is not signed in: setup form, then the store picker when the server lists stores. */
 import type { StoreChoice } from '../../shared/messages';
-import type { DeployConfigResult } from '../../shared/deploy-config';
+import type { DeployConfigResult } from '../deploy-config-schema';
 import { defineMessages } from '../i18n';
 import { SignInForm } from './sign-in-form';
 import { StorePicker } from './store-picker';

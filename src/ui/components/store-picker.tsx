@@ -2,7 +2,7 @@
 import { useSignal } from '@preact/signals';
 import type { StoreChoice } from '../../shared/messages';
 import { defineMessages } from '../i18n';
-import { busy, chooseStore } from '../store';
+import { busy, chooseStore } from '../state';
 
 const messages = defineMessages(
   { legend: 'Choose the store of this terminal', use: 'Use this store' },

@@ -1,9 +1,15 @@
-/** Sync interval, concurrency and delay: validated here, then saved to the engine (which validates again). */
+/**
+ * Sync interval, concurrency and delay, and (advanced) the HO's list method and company id: validated
+ * here, then saved to the engine (which validates again).
+ */
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { TunableSettings } from '../../shared/messages';
-import { defineMessages } from '../i18n';
+import { isCompanyId, LIST_METHODS, type ListMethod } from '../../shared/types';
+import { bridgeProblemOf } from '../bridge';
+import { defineMessages, lang } from '../i18n';
+import { problemText } from '../problem-text';
 import { LIMITS, loadTunables, saveTunables, tunables } from '../settings';
 
 const messages = defineMessages(
@@ -18,6 +24,13 @@ const messages = defineMessages(
     outOfRange: (label: string, min: number, max: number) =>
       `${label}: enter a whole number from ${min} to ${max}.`,
     refused: (reason: string) => `Not saved: ${reason}`,
+    advanced: 'Advanced (Head Office)',
+    listMethod: 'Photo list request',
+    methodAuto: 'Automatic (GET, POST when the HO asks for it)',
+    methodGet: 'GET (as documented)',
+    methodPost: 'POST (as the upstream HO is deployed)',
+    companyId: 'Company ID (sent with POST lists; optional)',
+    badCompanyId: 'Company ID: use letters, digits, . _ ~ - only.',
   },
   {
     title: 'Sinkronisasi',
@@ -30,6 +43,13 @@ const messages = defineMessages(
     outOfRange: (label: string, min: number, max: number) =>
       `${label}: masukkan bilangan bulat dari ${min} sampai ${max}.`,
     refused: (reason: string) => `Tidak disimpan: ${reason}`,
+    advanced: 'Lanjutan (Kantor Pusat)',
+    listMethod: 'Permintaan daftar foto',
+    methodAuto: 'Otomatis (GET, POST bila diminta KP)',
+    methodGet: 'GET (sesuai dokumentasi)',
+    methodPost: 'POST (seperti KP upstream dipasang)',
+    companyId: 'ID Perusahaan (dikirim dengan daftar POST; opsional)',
+    badCompanyId: 'ID Perusahaan: gunakan huruf, angka, . _ ~ - saja.',
   },
 );
 
@@ -46,6 +66,10 @@ function parseField(raw: string, field: Field): number | null {
 export function SyncSettingsForm() {
   const m = messages();
   const values = useSignal<Record<Field, string> | null>(null);
+  const advanced = useSignal<Pick<TunableSettings, 'listMethod' | 'companyId'>>({
+    listMethod: 'auto',
+    companyId: '',
+  });
   const outcome = useSignal<{ ok: boolean; text: string } | null>(null);
   useEffect(() => {
     void loadTunables().then(() => {
@@ -56,10 +80,16 @@ export function SyncSettingsForm() {
           concurrency: String(t.concurrency),
           delayMs: String(t.delayMs),
         };
+      if (t !== null) advanced.value = { listMethod: t.listMethod, companyId: t.companyId };
     });
   }, []);
   const current = values.value;
   if (current === null) return <p class="meta">{m.loading}</p>;
+  const methodLabels: Record<ListMethod, string> = {
+    auto: m.methodAuto,
+    GET: m.methodGet,
+    POST: m.methodPost,
+  };
   const labels: Record<Field, string> = {
     intervalMinutes: m.interval,
     concurrency: m.concurrency,
@@ -80,19 +110,28 @@ export function SyncSettingsForm() {
       }
       parsed[field] = n;
     }
+    const companyId = advanced.value.companyId.trim();
+    if (!isCompanyId(companyId)) {
+      outcome.value = { ok: false, text: m.badCompanyId };
+      return;
+    }
     const settings: TunableSettings = {
       syncIntervalMs: parsed.intervalMinutes * 60_000,
       concurrency: parsed.concurrency,
       delayMs: parsed.delayMs,
+      listMethod: advanced.value.listMethod,
+      companyId,
     };
     void saveTunables(settings).then(
       (refused) =>
         (outcome.value =
-          refused === null ? { ok: true, text: m.saved } : { ok: false, text: m.refused(refused) }),
+          refused === null
+            ? { ok: true, text: m.saved }
+            : { ok: false, text: m.refused(problemText(lang.value, refused)) }),
       (err: unknown) =>
         (outcome.value = {
           ok: false,
-          text: m.refused(err instanceof Error ? err.message : String(err)),
+          text: m.refused(problemText(lang.value, bridgeProblemOf(err))),
         }),
     );
   };
@@ -117,6 +156,38 @@ export function SyncSettingsForm() {
           />
         </label>
       ))}
+      <details class="advanced">
+        <summary>{m.advanced}</summary>
+        <label class="field">
+          <span>{m.listMethod}</span>
+          <select
+            value={advanced.value.listMethod}
+            onChange={(e) => {
+              const listMethod = e.currentTarget.value as ListMethod;
+              advanced.value = { ...advanced.value, listMethod };
+              outcome.value = null;
+            }}
+          >
+            {LIST_METHODS.map((method) => (
+              <option key={method} value={method}>
+                {methodLabels[method]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>{m.companyId}</span>
+          <input
+            type="text"
+            spellcheck={false}
+            value={advanced.value.companyId}
+            onInput={(e) => {
+              advanced.value = { ...advanced.value, companyId: e.currentTarget.value };
+              outcome.value = null;
+            }}
+          />
+        </label>
+      </details>
       <p class={outcome.value?.ok === false ? 'error' : 'meta'} aria-live="polite">
         {outcome.value?.text ?? ''}
       </p>

@@ -5,11 +5,12 @@
 import { useRef } from 'preact/hooks';
 import type { AppState } from '../../shared/messages';
 import type { SyncProgress } from '../../shared/types';
-import { formatNumber } from '../i18n';
+import { formatNumber, lang } from '../i18n';
+import { problemText } from '../problem-text';
 import { formatBytes, formatRate, formatTime } from '../format';
-import { busy, command, syncNow } from '../store';
-import { syncMessages } from './sync-messages';
-import { RateMeter, type Rate } from './sync-rate';
+import { busy, command, syncNow } from '../state';
+import { syncMessages } from '../sync-messages';
+import { RateMeter, type Rate } from '../sync-rate';
 
 type Messages = ReturnType<typeof syncMessages>;
 
@@ -40,7 +41,7 @@ function stateText(m: Messages, progress: SyncProgress, running: boolean): strin
     case 'quota':
       return m.quota;
     case 'error':
-      return m.error(status.message);
+      return m.error(problemText(lang.value, status.problem));
     case 'needs-confirmation':
       return m.needsConfirmation(formatNumber(status.deleteCount));
   }

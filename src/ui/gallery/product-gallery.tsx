@@ -1,7 +1,7 @@
 /** The product gallery: instant search by name or SKU, the windowed tile grid and the product dialog. */
 import { useMemo, useState } from 'preact/hooks';
 import type { Product } from '../../shared/messages';
-import { ProductGrid } from '../components/product-grid';
+import { ProductGrid } from './product-grid';
 import { formatNumber } from '../i18n';
 import { galleryMessages } from './gallery-messages';
 import { ProductDetail } from './product-detail';

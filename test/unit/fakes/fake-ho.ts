@@ -13,7 +13,16 @@ export const MINIO = 'http://minio.test';
 /** The one store the fake HO knows. */
 export const STORE = '7d2f1c9e-0000-4000-8000-000000000001';
 
-type Route = 'token' | 'refresh' | 'list' | 'download' | 'image' | 'status' | 'stores' | 'unknown';
+type Route =
+  | 'token'
+  | 'refresh'
+  | 'blacklist'
+  | 'list'
+  | 'download'
+  | 'image'
+  | 'status'
+  | 'stores'
+  | 'unknown';
 
 /** A request as the fake HO saw it. */
 export interface SeenRequest {
@@ -36,6 +45,7 @@ interface Photo {
   is_primary: boolean;
   sort_order: number;
   updated_at: number;
+  content_type: string;
 }
 
 /** A fault for the next `times` requests of a route (optionally one photo). */
@@ -60,6 +70,13 @@ export function bytesFor(seed: string, size: number): Uint8Array {
     if (i % 32 === 0 && i > 0) block = createHash('sha256').update(block).digest();
     out[i] = block[i % 32]!;
   }
+  return out;
+}
+
+/** `bytesFor` behind a JPEG magic number: what a terminal accepts as an image/jpeg photo. */
+export function jpegFor(seed: string, size: number): Uint8Array {
+  const out = bytesFor(seed, size);
+  out.set([0xff, 0xd8, 0xff, 0xe0].slice(0, size));
   return out;
 }
 
@@ -94,7 +111,11 @@ export class FakeHo {
   etags = true;
   ranges = true;
   downloadRoute: 'ok' | 404 | 405 = 'ok';
+  /** The one method the list is routed for; the other answers 405 as Django REST framework does. */
+  listMethod: 'GET' | 'POST' = 'GET';
   statusRoute: 'ok' | 404 | 405 = 'ok';
+  /** simplejwt's `<token path>blacklist/` (refresh token revocation); 404/405: this HO has none. */
+  blacklistRoute: 'ok' | 404 | 405 = 'ok';
   /** How timestamps are written: canonical ms Z, no fraction with Z, microseconds with +00:00, or no fraction with +00:00. */
   timestampStyle: 'ms-z' | 'seconds-z' | 'micro-offset' | 'seconds-offset' = 'ms-z';
   accessTtlMs = 60 * 60 * 1000;
@@ -135,11 +156,31 @@ export class FakeHo {
   private readonly faults: Fault[] = [];
   private readonly access = new Set<string>();
   private readonly refresh = new Set<string>();
+  /** Refresh tokens revoked through the blacklist endpoint. */
+  readonly blacklisted = new Set<string>();
   private dataTime = Date.parse('2026-01-01T08:00:00Z');
   private tokenSeq = 0;
   private listCount = 0;
 
   constructor(private readonly clock: FakeClock) {}
+
+  /**
+   * Behaves as the upstream HO is really deployed (contract notes): POST-only flat list without cursors
+   * naming the store, `/api/v1/token/` only, no download or status route (photos via `image_url`).
+   */
+  upstream(): this {
+    this.listMethod = 'POST';
+    this.shape = 'flat';
+    this.cursors = false;
+    this.tokenPaths.clear();
+    this.tokenPaths.add('/api/v1/token/');
+    this.downloadRoute = 404;
+    this.statusRoute = 404;
+    return this;
+  }
+
+  /** Display name of the store in flat list answers. */
+  storeName = 'Jakarta Food Court';
 
   /** The fake `fetch`. */
   readonly fetch = async (input: string, init: RequestInit = {}): Promise<Response> => {
@@ -200,11 +241,12 @@ export class FakeHo {
       product_id: `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
       sku: `SKU${n}`,
       name: `Product ${n}`,
-      bytes: bytesFor(`${id}:1`, size),
+      bytes: jpegFor(`${id}:1`, size),
       version: 1,
       is_primary: true,
       sort_order: 0,
       updated_at: this.tick(),
+      content_type: 'image/jpeg',
     });
     this.tombstones.delete(id);
     return id;
@@ -219,7 +261,23 @@ export class FakeHo {
   replacePhoto(id: string, size?: number): void {
     const p = this.photo(id);
     p.version += 1;
-    p.bytes = bytesFor(`${id}:${p.version}`, size ?? p.bytes.length);
+    p.bytes = jpegFor(`${id}:${p.version}`, size ?? p.bytes.length);
+    p.updated_at = this.tick();
+  }
+
+  /** New bytes listed with `contentType` (version + 1, updated_at bumped): e.g. a hostile HTML "photo". */
+  setContent(id: string, bytes: Uint8Array, contentType: string): void {
+    const p = this.photo(id);
+    p.version += 1;
+    p.bytes = bytes;
+    p.content_type = contentType;
+    p.updated_at = this.tick();
+  }
+
+  /** Lists a photo with another `content_type`, bytes unchanged (updated_at bumped). */
+  relabel(id: string, contentType: string): void {
+    const p = this.photo(id);
+    p.content_type = contentType;
     p.updated_at = this.tick();
   }
 
@@ -264,8 +322,8 @@ export class FakeHo {
   }
 
   /** The next `times` downloads of `id` carry one flipped byte / lose their last 100 bytes / stall after N bytes. */
-  corrupt(id: string, times = 1): void {
-    this.faults.push({ route: 'download', id, times, apply: 'corrupt' });
+  corrupt(id: string, times = 1, route: 'download' | 'image' = 'download'): void {
+    this.faults.push({ route, id, times, apply: 'corrupt' });
   }
   truncate(id: string, times = 1): void {
     this.faults.push({ route: 'download', id, times, apply: 'truncate' });
@@ -320,6 +378,8 @@ export class FakeHo {
     if (path === '/api/v1/sync/product-photos/status/')
       return { ...base, route: 'status', id: null };
     if (path === '/api/token/refresh/') return { ...base, route: 'refresh', id: null };
+    if ([...this.tokenPaths].some((p) => path === `${p}blacklist/`))
+      return { ...base, route: 'blacklist', id: null };
     if (this.tokenPaths.has(path)) return { ...base, route: 'token', id: null };
     if (path === '/api/v1/sync/product-photos/') return { ...base, route: 'list', id: null };
     if (path === '/api/v1/stores/' && this.stores !== null)
@@ -345,6 +405,8 @@ export class FakeHo {
         return this.token(req);
       case 'refresh':
         return this.refreshToken(req);
+      case 'blacklist':
+        return this.blacklist(req);
       case 'image':
         return this.serveBytes(req, signal, fault, false, release);
       case 'unknown':
@@ -403,6 +465,20 @@ export class FakeHo {
     return json(200, this.issue());
   }
 
+  private blacklist(req: SeenRequest): Response {
+    if (this.blacklistRoute !== 'ok')
+      return new Response('<h1>Not Found</h1>', {
+        status: this.blacklistRoute,
+        headers: { 'Content-Type': 'text/html' },
+      });
+    const { refresh } = req.body as { refresh?: string };
+    if (refresh === undefined || !this.refresh.has(refresh))
+      return json(401, { detail: 'Token is blacklisted', code: 'token_not_valid' });
+    this.refresh.delete(refresh);
+    this.blacklisted.add(refresh);
+    return json(200, {});
+  }
+
   private stamp(ms: number): string {
     const iso = new Date(ms).toISOString();
     switch (this.timestampStyle) {
@@ -417,9 +493,26 @@ export class FakeHo {
     }
   }
 
+  /** The list's parameters: query string for GET, JSON body (upstream's names) for POST. */
+  private listParams(req: SeenRequest): URLSearchParams {
+    if (req.method !== 'POST') return req.url.searchParams;
+    const body = req.body as Record<string, unknown>;
+    const q = new URLSearchParams();
+    for (const [from, to] of [
+      ['store_id', 'store_id'],
+      ['updated_since', 'since'],
+      ['limit', 'limit'],
+      ['offset', 'offset'],
+    ] as const)
+      if (body[from] !== undefined) q.set(to, String(body[from]));
+    return q;
+  }
+
   private list(req: SeenRequest): Response {
+    if (req.method !== this.listMethod)
+      return json(405, { detail: `Method "${req.method}" not allowed.` });
     this.onList?.(this.listCount++);
-    const q = req.url.searchParams;
+    const q = this.listParams(req);
     if (q.get('store_id') !== STORE)
       return json(404, { status: 'error', message: 'Store not found' });
     const since = q.has('since') ? Date.parse(q.get('since')!) : null;
@@ -457,7 +550,7 @@ export class FakeHo {
       200,
       this.shape === 'wrapper'
         ? { status: 'success', data }
-        : { ...data, filter: {}, store: { id: STORE } },
+        : { ...data, filter: {}, store: { id: STORE, code: 'JKT-FC', name: this.storeName } },
     );
   }
 
@@ -471,7 +564,7 @@ export class FakeHo {
       object_key: `products/${p.product_id}/${p.id}.jpg`,
       filename: `${p.sku}.jpg`,
       size: p.bytes.length,
-      content_type: 'image/jpeg',
+      content_type: p.content_type,
       checksum,
       version: p.version,
       is_primary: p.is_primary,
@@ -521,7 +614,7 @@ export class FakeHo {
     const checksum = md5(photo.bytes);
     const etag = `"${checksum}"`;
     const headers: Record<string, string> = {
-      'Content-Type': 'image/jpeg',
+      'Content-Type': photo.content_type,
       'X-Version': String(photo.version),
     };
     if (this.xChecksum && viaRoute)

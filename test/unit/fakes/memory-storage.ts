@@ -1,4 +1,8 @@
-/** In-memory SyncStorage for engine tests (the real one is IndexedDB + Cache Storage in src/storage). */
+/**
+ * In-memory SyncStorage for engine tests, held to the same contract as the real IndexedDB storage
+ * (src/storage; test/unit/storage-contract.ts): bytes keyed by checksum, shared by the photos that have
+ * them and dropped with the last one, the same refusals.
+ */
 import { QuotaError } from '../../../src/shared/errors';
 import type {
   EngineRecord,
@@ -14,6 +18,7 @@ import type { StatusItem, StoredPhoto } from '../../../src/shared/types';
 /** Storage in plain Maps, with a byte quota knob and a log of mutating calls. */
 export class MemoryStorage implements SyncStorage {
   readonly records = new Map<string, StoredPhoto>();
+  /** Verified bytes by checksum, shared by every record with that checksum. */
   readonly blobs = new Map<string, Blob>();
   readonly partials = new Map<string, PartialDownload>();
   readonly state = new Map<keyof StateMap, unknown>();
@@ -33,31 +38,56 @@ export class MemoryStorage implements SyncStorage {
     return [...this.records.values()];
   }
 
+  /** The bytes of a held photo, or undefined. */
+  bytesOf(id: string): Blob | undefined {
+    const record = this.records.get(id);
+    return record === undefined ? undefined : this.blobs.get(record.checksum);
+  }
+
   async putVerified(record: StoredPhoto, bytes: Blob, report?: StatusItem): Promise<void> {
-    const used = [...this.blobs.entries()].reduce(
-      (n, [id, b]) => n + (id === record.id ? 0 : b.size),
-      0,
-    );
-    if (used + bytes.size > this.quotaBytes) throw new QuotaError('storage quota exceeded');
+    if (bytes.size !== record.size)
+      throw new Error(`photo ${record.id}: ${bytes.size} bytes, record says ${record.size}`);
+    const used = [...this.blobs.values()].reduce((n, b) => n + b.size, 0);
+    if (!this.blobs.has(record.checksum) && used + bytes.size > this.quotaBytes)
+      throw new QuotaError('storage quota exceeded');
     this.writes.push(`putVerified:${record.id}`);
-    this.records.set(record.id, record);
-    this.blobs.set(record.id, bytes);
+    const previous = this.records.get(record.id);
+    const { bytes_missing: _flag, ...held } = record;
+    this.records.set(record.id, held);
+    this.blobs.set(record.checksum, bytes);
+    // Other photos with these bytes that had lost them have them again.
+    for (const { bytes_missing, ...r } of this.records.values())
+      if (r.checksum === record.checksum && bytes_missing === true) this.records.set(r.id, r);
     this.partials.delete(record.id);
+    if (previous !== undefined) this.dropUnreferenced([previous.checksum]);
     if (report !== undefined) await this.appendOutbox(report);
   }
 
   async putMeta(record: StoredPhoto): Promise<void> {
+    const held = this.records.get(record.id);
+    if (held?.checksum !== record.checksum)
+      throw new Error(`putMeta: photo ${record.id} is not held with checksum ${record.checksum}`);
     this.writes.push(`putMeta:${record.id}`);
-    this.records.set(record.id, record);
+    const { bytes_missing: _flag, ...meta } = record;
+    this.records.set(record.id, held.bytes_missing ? { ...meta, bytes_missing: true } : meta);
   }
 
   async deleteRecords(ids: string[]): Promise<void> {
     this.writes.push(`deleteRecords:${ids.join(',')}`);
+    const checksums: string[] = [];
     for (const id of ids) {
+      const record = this.records.get(id);
+      if (record !== undefined) checksums.push(record.checksum);
       this.records.delete(id);
-      this.blobs.delete(id);
       this.partials.delete(id);
     }
+    this.dropUnreferenced(checksums);
+  }
+
+  /** Drops the bytes of each checksum no record references any more (the reference count is the records). */
+  private dropUnreferenced(checksums: string[]): void {
+    const referenced = new Set([...this.records.values()].map((r) => r.checksum));
+    for (const checksum of checksums) if (!referenced.has(checksum)) this.blobs.delete(checksum);
   }
 
   async partialIds(): Promise<string[]> {
@@ -69,8 +99,14 @@ export class MemoryStorage implements SyncStorage {
   }
 
   async appendPartial(progress: PartialProgress, chunk: Blob): Promise<void> {
+    const offset = progress.received - chunk.size;
+    const held = this.partials.get(progress.photo_id);
+    if (offset > 0 && (held?.checksum !== progress.checksum || held.received !== offset))
+      throw new Error(
+        `appendPartial: photo ${progress.photo_id} holds no partial ending at byte ${offset} of ${progress.checksum}`,
+      );
     this.writes.push(`appendPartial:${progress.photo_id}`);
-    const chunks = this.partials.get(progress.photo_id)?.chunks ?? [];
+    const chunks = offset > 0 ? (held?.chunks ?? []) : [];
     this.partials.set(progress.photo_id, {
       ...progress,
       md5_state: progress.md5_state.slice(),

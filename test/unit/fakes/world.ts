@@ -1,8 +1,9 @@
-/** Wires a SyncEngine to the fakes (HO over fake fetch, virtual clock, memory storage, in-process lock). */
+/** Wires a SyncSession and its SyncEngine to the fakes (HO over fake fetch, virtual clock, memory storage, in-process lock). */
 import { createMD5 } from 'hash-wasm';
-import type { SyncProgress, SyncSettings } from '../../../src/shared/types';
+import type { StatusItem, SyncProgress, SyncSettings } from '../../../src/shared/types';
 import { SyncEngine } from '../../../src/sync/engine';
-import type { LockFn } from '../../../src/sync/ports';
+import type { LockFn, ProbeResult } from '../../../src/sync/ports';
+import { SyncSession } from '../../../src/sync/session';
 import { FakeClock } from './fake-clock';
 import { FakeHo, HO, STORE, md5 } from './fake-ho';
 import { MemoryStorage } from './memory-storage';
@@ -33,6 +34,7 @@ export const TEST_SETTINGS: Partial<SyncSettings> = {
 
 /** One terminal ("process") on the shared storage; `kill` freezes it at once, like a stopped service worker. */
 export interface Terminal {
+  session: SyncSession;
   engine: SyncEngine;
   progress: SyncProgress[];
   kill(): void;
@@ -50,6 +52,10 @@ export class World {
   readonly clock = new FakeClock();
   readonly ho = new FakeHo(this.clock);
   term: Terminal;
+  /** What the session's connection probe finds (a CSP block or CORS cannot happen in Node). */
+  probeResult: ProbeResult = { kind: 'no-answer' };
+  /** The origin the app is served from. */
+  appOrigin = 'http://app.test';
 
   constructor(private readonly settings: Partial<SyncSettings> = {}) {
     this.term = this.boot();
@@ -57,6 +63,10 @@ export class World {
 
   get engine(): SyncEngine {
     return this.term.engine;
+  }
+
+  get session(): SyncSession {
+    return this.term.session;
   }
 
   /**
@@ -86,47 +96,66 @@ export class World {
       });
       return new Response(body, { status: res.status, headers: res.headers });
     };
-    const engine = new SyncEngine({
-      fetch: async (url, init) => {
+    const runtime = {
+      fetch: async (url: string, init: RequestInit) => {
         if (alive && term.killWhen(new URL(url))) kill();
-        if (!alive) return never();
+        if (!alive) return never<Response>();
         const res = await this.ho.fetch(url, init);
-        return alive ? freeze(res) : never();
+        return alive ? freeze(res) : never<Response>();
       },
       storage: this.storage,
       clock: {
         now: () => this.clock.now(),
-        sleep: async (ms, signal) => {
-          if (!alive) return never();
+        sleep: async (ms: number, signal?: AbortSignal) => {
+          if (!alive) return never<void>();
           await this.clock.sleep(ms, signal);
-          if (!alive) return never();
+          if (!alive) return never<void>();
         },
       },
       random: () => 0.5,
       lock: memoryLock(),
+    };
+    const session = new SyncSession({
+      ...runtime,
+      probe: async () => this.probeResult,
+      appOrigin: this.appOrigin,
       defaults: { ...TEST_SETTINGS, ...this.settings },
-      onProgress: (p) => progress.push(p),
     });
-    const term: Terminal = { engine, progress, kill, died: diedPromise, killWhen: () => false };
+    const engine = new SyncEngine({ ...runtime, session, onProgress: (p) => progress.push(p) });
+    const term: Terminal = {
+      session,
+      engine,
+      progress,
+      kill,
+      died: diedPromise,
+      killWhen: () => false,
+    };
     this.term = term;
     return term;
   }
 
   async signIn(): Promise<void> {
-    await this.engine.signIn('store1', 'secret');
+    await this.session.authenticate({ kind: 'password', username: 'store1', password: 'secret' });
   }
 
   /** Ids whose stored bytes hash to the HO's current checksum; throws on any stored byte that does not match its record. */
   async verifiedIds(): Promise<string[]> {
     const ok: string[] = [];
     for (const [id, rec] of this.storage.records) {
-      const blob = this.storage.blobs.get(id);
+      const blob = this.storage.bytesOf(id);
       if (blob === undefined) throw new Error(`record ${id} without bytes`);
       const sum = md5(await blob.arrayBuffer());
       if (sum !== rec.checksum) throw new Error(`stored bytes of ${id} do not match their record`);
       if (this.ho.photos.has(id) && sum === this.ho.checksum(id)) ok.push(id);
     }
     return ok.sort();
+  }
+
+  /** Every status report item the HO received for photo `id`, oldest first. */
+  reportsOf(id: string): StatusItem[] {
+    return this.ho.statusBatches.flatMap((b) =>
+      (b.body.sync_batch as StatusItem[]).filter((i) => i.photo_id === id),
+    );
   }
 
   close(): void {

@@ -6,7 +6,9 @@
  */
 import type { Kysely } from 'kysely';
 import * as initial from './0001-initial';
-import * as userSecurity from './0003-user-security';
+import * as photoObjects from './0002-photo-objects-and-revoked-tokens';
+import * as fleet from './0003-fleet';
+import * as userSecurity from './0004-user-security';
 import type { MigrationContext } from './context';
 
 /** One migration step. */
@@ -17,5 +19,7 @@ export interface SchemaMigration {
 /** Name -> migration; names sort in the order they must run. */
 export const MIGRATIONS: Readonly<Record<string, SchemaMigration>> = {
   '0001-initial': initial,
-  '0003-user-security': userSecurity,
+  '0002-photo-objects-and-revoked-tokens': photoObjects,
+  '0003-fleet': fleet,
+  '0004-user-security': userSecurity,
 };

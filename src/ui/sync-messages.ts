@@ -1,5 +1,5 @@
 /** Texts of the sync state, failure list and deletion prompt, in English and Bahasa Indonesia. */
-import { defineMessages } from '../i18n';
+import { defineMessages } from './i18n';
 
 /** Sync messages; numbers arrive already formatted for the language. */
 export const syncMessages = defineMessages(

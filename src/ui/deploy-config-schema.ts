@@ -2,6 +2,7 @@
  * Schema of the deployer's optional `config.json` next to index.html: fields it sets prefill sign-in and
  * tune the sync of a whole fleet. Validated field by field; a malformed file is reported, never half-applied.
  */
+import { isCompanyId } from '../shared/types';
 
 /** What config.json may set. */
 export interface DeployConfig {
@@ -11,6 +12,10 @@ export interface DeployConfig {
   syncIntervalMs?: number;
   concurrency?: number;
   delayMs?: number;
+  /** `"GET"` or `"POST"` fixes the list method; absent: automatic (POST after a 405). */
+  listMethod?: 'GET' | 'POST';
+  /** `company_id` for POST list bodies. */
+  companyId?: string;
 }
 
 /** The file's outcome: its settings (empty when absent or unreachable) or why it was rejected. */
@@ -37,6 +42,8 @@ const FIELDS: Record<keyof DeployConfig, Check> = {
   syncIntervalMs: count(1000),
   concurrency: count(1),
   delayMs: count(0),
+  listMethod: (v) => (v === 'GET' || v === 'POST' ? null : 'must be "GET" or "POST"'),
+  companyId: (v) => (isCompanyId(v) ? null : 'must be an id (letters, digits, . _ ~ -)'),
 };
 
 /** Validates parsed config.json content. */

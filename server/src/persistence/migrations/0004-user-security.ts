@@ -1,5 +1,5 @@
 /**
- * Migration 0003 (issue 9): users can be disabled and carry a token generation (bumped to revoke every
+ * Migration 0004 (issue 9): users can be disabled and carry a token generation (bumped to revoke every
  * token issued before), and failed sign-ins are counted in the database so every server process
  * sharing it throttles alike.
  */

@@ -13,8 +13,9 @@ import {
   type StoreChoice,
   type SyncTrigger,
 } from '../shared/messages';
-import { onBroadcast, send } from './bridge';
-import type { DeployConfigResult } from '../shared/deploy-config';
+import type { Problem } from '../shared/problems';
+import { bridgeProblemOf, onBroadcast, send } from './bridge';
+import type { DeployConfigResult } from './deploy-config-schema';
 import { loadDeployConfig } from './deploy-config';
 
 /** Latest state from the SW; null until it first answered. */
@@ -28,7 +29,7 @@ export const storeChoices = signal<StoreChoice[] | null>(null);
 /** Why the last sign-in or store choice failed. */
 export const signInError = signal<Extract<SignInResult, { ok: false }> | null>(null);
 /** A bridge problem (SW missing or not answering). */
-export const bridgeProblem = signal<string | null>(null);
+export const bridgeProblem = signal<Problem | null>(null);
 /** True while a command the user started waits for its answer. */
 export const busy = signal(false);
 
@@ -43,7 +44,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
     bridgeProblem.value = null;
     return result;
   } catch (err) {
-    bridgeProblem.value = err instanceof Error ? err.message : String(err);
+    bridgeProblem.value = bridgeProblemOf(err);
     return undefined;
   }
 }
@@ -54,7 +55,11 @@ export async function refreshProducts(): Promise<void> {
   if (list !== undefined) products.value = list;
 }
 
-function applyState(state: AppState): void {
+/**
+ * The one writer of `appState` for whole states (command replies, broadcasts): drops a state older than
+ * the one shown.
+ */
+export function applyState(state: AppState): void {
   const shown = appState.value;
   // Command replies (MessageChannel) and broadcasts (BroadcastChannel) are not ordered with each other:
   // a reply computed while a run was starting can arrive after the broadcast saying that run finished.

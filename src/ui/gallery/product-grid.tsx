@@ -1,8 +1,8 @@
 /** The product tiles of the gallery: primary photo, name and SKU, windowed so only visible rows exist in the DOM. */
 import type { Product } from '../../shared/messages';
-import { galleryMessages } from '../gallery/gallery-messages';
-import { ProductPhotoImage } from '../gallery/product-photo';
-import { VirtualGrid } from '../gallery/virtual-grid';
+import { galleryMessages } from './gallery-messages';
+import { ProductPhotoImage } from './product-photo';
+import { VirtualGrid } from './virtual-grid';
 
 /** Props: the products to show and what opening one does. */
 export interface ProductGridProps {

@@ -1,0 +1,88 @@
+/**
+ * The fleet console's story, shared by its e2e test and the screenshot script: two terminals
+ * (two Chromium profiles) sync the demo store; the second is switched off after a run in which one
+ * photo failed; the console (one page, never reloaded) then shows one current and one behind with
+ * the reason, and both current once the second terminal is back and finished.
+ */
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { createChromiumProfile } from './chromium';
+import type { HoServer } from './ho-server';
+import { openApp, openAppInNewContext } from './pwa';
+import { HoAdmin, runFromButton, signInAsDemo, waitNotSyncing, waitUpToDate } from './sync-e2e';
+
+/** What the caller checks (or photographs) at each stage; `console` is the same page throughout. */
+export interface FleetStages {
+  /** Terminal A current, terminal B switched off with one photo failed for `reason` (as it reported). */
+  oneBehind(console: Page, reason: string): Promise<void>;
+  /** Terminal B back and finished. */
+  bothCurrent(console: Page): Promise<void>;
+}
+
+/** Signs in to the fleet console at `<ho>/admin/` with the demo admin account. */
+export async function openConsole(browser: Browser, hoUrl: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${hoUrl}/admin/`);
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill('admin');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Fleet overview' }).waitFor();
+  return page;
+}
+
+/** Waits until the console's count of `state` terminals reads `n`. */
+export async function waitCount(console: Page, state: string, n: number): Promise<void> {
+  await console.waitForFunction(
+    ([s, count]) => document.querySelector(`[data-testid="count-${s}"]`)?.textContent === count,
+    [state, String(n)] as const,
+    { timeout: 60_000 },
+  );
+}
+
+/** Runs the story against a running demo HO; `browser` hosts the console and terminal A. */
+export async function runFleetScenario(
+  ho: HoServer,
+  browser: Browser,
+  stages: FleetStages,
+): Promise<void> {
+  const admin = new HoAdmin(ho.url);
+  const photos = await admin.photos();
+  const failing = photos[Math.floor(photos.length / 2)]!;
+  const consolePage = await openConsole(browser, ho.url);
+  const a = await openAppInNewContext(browser, ho.url);
+  await signInAsDemo(a);
+  await waitUpToDate(a, photos.length);
+
+  // Terminal B: every download of one photo breaks off half way, then B is switched off. (Truncated,
+  // not corrupted: Chromium's HTTP cache would keep a corrupted body and serve it again on a 304.)
+  await admin.setFaults({ truncate_rate: 1, routes: ['download'], photo_ids: [failing.id] });
+  const profile = await createChromiumProfile();
+  try {
+    let context = await profile.open();
+    let b = context.pages()[0] ?? (await context.newPage());
+    await openApp(b, `${ho.url}/`);
+    await signInAsDemo(b);
+    await waitNotSyncing(b);
+    // Its reports go out after the run ends: switch it off only once the console has seen them.
+    await waitCount(consolePage, 'behind', 1);
+    await profile.close();
+    // Terminal A reported it synced; B's report on it is the failure.
+    const reported = (await admin.statuses()).find(
+      (r) => r.photo_id === failing.id && r.status === 'failed',
+    );
+    assert.ok(reported, 'terminal B reported the photo failed');
+    await stages.oneBehind(consolePage, reported.error ?? '');
+
+    await admin.resetFaults();
+    context = await profile.open();
+    b = context.pages()[0] ?? (await context.newPage());
+    await openApp(b, `${ho.url}/`);
+    await waitNotSyncing(b);
+    // The failed photo waits for its backoff; a person at the till presses "Sync now".
+    await runFromButton(b, 'Sync now');
+    await waitUpToDate(b, photos.length);
+    await stages.bothCurrent(consolePage);
+  } finally {
+    await profile.dispose();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The fleet part of the MetadataRepository contract (what the fleet console reads): every backend runs
+ * it next to metadata-contract.ts. It talks to the repository only through its interface.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { REPORT_HISTORY, type MetadataRepository } from '../../server/src/persistence/types';
+
+/** One store seeing brand A (products p1 with a primary photo, p2 with a non-primary one); brand B unlinked. */
+async function seed(meta: MetadataRepository) {
+  const company = randomUUID();
+  const [brandA, brandB, store, p1, p2, pb] = [1, 2, 3, 4, 5, 6].map(() => randomUUID()) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  await meta.createCompany({ id: company, name: 'Fleet Co' });
+  await meta.createBrand({ id: brandA, company_id: company, name: 'A' });
+  await meta.createBrand({ id: brandB, company_id: company, name: 'B' });
+  await meta.createStore({ id: store, company_id: company, code: `F-${store}`, name: 'F' });
+  await meta.linkBrand(store, brandA);
+  for (const [id, brand] of [
+    [p1, brandA],
+    [p2, brandA],
+    [pb, brandB],
+  ] as const)
+    await meta.createProduct({
+      id,
+      brand_id: brand,
+      sku: id.slice(0, 4),
+      name: `P ${id}`,
+      active: true,
+    });
+  const photo = (product_id: string, is_primary: boolean) =>
+    meta.addPhoto({
+      product_id,
+      object_key: randomUUID(),
+      filename: 'f.jpg',
+      size: 1,
+      content_type: 'image/jpeg',
+      checksum: 'c'.repeat(32),
+      is_primary,
+      sort_order: 0,
+    });
+  const x = await photo(p1, true);
+  const y = await photo(p2, false);
+  await photo(pb, true);
+  return { store, p2, x, y };
+}
+
+const synced = (photo_id: string) =>
+  ({ photo_id, status: 'synced', synced_at: '2026-02-03T10:00:00.000Z', error: null }) as const;
+const failed = (photo_id: string, error: string) =>
+  ({ photo_id, status: 'failed', synced_at: null, error }) as const;
+
+/** Registers the fleet contract for `make` (a fresh, empty repository per test). */
+export function fleetContract(name: string, make: () => Promise<MetadataRepository>): void {
+  describe(`fleet contract: ${name}`, () => {
+    it('counts a store’s photos, and its terminals’ synced, failing and missing photos per version', async () => {
+      const meta = await make();
+      const { store, x, y } = await seed(meta);
+      await meta.recordStatus(store, 't1', [synced(x.id), synced(y.id)], 'Kasir 1');
+      await meta.recordStatus(store, 't2', [synced(x.id), failed(y.id, 'checksum mismatch')]);
+      const stats = (await meta.storeCatalogStats()).find((s) => s.store_id === store);
+      assert.equal(stats?.photos, 2);
+      assert.equal(stats?.changed_at, y.updated_at);
+      const [t1, t2] = await meta.terminalProgress(store);
+      assert.deepEqual(t1, { terminal_id: 't1', synced: 2, failing: 0, behind_since: null });
+      assert.deepEqual(t2, {
+        terminal_id: 't2',
+        synced: 1,
+        failing: 1,
+        behind_since: y.updated_at,
+      });
+      const replaced = await meta.replacePhoto(x.id, {
+        object_key: randomUUID(),
+        filename: 'g.jpg',
+        size: 2,
+        content_type: 'image/jpeg',
+        checksum: 'd'.repeat(32),
+      });
+      const after = await meta.terminalProgress(store);
+      assert.equal(after[0]?.synced, 1, 'the old version no longer counts');
+      assert.equal(after[0]?.behind_since, replaced.updated_at);
+      const unsynced = await meta.listUnsynced(store, 't2', 10, 0);
+      assert.equal(unsynced.total, 2);
+      assert.deepEqual(
+        unsynced.rows.map((r) => [r.photo_id, r.last_status, r.error]),
+        [
+          [y.id, 'failed', 'checksum mismatch'],
+          [x.id, 'synced', null],
+        ],
+      );
+      const page2 = await meta.listUnsynced(store, 't2', 1, 1);
+      assert.deepEqual(
+        page2.rows.map((r) => r.photo_id),
+        [x.id],
+      );
+      assert.deepEqual(
+        (await meta.listFailures(store, 't2')).map((f) => [f.photo_id, f.error]),
+        [[y.id, 'checksum mismatch']],
+      );
+      assert.deepEqual(await meta.listFailures(store, 't1'), []);
+      const gaps = await meta.listUnsyncedByAll(store, 10, 0);
+      assert.deepEqual(
+        gaps.rows.map((g) => g.photo_id),
+        [x.id],
+        'y is on t1',
+      );
+      await meta.close();
+    });
+
+    it('keeps the latest reported name and a bounded report history, newest first', async () => {
+      const meta = await make();
+      const { store, x } = await seed(meta);
+      await meta.recordStatus(store, 't1', [synced(x.id)], 'Kasir 1');
+      await meta.recordStatus(store, 't1', [synced(x.id)]);
+      assert.equal((await meta.listTerminals(store))[0]?.name, 'Kasir 1', 'no name field keeps it');
+      await meta.recordStatus(store, 't1', [synced(x.id), failed(x.id, 'e')], 'Kasir Satu');
+      const [terminal] = await meta.listTerminals();
+      assert.equal(terminal?.name, 'Kasir Satu');
+      assert.ok(terminal && terminal.first_report_at <= terminal.last_report_at);
+      await meta.recordStatus(store, 't1', [], '');
+      assert.equal((await meta.listTerminals(store))[0]?.name, null, 'an empty name clears it');
+      const [latest, before] = await meta.listReports(store, 't1', 2);
+      assert.deepEqual(latest, {
+        reported_at: latest?.reported_at,
+        items: 0,
+        synced: 0,
+        failed: 0,
+      });
+      assert.deepEqual(before && [before.items, before.synced, before.failed], [2, 1, 1]);
+      for (let i = 0; i < REPORT_HISTORY; i++) await meta.recordStatus(store, 't1', []);
+      assert.equal((await meta.listReports(store, 't1', 1000)).length, REPORT_HISTORY);
+      await meta.close();
+    });
+
+    it('lists the active products a store sees that have no primary photo', async () => {
+      const meta = await make();
+      const { store, p2 } = await seed(meta);
+      assert.deepEqual(
+        (await meta.listProductsWithoutPrimary(store)).map((p) => [p.product_id, p.photos]),
+        [[p2, 1]],
+      );
+      await meta.setProductActive(p2, false);
+      assert.deepEqual(await meta.listProductsWithoutPrimary(store), []);
+      await meta.close();
+    });
+  });
+}

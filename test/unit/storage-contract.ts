@@ -1,0 +1,200 @@
+/**
+ * The SyncStorage contract: what the engine may rely on from any storage, run against every
+ * implementation (the in-memory fake in memory-storage.test.ts, the real IndexedDB storage in
+ * indexeddb-storage.test.ts; Chromium keeps the real one honest in test/e2e/storage.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { EngineRecord, RunCheckpoint, SyncStorage } from '../../src/sync/ports';
+import { blobFor, failure, holds, photo, report } from '../helpers/storage-fixtures';
+
+/** One implementation under test, freshly emptied. */
+export interface StorageUnderTest {
+  storage: SyncStorage;
+  /** The bytes held for photo `id`, or undefined. */
+  bytesOf(id: string): Promise<Blob | undefined>;
+  /** Distinct byte entries held (shared bytes count once). */
+  byteEntries(): Promise<number>;
+  close(): void;
+}
+
+const ENGINE: EngineRecord = {
+  watermark: null,
+  last_success_at: null,
+  last_reconcile_at: null,
+  pending_deletion: null,
+  status_disabled_until_ms: null,
+  terminal_id: 'terminal-1',
+};
+
+/** A stored photo with its bytes: `checksum` names the content (equal checksums, equal bytes). */
+async function put(s: SyncStorage, id: string, checksum: string, size = 64): Promise<void> {
+  await s.putVerified(photo(id, checksum, size), blobFor(checksum, size));
+}
+
+/** How a rejection looks, for implementations that word errors alike. */
+const rejects = (p: Promise<unknown>) => assert.rejects(p, Error);
+
+/** Runs the contract against storages built by `open`. */
+export function syncStorageContract(name: string, open: () => Promise<StorageUnderTest>): void {
+  describe(`SyncStorage contract: ${name}`, () => {
+    const fresh = async (t: { after: (fn: () => void) => void }): Promise<StorageUnderTest> => {
+      const under = await open();
+      t.after(() => under.close());
+      return under;
+    };
+
+    it('stores verified bytes with their record and lists it', async (t) => {
+      const { storage, bytesOf } = await fresh(t);
+      await put(storage, 'a', 'c1');
+      assert.equal((await storage.getRecord('a'))?.checksum, 'c1');
+      assert.deepEqual(
+        (await storage.listRecords()).map((r) => r.id),
+        ['a'],
+      );
+      const bytes = await bytesOf('a');
+      assert.ok(bytes !== undefined && (await holds(bytes, 'c1', 64)));
+      assert.equal(await storage.getRecord('missing'), undefined);
+    });
+
+    it('refuses bytes whose size differs from the record, storing nothing', async (t) => {
+      const { storage, byteEntries } = await fresh(t);
+      await rejects(storage.putVerified(photo('a', 'c1', 64), blobFor('c1', 63)));
+      assert.deepEqual(await storage.listRecords(), []);
+      assert.equal(await byteEntries(), 0);
+    });
+
+    it('keeps bytes once per checksum, shared, until the last photo using them goes', async (t) => {
+      const { storage, bytesOf, byteEntries } = await fresh(t);
+      await put(storage, 'a', 'same');
+      await put(storage, 'b', 'same');
+      await put(storage, 'c', 'other');
+      assert.equal(await byteEntries(), 2);
+      await storage.deleteRecords(['a', 'unknown']);
+      const kept = await bytesOf('b');
+      assert.ok(kept !== undefined && (await holds(kept, 'same', 64)), 'b keeps the shared bytes');
+      await storage.deleteRecords(['b']);
+      assert.equal(await byteEntries(), 1, 'dropped with their last photo');
+    });
+
+    it('a new version replaces the old one; old bytes go unless another photo shares them', async (t) => {
+      const { storage, bytesOf, byteEntries } = await fresh(t);
+      await put(storage, 'a', 'v1');
+      await put(storage, 'b', 'v1');
+      await put(storage, 'a', 'v2', 80);
+      assert.equal((await storage.getRecord('a'))?.checksum, 'v2');
+      const a = await bytesOf('a');
+      assert.ok(a !== undefined && (await holds(a, 'v2', 80)));
+      assert.equal(await byteEntries(), 2, 'v1 still used by b');
+      await put(storage, 'b', 'v2', 80);
+      assert.equal(await byteEntries(), 1, 'v1 used by nobody');
+    });
+
+    it('updates metadata only around the bytes held', async (t) => {
+      const { storage } = await fresh(t);
+      await put(storage, 'a', 'c1');
+      await storage.putMeta(photo('a', 'c1', 64, { sort_order: 5 }));
+      assert.equal((await storage.getRecord('a'))?.sort_order, 5);
+      await rejects(storage.putMeta(photo('a', 'c2', 64)));
+      await rejects(storage.putMeta(photo('nobody', 'c1', 64)));
+      assert.equal(await storage.getRecord('nobody'), undefined);
+    });
+
+    it('keeps partial downloads chunk by chunk and drops them when the photo is stored', async (t) => {
+      const { storage } = await fresh(t);
+      const header = { photo_id: 'a', checksum: 'c1', etag: null, md5_state: new Uint8Array([1]) };
+      await storage.appendPartial({ ...header, received: 10 }, blobFor('x', 10));
+      await storage.appendPartial({ ...header, received: 25 }, blobFor('y', 15));
+      await rejects(storage.appendPartial({ ...header, received: 40 }, blobFor('z', 5)));
+      const partial = await storage.loadPartial('a');
+      assert.equal(partial?.received, 25);
+      assert.deepEqual(
+        partial?.chunks.map((c) => c.size),
+        [10, 15],
+      );
+      assert.deepEqual(await storage.partialIds(), ['a']);
+      await storage.appendPartial({ ...header, received: 5 }, blobFor('w', 5));
+      assert.equal((await storage.loadPartial('a'))?.chunks.length, 1, 'a fresh start replaces');
+      await put(storage, 'a', 'c1');
+      assert.deepEqual(await storage.partialIds(), []);
+      await storage.appendPartial({ ...header, photo_id: 'b', received: 5 }, blobFor('v', 5));
+      await storage.clearPartial('b');
+      assert.equal(await storage.loadPartial('b'), undefined);
+    });
+
+    it('state values round-trip as copies; undefined deletes', async (t) => {
+      const { storage } = await fresh(t);
+      const settings = { storeId: 'S-1', concurrency: 3 };
+      await storage.putState('settings', settings);
+      settings.concurrency = 9;
+      assert.deepEqual(await storage.getState('settings'), { storeId: 'S-1', concurrency: 3 });
+      await storage.putState('settings', undefined);
+      assert.equal(await storage.getState('settings'), undefined);
+    });
+
+    it('keeps failures by photo and the outbox in order, one unsent report per photo', async (t) => {
+      const { storage } = await fresh(t);
+      await storage.putFailure(failure('a', 1));
+      await storage.putFailure(failure('a', 2));
+      await storage.putFailure(failure('b', 1));
+      assert.deepEqual((await storage.listFailures()).map((f) => [f.photo_id, f.attempts]).sort(), [
+        ['a', 2],
+        ['b', 1],
+      ]);
+      await storage.deleteFailures(['a', 'unknown']);
+      assert.deepEqual(
+        (await storage.listFailures()).map((f) => f.photo_id),
+        ['b'],
+      );
+
+      await storage.appendOutbox(report('a', 'failed'));
+      await storage.putVerified(photo('b', 'c1', 64), blobFor('c1', 64), report('b', 'synced'));
+      await storage.appendOutbox(report('a', 'synced'));
+      const queued = await storage.peekOutbox(10);
+      assert.deepEqual(
+        queued.map((e) => [e.item.photo_id, e.item.status]),
+        [
+          ['b', 'synced'],
+          ['a', 'synced'],
+        ],
+      );
+      assert.equal(await storage.countOutbox(), 2);
+      assert.equal((await storage.peekOutbox(1)).length, 1);
+      await storage.removeOutbox([queued[0]!.seq]);
+      assert.deepEqual(
+        (await storage.peekOutbox(10)).map((e) => e.item.photo_id),
+        ['a'],
+      );
+    });
+
+    it('wipe forgets the store and keeps settings and the given engine record', async (t) => {
+      const { storage, byteEntries } = await fresh(t);
+      await put(storage, 'a', 'c1');
+      await storage.appendPartial(
+        { photo_id: 'b', checksum: 'c2', etag: null, md5_state: new Uint8Array(), received: 5 },
+        blobFor('v', 5),
+      );
+      await storage.putFailure(failure('c', 1));
+      await storage.appendOutbox(report('c', 'failed'));
+      await storage.putState('settings', { storeId: 'S-1' });
+      await storage.putState('auth', {
+        access: 't',
+        refresh: null,
+        access_exp_ms: null,
+        token_path: '/api/token/',
+      });
+      await storage.putState('checkpoint', { phase: 'listing' } as RunCheckpoint);
+      await storage.putState('engine', { ...ENGINE, watermark: '2026-01-01T00:00:00.000Z' });
+      await storage.wipe(ENGINE);
+      assert.deepEqual(await storage.listRecords(), []);
+      assert.equal(await byteEntries(), 0);
+      assert.deepEqual(await storage.partialIds(), []);
+      assert.deepEqual(await storage.listFailures(), []);
+      assert.equal(await storage.countOutbox(), 0);
+      assert.equal(await storage.getState('auth'), undefined);
+      assert.equal(await storage.getState('checkpoint'), undefined);
+      assert.deepEqual(await storage.getState('settings'), { storeId: 'S-1' });
+      assert.deepEqual(await storage.getState('engine'), ENGINE);
+    });
+  });
+}
