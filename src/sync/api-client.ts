@@ -192,6 +192,9 @@ export class HoClient {
     partialHeld: boolean,
   ): Promise<DownloadResult> {
     requireImageType(meta);
+    // Downloads skip the browser's HTTP cache (`cache: 'no-store'` below): the engine verifies and keeps
+    // every byte itself, and the HO's ETag is the photo's checksum, so a cached corrupt body would be
+    // revalidated with a 304 and handed back on every retry (test/e2e/sync-http-cache.test.ts).
     let mayHavePartial = partialHeld;
     return withRetry(ctx, async () => {
       const partial = mayHavePartial ? await this.partialFor(meta) : undefined;
@@ -206,7 +209,7 @@ export class HoClient {
       if (!this.downloadRouteMissing) {
         const params = new URLSearchParams({ store_id: ctx.settings.storeId });
         const url = `${apiUrl(ctx.settings.serverUrl, `${PHOTOS_PATH}${encodeURIComponent(meta.id)}/download/`)}?${params}`;
-        ex = await this.authed(ctx, url, { headers });
+        ex = await this.authed(ctx, url, { headers, cache: 'no-store' });
         if (ex.res.status === 404 || ex.res.status === 405) {
           if (ex.res.status === 405 || !isJson(ex.res)) this.downloadRouteMissing = true;
           discard(ex);
@@ -235,7 +238,8 @@ export class HoClient {
       throw new InvalidResponseError('image_url', 'not an http(s) URL');
     // The bearer token goes to the HO only, never to a storage host such as MinIO.
     const sameOrigin = url.origin === new URL(ctx.settings.serverUrl).origin;
-    return sameOrigin ? this.authed(ctx, url.href, { headers }) : send(ctx, url.href, { headers });
+    const init: RequestInit = { headers, cache: 'no-store' };
+    return sameOrigin ? this.authed(ctx, url.href, init) : send(ctx, url.href, init);
   }
 
   private async receive(

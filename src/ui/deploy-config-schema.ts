@@ -16,6 +16,11 @@ export interface DeployConfig {
   listMethod?: 'GET' | 'POST';
   /** `company_id` for POST list bodies. */
   companyId?: string;
+  /**
+   * Origins `image_url` points to besides the HO (an upstream HO serves photos from MinIO): only the
+   * server of sw.js reads it, to let the service worker connect there (its CSP); the app ignores it.
+   */
+  imageOrigins?: string[];
 }
 
 /** The file's outcome: its settings (empty when absent or unreachable) or why it was rejected. */
@@ -31,11 +36,10 @@ const count =
       ? null
       : `must be a whole number >= ${min}`;
 
+const httpUrl = (v: unknown): boolean => typeof v === 'string' && /^https?:\/\/[^/]/.test(v);
+
 const FIELDS: Record<keyof DeployConfig, Check> = {
-  serverUrl: (v) =>
-    typeof v === 'string' && /^https?:\/\/[^/]/.test(v)
-      ? null
-      : 'must be an http:// or https:// URL',
+  serverUrl: (v) => (httpUrl(v) ? null : 'must be an http:// or https:// URL'),
   storeId: text,
   tokenPath: (v) =>
     typeof v === 'string' && v.startsWith('/') ? null : 'must be a path starting with /',
@@ -44,6 +48,8 @@ const FIELDS: Record<keyof DeployConfig, Check> = {
   delayMs: count(0),
   listMethod: (v) => (v === 'GET' || v === 'POST' ? null : 'must be "GET" or "POST"'),
   companyId: (v) => (isCompanyId(v) ? null : 'must be an id (letters, digits, . _ ~ -)'),
+  imageOrigins: (v) =>
+    Array.isArray(v) && v.every(httpUrl) ? null : 'must be a list of http:// or https:// origins',
 };
 
 /** Validates parsed config.json content. */

@@ -83,9 +83,11 @@ describe('sub-path build (APP_BASE=/pos/)', () => {
       assert.equal(await fetchFailsFromPage(page, probe), true, 'static server should be down');
       await page.reload();
       await waitForAppShell(page);
-      // A deep link inside the scope is answered with the precached shell too.
-      await page.goto(`${appUrl}products/123`);
+      // The app's own pages (index.html, with a query) get the precached shell under /pos/ too; any other
+      // page of the scope is not the app's and loads as itself, so with the server down it fails to load.
+      await page.goto(`${appUrl}index.html?from=deep-link`);
       await waitForAppShell(page);
+      await assert.rejects(page.goto(`${appUrl}my-pos-page.html`), /ERR_/);
     } finally {
       await context.close();
     }

@@ -19,6 +19,7 @@ import {
   runFromButton,
   servedPhotos,
   signInAsDemo,
+  waitAllHeld,
   waitProductImagesShown,
   waitUpToDate,
 } from '../helpers/sync-e2e';
@@ -67,7 +68,8 @@ function mainFlow(mode: 'extensions' | 'reference-only' | 'upstream'): void {
     it('with the HO stopped, a reload shows every product photo and serves the HO bytes', async () => {
       await ho.stop();
       await page.reload();
-      await waitUpToDate(page, initial.length);
+      // Every photo held; the state may already say the HO is unreachable (the page's probe), not "Up to date".
+      await waitAllHeld(page, initial.length);
       const names = productNames(initial);
       const alts = await waitProductImagesShown(page, names.length);
       assert.deepEqual([...alts].sort(), [...names].sort());
@@ -83,6 +85,10 @@ function mainFlow(mode: 'extensions' | 'reference-only' | 'upstream'): void {
 
     it('after 3 replacements, 1 deletion and 1 deactivated product, a sync downloads exactly the 3 changed photos', async () => {
       await ho.restart();
+      // Let the terminal see the HO back first: a run the offline spell started may still be retrying, and
+      // must not overlap the changes below (it would download some of them before the count starts).
+      await runFromButton(page, 'Sync now');
+      await waitUpToDate(page, initial.length);
       const byProduct = new Map<string, HoPhoto[]>();
       for (const p of initial)
         byProduct.set(p.product_id, [...(byProduct.get(p.product_id) ?? []), p]);

@@ -41,8 +41,24 @@ describe('service worker CSP header', () => {
     );
   });
 
+  it("allows config.json's imageOrigins (image_url on MinIO beside an upstream HO)", async () => {
+    const csp = await cspWith(
+      s,
+      JSON.stringify({
+        serverUrl: 'https://ho.example.com/',
+        imageOrigins: ['https://minio.example.com:9000/bucket/', 'https://ho.example.com'],
+      }),
+    );
+    assert.equal(
+      csp,
+      "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' https://ho.example.com https://minio.example.com:9000",
+    );
+  });
+
   it('keeps the strict policy without config.json, without serverUrl, and with a malformed or wrong one', async () => {
     for (const config of [
+      '{"imageOrigins": "https://minio.example.com"}',
+      '{"imageOrigins": ["javascript:alert(1)"]}',
       null,
       '{}',
       '{"serverUrl": ',

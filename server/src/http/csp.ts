@@ -29,8 +29,19 @@ async function configText(path: string): Promise<string | null> {
   }
 }
 
-/** The origin of `serverUrl` in config.json, or null when unset; throws a message for a broken file. */
-function originFromConfig(text: string): string | null {
+/** An http(s) URL's origin; throws a message naming the config.json `field` otherwise. */
+function httpOrigin(value: unknown, field: string): string {
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : null;
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new Error(`has a "${field}" that is not an http(s) URL: ${JSON.stringify(value)}`);
+  return url.origin;
+}
+
+/**
+ * The origins config.json lets the worker reach: `serverUrl`'s and every `imageOrigins` entry (where
+ * `image_url` points, e.g. MinIO beside an upstream HO); throws a message for a broken file.
+ */
+function originsFromConfig(text: string): string[] {
   let config: unknown;
   try {
     config = JSON.parse(text);
@@ -39,27 +50,27 @@ function originFromConfig(text: string): string | null {
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config))
     throw new Error('is not a JSON object');
-  const serverUrl = (config as { serverUrl?: unknown }).serverUrl;
-  if (serverUrl === undefined) return null;
-  const url = typeof serverUrl === 'string' && URL.canParse(serverUrl) ? new URL(serverUrl) : null;
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new Error(`has a "serverUrl" that is not an http(s) URL: ${JSON.stringify(serverUrl)}`);
-  }
-  return url.origin;
+  const { serverUrl, imageOrigins } = config as { serverUrl?: unknown; imageOrigins?: unknown };
+  if (imageOrigins !== undefined && !Array.isArray(imageOrigins))
+    throw new Error('has an "imageOrigins" that is not a list of http(s) URLs');
+  return [
+    ...(serverUrl === undefined ? [] : [httpOrigin(serverUrl, 'serverUrl')]),
+    ...(imageOrigins ?? []).map((o: unknown) => httpOrigin(o, 'imageOrigins')),
+  ];
 }
 
-/** Origin of `serverUrl` in the static dir's config.json; null (strict policy, warned once) when it is missing or broken. */
-async function configuredHoOrigin(staticRoot: string, warn: CspWarn): Promise<string | null> {
+/** Origins the static dir's config.json allows; none (strict policy, warned once) when it is missing or broken. */
+async function configuredOrigins(staticRoot: string, warn: CspWarn): Promise<string[]> {
   const path = join(staticRoot, 'config.json');
   try {
     const text = await configText(path);
-    return text === null ? null : originFromConfig(text);
+    return text === null ? [] : originsFromConfig(text);
   } catch (err) {
     warnOnce(
       warn,
       `${path} ${(err as Error).message}: the service worker may connect only to the app's own origin until it is fixed`,
     );
-    return null;
+    return [];
   }
 }
 
@@ -72,7 +83,7 @@ export async function workerCsp(
   warn: CspWarn,
   extra: readonly string[] = [],
 ): Promise<string> {
-  const ho = await configuredHoOrigin(staticRoot, warn);
-  const connect = ["'self'", ...(ho === null ? [] : [ho]), ...extra].join(' ');
+  const origins = new Set([...(await configuredOrigins(staticRoot, warn)), ...extra]);
+  const connect = ["'self'", ...origins].join(' ');
   return `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src ${connect}`;
 }
