@@ -1,11 +1,12 @@
 /**
  * Photo bytes in the database (table photo_objects), so every instance on one PostgreSQL sees the same
- * objects with no shared disk. A put is one upsert (atomic: readers see the old bytes or the new);
- * reads fetch the requested range in chunks with substr(), so a download holds at most one chunk
- * of a photo in memory however large the photo is.
+ * objects with no shared disk. A put is one upsert (atomic: readers see the old bytes or the new).
+ * A photo up to SNAPSHOT_READ_BYTES is read in one statement, so a reader always gets one whole version
+ * even while a replacement commits; a larger object streams in substr() chunks (at most one chunk in
+ * memory), and a replacement during that read fails the read rather than splice two versions.
  */
 import { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { InvalidInputError } from './errors';
 import { validateObjectKey } from './fs-image-repository';
 import type { DatabaseSchema } from './schema';
@@ -13,6 +14,9 @@ import type { ImageRepository, ObjectInfo } from './types';
 
 /** Bytes fetched per query while streaming. */
 export const READ_CHUNK_BYTES = 256 * 1024;
+
+/** Objects up to this size are read in one statement: one consistent snapshot of a photo. */
+export const SNAPSHOT_READ_BYTES = 8 * 1024 * 1024;
 
 /** ImageRepository over the photo_objects table of an open database. */
 export class SqlImageRepository implements ImageRepository {
@@ -64,9 +68,22 @@ export class SqlImageRepository implements ImageRepository {
   }
 
   private async *chunks(key: string, range?: { start: number; end: number }) {
-    const info = await this.stat(key);
-    if (!info) throw Object.assign(new Error(`No object ${key}`), { code: 'ENOENT' });
-    const end = Math.min(range?.end ?? info.size - 1, info.size - 1);
+    const head = await this.db
+      .selectFrom('photo_objects')
+      .select([
+        'size',
+        sql<Buffer | null>`case when size <= ${SNAPSHOT_READ_BYTES} then bytes end`.as('whole'),
+      ])
+      .where('object_key', '=', key)
+      .executeTakeFirst();
+    if (!head) throw Object.assign(new Error(`No object ${key}`), { code: 'ENOENT' });
+    const size = Number(head.size);
+    const end = Math.min(range?.end ?? size - 1, size - 1);
+    if (head.whole !== null) {
+      for (let at = range?.start ?? 0; at <= end; at += READ_CHUNK_BYTES)
+        yield Buffer.from(head.whole.subarray(at, Math.min(at + READ_CHUNK_BYTES, end + 1)));
+      return;
+    }
     for (let at = range?.start ?? 0; at <= end; at += READ_CHUNK_BYTES) {
       const length = Math.min(READ_CHUNK_BYTES, end - at + 1);
       const row = await this.db
