@@ -91,41 +91,63 @@ export interface HeldPhotos {
 }
 
 /**
- * The `image_url`s of the held photos, for the synchronous routing decision of a fetch event: once
- * loaded, exactly these URLs are answered locally; everything else stays the network's.
+ * The `image_url`s of the held photos, for the synchronous routing decision of a fetch event. While the
+ * index is current, exactly these URLs are answered locally and everything else stays the network's.
+ * Between a change of the held photos and the next read (`stale`), any image request is claimed and
+ * decided against a fresh read: a photo stored a moment ago is never sent to an unreachable HO.
  */
 export class ImageUrlIndex {
   private byUrl: Map<string, string> | null = null;
-  private loading: Promise<Map<string, string>> | null = null;
+  /** Bumped by every change of the held photos; a read started before the last bump is stale. */
+  private generation = 0;
+  private loadedGeneration = -1;
+  private loading: { generation: number; map: Promise<Map<string, string>> } | null = null;
 
   constructor(private readonly load: () => Promise<HeldPhotos>) {}
 
-  /** Re-reads the held photos (at start and whenever the photos changed). */
-  refresh(): Promise<Map<string, string>> {
-    const loading = this.load().then(({ held, serverUrl }) => {
-      const map = new Map<string, string>();
-      for (const p of held) {
-        const href = p.image_url === null ? null : absolute(p.image_url, serverUrl);
-        if (href !== null) map.set(href, p.id);
-      }
-      if (this.loading === loading) this.byUrl = map;
-      return map;
-    });
-    this.loading = loading;
-    return loading;
+  /** Marks the index out of date (the held photos changed); the next lookup reads them again. */
+  invalidate(): void {
+    this.generation++;
   }
 
-  /**
-   * Whether a request is the terminal's to answer: a held image_url once the index is loaded; before
-   * that, any image request (decided in `photoIdFor` when the index is there).
-   */
+  private get current(): boolean {
+    return this.byUrl !== null && this.loadedGeneration === this.generation;
+  }
+
+  /** Reads the held photos, once per generation however many lookups wait for it. */
+  private refresh(): Promise<Map<string, string>> {
+    if (this.loading?.generation === this.generation) return this.loading.map;
+    const generation = this.generation;
+    const map = this.load().then(({ held, serverUrl }) => {
+      const byUrl = new Map<string, string>();
+      for (const p of held) {
+        const href = p.image_url === null ? null : absolute(p.image_url, serverUrl);
+        if (href !== null) byUrl.set(href, p.id);
+      }
+      if (generation >= this.loadedGeneration) {
+        this.byUrl = byUrl;
+        this.loadedGeneration = generation;
+      }
+      return byUrl;
+    });
+    this.loading = { generation, map };
+    // A failed read is not kept: the next lookup tries again.
+    map.catch(() => {
+      if (this.loading?.map === map) this.loading = null;
+    });
+    return map;
+  }
+
+  /** Whether a request is the terminal's to answer: a held image_url, or any image while not current. */
   claims(href: string, destination: RequestDestination): boolean {
-    return this.byUrl === null ? destination === 'image' : this.byUrl.has(href);
+    if (this.current) return this.byUrl?.has(href) === true;
+    if (this.loading?.generation !== this.generation) void this.refresh();
+    return destination === 'image' || this.byUrl?.has(href) === true;
   }
 
   /** The held photo listed with this image_url, or undefined. */
   async photoIdFor(href: string): Promise<string | undefined> {
-    const map = this.byUrl ?? (await (this.loading ?? this.refresh()));
+    const map = this.current && this.byUrl !== null ? this.byUrl : await this.refresh();
     return map.get(href);
   }
 }

@@ -3,14 +3,13 @@
  * clock, Web Locks, the IndexedDB storage and the CSP-aware probe; the app's own origin is the default
  * Server URL.
  */
-import type { Broadcast } from '../shared/messages';
 import { openSyncStorage, type PhotoStorage } from '../storage';
 import { systemClock } from '../sync/clock';
 import { SyncEngine } from '../sync/engine';
 import type { LockFn } from '../sync/ports';
 import { SyncSession } from '../sync/session';
 import { probeConnection } from './policy-block';
-import { SyncHost } from './sync-host';
+import { type HostDeps, SyncHost } from './sync-host';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -24,7 +23,10 @@ const webLock: LockFn = <T>(name: string, fn: () => Promise<T>) =>
   self.navigator.locks.request(name, () => fn()) as unknown as Promise<T>;
 
 /** Opens storage and builds the host; `broadcast` reaches every open page. */
-export async function createHost(broadcast: (message: Broadcast) => void): Promise<SyncHost> {
+export async function createHost({
+  broadcast,
+  heldChanged,
+}: Pick<HostDeps, 'broadcast' | 'heldChanged'>): Promise<SyncHost> {
   const storage: PhotoStorage = await openSyncStorage();
   let host: SyncHost | null = null;
   const runtime = {
@@ -51,6 +53,7 @@ export async function createHost(broadcast: (message: Broadcast) => void): Promi
     engine,
     storage,
     broadcast,
+    heldChanged,
     estimate: async () => {
       const [use, persisted] = await Promise.all([
         storage.estimate(),

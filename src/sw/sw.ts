@@ -32,11 +32,10 @@ declare const self: ServiceWorkerGlobalScope;
 const scope = new URL(self.registration.scope);
 const channel = new BroadcastChannel(BROADCAST_CHANNEL);
 const imageUrls = new ImageUrlIndex(() => ready.then((host) => host.heldPhotos()));
-const ready = createHost((message) => {
-  channel.postMessage(message);
-  if (message.type === 'products-changed') void imageUrls.refresh();
+const ready = createHost({
+  broadcast: (message) => channel.postMessage(message),
+  heldChanged: () => imageUrls.invalidate(),
 });
-void imageUrls.refresh();
 
 /** Extends `event` while a sync run is active or queued, so the browser does not stop the worker mid-run. */
 function keepAlive(event: ExtendableEvent): void {

@@ -31,6 +31,8 @@ export interface HostDeps {
   engine: SyncEngine;
   storage: PhotoStorage;
   broadcast: (message: Broadcast) => void;
+  /** Called at once whenever the held photos may have changed (pages hear of it later, debounced). */
+  heldChanged: () => void;
   estimate: () => Promise<StorageUse | null>;
 }
 
@@ -84,6 +86,8 @@ export class SyncHost {
    * one wins), every other snapshot at once, so pages never show an older state after a newer one.
    */
   onProgress(progress: SyncProgress): void {
+    // Any step may have stored, replaced or relabelled a photo (not only those that change `held`).
+    this.deps.heldChanged();
     this.unsent = progress;
     if (routineStep(progress))
       this.progressTimer ??= setTimeout(() => this.sendProgress(), PROGRESS_INTERVAL_MS);
@@ -229,6 +233,7 @@ export class SyncHost {
   private async announce(): Promise<AppState> {
     const state = await this.state();
     this.deps.broadcast({ type: 'state', state });
+    this.deps.heldChanged();
     this.productsChanged(PRODUCTS_DEBOUNCE_MS);
     return state;
   }
