@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PrepareResult, openPersistence, prepareData } from './bootstrap';
+import { importLegacyBlacklist, LEGACY_BLACKLIST_FILE } from './persistence/legacy-blacklist';
 import { type Config, ConfigError, USAGE, loadConfig, wantsHelp } from './config';
 import { Faults } from './faults';
 import { type RunningHo, listenHo, urlHost } from './serve';
@@ -72,6 +73,21 @@ async function main(): Promise<void> {
   }
   const persistence = await openPersistence(config);
   const { meta, images, exclusive } = persistence;
+  try {
+    const legacy = await importLegacyBlacklist(
+      config.dataDir,
+      persistence.blacklist,
+      Math.floor(Date.now() / 1000),
+    );
+    if (legacy.movedTo !== null)
+      console.log(
+        `Imported ${legacy.imported} revoked refresh token(s) from ${LEGACY_BLACKLIST_FILE} into the database; the old file is kept as ${legacy.movedTo}`,
+      );
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    await meta.close();
+    process.exit(1);
+  }
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [], disabledDemoUsers: [] }
     : await exclusive(() => prepareData(meta, images, config));
