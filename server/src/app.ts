@@ -116,6 +116,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     throttle: new LoginThrottle(windows, config.loginLimits, deps.clock),
     windows,
     hashSlots: new HashSlots(),
+    clock: deps.clock,
   };
   // Load-balancer health check: 200 while this instance can reach its database, 503 otherwise.
   app.get('/healthz', async (_request, reply) => {

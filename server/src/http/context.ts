@@ -21,6 +21,8 @@ export interface RouteContext {
   /** Fixed-window counts shared by the processes of one database (sign-in failures, status reports). */
   windows: FailureCounter;
   hashSlots: HashSlots;
+  /** Epoch milliseconds (injected, so tests move time instead of waiting for it). */
+  clock: () => number;
 }
 
 /** The authenticated caller of a request. */
