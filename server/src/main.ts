@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type PrepareResult, openPersistence, prepareData } from './bootstrap';
 import { type Config, ConfigError, USAGE, loadConfig, wantsHelp } from './config';
 import { Faults } from './faults';
+import { startSweeping } from './persistence/object-sweeper';
 import { type RunningHo, listenHo, urlHost } from './serve';
 
 function humanLines(
@@ -75,6 +76,12 @@ async function main(): Promise<void> {
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [], disabledDemoUsers: [] }
     : await exclusive(() => prepareData(meta, images, config));
+  // Bytes left unreferenced (replaced, deleted, or orphaned by a crash) go once past the grace period.
+  const stopSweeping = config.proxyUrl
+    ? () => undefined
+    : await startSweeping(meta, images, Date.now, (e) =>
+        console.error(`error: sweeping unreferenced photo bytes: ${(e as Error).message}`),
+      );
   let ho: RunningHo;
   try {
     ho = await listenHo(
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     console.log(`${signal} received, stopping`);
+    stopSweeping();
     ho.close()
       .then(() => meta.close())
       .then(
