@@ -9,6 +9,7 @@ import { type PrepareResult, openPersistence, prepareData } from './bootstrap';
 import { importLegacyBlacklist, LEGACY_BLACKLIST_FILE } from './persistence/legacy-blacklist';
 import { type Config, ConfigError, USAGE, loadConfig, wantsHelp } from './config';
 import { Faults } from './faults';
+import { startSweeping } from './persistence/object-sweeper';
 import { type RunningHo, listenHo, urlHost } from './serve';
 
 function humanLines(
@@ -91,6 +92,12 @@ async function main(): Promise<void> {
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [], disabledDemoUsers: [] }
     : await exclusive(() => prepareData(meta, images, config));
+  // Bytes left unreferenced (replaced, deleted, or orphaned by a crash) go once past the grace period.
+  const stopSweeping = config.proxyUrl
+    ? () => undefined
+    : await startSweeping(meta, images, Date.now, (e) =>
+        console.error(`error: sweeping unreferenced photo bytes: ${(e as Error).message}`),
+      );
   let ho: RunningHo;
   try {
     ho = await listenHo(
@@ -115,6 +122,7 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     console.log(`${signal} received, stopping`);
+    stopSweeping();
     ho.close()
       .then(() => meta.close())
       .then(

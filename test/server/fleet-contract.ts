@@ -77,6 +77,7 @@ export function fleetContract(name: string, make: () => Promise<MetadataReposito
         behind_since: y.updated_at,
       });
       const replaced = await meta.replacePhoto(x.id, {
+        expected_version: x.version,
         object_key: randomUUID(),
         filename: 'g.jpg',
         size: 2,
