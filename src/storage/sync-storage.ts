@@ -5,6 +5,8 @@
  */
 import type {
   EngineRecord,
+  ListedPage,
+  RunCheckpoint,
   StateMap,
   SyncStorage,
   FailureRecord,
@@ -54,6 +56,7 @@ const STORE_STATE: (keyof StateMap)[] = ['auth', 'checkpoint'];
 
 const PHOTO_STORES: StoreName[] = ['photos', 'bytes', 'partials', 'partial-chunks'];
 const PARTIAL_STORES: StoreName[] = ['partials', 'partial-chunks'];
+const CHECKPOINT_STORES: StoreName[] = ['state', 'listed-pages'];
 
 /** The record as stored with present bytes: the storage-owned flag removed. */
 function withBytes(record: StoredPhoto): StoredPhoto {
@@ -257,10 +260,38 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async putState<K extends keyof StateMap>(key: K, value: StateMap[K] | undefined): Promise<void> {
+    if (key === 'checkpoint') {
+      await this.writeCheckpoint(value as RunCheckpoint | undefined);
+      return;
+    }
     await this.run(['state'], 'readwrite', async (tx) => {
       await (value === undefined
         ? tx.objectStore('state').delete(key)
         : tx.objectStore('state').put(value, key));
+    });
+  }
+
+  async putListedPage(cp: RunCheckpoint, page: ListedPage): Promise<void> {
+    await this.writeCheckpoint(cp, page);
+  }
+
+  async listedPages(count: number): Promise<ListedPage[]> {
+    if (count <= 0) return [];
+    return (await this.connection.get()).getAll('listed-pages', IDBKeyRange.bound(0, count - 1));
+  }
+
+  /** Writes (or deletes) the checkpoint with its newest page, dropping pages it does not count. */
+  private async writeCheckpoint(cp: RunCheckpoint | undefined, page?: ListedPage): Promise<void> {
+    const count = cp?.pages ?? 0;
+    await this.run(CHECKPOINT_STORES, 'readwrite', async (tx) => {
+      const pages = tx.objectStore('listed-pages');
+      await Promise.all([
+        cp === undefined
+          ? tx.objectStore('state').delete('checkpoint')
+          : tx.objectStore('state').put(cp, 'checkpoint'),
+        page === undefined ? undefined : pages.put(page, count - 1),
+        pages.delete(IDBKeyRange.lowerBound(count)),
+      ]);
     });
   }
 
@@ -307,7 +338,7 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async wipe(engine: EngineRecord): Promise<void> {
-    const cleared: StoreName[] = [...PHOTO_STORES, 'failures', 'outbox'];
+    const cleared: StoreName[] = [...PHOTO_STORES, 'failures', 'outbox', 'listed-pages'];
     await this.run([...cleared, 'state'], 'readwrite', async (tx) => {
       await Promise.all([
         ...cleared.map((name) => tx.objectStore(name).clear()),

@@ -3,9 +3,12 @@
  * (an implementation of the IndexedDB spec). Type-checked with the DOM (tsconfig.e2e), not tsconfig.node.
  */
 import 'fake-indexeddb/auto';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { openDB } from 'idb';
 import { openSyncStorage } from '../../src/storage';
-import { syncStorageContract } from './storage-contract';
+import { photo } from '../helpers/storage-fixtures';
+import { LISTING, syncStorageContract } from './storage-contract';
 
 let databases = 0;
 
@@ -25,4 +28,47 @@ syncStorageContract('IndexedDB storage (fake-indexeddb)', async () => {
     },
     close: () => storage.close(),
   };
+});
+
+test('migrating to version 4 moves a listing in progress out of the checkpoint into one listed page', async () => {
+  const name = 'migrate-v3';
+  const a = photo('a', 'ca', 10);
+  const b = photo('b', 'cb', 10);
+  // The stores and checkpoint as version 3 left them (the listing's ids and rows inside the checkpoint).
+  const v3 = await openDB(name, 3, {
+    upgrade(db) {
+      db.createObjectStore('photos', { keyPath: 'id' }).createIndex('by-checksum', 'checksum');
+      db.createObjectStore('bytes');
+      db.createObjectStore('partials', { keyPath: 'photo_id' });
+      db.createObjectStore('partial-chunks');
+      db.createObjectStore('failures', { keyPath: 'photo_id' });
+      db.createObjectStore('outbox', { autoIncrement: true }).createIndex('by-photo', 'photo_id', {
+        unique: true,
+      });
+      db.createObjectStore('state');
+    },
+  });
+  const { pages: _p, seen_count: _s, ...fields } = LISTING;
+  await v3.put(
+    'state',
+    { ...fields, offset: 200, pending: [a, b], seen_ids: ['a', 'b', 'c', 'a'], deleted_ids: ['z'] },
+    'checkpoint',
+  );
+  v3.close();
+
+  const storage = await openSyncStorage({ name });
+  try {
+    const cp = await storage.getState('checkpoint');
+    assert.ok(cp !== undefined);
+    assert.equal(cp.pages, 1);
+    assert.equal(cp.seen_count, 3);
+    assert.equal(cp.offset, 200, 'the position is kept');
+    assert.deepEqual(cp.pending, []);
+    assert.ok(!('seen_ids' in cp));
+    assert.deepEqual(await storage.listedPages(1), [
+      { seen: ['a', 'b', 'c', 'a'], pending: [a, b], settled: [], deleted: ['z'] },
+    ]);
+  } finally {
+    storage.close();
+  }
 });
