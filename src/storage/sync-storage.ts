@@ -83,8 +83,20 @@ async function deletePartial(tx: Tx<'readwrite'>, id: string): Promise<void> {
 
 /** Queues a status report, replacing an unsent one for the same photo. */
 async function queueReport(tx: Tx<'readwrite'>, item: StatusItem): Promise<void> {
+  await queueAfter(
+    tx,
+    await tx.objectStore('outbox').index('by-photo').getKey(item.photo_id),
+    item,
+  );
+}
+
+/** Queues a status report given the key of the unsent one for the same photo (`queueReport`), if any. */
+async function queueAfter(
+  tx: Tx<'readwrite'>,
+  unsent: number | undefined,
+  item: StatusItem,
+): Promise<void> {
   const outbox = tx.objectStore('outbox');
-  const unsent = await outbox.index('by-photo').getKey(item.photo_id);
   if (unsent !== undefined) await outbox.delete(unsent);
   await outbox.add(item);
 }
@@ -172,21 +184,30 @@ class IdbPhotoStorage implements PhotoStorage {
       report === undefined ? PHOTO_STORES : [...PHOTO_STORES, 'outbox'],
       'readwrite',
       async (tx) => {
-        if (report !== undefined) await queueReport(tx, report);
+        // Every request is issued before the first answer is awaited: the backend runs them back to back
+        // instead of waiting for this thread between them, so the transaction (which holds the photo stores
+        // and blocks the next photo's) is as short as it can be. Reads see the state before the writes.
         const photos = tx.objectStore('photos');
-        const previous = await photos.get(record.id);
-        await Promise.all([
+        const unsent =
+          report === undefined
+            ? undefined
+            : tx.objectStore('outbox').index('by-photo').getKey(report.photo_id);
+        const previous = photos.get(record.id);
+        // Other photos with these bytes that had lost them have them again.
+        const sharing = photos.index('by-checksum').getAll(record.checksum);
+        const writes = Promise.all([
           tx.objectStore('bytes').put(bytes, record.checksum),
           photos.put(withBytes(record)),
           deletePartial(tx, record.id),
         ]);
-        // Other photos with these bytes that had lost them have them again.
-        const sharing = await photos.index('by-checksum').getAll(record.checksum);
-        await Promise.all(
-          sharing.filter((r) => r.bytes_missing).map((r) => photos.put(withBytes(r))),
-        );
-        if (previous !== undefined && previous.checksum !== record.checksum)
-          await dropUnreferenced(tx, [previous.checksum]);
+        // Awaited below; a failed request aborts the transaction and surfaces from the first await.
+        for (const request of [unsent, previous, sharing, writes]) request?.catch(() => undefined);
+        if (report !== undefined) await queueAfter(tx, await unsent, report);
+        const lost = (await sharing).filter((r) => r.bytes_missing && r.id !== record.id);
+        await Promise.all([writes, ...lost.map((r) => photos.put(withBytes(r)))]);
+        const old = await previous;
+        if (old !== undefined && old.checksum !== record.checksum)
+          await dropUnreferenced(tx, [old.checksum]);
       },
     );
   }
