@@ -25,14 +25,8 @@ import type { HoClient } from './api-client';
 import { backoffDelay } from './backoff';
 import { type HttpContext, oneShot } from './http';
 import { runPool } from './limiter';
-import {
-  continueListing,
-  holdsCurrent,
-  type Listed,
-  loadListed,
-  newCheckpoint,
-  pendingRows,
-} from './listing';
+import { continueListing, holdsCurrent, type Listed, loadListed, pendingRows } from './listing';
+import { newCheckpoint } from './checkpoint';
 import { flushOutbox, reportingDisabled } from './outbox';
 import type {
   Clock,

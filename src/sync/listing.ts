@@ -61,32 +61,6 @@ export async function pendingRows(storage: SyncStorage): Promise<PhotoMeta[]> {
   return cp === undefined ? [] : [...(await loadListed(storage, cp)).pending.values()];
 }
 
-/** A listing that has not read any page yet. */
-export function newCheckpoint(
-  mode: RunCheckpoint['mode'],
-  since: IsoTime | null,
-  recheck: boolean,
-): RunCheckpoint {
-  return {
-    mode,
-    since,
-    phase: 'listing',
-    cursor: null,
-    offset: 0,
-    total: null,
-    last_id: null,
-    restarts: 0,
-    recheck,
-    pending: [],
-    pages: 0,
-    seen_count: 0,
-    sync_timestamp: null,
-    max_updated_at: null,
-    invalid_rows: false,
-    unreconcilable: false,
-  };
-}
-
 /**
  * True when `local` holds the bytes `row` lists, under the same type: only metadata may differ. A new
  * `content_type` goes through download and verification again, so bytes are never served under a type

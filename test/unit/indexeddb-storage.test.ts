@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDB } from 'idb';
 import { openSyncStorage } from '../../src/storage';
+import { openOldSchema } from '../helpers/old-schema';
 import { photo } from '../helpers/storage-fixtures';
 import { LISTING, syncStorageContract } from './storage-contract';
 
@@ -35,19 +36,7 @@ test('migrating to version 4 moves a listing in progress out of the checkpoint i
   const a = photo('a', 'ca', 10);
   const b = photo('b', 'cb', 10);
   // The stores and checkpoint as version 3 left them (the listing's ids and rows inside the checkpoint).
-  const v3 = await openDB(name, 3, {
-    upgrade(db) {
-      db.createObjectStore('photos', { keyPath: 'id' }).createIndex('by-checksum', 'checksum');
-      db.createObjectStore('bytes');
-      db.createObjectStore('partials', { keyPath: 'photo_id' });
-      db.createObjectStore('partial-chunks');
-      db.createObjectStore('failures', { keyPath: 'photo_id' });
-      db.createObjectStore('outbox', { autoIncrement: true }).createIndex('by-photo', 'photo_id', {
-        unique: true,
-      });
-      db.createObjectStore('state');
-    },
-  });
+  const v3 = await openOldSchema(name, 3);
   const { pages: _p, seen_count: _s, ...fields } = LISTING;
   await v3.put(
     'state',

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { newCheckpoint } from '../../src/sync/checkpoint';
 import type { EngineRecord, ListedPage, RunCheckpoint, SyncStorage } from '../../src/sync/ports';
 import { blobFor, failure, holds, photo, report } from '../helpers/storage-fixtures';
 
@@ -28,24 +29,7 @@ const ENGINE: EngineRecord = {
 };
 
 /** A full listing that has read no page yet. */
-export const LISTING: RunCheckpoint = {
-  mode: 'full',
-  since: null,
-  phase: 'listing',
-  cursor: null,
-  offset: 0,
-  total: null,
-  last_id: null,
-  restarts: 0,
-  recheck: false,
-  pending: [],
-  pages: 0,
-  seen_count: 0,
-  sync_timestamp: null,
-  max_updated_at: null,
-  invalid_rows: false,
-  unreconcilable: false,
-};
+export const LISTING: RunCheckpoint = newCheckpoint('full', null, false);
 
 /** A stored photo with its bytes: `checksum` names the content (equal checksums, equal bytes). */
 async function put(s: SyncStorage, id: string, checksum: string, size = 64): Promise<void> {
