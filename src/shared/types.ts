@@ -73,7 +73,7 @@ export interface SyncSettings {
   /** Period of page-driven syncs; `syncJitterMs` of random spread is added to each. */
   syncIntervalMs: number;
   syncJitterMs: number;
-  /** Renew the access token this long before its `exp`. */
+  /** Renew the access token this long before its `exp`, or a quarter of its lifetime before when that is shorter. */
   renewBeforeExpiryMs: number;
   /** A partial download is persisted every this many bytes so a killed worker can resume with Range. */
   partialCheckpointBytes: number;
@@ -138,6 +138,11 @@ export interface TokenSet {
   refresh: string | null;
   /** Access token expiry from its JWT `exp`, epoch ms; null when the token carries none. */
   access_exp_ms: number | null;
+  /**
+   * Terminal time (epoch ms) to renew the access token at, fixed when it was received (src/sync/auth.ts
+   * `renewAtMs`); null: no `exp`, never renewed ahead. Absent in tokens saved by older versions.
+   */
+  access_renew_at_ms?: number | null;
   token_path: string;
 }
 

@@ -13,13 +13,20 @@ import {
 import { allowedImageType } from '../shared/image-types';
 import type { StatusItem, StoredPhoto } from '../shared/types';
 import { abortQuietly } from './transaction';
-import type { EngineRecord, FailureRecord, PartialProgress, StateMap } from '../sync/ports';
+import type {
+  EngineRecord,
+  FailureRecord,
+  ListedPage,
+  PartialProgress,
+  RunCheckpoint,
+  StateMap,
+} from '../sync/ports';
 
 /** Name of the database. */
 export const DB_NAME = 'product-photo-sync';
 
 /** Current schema version; `upgrade` brings any older database up to it step by step. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** Key of a partial download chunk: photo id and the byte offset the chunk starts at. */
 export type ChunkKey = [photoId: string, offset: number];
@@ -45,6 +52,8 @@ export interface PhotoSyncSchema extends DBSchema {
   outbox: { key: number; value: StatusItem; indexes: { 'by-photo': string } };
   /** Small records (settings, tokens, engine bookkeeping, run checkpoint) by name. */
   state: { key: keyof StateMap; value: StateMap[keyof StateMap] };
+  /** What each page of the checkpoint's listing found, by page number from 0. */
+  'listed-pages': { key: number; value: ListedPage };
 }
 
 /** An open connection. */
@@ -78,6 +87,36 @@ async function purgeNonImages(tx: UpgradeTx): Promise<void> {
   if (engine !== undefined) await state.put({ ...engine, watermark: null }, 'engine');
 }
 
+/** A run checkpoint as versions before 4 stored it: the listing's ids and rows inside it. */
+type CheckpointV3 = Omit<RunCheckpoint, 'pages' | 'seen_count'> & {
+  seen_ids: string[];
+  deleted_ids: string[];
+};
+
+/**
+ * Version 4: the listing's ids and rows move out of the checkpoint into listed pages, so a page's write no
+ * longer grows with the listing. A checkpoint in progress becomes one page holding what it had listed.
+ */
+async function splitCheckpoint(tx: UpgradeTx): Promise<void> {
+  const state = tx.objectStore('state');
+  const old = (await state.get('checkpoint')) as CheckpointV3 | undefined;
+  if (old === undefined) return;
+  const { seen_ids, deleted_ids, ...rest } = old;
+  const listing = old.phase === 'listing';
+  if (listing) {
+    await tx
+      .objectStore('listed-pages')
+      .put({ seen: seen_ids, pending: old.pending, settled: [], deleted: deleted_ids }, 0);
+  }
+  const cp: RunCheckpoint = {
+    ...rest,
+    pending: listing ? [] : old.pending,
+    pages: listing ? 1 : 0,
+    seen_count: new Set(seen_ids).size,
+  };
+  await state.put(cp, 'checkpoint');
+}
+
 /** Callbacks for a connection the browser or a newer version takes away, so the holder reopens lazily. */
 export interface ConnectionEvents {
   onClosed(): void;
@@ -108,6 +147,10 @@ export async function openPhotoDb(name: string, events: ConnectionEvents): Promi
       }
       // Any failure aborts the upgrade (the open fails, nothing half-purged); the next open tries again.
       if (oldVersion < 3) purgeNonImages(tx).catch(() => abortQuietly(tx));
+      if (oldVersion < 4) {
+        database.createObjectStore('listed-pages');
+        splitCheckpoint(tx).catch(() => abortQuietly(tx));
+      }
     },
     blocking() {
       db.close();

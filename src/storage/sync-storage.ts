@@ -5,6 +5,8 @@
  */
 import type {
   EngineRecord,
+  ListedPage,
+  RunCheckpoint,
   StateMap,
   SyncStorage,
   FailureRecord,
@@ -54,6 +56,7 @@ const STORE_STATE: (keyof StateMap)[] = ['auth', 'checkpoint'];
 
 const PHOTO_STORES: StoreName[] = ['photos', 'bytes', 'partials', 'partial-chunks'];
 const PARTIAL_STORES: StoreName[] = ['partials', 'partial-chunks'];
+const CHECKPOINT_STORES: StoreName[] = ['state', 'listed-pages'];
 
 /** The record as stored with present bytes: the storage-owned flag removed. */
 function withBytes(record: StoredPhoto): StoredPhoto {
@@ -80,8 +83,20 @@ async function deletePartial(tx: Tx<'readwrite'>, id: string): Promise<void> {
 
 /** Queues a status report, replacing an unsent one for the same photo. */
 async function queueReport(tx: Tx<'readwrite'>, item: StatusItem): Promise<void> {
+  await queueAfter(
+    tx,
+    await tx.objectStore('outbox').index('by-photo').getKey(item.photo_id),
+    item,
+  );
+}
+
+/** Queues a status report given the key of the unsent one for the same photo (`queueReport`), if any. */
+async function queueAfter(
+  tx: Tx<'readwrite'>,
+  unsent: number | undefined,
+  item: StatusItem,
+): Promise<void> {
   const outbox = tx.objectStore('outbox');
-  const unsent = await outbox.index('by-photo').getKey(item.photo_id);
   if (unsent !== undefined) await outbox.delete(unsent);
   await outbox.add(item);
 }
@@ -169,21 +184,30 @@ class IdbPhotoStorage implements PhotoStorage {
       report === undefined ? PHOTO_STORES : [...PHOTO_STORES, 'outbox'],
       'readwrite',
       async (tx) => {
-        if (report !== undefined) await queueReport(tx, report);
+        // Every request is issued before the first answer is awaited: the backend runs them back to back
+        // instead of waiting for this thread between them, so the transaction (which holds the photo stores
+        // and blocks the next photo's) is as short as it can be. Reads see the state before the writes.
         const photos = tx.objectStore('photos');
-        const previous = await photos.get(record.id);
-        await Promise.all([
+        const unsent =
+          report === undefined
+            ? undefined
+            : tx.objectStore('outbox').index('by-photo').getKey(report.photo_id);
+        const previous = photos.get(record.id);
+        // Other photos with these bytes that had lost them have them again.
+        const sharing = photos.index('by-checksum').getAll(record.checksum);
+        const writes = Promise.all([
           tx.objectStore('bytes').put(bytes, record.checksum),
           photos.put(withBytes(record)),
           deletePartial(tx, record.id),
         ]);
-        // Other photos with these bytes that had lost them have them again.
-        const sharing = await photos.index('by-checksum').getAll(record.checksum);
-        await Promise.all(
-          sharing.filter((r) => r.bytes_missing).map((r) => photos.put(withBytes(r))),
-        );
-        if (previous !== undefined && previous.checksum !== record.checksum)
-          await dropUnreferenced(tx, [previous.checksum]);
+        // Awaited below; a failed request aborts the transaction and surfaces from the first await.
+        for (const request of [unsent, previous, sharing, writes]) request?.catch(() => undefined);
+        if (report !== undefined) await queueAfter(tx, await unsent, report);
+        const lost = (await sharing).filter((r) => r.bytes_missing && r.id !== record.id);
+        await Promise.all([writes, ...lost.map((r) => photos.put(withBytes(r)))]);
+        const old = await previous;
+        if (old !== undefined && old.checksum !== record.checksum)
+          await dropUnreferenced(tx, [old.checksum]);
       },
     );
   }
@@ -257,10 +281,38 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async putState<K extends keyof StateMap>(key: K, value: StateMap[K] | undefined): Promise<void> {
+    if (key === 'checkpoint') {
+      await this.writeCheckpoint(value as RunCheckpoint | undefined);
+      return;
+    }
     await this.run(['state'], 'readwrite', async (tx) => {
       await (value === undefined
         ? tx.objectStore('state').delete(key)
         : tx.objectStore('state').put(value, key));
+    });
+  }
+
+  async putListedPage(cp: RunCheckpoint, page: ListedPage): Promise<void> {
+    await this.writeCheckpoint(cp, page);
+  }
+
+  async listedPages(count: number): Promise<ListedPage[]> {
+    if (count <= 0) return [];
+    return (await this.connection.get()).getAll('listed-pages', IDBKeyRange.bound(0, count - 1));
+  }
+
+  /** Writes (or deletes) the checkpoint with its newest page, dropping pages it does not count. */
+  private async writeCheckpoint(cp: RunCheckpoint | undefined, page?: ListedPage): Promise<void> {
+    const count = cp?.pages ?? 0;
+    await this.run(CHECKPOINT_STORES, 'readwrite', async (tx) => {
+      const pages = tx.objectStore('listed-pages');
+      await Promise.all([
+        cp === undefined
+          ? tx.objectStore('state').delete('checkpoint')
+          : tx.objectStore('state').put(cp, 'checkpoint'),
+        page === undefined ? undefined : pages.put(page, count - 1),
+        pages.delete(IDBKeyRange.lowerBound(count)),
+      ]);
     });
   }
 
@@ -307,7 +359,7 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async wipe(engine: EngineRecord): Promise<void> {
-    const cleared: StoreName[] = [...PHOTO_STORES, 'failures', 'outbox'];
+    const cleared: StoreName[] = [...PHOTO_STORES, 'failures', 'outbox', 'listed-pages'];
     await this.run([...cleared, 'state'], 'readwrite', async (tx) => {
       await Promise.all([
         ...cleared.map((name) => tx.objectStore(name).clear()),

@@ -22,6 +22,7 @@ import type { PhotoMeta, SyncProgress } from '../shared/types';
 import type { PhotoBytes, PhotoStorage } from '../storage';
 import type { SyncEngine, SyncOptions } from '../sync/engine';
 import type { SignInOutcome, SyncSession } from '../sync/session';
+import { pendingRows } from '../sync/listing';
 import type { HeldPhotos } from './embedding';
 import { buildProducts } from './products';
 
@@ -241,15 +242,15 @@ export class SyncHost {
   /** Products with their photos: held ones plus those listed but still to download or failed. */
   async products(): Promise<Product[]> {
     const { storage } = this.deps;
-    const [records, checkpoint, failures] = await Promise.all([
+    const [records, listed, failures] = await Promise.all([
       storage.listRecords(),
-      storage.getState('checkpoint'),
+      pendingRows(storage),
       storage.listFailures(),
     ]);
     const held = records.filter((r) => r.bytes_missing !== true);
     const pending: PhotoMeta[] = [
       ...records.filter((r) => r.bytes_missing === true),
-      ...(checkpoint?.pending ?? []),
+      ...listed,
       ...failures.flatMap((f) => (f.meta === null ? [] : [f.meta])),
     ];
     return buildProducts(held, pending);

@@ -18,8 +18,8 @@ export function apiUrl(serverUrl: string, path: string): string {
   return serverUrl.replace(/\/+$/, '') + path;
 }
 
-/** `exp` of a JWT in epoch ms, or null when the token is not a JWT with a numeric `exp` (no signature check). */
-export function jwtExpiryMs(token: string): number | null {
+/** A numeric claim of a JWT in epoch ms, or null when the token is not a JWT with that claim (no signature check). */
+function jwtTimeMs(token: string, claim: 'exp' | 'iat'): number | null {
   const payload = token.split('.')[1];
   if (payload === undefined) return null;
   try {
@@ -28,12 +28,33 @@ export function jwtExpiryMs(token: string): number | null {
     const claims: unknown = JSON.parse(
       new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))),
     );
-    const exp =
-      typeof claims === 'object' && claims !== null ? (claims as { exp?: unknown }).exp : undefined;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+    const value =
+      typeof claims === 'object' && claims !== null
+        ? (claims as Record<string, unknown>)[claim]
+        : undefined;
+    return typeof value === 'number' && Number.isFinite(value) ? value * 1000 : null;
   } catch {
     return null;
   }
+}
+
+/** `exp` of a JWT in epoch ms, or null when the token is not a JWT with a numeric `exp` (no signature check). */
+export function jwtExpiryMs(token: string): number | null {
+  return jwtTimeMs(token, 'exp');
+}
+
+/**
+ * Terminal time (epoch ms) at which to renew an access token received at `now`: before its end by the smaller
+ * of `marginMs` and a quarter of its lifetime, so a short-lived token is renewed once per lifetime, not on every
+ * request. The lifetime is `exp - iat` (both HO clock: a skewed terminal clock does not matter) or, without
+ * `iat`, `exp - now`. Null when the token carries no `exp` or is already over by the terminal's clock.
+ */
+export function renewAtMs(access: string, now: number, marginMs: number): number | null {
+  const exp = jwtExpiryMs(access);
+  if (exp === null) return null;
+  const lifetime = exp - (jwtTimeMs(access, 'iat') ?? now);
+  if (lifetime <= 0) return null;
+  return now + lifetime - Math.min(marginMs, lifetime / 4);
 }
 
 /**
@@ -68,7 +89,7 @@ export class TokenManager {
         i < paths.length - 1,
       );
       if (body === 'not-found') continue;
-      await this.save({ ...tokenPair(body, true), token_path: path });
+      await this.save(ctx, { ...tokenPair(body, true), token_path: path });
       return;
     }
   }
@@ -77,7 +98,7 @@ export class TokenManager {
   async useAccessToken(ctx: HttpContext, access: string): Promise<void> {
     const token = access.trim();
     if (token === '') throw new AuthError('the access token is empty');
-    await this.save({
+    await this.save(ctx, {
       access: token,
       refresh: null,
       access_exp_ms: jwtExpiryMs(token),
@@ -121,14 +142,18 @@ export class TokenManager {
     await this.storage.putState('auth', undefined);
   }
 
-  /** A usable access token, renewed first when it expires within `renewBeforeExpiryMs`. */
+  /** A usable access token, renewed first once its renewal time (`renewAtMs`) has come. */
   async accessToken(ctx: HttpContext): Promise<string> {
     const tokens = await this.current();
     if (tokens === null) throw new AuthError('not signed in');
-    const expiring =
-      tokens.access_exp_ms !== null &&
-      ctx.clock.now() >= tokens.access_exp_ms - ctx.settings.renewBeforeExpiryMs;
-    return expiring ? this.renew(ctx) : tokens.access;
+    // Tokens saved by older versions carry no renewal time: the fixed margin before `exp`.
+    const renewAt =
+      tokens.access_renew_at_ms !== undefined
+        ? tokens.access_renew_at_ms
+        : tokens.access_exp_ms === null
+          ? null
+          : tokens.access_exp_ms - ctx.settings.renewBeforeExpiryMs;
+    return renewAt !== null && ctx.clock.now() >= renewAt ? this.renew(ctx) : tokens.access;
   }
 
   /** Called after a 401 with the token that was rejected: renews once (shared by concurrent callers). */
@@ -160,7 +185,7 @@ export class TokenManager {
       );
       if (body === 'not-found') continue;
       const pair = tokenPair(body, false);
-      await this.save({
+      await this.save(ctx, {
         ...pair,
         refresh: pair.refresh ?? tokens.refresh,
         token_path: tokens.token_path,
@@ -198,7 +223,18 @@ export class TokenManager {
     });
   }
 
-  private async save(tokens: TokenSet): Promise<void> {
+  private async save(
+    ctx: HttpContext,
+    received: Omit<TokenSet, 'access_renew_at_ms'>,
+  ): Promise<void> {
+    const tokens: TokenSet = {
+      ...received,
+      access_renew_at_ms: renewAtMs(
+        received.access,
+        ctx.clock.now(),
+        ctx.settings.renewBeforeExpiryMs,
+      ),
+    };
     await this.storage.putState('auth', tokens);
     this.tokens = tokens;
   }

@@ -25,13 +25,15 @@ import type { HoClient } from './api-client';
 import { backoffDelay } from './backoff';
 import { type HttpContext, oneShot } from './http';
 import { runPool } from './limiter';
-import { continueListing, holdsCurrent, newCheckpoint } from './listing';
+import { continueListing, holdsCurrent, type Listed, loadListed, pendingRows } from './listing';
+import { newCheckpoint } from './checkpoint';
 import { flushOutbox, reportingDisabled } from './outbox';
 import type {
   Clock,
   EngineRecord,
   FailureRecord,
   FetchFn,
+  ListedPage,
   LockFn,
   RandomFn,
   RunCheckpoint,
@@ -93,6 +95,8 @@ export class SyncEngine {
   private held = new Set<string>();
   private expected = new Set<string>();
   private failures = new Map<string, FailureRecord>();
+  /** `failures` as progress shows them, built again only after they change (not on every emit). */
+  private failureInfos: FailureInfo[] | null = null;
   private isSignedIn = false;
   private currentFull = false;
   /**
@@ -269,19 +273,23 @@ export class SyncEngine {
     }
     this.setStatus({ kind: 'syncing', phase: 'listing', done: 0, total: 0 });
     const held = new Map((await storage.listRecords()).map((r) => [r.id, r]));
+    let listing: { cp: RunCheckpoint; listed: Listed };
     try {
-      cp = await continueListing(
-        { ctx, client: this.client, storage, held, onPage: (p) => this.onPage(p) },
+      listing = await continueListing(
+        { ctx, client: this.client, storage, held, onPage: (p, page) => this.onPage(p, page) },
         cp,
       );
     } catch (err) {
       if (endsRun(err)) throw err;
       // Listing cut short: download what was found, commit nothing, resume the listing next run.
       const partial = await storage.getState('checkpoint');
-      if (partial !== undefined) await this.download(ctx, partial);
+      if (partial !== undefined) {
+        const { pending } = await loadListed(storage, partial);
+        await this.download(ctx, { ...partial, pending: [...pending.values()] });
+      }
       throw err;
     }
-    await this.download(ctx, await this.finishListing(ctx, cp, held, opts));
+    await this.download(ctx, await this.finishListing(ctx, listing.cp, listing.listed, held, opts));
     if (this.failures.size === 0)
       await this.records.update({ last_success_at: toIso(this.deps.clock.now()) });
   }
@@ -293,14 +301,14 @@ export class SyncEngine {
   private async finishListing(
     ctx: HttpContext,
     cp: RunCheckpoint,
+    { seen, deleted, pending }: Listed,
     held: Map<string, unknown>,
     opts: SyncOptions,
   ): Promise<RunCheckpoint> {
     const { storage, clock } = this.deps;
     const now = clock.now();
     const record = await this.records.get();
-    const seen = new Set(cp.seen_ids);
-    const explicit = new Set(cp.deleted_ids.filter((id) => !seen.has(id)));
+    const explicit = new Set([...deleted].filter((id) => !seen.has(id)));
     const reconciled = cp.mode === 'full' && !cp.unreconcilable;
     const gone = (id: string): boolean => explicit.has(id) || (reconciled && !seen.has(id));
     this.setStatus({ kind: 'syncing', phase: 'reconciling', done: 0, total: 0 });
@@ -324,17 +332,19 @@ export class SyncEngine {
     const staleFailures = [...this.failures.keys()].filter(gone);
     await storage.deleteFailures(staleFailures);
     for (const id of staleFailures) this.failures.delete(id);
+    this.failureInfos = null;
 
-    const queued = new Set(cp.pending.map((p) => p.id));
     const retry = [...this.failures.values()]
-      .filter((f) => f.meta !== null && !queued.has(f.photo_id))
+      .filter((f) => f.meta !== null && !pending.has(f.photo_id))
       .filter(
         (f) => opts.full === true || opts.retryFailedNow === true || f.next_retry_at_ms <= now,
       )
       .map((f) => f.meta as PhotoMeta);
+    // The listing is complete: its rows to download move into the checkpoint and its pages go.
     const ready: RunCheckpoint = {
       ...cp,
-      pending: [...cp.pending.filter((p) => !explicit.has(p.id)), ...retry],
+      pages: 0,
+      pending: [...[...pending.values()].filter((p) => !explicit.has(p.id)), ...retry],
     };
     await storage.putState('checkpoint', ready);
 
@@ -451,6 +461,7 @@ export class SyncEngine {
     };
     await storage.putFailure(failure);
     this.failures.set(meta.id, failure);
+    this.failureInfos = null;
     await storage.appendOutbox({
       photo_id: meta.id,
       status: 'failed',
@@ -461,6 +472,7 @@ export class SyncEngine {
 
   private async resolveFailure(id: string): Promise<void> {
     if (!this.failures.delete(id)) return;
+    this.failureInfos = null;
     await this.deps.storage.deleteFailures([id]);
   }
 
@@ -474,13 +486,13 @@ export class SyncEngine {
     }
   }
 
-  private onPage(cp: RunCheckpoint): void {
-    for (const p of cp.pending) this.expected.add(p.id);
+  private onPage(cp: RunCheckpoint, page: ListedPage | null): void {
+    for (const p of page?.pending ?? []) this.expected.add(p.id);
     this.setStatus({
       kind: 'syncing',
       phase: 'listing',
-      done: cp.seen_ids.length,
-      total: cp.total ?? cp.seen_ids.length,
+      done: cp.seen_count,
+      total: cp.total ?? cp.seen_count,
     });
   }
 
@@ -506,12 +518,12 @@ export class SyncEngine {
     const { storage } = this.deps;
     const records = await storage.listRecords();
     this.failures = new Map((await storage.listFailures()).map((f) => [f.photo_id, f]));
+    this.failureInfos = null;
     this.held = new Set(records.filter((r) => !r.bytes_missing).map((r) => r.id));
-    const cp = await storage.getState('checkpoint');
     this.expected = new Set([
       ...records.map((r) => r.id),
       ...this.failures.keys(),
-      ...(cp?.pending ?? []).map((p) => p.id),
+      ...(await pendingRows(storage)).map((p) => p.id),
     ]);
     await this.loadReachability();
     const record = await this.records.get();
@@ -530,6 +542,12 @@ export class SyncEngine {
     this.emit();
   }
 
+  /** The failures as progress shows them, built again only after they changed. */
+  private failureList(): FailureInfo[] {
+    this.failureInfos ??= [...this.failures.values()].map(toInfo);
+    return this.failureInfos;
+  }
+
   private emit(): SyncProgress {
     // Signed-out is a fact of storage (no tokens or no store), whatever the last run ended in.
     const status: SyncStatus = !this.isSignedIn
@@ -543,7 +561,7 @@ export class SyncEngine {
       held: this.held.size,
       expected: Math.max(this.expected.size, this.held.size),
       bytesDownloaded: this.bytes,
-      failures: [...this.failures.values()].map(toInfo),
+      failures: this.failureList(),
       lastSuccessAt: record?.last_success_at ?? null,
       lastReconcileAt: record?.last_reconcile_at ?? null,
       reporting: this.reporting,

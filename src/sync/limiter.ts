@@ -1,4 +1,4 @@
-/** A small worker pool: bounded concurrency plus a polite pause of each worker between two jobs. */
+/** A small worker pool: bounded concurrency plus a polite pause of each worker between two requests. */
 import type { Clock } from './ports';
 
 /** Pool limits; `signal` stops workers from taking further jobs. */
@@ -10,11 +10,14 @@ export interface PoolOptions {
 }
 
 /**
- * Runs `work` for every item with at most `concurrency` jobs in their request phase; each worker waits
- * `delayMs` between two jobs. A job may call `released()` once its request is over (a download received
- * and verified): its worker then starts the pause, and the next job after it, while that job finishes its
- * local work (storing), at most one such job per worker. Without the call a job holds its worker to the
- * end. The first error thrown by `work` stops further jobs and is rethrown once every job has settled.
+ * Runs `work` for every item with at most `concurrency` jobs in their request phase; a worker starts its
+ * next request no sooner than `delayMs` after the start of its previous one (the pause counts from the
+ * request's start: the HO sees at most `concurrency` requests at once and at most `concurrency / delayMs`
+ * new ones; src/sync/README.md "Politeness" says why). A job may call `released()` once its request is over
+ * (a download received and verified): its worker then takes the next job, when the pause allows, while
+ * that job finishes its local work (storing), at most one such job per worker. Without the call a job
+ * holds its worker to the end. The first error thrown by `work` stops further jobs and is rethrown once
+ * every job has settled.
  */
 export async function runPool<T>(
   items: readonly T[],
@@ -25,22 +28,19 @@ export async function runPool<T>(
   const state: { failure: { err: unknown } | null } = { failure: null };
   const stopped = (): boolean => state.failure !== null || opts.signal.aborted;
   const worker = async (): Promise<void> => {
-    let releasedAt: number | null = null;
+    let nextStart = Number.NEGATIVE_INFINITY;
     let finishing: Promise<void> = Promise.resolve();
     while (!stopped() && next < items.length) {
       const item = items[next++] as T;
-      const wait = releasedAt === null ? 0 : releasedAt + opts.delayMs - opts.clock.now();
+      const wait = nextStart - opts.clock.now();
       if (wait > 0) {
         await opts.clock.sleep(wait, opts.signal).catch(() => undefined);
         if (stopped()) break;
       }
+      nextStart = opts.clock.now() + opts.delayMs;
       let release = (): void => undefined;
       const released = new Promise<void>((resolve) => (release = resolve));
-      let at: number | null = null;
-      const job = work(item, () => {
-        at ??= opts.clock.now();
-        release();
-      })
+      const job = work(item, release)
         .catch((err: unknown) => {
           state.failure ??= { err };
         })
@@ -48,7 +48,6 @@ export async function runPool<T>(
       await released;
       await finishing;
       finishing = job;
-      releasedAt = at ?? opts.clock.now();
     }
     await finishing;
   };

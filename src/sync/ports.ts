@@ -91,12 +91,16 @@ export interface RunCheckpoint {
   restarts: number;
   /** Held photos with an ETag are re-checked with If-None-Match (a forced full resync with re-check). */
   recheck: boolean;
-  /** Rows that need a download, in listing order. */
+  /**
+   * Rows that need a download, in listing order, once the listing is complete (phase 'downloading'). While
+   * listing it stays empty: what each page found is in its `ListedPage` (listing.ts `loadListed`), so the
+   * write per page does not grow with the pages before it.
+   */
   pending: PhotoMeta[];
-  /** Ids listed so far (for full listings: the reconciliation set). */
-  seen_ids: string[];
-  /** Ids the HO said were deleted (`deleted_ids`), applied once the listing completes. */
-  deleted_ids: string[];
+  /** Listed pages persisted with this checkpoint (`putListedPage`), numbered from 0. */
+  pages: number;
+  /** Distinct ids listed so far (progress while listing). */
+  seen_count: number;
   /** `sync_timestamp` of the first page (earliest, so safe as the next `since`), when the HO sends it. */
   sync_timestamp: IsoTime | null;
   /** Largest `updated_at` listed: the next `since` (less the overlap) when the HO sends no sync_timestamp. */
@@ -104,6 +108,22 @@ export interface RunCheckpoint {
   /** A row failed validation: do not commit the watermark; `unreconcilable` also blocks reconciliation. */
   invalid_rows: boolean;
   unreconcilable: boolean;
+}
+
+/**
+ * What one listed page added to a listing, stored next to the checkpoint. Replaying the pages in order
+ * gives the listing's state: the ids seen (for full listings: the reconciliation set), the rows that need
+ * a download and the ids the HO said were deleted.
+ */
+export interface ListedPage {
+  /** Ids on the page, invalid rows included. */
+  seen: string[];
+  /** Rows of the page that need a download, in page order. */
+  pending: PhotoMeta[];
+  /** Rows of the page that need none: they leave the pending rows of earlier pages (a row listed again). */
+  settled: string[];
+  /** Ids the HO said were deleted (`deleted_ids`), applied once the listing completes. */
+  deleted: string[];
 }
 
 /** Deletions found by a run that exceed the allowed share and wait for `confirmDeletes`. */
@@ -171,8 +191,15 @@ export interface SyncStorage {
   clearPartial(id: string): Promise<void>;
 
   getState<K extends keyof StateMap>(key: K): Promise<StateMap[K] | undefined>;
-  /** Writes a state value; `undefined` deletes it. */
+  /**
+   * Writes a state value; `undefined` deletes it. Writing the checkpoint drops the listed pages it does not
+   * count (numbers from its `pages` on; all of them when it is deleted).
+   */
   putState<K extends keyof StateMap>(key: K, value: StateMap[K] | undefined): Promise<void>;
+  /** Stores `page` as listed page number `cp.pages - 1` and `cp` as the checkpoint, in one step. */
+  putListedPage(cp: RunCheckpoint, page: ListedPage): Promise<void>;
+  /** Listed pages 0 to `count - 1` of the checkpoint, in order. */
+  listedPages(count: number): Promise<ListedPage[]>;
 
   listFailures(): Promise<FailureRecord[]>;
   putFailure(failure: FailureRecord): Promise<void>;
@@ -186,7 +213,7 @@ export interface SyncStorage {
   countOutbox(): Promise<number>;
 
   /**
-   * Forgets the store: photos, partials, failures, outbox, checkpoint and tokens; keeps settings; replaces
+   * Forgets the store: photos, partials, failures, outbox, checkpoint (with its pages) and tokens; keeps settings; replaces
    * the engine record with `engine` in the same step (a terminal never exists without its identity).
    */
   wipe(engine: EngineRecord): Promise<void>;

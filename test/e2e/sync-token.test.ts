@@ -42,9 +42,10 @@ describe('access token expiring mid-sync', () => {
   it('is renewed silently and the sync completes', async () => {
     const admin = new HoAdmin(ho.url);
     const photos = await admin.photos();
-    // Tokens issued now live 62 s: the engine renews them 60 s before expiry, i.e. about 2 s into the
-    // run; slowed downloads keep the run going well past that, so renewals happen mid-sync.
-    await admin.setFaults({ access_ttl_s: 62, latency_ms: 150, routes: ['download'] });
+    // Tokens issued now live 3 s: the engine renews them a quarter of that before expiry (the smaller of
+    // 60 s and a quarter of the lifetime), i.e. about 2.25 s into the run; slowed downloads keep the run
+    // going well past that, so renewals happen mid-sync.
+    await admin.setFaults({ access_ttl_s: 3, latency_ms: 150, routes: ['download'] });
     context.on('request', (request) => {
       if (request.url().endsWith('/token/refresh/') && request.serviceWorker() !== null)
         renewals.push(request.url());
@@ -69,7 +70,7 @@ describe('access token expiring mid-sync', () => {
     const photos = await admin.photos();
     // The HO refuses the access token of the first download of this run, as after a revocation.
     let refused = 0;
-    // Renewals seen when the 401 was sent: a token from the previous test (62 s lifetime) may be renewed
+    // Renewals seen when the 401 was sent: a token from the previous test (3 s lifetime) may be renewed
     // before its exp at the start of this run, which is not what this test counts.
     let renewalsAtRefusal = -1;
     await context.route('**/api/v1/sync/product-photos/*/download/**', async (route) => {

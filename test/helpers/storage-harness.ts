@@ -4,6 +4,7 @@
  */
 import { type IDBPDatabase, openDB } from 'idb';
 import * as storage from '../../src/storage';
+import { openOldSchema } from './old-schema';
 import { blobFor, bytesFor, failure, holds, photo, report } from './storage-fixtures';
 
 /** Runs `fn` with the storage layer open on database `name`, closing it afterwards. */
@@ -27,27 +28,6 @@ async function withRawDb<T>(name: string, fn: (db: IDBPDatabase) => Promise<T>):
   } finally {
     db.close();
   }
-}
-
-/**
- * Creates database `name` exactly as an old schema `version` of src/storage/db.ts left it (released steps
- * never change), for migration tests: version 1's stores, and version 2's by-checksum index.
- */
-function openOldSchema(name: string, version: 1 | 2): Promise<IDBPDatabase> {
-  return openDB(name, version, {
-    upgrade(db) {
-      const photos = db.createObjectStore('photos', { keyPath: 'id' });
-      if (version >= 2) photos.createIndex('by-checksum', 'checksum');
-      db.createObjectStore('bytes');
-      db.createObjectStore('partials', { keyPath: 'photo_id' });
-      db.createObjectStore('partial-chunks');
-      db.createObjectStore('failures', { keyPath: 'photo_id' });
-      db.createObjectStore('outbox', { autoIncrement: true }).createIndex('by-photo', 'photo_id', {
-        unique: true,
-      });
-      db.createObjectStore('state');
-    },
-  });
 }
 
 /** Keys of the bytes store of database `name`, i.e. the checksums whose bytes are held. */

@@ -3,9 +3,13 @@
  * (an implementation of the IndexedDB spec). Type-checked with the DOM (tsconfig.e2e), not tsconfig.node.
  */
 import 'fake-indexeddb/auto';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { openDB } from 'idb';
 import { openSyncStorage } from '../../src/storage';
-import { syncStorageContract } from './storage-contract';
+import { openOldSchema } from '../helpers/old-schema';
+import { photo } from '../helpers/storage-fixtures';
+import { LISTING, syncStorageContract } from './storage-contract';
 
 let databases = 0;
 
@@ -25,4 +29,35 @@ syncStorageContract('IndexedDB storage (fake-indexeddb)', async () => {
     },
     close: () => storage.close(),
   };
+});
+
+test('migrating to version 4 moves a listing in progress out of the checkpoint into one listed page', async () => {
+  const name = 'migrate-v3';
+  const a = photo('a', 'ca', 10);
+  const b = photo('b', 'cb', 10);
+  // The stores and checkpoint as version 3 left them (the listing's ids and rows inside the checkpoint).
+  const v3 = await openOldSchema(name, 3);
+  const { pages: _p, seen_count: _s, ...fields } = LISTING;
+  await v3.put(
+    'state',
+    { ...fields, offset: 200, pending: [a, b], seen_ids: ['a', 'b', 'c', 'a'], deleted_ids: ['z'] },
+    'checkpoint',
+  );
+  v3.close();
+
+  const storage = await openSyncStorage({ name });
+  try {
+    const cp = await storage.getState('checkpoint');
+    assert.ok(cp !== undefined);
+    assert.equal(cp.pages, 1);
+    assert.equal(cp.seen_count, 3);
+    assert.equal(cp.offset, 200, 'the position is kept');
+    assert.deepEqual(cp.pending, []);
+    assert.ok(!('seen_ids' in cp));
+    assert.deepEqual(await storage.listedPages(1), [
+      { seen: ['a', 'b', 'c', 'a'], pending: [a, b], settled: [], deleted: ['z'] },
+    ]);
+  } finally {
+    storage.close();
+  }
 });

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EngineRecord, RunCheckpoint, SyncStorage } from '../../src/sync/ports';
+import { newCheckpoint } from '../../src/sync/checkpoint';
+import type { EngineRecord, ListedPage, RunCheckpoint, SyncStorage } from '../../src/sync/ports';
 import { blobFor, failure, holds, photo, report } from '../helpers/storage-fixtures';
 
 /** One implementation under test, freshly emptied. */
@@ -26,6 +27,9 @@ const ENGINE: EngineRecord = {
   status_disabled_until_ms: null,
   terminal_id: 'terminal-1',
 };
+
+/** A full listing that has read no page yet. */
+export const LISTING: RunCheckpoint = newCheckpoint('full', null, false);
 
 /** A stored photo with its bytes: `checksum` names the content (equal checksums, equal bytes). */
 async function put(s: SyncStorage, id: string, checksum: string, size = 64): Promise<void> {
@@ -165,6 +169,41 @@ export function syncStorageContract(name: string, open: () => Promise<StorageUnd
         (await storage.peekOutbox(10)).map((e) => e.item.photo_id),
         ['a'],
       );
+    });
+
+    it('listed pages are written with the checkpoint, read back in order, and go with it', async (t) => {
+      const { storage } = await fresh(t);
+      const page = (n: number): ListedPage => ({
+        seen: [`s${n}`],
+        pending: [photo(`p${n}`, `c${n}`, 10)],
+        settled: [`x${n}`],
+        deleted: [`d${n}`],
+      });
+      const cp = (pages: number): RunCheckpoint => ({ ...LISTING, pages, offset: pages * 100 });
+      for (const n of [0, 1, 2]) await storage.putListedPage(cp(n + 1), page(n));
+      assert.deepEqual(
+        await storage.getState('checkpoint'),
+        cp(3),
+        'the checkpoint in the same step',
+      );
+      assert.deepEqual(await storage.listedPages(3), [page(0), page(1), page(2)]);
+      assert.deepEqual(
+        await storage.listedPages(2),
+        [page(0), page(1)],
+        'only the pages asked for',
+      );
+      assert.deepEqual(await storage.listedPages(0), []);
+      // A new listing overwrites page 0 and drops the pages its checkpoint does not count.
+      await storage.putListedPage(cp(1), page(9));
+      assert.deepEqual(await storage.listedPages(3), [page(9)]);
+      await storage.putState('checkpoint', { ...cp(0), phase: 'downloading' });
+      assert.deepEqual(await storage.listedPages(3), [], 'a complete listing keeps no pages');
+      await storage.putListedPage(cp(1), page(4));
+      await storage.putState('checkpoint', undefined);
+      assert.deepEqual(await storage.listedPages(3), [], 'pages go with the checkpoint');
+      await storage.putListedPage(cp(1), page(5));
+      await storage.wipe(ENGINE);
+      assert.deepEqual(await storage.listedPages(3), [], 'and with the store');
     });
 
     it('wipe forgets the store and keeps settings and the given engine record', async (t) => {

@@ -76,6 +76,24 @@ test('the access token is renewed before its exp, and the rotated refresh token 
   }
 });
 
+test('a short-lived token is renewed once per lifetime, a quarter of it before exp, not per request', async () => {
+  const w = new World({ concurrency: 1 });
+  try {
+    w.ho.accessTtlMs = 60_000; // as long as the 60 s renewal margin
+    await w.signIn();
+    w.ho.seed(50);
+    w.ho.latencyMs = 2000; // the run lasts ~100 s of terminal time: just under two lifetimes
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'idle');
+    assert.equal(p.held, 50);
+    // Due 45 s into each lifetime (60 s less a quarter of it): at ~45 s and ~90 s of the run.
+    assert.equal(w.ho.seen('refresh').length, 2, 'one renewal per lifetime');
+    assert.equal(w.storage.writes.filter((x) => x === 'putState:auth').length, 3);
+  } finally {
+    w.close();
+  }
+});
+
 test('a 401 mid-sync renews once (shared by concurrent downloads) and the run completes', async () => {
   const w = new World();
   try {

@@ -195,7 +195,7 @@ for (const status of [404, 405] as const) {
   });
 }
 
-test('concurrency never exceeds the limit and each worker pauses delayMs between downloads', async () => {
+test('concurrency never exceeds the limit and each worker starts a download delayMs after its previous one', async () => {
   const w = await world({ concurrency: 3, delayMs: 100 });
   try {
     w.ho.latencyMs = 30;
@@ -207,8 +207,9 @@ test('concurrency never exceeds the limit and each worker pauses delayMs between
     for (let i = 0; i + 3 < starts.length; i++) {
       assert.ok(starts[i + 3]! - starts[i]! >= 100, `four downloads within 100 ms at ${i}`);
     }
+    // The pause counts from the start of the previous request: 100 ms less its 30 ms.
     assert.equal(
-      w.clock.sleeps.filter((ms) => ms === 100).length,
+      w.clock.sleeps.filter((ms) => ms === 70).length,
       17,
       'one pause per download after each worker’s first',
     );

@@ -194,8 +194,8 @@ test('worker pool: after released() the pause and the next job overlap the rest 
       );
       return started.map((t) => t - started[0]!);
     };
-    // The pause runs from the end of the request (+10): the 30 ms of storing overlap it.
-    assert.deepEqual(await run(50), [0, 60, 120]);
+    // The pause runs from the start of the request: the request (10 ms) and the storing (30 ms) overlap it.
+    assert.deepEqual(await run(50), [0, 50, 100]);
     // Without a pause the next request starts at once; the third waits for the first job's end (+40).
     assert.deepEqual(await run(0), [0, 10, 40]);
   } finally {
@@ -220,9 +220,28 @@ test('worker pool: bounded concurrency, per-worker delay, first error stops new 
       },
     );
     assert.equal(peak, 3);
+    // Each worker starts a request 50 ms after the start of its previous one (the 10 ms job inside the pause).
     assert.deepEqual(
       started,
-      [0, 0, 0, 60, 60, 60, 120, 120, 120].map((t) => t + started[0]!),
+      [0, 0, 0, 50, 50, 50, 100, 100, 100].map((t) => t + started[0]!),
+    );
+
+    // A request longer than the pause: the worker's next one starts when it ends, never during it.
+    const slow: number[] = [];
+    let inFlight = 0;
+    await runPool(
+      [1, 2, 3],
+      { concurrency: 1, delayMs: 50, clock, signal: new AbortController().signal },
+      async () => {
+        slow.push(clock.now());
+        assert.equal(++inFlight, 1, 'one request per worker at a time');
+        await clock.sleep(80);
+        inFlight--;
+      },
+    );
+    assert.deepEqual(
+      slow.map((t) => t - slow[0]!),
+      [0, 80, 160],
     );
 
     const seen: number[] = [];

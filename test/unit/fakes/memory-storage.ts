@@ -7,9 +7,11 @@ import { QuotaError } from '../../../src/shared/errors';
 import type {
   EngineRecord,
   FailureRecord,
+  ListedPage,
   OutboxEntry,
   PartialDownload,
   PartialProgress,
+  RunCheckpoint,
   StateMap,
   SyncStorage,
 } from '../../../src/sync/ports';
@@ -22,6 +24,8 @@ export class MemoryStorage implements SyncStorage {
   readonly blobs = new Map<string, Blob>();
   readonly partials = new Map<string, PartialDownload>();
   readonly state = new Map<keyof StateMap, unknown>();
+  /** Listed pages of the checkpoint by number. */
+  readonly listed = new Map<number, ListedPage>();
   readonly failures = new Map<string, FailureRecord>();
   readonly outbox: OutboxEntry[] = [];
   /** Names of mutating calls in order. */
@@ -127,6 +131,25 @@ export class MemoryStorage implements SyncStorage {
     this.writes.push(`putState:${key}`);
     if (value === undefined) this.state.delete(key);
     else this.state.set(key, structuredClone(value));
+    if (key === 'checkpoint') this.dropPagesFrom((value as RunCheckpoint | undefined)?.pages ?? 0);
+  }
+
+  async putListedPage(cp: RunCheckpoint, page: ListedPage): Promise<void> {
+    this.writes.push('putListedPage');
+    this.listed.set(cp.pages - 1, structuredClone(page));
+    this.state.set('checkpoint', structuredClone(cp));
+    this.dropPagesFrom(cp.pages);
+  }
+
+  async listedPages(count: number): Promise<ListedPage[]> {
+    return [...this.listed]
+      .filter(([n]) => n < count)
+      .sort(([a], [b]) => a - b)
+      .map(([, page]) => structuredClone(page));
+  }
+
+  private dropPagesFrom(count: number): void {
+    for (const n of this.listed.keys()) if (n >= count) this.listed.delete(n);
   }
 
   async listFailures(): Promise<FailureRecord[]> {
@@ -164,7 +187,15 @@ export class MemoryStorage implements SyncStorage {
   async wipe(engine: EngineRecord): Promise<void> {
     this.writes.push('wipe');
     const settings = this.state.get('settings');
-    for (const m of [this.records, this.blobs, this.partials, this.state, this.failures]) m.clear();
+    for (const m of [
+      this.records,
+      this.blobs,
+      this.partials,
+      this.state,
+      this.failures,
+      this.listed,
+    ])
+      m.clear();
     this.outbox.length = 0;
     if (settings !== undefined) this.state.set('settings', settings);
     this.state.set('engine', structuredClone(engine));
