@@ -3,8 +3,11 @@
  * (an implementation of the IndexedDB spec). Type-checked with the DOM (tsconfig.e2e), not tsconfig.node.
  */
 import 'fake-indexeddb/auto';
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import { openDB } from 'idb';
 import { openSyncStorage } from '../../src/storage';
+import { blobFor, photo } from '../helpers/storage-fixtures';
 import { syncStorageContract } from './storage-contract';
 
 let databases = 0;
@@ -25,4 +28,33 @@ syncStorageContract('IndexedDB storage (fake-indexeddb)', async () => {
     },
     close: () => storage.close(),
   };
+});
+
+// The service worker opens without the sweep (so the first screen's reads never wait for it) and sweeps
+// before its first run: the leftovers must stay until then, and go when it runs.
+it('opened with sweep: false, leaves leftovers to sweep(), which removes them', async () => {
+  const name = `deferred-sweep-${++databases}`;
+  const first = await openSyncStorage({ name });
+  await first.putVerified(photo('a', 'ca', 64), blobFor('ca', 64));
+  first.close();
+  const raw = await openDB(name);
+  await raw.put('bytes', blobFor('orphan', 10), 'orphan');
+  raw.close();
+  const storage = await openSyncStorage({ name, sweep: false });
+  const bytesKeys = async (): Promise<IDBValidKey[]> => {
+    const db = await openDB(name);
+    try {
+      return await db.getAllKeys('bytes');
+    } finally {
+      db.close();
+    }
+  };
+  try {
+    assert.deepEqual((await bytesKeys()).sort(), ['ca', 'orphan'], 'not swept at open');
+    assert.equal((await storage.readPhoto('a'))?.record.id, 'a', 'reads answer before the sweep');
+    await storage.sweep();
+    assert.deepEqual(await bytesKeys(), ['ca'], 'swept');
+  } finally {
+    storage.close();
+  }
 });
