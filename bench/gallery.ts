@@ -22,6 +22,12 @@ export interface GalleryResult {
   syncS: number;
   firstImageMs: number[];
   medianFirstImageMs: number;
+  /** Longest main-thread task from navigation start to the first image, per relaunch (0: none >= 50 ms). */
+  startLongestTaskMs: number[];
+  /** Longest main-thread task while scrolling the whole gallery top to bottom, per relaunch. */
+  scrollLongestTaskMs: number[];
+  /** Long tasks (>= 50 ms) seen while scrolling, all relaunches. */
+  scrollLongTasks: number;
 }
 
 /** Photos per product of the generated catalog is about 1.25; a little more makes sure the product count is reached. */
@@ -55,6 +61,27 @@ async function fillTerminal(
   throw new Error(`the terminal did not hold all ${total} photos within ${timeoutMs} ms`);
 }
 
+/** Screens scrolled per relaunch: one screen at a time, each after two frames, through the whole grid. */
+const SCROLL_STEPS = 40;
+
+/** In the page: scrolls the gallery screen by screen to its end; resolves with performance.now() of the start. */
+function scrollGallery(steps: number): Promise<number> {
+  const start = performance.now();
+  const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+  return (async () => {
+    const stride = Math.max(window.innerHeight, document.body.scrollHeight / steps);
+    for (let i = 0; i < steps; i++) {
+      window.scrollBy(0, stride);
+      await frame();
+      await frame();
+    }
+    return start;
+  })();
+}
+
+const longest = (tasks: readonly { duration: number }[]): number =>
+  tasks.reduce((max, t) => Math.max(max, t.duration), 0);
+
 /** Runs scenario 8 with its own HO (stopped before the measured starts). */
 export async function galleryFirstImage(
   opts: BenchOptions,
@@ -81,13 +108,26 @@ export async function galleryFirstImage(
     await ho.server.stop();
     const profile = b.profile;
     const firstImageMs: number[] = [];
+    const startLongestTaskMs: number[] = [];
+    const scrollLongestTaskMs: number[] = [];
+    let scrollLongTasks = 0;
     for (let rep = 0; rep < opts.reps; rep++) {
       await profile.close();
       b = await openApp(ho.server.url, profile);
       await b.page.waitForFunction(() => window.__bench?.firstImageAt != null, undefined, {
         timeout: 120_000,
       });
-      firstImageMs.push((await probe(b)).firstImageAt!);
+      const first = (await probe(b)).firstImageAt!;
+      firstImageMs.push(first);
+      const scrollStart = await b.page.evaluate(scrollGallery, SCROLL_STEPS);
+      const tasks = (await probe(b)).longtasks;
+      startLongestTaskMs.push(longest(tasks.filter((t) => t.start < first)));
+      const scrolling = tasks.filter((t) => t.start >= scrollStart);
+      scrollLongestTaskMs.push(longest(scrolling));
+      scrollLongTasks += scrolling.length;
+      log(
+        `  relaunch ${rep + 1}: first image ${first.toFixed(0)} ms, longest task before it ${startLongestTaskMs.at(-1)?.toFixed(0)} ms, while scrolling ${scrollLongestTaskMs.at(-1)?.toFixed(0)} ms`,
+      );
     }
     return {
       products,
@@ -96,6 +136,9 @@ export async function galleryFirstImage(
       syncS,
       firstImageMs,
       medianFirstImageMs: median(firstImageMs),
+      startLongestTaskMs,
+      scrollLongestTaskMs,
+      scrollLongTasks,
     };
   } finally {
     await b?.profile.dispose();

@@ -92,6 +92,26 @@ export interface Product {
   photos: ProductPhoto[];
 }
 
+/** Most products one `get-products` answer carries: pages never carry the whole catalog. */
+export const MAX_PRODUCT_PAGE = 200;
+
+/** Which products a page asks for: `limit` from `offset` of those matching `query` (blank: all). */
+export interface ProductPageRequest {
+  offset: number;
+  limit: number;
+  query: string;
+}
+
+/** One page of the product list, in display order. */
+export interface ProductPage {
+  /** Products matching the query (the grid's size). */
+  matches: number;
+  /** Products in the whole catalog. */
+  total: number;
+  offset: number;
+  products: Product[];
+}
+
 /** Sync settings a person may change in the settings screen. */
 export type TunableSettings = Pick<
   SyncSettings,
@@ -120,7 +140,8 @@ export type SignInResult =
 /** Commands a page sends to the SW. */
 export type Command =
   | { type: 'get-state' }
-  | { type: 'get-products' }
+  | { type: 'get-products'; page: ProductPageRequest }
+  | { type: 'get-photo-products'; photoIds: string[] }
   | { type: 'sign-in'; settings: SignInSettings; credentials: Credentials }
   | { type: 'choose-store'; store: StoreChoice }
   | { type: 'sync-now'; trigger: SyncTrigger }
@@ -139,7 +160,9 @@ export type SyncTrigger = 'user' | 'timer' | 'online';
 /** Reply payload of each command. */
 export interface CommandReplies {
   'get-state': AppState;
-  'get-products': Product[];
+  'get-products': ProductPage;
+  /** Product name by photo id, for the ids the catalog knows (the failure list names its photos). */
+  'get-photo-products': Record<string, string>;
   'sign-in': SignInResult;
   'choose-store': SignInResult;
   'sync-now': AppState;

@@ -40,6 +40,12 @@ export interface PhotoReader {
   estimate(): Promise<StorageUsage>;
   /** Closes the connection; later calls reopen it. */
   close(): void;
+  /**
+   * Repairs what a bug or outside interference could leave behind (see `openSyncStorage`); one write
+   * transaction over the photo stores, so reads wait for it: opened with `sweep: false`, the caller runs it
+   * when nothing waits (the service worker: before its first run, after the first screen).
+   */
+  sweep(): Promise<void>;
 }
 
 /** The whole storage layer: the engine's port and the serving reads. */
@@ -49,6 +55,8 @@ export type PhotoStorage = SyncStorage & PhotoReader;
 export interface OpenOptions {
   /** Database name; tests use their own. */
   name?: string;
+  /** Sweep while opening (default); false leaves `sweep()` to the caller. */
+  sweep?: boolean;
 }
 
 /** State the store forgets on `wipe` (settings stay, the engine record is replaced). */
@@ -437,6 +445,6 @@ class IdbPhotoStorage implements PhotoStorage {
 /** Opens the storage layer (creating or migrating the database) and sweeps leftovers of earlier runs. */
 export async function openSyncStorage(options: OpenOptions = {}): Promise<PhotoStorage> {
   const storage = new IdbPhotoStorage(new Connection(options.name ?? DB_NAME));
-  await storage.sweep();
+  if (options.sweep !== false) await storage.sweep();
   return storage;
 }

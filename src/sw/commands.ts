@@ -14,7 +14,8 @@ declare const self: ServiceWorkerGlobalScope;
 function handlers(host: SyncHost): CommandHandlers {
   return {
     'get-state': () => host.state(),
-    'get-products': () => host.products(),
+    'get-products': (c) => host.products(c.page),
+    'get-photo-products': (c) => host.photoProducts(c.photoIds),
     'sign-in': (c) => host.signIn(c.settings, c.credentials),
     'choose-store': (c) => host.chooseStore(c.store),
     // Only a person asking retries failed photos before their backoff; timers and `online` respect it.

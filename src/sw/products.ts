@@ -2,6 +2,9 @@
 import type { Product, ProductPhoto } from '../shared/messages';
 import type { PhotoMeta } from '../shared/types';
 
+/** `localeCompare` with the same default locale, without its per-call set-up: sorting 10,000 products costs a fraction. */
+const collator = new Intl.Collator();
+
 /** Order of a product's photos everywhere the SW shows them: primary first, then `sort_order`, then id. */
 export function byDisplayOrder(
   a: Pick<ProductPhoto, 'id' | 'is_primary' | 'sort_order'>,
@@ -10,7 +13,7 @@ export function byDisplayOrder(
   return (
     Number(b.is_primary) - Number(a.is_primary) ||
     a.sort_order - b.sort_order ||
-    a.id.localeCompare(b.id)
+    collator.compare(a.id, b.id)
   );
 }
 
@@ -44,5 +47,5 @@ export function buildProducts(
   for (const m of pending) add(m, false);
   const list = [...products.values()];
   for (const p of list) p.photos.sort(byDisplayOrder);
-  return list.sort((a, b) => a.name.localeCompare(b.name) || a.sku.localeCompare(b.sku));
+  return list.sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.sku, b.sku));
 }

@@ -9,6 +9,7 @@ import { SyncEngine } from '../sync/engine';
 import type { LockFn } from '../sync/ports';
 import { SyncSession } from '../sync/session';
 import { probeConnection } from './policy-block';
+import { shareReads } from './shared-reads';
 import { type HostDeps, SyncHost } from './sync-host';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -27,7 +28,9 @@ export async function createHost({
   broadcast,
   heldChanged,
 }: Pick<HostDeps, 'broadcast' | 'heldChanged'>): Promise<SyncHost> {
-  const storage: PhotoStorage = await openSyncStorage();
+  // Swept by the host before its first run, so the first screen's reads never wait for it; the engine,
+  // the session and the host share its whole-table reads.
+  const storage: PhotoStorage = shareReads(await openSyncStorage({ sweep: false }));
   let host: SyncHost | null = null;
   const runtime = {
     // Called as a plain function: a browser's fetch invoked as a method of another object throws "Illegal invocation".

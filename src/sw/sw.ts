@@ -100,7 +100,7 @@ function onSyncTag(event: SyncTagEvent, tag: string): void {
   if (event.tag !== tag) return;
   event.waitUntil(
     ready.then(async (host) => {
-      await host.runIfSignedIn();
+      await host.runAfterStartUp();
       await host.idle();
       const { progress } = await host.state();
       if (awaitsConnectivity(progress))
@@ -124,5 +124,5 @@ self.addEventListener(
 
 clientsClaim();
 // The active worker, (re)started by the browser, resumes an interrupted run when signed in; a waiting one must not.
-if (self.serviceWorker.state === 'activated') void ready.then((host) => host.runIfSignedIn());
-self.addEventListener('activate', () => void ready.then((host) => host.runIfSignedIn()));
+if (self.serviceWorker.state === 'activated') void ready.then((host) => host.runAfterStartUp());
+self.addEventListener('activate', () => void ready.then((host) => host.runAfterStartUp()));

@@ -9,6 +9,8 @@ import type {
   Broadcast,
   Credentials,
   Product,
+  ProductPage,
+  ProductPageRequest,
   SaveSettingsResult,
   Session,
   SignInResult,
@@ -24,6 +26,7 @@ import type { SyncEngine, SyncOptions } from '../sync/engine';
 import type { SignInOutcome, SyncSession } from '../sync/session';
 import { pendingRows } from '../sync/listing';
 import type { HeldPhotos } from './embedding';
+import { ProductCatalog } from './product-catalog';
 import { buildProducts } from './products';
 
 /** What the host needs from the service worker. */
@@ -49,6 +52,12 @@ const PRODUCTS_DEBOUNCE_MS = 500;
  * proportion to the catalog, and the "x of y" progress already shows the sync moving.
  */
 const PRODUCTS_WHILE_SYNCING_MS = 2000;
+/**
+ * Automatic runs (the worker starting, Background Sync) wait this long after the worker started: a page
+ * opening the gallery is what woke it, and its first screen (state, first products, first photos) must not
+ * queue behind the run's whole-catalog reads and the storage sweep. A person's or a page timer's run does not wait.
+ */
+const START_UP_RUN_DELAY_MS = 2000;
 /** Least time between two "x of y" progress broadcasts within one download phase (pages re-render on each). */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -78,8 +87,17 @@ export class SyncHost {
   private productsDue = 0;
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
   private unsent: SyncProgress | null = null;
+  /** The storage sweep, run once before the first run of this worker (retried by the next run if it failed). */
+  private swept: Promise<void> | null = null;
+  /** Bumped whenever the engine's progress may have changed: a progress read started before is not shared after. */
+  private generation = 0;
+  private progressRead: { generation: number; promise: Promise<SyncProgress> } | null = null;
+  private readonly startedUp: Promise<void>;
+  private readonly catalog = new ProductCatalog(() => this.readProducts());
 
-  constructor(private readonly deps: HostDeps) {}
+  constructor(private readonly deps: HostDeps) {
+    this.startedUp = new Promise((resolve) => setTimeout(resolve, START_UP_RUN_DELAY_MS));
+  }
 
   /**
    * Forwards an engine progress snapshot to every page (called by the engine's onProgress). The engine
@@ -87,6 +105,7 @@ export class SyncHost {
    * one wins), every other snapshot at once, so pages never show an older state after a newer one.
    */
   onProgress(progress: SyncProgress): void {
+    this.generation++;
     // Any step may have stored, replaced or relabelled a photo (not only those that change `held`).
     this.deps.heldChanged();
     this.unsent = progress;
@@ -126,6 +145,12 @@ export class SyncHost {
   async idle(): Promise<void> {
     while (this.running !== null || this.queued !== null)
       await (this.queued?.promise ?? this.running)?.catch(() => undefined);
+  }
+
+  /** Like runIfSignedIn, for the automatic runs of a worker starting: not before its start-up delay. */
+  async runAfterStartUp(): Promise<AppState> {
+    await this.startedUp;
+    return this.runIfSignedIn();
   }
 
   /** Starts a run when a store is signed in (on SW start, sign-in, timers); resolves with the state. */
@@ -216,7 +241,7 @@ export class SyncHost {
   async state(): Promise<AppState> {
     const [session, progress, storage] = await Promise.all([
       this.session(),
-      this.deps.engine.progress(),
+      this.progress(),
       this.deps.estimate(),
     ]);
     const running = this.running !== null || this.queued !== null;
@@ -230,8 +255,25 @@ export class SyncHost {
     };
   }
 
+  /**
+   * The engine's progress (a read of every record today): callers arriving while a read runs and nothing
+   * changed since it started share it, so a page opening with several commands costs one read.
+   */
+  private progress(): Promise<SyncProgress> {
+    const shared = this.progressRead;
+    if (shared !== null && shared.generation === this.generation) return shared.promise;
+    const read = { generation: this.generation, promise: this.deps.engine.progress() };
+    this.progressRead = read;
+    const done = (): void => {
+      if (this.progressRead === read) this.progressRead = null;
+    };
+    read.promise.then(done, done);
+    return read.promise;
+  }
+
   /** Broadcasts the current state and returns it (after sign-in, sign-out, store changes and runs). */
   private async announce(): Promise<AppState> {
+    this.generation++;
     const state = await this.state();
     this.deps.broadcast({ type: 'state', state });
     this.deps.heldChanged();
@@ -239,8 +281,18 @@ export class SyncHost {
     return state;
   }
 
+  /** One page of the product list (see ProductCatalog). */
+  products(page: ProductPageRequest): Promise<ProductPage> {
+    return this.catalog.page(page);
+  }
+
+  /** Product names of the given photos, for the failure list. */
+  photoProducts(photoIds: string[]): Promise<Record<string, string>> {
+    return this.catalog.names(photoIds);
+  }
+
   /** Products with their photos: held ones plus those listed but still to download or failed. */
-  async products(): Promise<Product[]> {
+  private async readProducts(): Promise<Product[]> {
     const { storage } = this.deps;
     const [records, listed, failures] = await Promise.all([
       storage.listRecords(),
@@ -262,12 +314,22 @@ export class SyncHost {
     return { ok: true, state: await this.announce(), stores: outcome.stores };
   }
 
-  private start(opts: SyncOptions): Promise<SyncProgress> {
-    const run = this.deps.engine.sync(opts).finally(() => {
-      this.runsFinished++;
-      this.running = null;
-      void this.announce();
+  /** Sweeps the storage once per worker; a failed sweep does not stop the run and is tried again by the next. */
+  private sweep(): Promise<void> {
+    this.swept ??= this.deps.storage.sweep().catch(() => {
+      this.swept = null;
     });
+    return this.swept;
+  }
+
+  private start(opts: SyncOptions): Promise<SyncProgress> {
+    const run = this.sweep()
+      .then(() => this.deps.engine.sync(opts))
+      .finally(() => {
+        this.runsFinished++;
+        this.running = null;
+        void this.announce();
+      });
     this.running = run;
     void this.announce();
     return run;
@@ -281,7 +343,7 @@ export class SyncHost {
     if (progress !== null) this.deps.broadcast({ type: 'progress', progress });
   }
 
-  /** Tells pages to re-read products within `delayMs` (an earlier pending notice stands). */
+  /** Tells pages to re-read the products they show within `delayMs` (an earlier pending notice stands). */
   private productsChanged(delayMs: number): void {
     const due = Date.now() + delayMs;
     if (this.productsTimer !== null) {
@@ -291,6 +353,9 @@ export class SyncHost {
     this.productsDue = due;
     this.productsTimer = setTimeout(() => {
       this.productsTimer = null;
+      // The list is read again when pages are told, not on every step: between two notices (at most every
+      // 2 s while syncing) every page a scrolling page asks for comes from one read.
+      this.catalog.invalidate();
       this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() });
     }, delayMs);
   }

@@ -2,12 +2,11 @@
  * UI state (@preact/signals) and the actions that change it, all through the bridge: the SW's state
  * and product list, the deployer config, and the outcome of the last sign-in attempt.
  */
-import { computed, signal } from '@preact/signals';
+import { signal } from '@preact/signals';
 import {
   assertNever,
   type AppState,
   type Credentials,
-  type Product,
   type SignInResult,
   type SignInSettings,
   type StoreChoice,
@@ -17,11 +16,10 @@ import type { Problem } from '../shared/problems';
 import { bridgeProblemOf, onBroadcast, send } from './bridge';
 import type { DeployConfigResult } from './deploy-config-schema';
 import { loadDeployConfig } from './deploy-config';
+import { refreshProducts } from './product-pages';
 
 /** Latest state from the SW; null until it first answered. */
 export const appState = signal<AppState | null>(null);
-/** Products with their photos, refreshed when the SW says they changed. */
-export const products = signal<Product[]>([]);
 /** config.json outcome; null while loading. */
 export const deployConfig = signal<DeployConfigResult | null>(null);
 /** Stores to pick from after signing in to a server that lists them. */
@@ -33,12 +31,8 @@ export const bridgeProblem = signal<Problem | null>(null);
 /** True while a command the user started waits for its answer. */
 export const busy = signal(false);
 
-/** Product name by photo id, for the failure list. */
-export const productOfPhoto = computed(
-  () => new Map(products.value.flatMap((p) => p.photos.map((ph) => [ph.id, p.name] as const))),
-);
-
-async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
+/** Runs a bridge call; a failure becomes `bridgeProblem` (and undefined), success clears it. */
+export async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
   try {
     const result = await work();
     bridgeProblem.value = null;
@@ -49,10 +43,9 @@ async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** Reloads the product list from the SW. */
-export async function refreshProducts(): Promise<void> {
-  const list = await guarded(() => send({ type: 'get-products' }));
-  if (list !== undefined) products.value = list;
+/** Product name by photo id for the given photos (the failure list); empty when the SW does not answer. */
+export async function productNamesOf(photoIds: string[]): Promise<Record<string, string>> {
+  return (await guarded(() => send({ type: 'get-photo-products', photoIds }))) ?? {};
 }
 
 /**
@@ -80,16 +73,17 @@ export async function connect(): Promise<void> {
         applyState(message.state);
         break;
       case 'products-changed':
-        void refreshProducts();
+        refreshProducts();
         break;
       default:
         assertNever(message);
     }
   });
   void loadDeployConfig().then((result) => (deployConfig.value = result));
+  // The first page is asked for at once, not after the state: both answers make the first screen.
+  refreshProducts();
   const state = await guarded(() => send({ type: 'get-state' }));
   if (state !== undefined) applyState(state);
-  await refreshProducts();
 }
 
 async function userCommand<T>(work: () => Promise<T>): Promise<T | undefined> {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
+import { MAX_PRODUCT_PAGE } from '../../src/shared/messages';
 import { launchChromium } from '../helpers/chromium';
 import { type HoServer, startHoServer } from '../helpers/ho-server';
 import { openApp } from '../helpers/pwa';
@@ -367,6 +368,79 @@ describe('gallery with a 10,000-photo catalog', () => {
     assert.ok(
       (await page.evaluate(() => document.querySelectorAll('.product-grid > li').length)) < 200,
       'still windowed',
+    );
+  });
+
+  it('with the HO stopped, a relaunch shows the first products and pages the rest in on scroll, no answer carrying the catalog', async () => {
+    await ho.stop();
+    // Records the size of every product page the page receives from the worker (the bridge's MessagePort replies).
+    await page.context().addInitScript(() => {
+      const sizes: number[] = [];
+      (window as unknown as { __pageSizes: number[] }).__pageSizes = sizes;
+      const onmessage = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage');
+      Object.defineProperty(MessagePort.prototype, 'onmessage', {
+        ...onmessage,
+        set(this: MessagePort, fn: ((e: MessageEvent) => void) | null) {
+          onmessage?.set?.call(this, (e: MessageEvent) => {
+            const products = (e.data as { result?: { products?: unknown } } | null)?.result
+              ?.products;
+            if (Array.isArray(products)) sizes.push(products.length);
+            fn?.(e);
+          });
+        },
+      });
+    });
+    await page.reload();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    /** Waits until the tiles in view are loaded; returns [position, name] of every rendered tile. */
+    const loadedTiles = async (): Promise<[number, string][]> => {
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('.product-grid > li')?.getAttribute('aria-setsize') ===
+            String(n) && document.querySelector('.product-grid [aria-busy]') === null,
+        products.length,
+        { timeout: 60_000 },
+      );
+      return page.$$eval('.product-grid > li', (items) =>
+        items.map((li) => [
+          Number(li.getAttribute('aria-posinset')),
+          li.querySelector('.product-name')?.textContent ?? '',
+        ]),
+      );
+    };
+    const expectAt = (tiles: [number, string][]): void => {
+      assert.ok(tiles.length > 0);
+      for (const [pos, name] of tiles)
+        assert.equal(name, products[pos - 1]?.name, `tile ${pos} in display order`);
+    };
+    const top = await loadedTiles();
+    assert.equal(top[0]?.[0], 1, 'the grid starts at the first product');
+    expectAt(top);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight * 0.6));
+    await page
+      .waitForFunction(
+        (n) =>
+          Number(document.querySelector('.product-grid > li')?.getAttribute('aria-posinset')) >
+          n / 3,
+        products.length,
+      )
+      .catch(async (err: unknown) => {
+        const seen = await page.evaluate(() => ({
+          scrollY: window.scrollY,
+          height: document.documentElement.scrollHeight,
+          first: document.querySelector('.product-grid > li')?.getAttribute('aria-posinset'),
+          text: document.querySelector('main')?.textContent?.slice(0, 300),
+        }));
+        throw new Error(`${(err as Error).message}: ${JSON.stringify(seen)}`);
+      });
+    expectAt(await loadedTiles());
+    const sizes = await page.evaluate(
+      () => (window as unknown as { __pageSizes: number[] }).__pageSizes,
+    );
+    assert.ok(sizes.length >= 2, `pages asked for as the grid moved: ${sizes.join(', ')}`);
+    assert.ok(
+      Math.max(...sizes) <= MAX_PRODUCT_PAGE,
+      `no answer carries more than a page: ${Math.max(...sizes)}`,
     );
   });
 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { openDB } from 'idb';
 import { openSyncStorage } from '../../src/storage';
 import { openOldSchema } from '../helpers/old-schema';
-import { photo } from '../helpers/storage-fixtures';
+import { blobFor, photo } from '../helpers/storage-fixtures';
 import { LISTING, syncStorageContract } from './storage-contract';
 
 let databases = 0;
@@ -57,6 +57,35 @@ test('migrating to version 4 moves a listing in progress out of the checkpoint i
     assert.deepEqual(await storage.listedPages(1), [
       { seen: ['a', 'b', 'c', 'a'], pending: [a, b], settled: [], deleted: ['z'] },
     ]);
+  } finally {
+    storage.close();
+  }
+});
+
+// The service worker opens without the sweep (so the first screen's reads never wait for it) and sweeps
+// before its first run: the leftovers must stay until then, and go when it runs.
+test('opened with sweep: false, leaves leftovers to sweep(), which removes them', async () => {
+  const name = `deferred-sweep-${++databases}`;
+  const first = await openSyncStorage({ name });
+  await first.putVerified(photo('a', 'ca', 64), blobFor('ca', 64));
+  first.close();
+  const raw = await openDB(name);
+  await raw.put('bytes', blobFor('orphan', 10), 'orphan');
+  raw.close();
+  const storage = await openSyncStorage({ name, sweep: false });
+  const bytesKeys = async (): Promise<IDBValidKey[]> => {
+    const db = await openDB(name);
+    try {
+      return await db.getAllKeys('bytes');
+    } finally {
+      db.close();
+    }
+  };
+  try {
+    assert.deepEqual((await bytesKeys()).sort(), ['ca', 'orphan'], 'not swept at open');
+    assert.equal((await storage.readPhoto('a'))?.record.id, 'a', 'reads answer before the sweep');
+    await storage.sweep();
+    assert.deepEqual(await bytesKeys(), ['ca'], 'swept');
   } finally {
     storage.close();
   }

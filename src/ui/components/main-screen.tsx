@@ -2,7 +2,13 @@
 import type { AppState } from '../../shared/messages';
 import type { DeployConfig } from '../deploy-config-schema';
 import { ProductGallery } from '../gallery/product-gallery';
-import { products } from '../state';
+import {
+  loadedProduct,
+  productAt,
+  productView,
+  searchProducts,
+  showProducts,
+} from '../product-pages';
 import { DeletionPrompt } from './deletion-prompt';
 import { FailureList } from './failure-list';
 import { SignInForm } from './sign-in-form';
@@ -13,6 +19,7 @@ import { syncMessages } from '../sync-messages';
 export function MainScreen({ state, config }: { state: AppState; config: DeployConfig }) {
   const m = syncMessages();
   const { status, failures } = state.progress;
+  const view = productView.value;
   return (
     <div class="main-screen">
       <SyncStatus state={state} />
@@ -24,7 +31,15 @@ export function MainScreen({ state, config }: { state: AppState; config: DeployC
       )}
       {status.kind === 'needs-confirmation' && <DeletionPrompt status={status} />}
       <FailureList failures={failures} />
-      <ProductGallery products={products.value} />
+      <ProductGallery
+        products={{
+          ...view,
+          at: (i) => productAt(view, i),
+          find: (id) => loadedProduct(view, id),
+        }}
+        onSearch={searchProducts}
+        onShow={showProducts}
+      />
     </div>
   );
 }

@@ -1,33 +1,51 @@
-/** The product gallery: instant search by name or SKU, the windowed tile grid and the product dialog. */
-import { useMemo, useState } from 'preact/hooks';
+/** The product gallery: search by name or SKU, the windowed tile grid and the product dialog. */
+import { useState } from 'preact/hooks';
 import type { Product } from '../../shared/messages';
-import { ProductGrid } from './product-grid';
 import { formatNumber } from '../i18n';
 import { galleryMessages } from './gallery-messages';
 import { ProductDetail } from './product-detail';
-import { buildSearchIndex, searchProducts } from './search';
+import { ProductGrid } from './product-grid';
 import './gallery.css';
 
-/** Gallery of `products` (already in display order). */
-export function ProductGallery({ products }: { products: readonly Product[] }) {
+/** The products as loaded so far: the grid shows `matches` tiles, `at` those whose page arrived. */
+export interface GalleryProducts {
+  query: string;
+  /** Products matching the query; null until the first answer. */
+  matches: number | null;
+  /** Products in the catalog. */
+  total: number;
+  /** The product at `index` in display order, when loaded. */
+  at(index: number): Product | undefined;
+  /** A loaded product by id. */
+  find(id: string): Product | undefined;
+}
+
+/** Props: the products and how to search and load the tiles the grid shows. */
+export interface ProductGalleryProps {
+  products: GalleryProducts;
+  onSearch: (query: string) => void;
+  onShow: (first: number, end: number) => void;
+}
+
+/** Gallery of the products, page by page. */
+export function ProductGallery({ products, onSearch, onShow }: ProductGalleryProps) {
   const m = galleryMessages();
-  const [query, setQuery] = useState('');
-  const [openId, setOpenId] = useState<string | null>(null);
-  const index = useMemo(() => buildSearchIndex(products), [products]);
-  const shown = useMemo(() => searchProducts(index, query), [index, query]);
-  // Looked up by id so the dialog follows product list refreshes while open.
-  const open = openId === null ? undefined : products.find((p) => p.id === openId);
+  const [opened, setOpened] = useState<Product | null>(null);
+  // Followed by id so the dialog shows product list refreshes while open.
+  const open = opened === null ? undefined : (products.find(opened.id) ?? opened);
+  const { query, matches, total } = products;
 
   const close = (): void => {
-    const id = openId;
-    setOpenId(null);
+    const id = opened?.id ?? null;
+    setOpened(null);
     if (id !== null)
       document
         .querySelector<HTMLElement>(`.product-tile[data-product-id="${CSS.escape(id)}"]`)
         ?.focus();
   };
 
-  if (products.length === 0) return <p class="gallery-empty">{m.empty}</p>;
+  if (matches === null && query === '') return null;
+  if (total === 0 && query === '') return <p class="gallery-empty">{m.empty}</p>;
   return (
     <section class="gallery" aria-labelledby="gallery-title">
       <div class="gallery-toolbar">
@@ -42,19 +60,24 @@ export function ProductGallery({ products }: { products: readonly Product[] }) {
             placeholder={m.searchHint}
             autocomplete="off"
             spellcheck={false}
-            onInput={(e) => setQuery(e.currentTarget.value)}
+            onInput={(e) => onSearch(e.currentTarget.value)}
           />
         </label>
         <p class="gallery-count">
-          {shown.length === products.length
-            ? m.count(formatNumber(products.length))
-            : m.matches(formatNumber(shown.length), formatNumber(products.length))}
+          {query.trim() === ''
+            ? m.count(formatNumber(total))
+            : matches !== null && m.matches(formatNumber(matches), formatNumber(total))}
         </p>
       </div>
-      {shown.length === 0 ? (
+      {matches === 0 ? (
         <p class="gallery-empty">{m.noMatch(query.trim())}</p>
       ) : (
-        <ProductGrid products={shown} onOpen={(p) => setOpenId(p.id)} />
+        <ProductGrid
+          count={matches ?? 0}
+          productAt={products.at}
+          onShow={onShow}
+          onOpen={setOpened}
+        />
       )}
       {open !== undefined && <ProductDetail product={open} onClose={close} />}
     </section>

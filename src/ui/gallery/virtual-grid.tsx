@@ -74,9 +74,10 @@ export interface VirtualGridProps {
   count: number;
   label: string;
   class?: string;
+  /** Tile `index`; items are keyed by position, so a tile whose content arrives later keeps its focus. */
   renderTile: (index: number) => ComponentChildren;
-  /** Key of tile `index`, stable across searches so tiles are reused. */
-  keyOf: (index: number) => string;
+  /** Told the rendered tiles [first, end) whenever they change, so their content can be loaded. */
+  onShow?: (first: number, end: number) => void;
 }
 
 /** The windowed grid as a list; each item carries its position in the whole set for assistive technology. */
@@ -85,7 +86,7 @@ export function VirtualGrid({
   label,
   class: className,
   renderTile,
-  keyOf,
+  onShow,
 }: VirtualGridProps) {
   const ref = useRef<HTMLUListElement>(null);
   const [view, setView] = useState({ width: 0, top: 0, viewport: 0 });
@@ -149,6 +150,8 @@ export function VirtualGrid({
     if (pendingFocus !== null && focusTile(pendingFocus)) setPendingFocus(null);
   });
 
+  useEffect(() => onShow?.(first, end), [first, end, onShow]);
+
   const onKeyDown = (e: KeyboardEvent): void => {
     const item = (e.target as HTMLElement).closest('li[aria-posinset]');
     if (item === null || e.altKey || e.metaKey || e.shiftKey) return;
@@ -173,7 +176,7 @@ export function VirtualGrid({
   const tiles: ComponentChildren[] = [];
   for (let i = first; i < end; i++) {
     tiles.push(
-      <li key={keyOf(i)} aria-setsize={count} aria-posinset={i + 1}>
+      <li key={i} aria-setsize={count} aria-posinset={i + 1}>
         {renderTile(i)}
       </li>,
     );

@@ -1,5 +1,8 @@
-/** Instant product search by name or SKU, ignoring case and diacritics ("kopi" finds "KOPI", "cafe" finds "Café"). */
-import type { Product } from '../../shared/messages';
+/**
+ * Product search by name or SKU, ignoring case and diacritics ("kopi" finds "KOPI", "cafe" finds "Café"):
+ * the service worker answers each gallery page of a query with it.
+ */
+import type { Product } from './messages';
 
 /** Lower case without diacritics, so "Café" and "cafe" compare equal. */
 export function foldText(text: string): string {

@@ -1,0 +1,71 @@
+/**
+ * Whole-table reads shared by concurrent callers: a page opening wakes the worker with several commands
+ * at once (state, first products, the connection probe, Background Sync), and each reads every photo
+ * record (~12,700 at a time on a big store). A caller arriving while such a read runs joins it, unless a
+ * write was called since it started: IndexedDB runs transactions in the order they were created, so the
+ * joined read saw every write called before it, which is every write called before the joiner.
+ */
+
+/** The methods that only read; any other call (writes, and methods added later) counts as a write. */
+const READS: ReadonlySet<PropertyKey> = new Set([
+  'getRecord',
+  'listRecords',
+  'listPhotos',
+  'listFailures',
+  'getState',
+  'partialIds',
+  'loadPartial',
+  'peekOutbox',
+  'countOutbox',
+  'estimate',
+  'requestPersistence',
+]);
+
+/** The whole-table reads that are shared; each caller gets its own array (the records themselves are shared). */
+const SHARED: ReadonlySet<PropertyKey> = new Set(['listRecords', 'listFailures']);
+
+/**
+ * `readPhoto` writes when it finds bytes gone (it flags every record sharing them); it can only have done
+ * so when it answers undefined.
+ */
+const READ_PHOTO = 'readPhoto';
+
+type Method = (...args: unknown[]) => unknown;
+
+/** Wraps `storage` so concurrent whole-table reads with no write between them cost one read. */
+export function shareReads<S extends object>(storage: S): S {
+  let writes = 0;
+  const inFlight = new Map<PropertyKey, { writes: number; promise: Promise<unknown[]> }>();
+  return new Proxy(storage, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = value as Method;
+      if (SHARED.has(key))
+        return () => {
+          let read = inFlight.get(key);
+          if (read === undefined || read.writes !== writes) {
+            const started = { writes, promise: method.call(target) as Promise<unknown[]> };
+            const done = (): void => {
+              if (inFlight.get(key) === started) inFlight.delete(key);
+            };
+            started.promise.then(done, done);
+            inFlight.set(key, started);
+            read = started;
+          }
+          return read.promise.then((rows) => [...rows]);
+        };
+      if (key === READ_PHOTO)
+        return async (...args: unknown[]) => {
+          const found = await method.apply(target, args);
+          if (found === undefined) writes++;
+          return found;
+        };
+      if (READS.has(key)) return method.bind(target);
+      return (...args: unknown[]) => {
+        writes++;
+        return method.apply(target, args);
+      };
+    },
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The service worker's product list in pages (src/sw/product-catalog.ts): no answer carries more than a
+ * page, searches are answered from the same build, and one storage read serves every page asked for
+ * until the list changes.
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { MAX_PRODUCT_PAGE, type Product } from '../../src/shared/messages';
+import { ProductCatalog } from '../../src/sw/product-catalog';
+
+const product = (i: number, name = `Product ${String(i).padStart(5, '0')}`): Product => ({
+  id: `p${i}`,
+  sku: `SKU-${i}`,
+  name,
+  photos: [{ id: `ph${i}`, version: 'abcd1234', held: true, is_primary: true, sort_order: 0 }],
+});
+
+/** A catalog over a mutable list, counting its reads. */
+function catalogOver(list: Product[]) {
+  const counter = { reads: 0 };
+  const catalog = new ProductCatalog(async () => {
+    counter.reads++;
+    return [...list];
+  });
+  return { catalog, counter };
+}
+
+it('answers pages in display order with the counts, never more than a page', async () => {
+  const list = Array.from({ length: 1000 }, (_, i) => product(i));
+  const { catalog, counter } = catalogOver(list);
+  const first = await catalog.page({ offset: 0, limit: 60, query: '' });
+  assert.deepEqual(
+    first.products.map((p) => p.id),
+    list.slice(0, 60).map((p) => p.id),
+  );
+  assert.deepEqual([first.matches, first.total, first.offset], [1000, 1000, 0]);
+  const last = await catalog.page({ offset: 960, limit: 60, query: '' });
+  assert.deepEqual(
+    last.products.map((p) => p.id),
+    list.slice(960).map((p) => p.id),
+  );
+  const huge = await catalog.page({ offset: 0, limit: 100_000, query: '' });
+  assert.equal(huge.products.length, MAX_PRODUCT_PAGE, 'a page is capped');
+  const bad = await catalog.page({ offset: Number.NaN, limit: -5, query: '' });
+  assert.deepEqual([bad.offset, bad.products.length], [0, 0], 'nonsense asks for nothing');
+  assert.equal(counter.reads, 1, 'one read serves every page');
+});
+
+it('filters by name or SKU ignoring case and diacritics, paging the matches', async () => {
+  const list = [
+    product(1, 'Café Latte'),
+    product(2, 'Kopi Susu'),
+    product(3, 'KOPI Hitam'),
+    product(4, 'Teh'),
+  ];
+  const { catalog } = catalogOver(list);
+  const kopi = await catalog.page({ offset: 0, limit: 1, query: 'kopi' });
+  assert.deepEqual([kopi.matches, kopi.total], [2, 4]);
+  assert.deepEqual(
+    kopi.products.map((p) => p.name),
+    ['Kopi Susu'],
+  );
+  const second = await catalog.page({ offset: 1, limit: 1, query: 'kopi' });
+  assert.deepEqual(
+    second.products.map((p) => p.name),
+    ['KOPI Hitam'],
+  );
+  assert.deepEqual(
+    (await catalog.page({ offset: 0, limit: 10, query: 'cafe' })).products.map((p) => p.name),
+    ['Café Latte'],
+  );
+  assert.deepEqual(
+    (await catalog.page({ offset: 0, limit: 10, query: 'sku-4' })).products.map((p) => p.name),
+    ['Teh'],
+  );
+});
+
+it('reads again after a change, once for all the pages asked meanwhile', async () => {
+  const list = [product(1)];
+  const { catalog, counter } = catalogOver(list);
+  assert.equal((await catalog.page({ offset: 0, limit: 10, query: '' })).total, 1);
+  list.push(product(2));
+  assert.equal(
+    (await catalog.page({ offset: 0, limit: 10, query: '' })).total,
+    1,
+    'unchanged until told',
+  );
+  catalog.invalidate();
+  const pages = await Promise.all([
+    catalog.page({ offset: 0, limit: 1, query: '' }),
+    catalog.page({ offset: 1, limit: 1, query: '' }),
+  ]);
+  assert.deepEqual(
+    pages.map((p) => [p.total, p.products[0]?.id]),
+    [
+      [2, 'p1'],
+      [2, 'p2'],
+    ],
+  );
+  assert.equal(counter.reads, 2);
+});
+
+it('names the products of given photos, skipping unknown ids; a failed read is tried again', async () => {
+  let fail = true;
+  const catalog = new ProductCatalog(async () => {
+    if (fail) throw new Error('storage unavailable');
+    return [product(1, 'Kopi')];
+  });
+  await assert.rejects(catalog.names(['ph1']), /storage unavailable/);
+  fail = false;
+  assert.deepEqual(await catalog.names(['ph1', 'nope']), { ph1: 'Kopi' });
+});
