@@ -31,7 +31,11 @@ export interface DatabaseSchema {
   tombstones: { store_id: string; photo_id: string; deleted_at: string };
   /** Status rows: the photo's version at report time says whether "synced" is still current. */
   sync_status: StatusRecord & { photo_version: number | null };
-  terminals: TerminalRecord;
+  /** synced and failing start at 0 (DEFAULT); terminal-summaries.ts keeps them. */
+  terminals: Omit<TerminalRecord, 'synced' | 'failing'> & {
+    synced: Generated<number>;
+    failing: Generated<number>;
+  };
   status_reports: {
     id: Generated<number>;
     store_id: string;
