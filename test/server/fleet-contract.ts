@@ -52,8 +52,13 @@ async function seed(meta: MetadataRepository) {
   return { store, p1, p2, pb, brandB, x, y, photo };
 }
 
-/** Every terminal's stored summary: [synced, failing, behind_since]. */
+/**
+ * Every terminal's stored summary: [synced, failing, behind_since]; first checks that the store's
+ * kept photo count agrees with the one counted from the catalog.
+ */
 async function summaries(meta: MetadataRepository, store: string) {
+  const counted = (await meta.storeCatalogStats()).find((s) => s.store_id === store)?.photos;
+  assert.equal((await meta.storePhotoCounts()).get(store), counted, 'kept photo count');
   return Object.fromEntries(
     (await meta.terminalProgress(store)).map((p) => [
       p.terminal_id,

@@ -82,7 +82,7 @@ describe('SQL metadata repository on SQLite: migrations and clock', () => {
     raw.exec(`DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock; DROP TABLE photo_objects;
       DROP TABLE revoked_tokens; DROP TABLE status_reports; DROP TABLE terminals;
       DROP INDEX sync_status_fleet; DROP INDEX sync_status_failed;
-      ALTER TABLE sync_status DROP COLUMN photo_version;`);
+      ALTER TABLE sync_status DROP COLUMN photo_version; ALTER TABLE stores DROP COLUMN photos;`);
     raw.pragma('user_version = 1');
     raw.close();
     const adopted = await open(file);

@@ -22,7 +22,6 @@ import type {
   FailureRecord,
   MetadataRepository,
   Store,
-  StoreCatalogStats,
   TerminalRecord,
 } from '../persistence/types';
 
@@ -57,14 +56,19 @@ export class FleetService {
   /** The overview page: stores with their terminals, filtered, sorted and paged, plus state counts. */
   async overview(query: FleetQuery): Promise<FleetOverview> {
     const now = this.clock();
-    const stats = new Map((await this.meta.storeCatalogStats()).map((s) => [s.store_id, s]));
+    const photoCounts = await this.meta.storePhotoCounts();
     const byStore = groupBy(await this.meta.listTerminals(), (t) => t.store_id);
     const needle = query.q?.trim().toLowerCase() ?? '';
     const counts: StateCounts = { current: 0, behind: 0, silent: 0 };
     const matching: StoreSummary[] = [];
     for (const store of await this.meta.listStores()) {
       if (query.store_id !== undefined && store.id !== query.store_id) continue;
-      const summary = this.storeSummary(store, stats.get(store.id), byStore.get(store.id), now);
+      const summary = this.storeSummary(
+        store,
+        photoCounts.get(store.id),
+        byStore.get(store.id),
+        now,
+      );
       const storeMatches =
         needle === '' || `${store.code}\n${store.name}`.toLowerCase().includes(needle);
       if (!storeMatches) {
@@ -146,9 +150,9 @@ export class FleetService {
   ): Promise<{ store: StoreDetail['store']; summary: StoreSummary }> {
     const row = await this.meta.getStore(storeId);
     if (!row) throw new NotFoundError('Store not found');
-    const stats = (await this.meta.storeCatalogStats()).find((s) => s.store_id === storeId);
+    const photos = (await this.meta.storePhotoCounts()).get(storeId);
     const terminals = await this.meta.listTerminals(storeId);
-    const summary = this.storeSummary(row, stats, terminals, this.clock());
+    const summary = this.storeSummary(row, photos, terminals, this.clock());
     const failures = groupBy(await this.meta.listFailures(storeId), (f) => f.terminal_id);
     for (const t of summary.terminals)
       t.failures = (failures.get(t.terminal_id) ?? []).slice(0, FAILURES_SHOWN).map(stripTerminal);
@@ -159,11 +163,10 @@ export class FleetService {
   /** The store's summary from its terminals' stored progress; failures are left to the caller. */
   private storeSummary(
     store: Store,
-    stats: StoreCatalogStats | undefined,
+    photos = 0,
     terminals: TerminalRecord[] = [],
     now: number,
   ): StoreSummary {
-    const photos = stats?.photos ?? 0;
     return {
       store_id: store.id,
       code: store.code,

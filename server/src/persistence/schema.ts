@@ -18,7 +18,8 @@ import type {
 export interface DatabaseSchema {
   company: Company;
   brands: Brand;
-  stores: Store;
+  /** photos starts at 0 (DEFAULT); terminal-summaries.ts keeps it. */
+  stores: Store & { photos: Generated<number> };
   store_brands: { store_id: string; brand_id: string; is_active: number };
   products: { id: string; brand_id: string; sku: string; name: string; active: number };
   product_photos: Omit<PhotoRecord, 'product_sku' | 'product_name' | 'is_primary'> & {

@@ -329,8 +329,11 @@ export class SqlMetadataRepository implements MetadataRepository {
       // holding every photo there still does: only this store's and lagging terminals can change.
       await keepSummaries(
         trx,
-        sql`p.brand_id = ${brand_id}`,
-        sql`t.store_id = ${store_id} OR t.behind_since IS NOT NULL`,
+        {
+          photos: sql`p.brand_id = ${brand_id}`,
+          terminals: sql`t.store_id = ${store_id} OR t.behind_since IS NOT NULL`,
+          stores: sql`sb.store_id = ${store_id}`,
+        },
         async () => {
           await trx
             .insertInto('store_brands')
@@ -355,8 +358,11 @@ export class SqlMetadataRepository implements MetadataRepository {
       );
       await keepSummaries(
         trx,
-        sql`p.brand_id = ${brand_id}`,
-        sql`t.store_id = ${store_id}`,
+        {
+          photos: sql`p.brand_id = ${brand_id}`,
+          terminals: sql`t.store_id = ${store_id}`,
+          stores: sql`sb.store_id = ${store_id}`,
+        },
         async () => {
           await trx
             .updateTable('store_brands')
@@ -727,6 +733,11 @@ export class SqlMetadataRepository implements MetadataRepository {
     });
   }
 
+  async storePhotoCounts(): Promise<Map<string, number>> {
+    const found = await this.db.selectFrom('stores').select(['id', 'photos']).execute();
+    return new Map(found.map((s) => [s.id, Number(s.photos)]));
+  }
+
   async terminalProgress(store_id: string): Promise<TerminalProgress[]> {
     return (await this.listTerminals(store_id)).map((t) => ({
       terminal_id: t.terminal_id,
@@ -952,7 +963,12 @@ export class SqlMetadataRepository implements MetadataRepository {
     product_id: string,
     change: () => Promise<void>,
   ): Promise<void> {
-    return keepSummaries(trx, sql`p.id = ${product_id}`, sql`1 = 1`, change);
+    const all = sql`1 = 1`;
+    return keepSummaries(
+      trx,
+      { photos: sql`p.id = ${product_id}`, terminals: all, stores: all },
+      change,
+    );
   }
 
   private async unsetOtherPrimaries(

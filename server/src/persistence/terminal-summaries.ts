@@ -1,5 +1,6 @@
 /**
- * Per-terminal summaries kept in the `terminals` row at write time (migration 0005): how many of the
+ * Fleet summaries kept at write time (migration 0005): each store's count of the photos it sees
+ * (`stores.photos`) and, in each `terminals` row, how many of the
  * store's current photos the terminal reported synced at their current version, how many it reports
  * failing, and the oldest updated_at among the current photos it lacks. The fleet overview reads them
  * as they are (O(stores + terminals) rows), so no server instance needs a cache of its own.
@@ -104,24 +105,64 @@ export function recomputeTerminal<DB>(
   return recomputeTerminals(db, sql`t.store_id = ${store_id} AND t.terminal_id = ${terminal_id}`);
 }
 
+/** What a catalog change may touch, as SQL conditions. */
+export interface Touched {
+  /** On `ph` and `p`: every photo whose version, updated_at or scope the change may alter. */
+  photos: RawBuilder<unknown>;
+  /** On `t`: every terminal whose summary may move. */
+  terminals: RawBuilder<unknown>;
+  /** On `sb.store_id`: every store whose photo count may move. */
+  stores: RawBuilder<unknown>;
+}
+
+/** How many of the photos matching `photos` each store matching `stores` sees now. */
+async function storeCounts<DB>(
+  db: Kysely<DB>,
+  photos: RawBuilder<unknown>,
+  stores: RawBuilder<unknown>,
+): Promise<Map<string, number>> {
+  const found = await sql<{
+    store_id: string;
+    n: number | string;
+  }>`SELECT sb.store_id, count(*) AS n
+    FROM store_brands sb
+    JOIN products p ON p.brand_id = sb.brand_id AND p.active = 1
+    JOIN product_photos ph ON ph.product_id = p.id
+    WHERE sb.is_active = 1 AND (${photos}) AND (${stores})
+    GROUP BY sb.store_id`.execute(db);
+  return new Map(found.rows.map((r) => [r.store_id, Number(r.n)]));
+}
+
+/** Sets every store's photo count and every terminal's summary from scratch (migration 0005). */
+export async function rebuildSummaries<DB>(db: Kysely<DB>): Promise<void> {
+  await sql`UPDATE stores SET photos = 0`.execute(db);
+  for (const [store_id, n] of await storeCounts(db, sql`1 = 1`, sql`1 = 1`))
+    await sql`UPDATE stores SET photos = ${n} WHERE id = ${store_id}`.execute(db);
+  await recomputeTerminals(db, sql`1 = 1`);
+}
+
 /**
  * Runs `change` (a catalog write inside the caller's transaction) and adjusts the summaries it
- * affects. `photos` (a condition on `ph` and `p`) must cover every photo whose version, updated_at
- * or scope the change may alter, and `terminals` (a condition on `t`) every terminal whose summary
- * may move. Counters move by the difference of those photos' contribution before and after.
+ * affects (see Touched): each store's photo count and each terminal's summary. Counters move by the difference of those photos' contribution before and after.
  * behind_since is a minimum: when the terminal's stored minimum came from outside those photos it
  * is still a bound for them, so min(stored, their new oldest missing) is exact; when it came from
  * one of them the terminal is recomputed whole (rare: only terminals whose oldest gap was touched).
  */
 export async function keepSummaries<DB, T>(
   db: Kysely<DB>,
-  photos: RawBuilder<unknown>,
-  terminals: RawBuilder<unknown>,
+  { photos, terminals, stores }: Touched,
   change: () => Promise<T>,
 ): Promise<T> {
   const before = await contributions(db, photos, terminals);
+  const countedBefore = await storeCounts(db, photos, stores);
   const result = await change();
   const after = await contributions(db, photos, terminals);
+  const countedAfter = await storeCounts(db, photos, stores);
+  for (const store_id of new Set([...countedBefore.keys(), ...countedAfter.keys()])) {
+    const moved = (countedAfter.get(store_id) ?? 0) - (countedBefore.get(store_id) ?? 0);
+    if (moved !== 0)
+      await sql`UPDATE stores SET photos = photos + ${moved} WHERE id = ${store_id}`.execute(db);
+  }
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key) ?? NONE;
     const a = after.get(key) ?? NONE;

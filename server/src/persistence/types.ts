@@ -267,6 +267,8 @@ export interface MetadataRepository {
   listTerminals(store_id?: string): Promise<TerminalRecord[]>;
   /** Photo count and last change of every store. */
   storeCatalogStats(): Promise<StoreCatalogStats[]>;
+  /** How many photos each store sees now (as storeCatalogStats, kept at write time: cheap to read). */
+  storePhotoCounts(): Promise<Map<string, number>>;
   /** Progress of every terminal of the store against its current photos. */
   terminalProgress(store_id: string): Promise<TerminalProgress[]>;
   /** Current photos of the store whose latest report is a failure, newest report first. */
