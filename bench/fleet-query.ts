@@ -142,6 +142,7 @@ async function measure(target: DatabaseTarget): Promise<void> {
       size: 1000,
       content_type: 'image/jpeg',
       checksum: '1'.repeat(32),
+      expected_version: 1,
     }),
   );
   const afterReplace = await poll();

@@ -1,8 +1,8 @@
 /**
  * Catalog administration shared by the admin HTTP endpoints and the `npm run ho` CLI: photos
  * (add, replace, primary, sort order, delete), products (activate/deactivate), brand links and
- * sync-status listing. Image bytes are written before metadata points at them, and removed once
- * no photo references them any more.
+ * sync-status listing. Photo bytes go through the PhotoWriter (each write under a key of its own,
+ * compare-and-set on the version); bytes no photo references any more are left to the sweep.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -12,9 +12,9 @@ import { inspectImage } from './image-inspect';
 import { InvalidInputError, NotFoundError } from './persistence/errors';
 import type {
   Brand,
-  ImageRepository,
   MetadataRepository,
   PhotoRecord,
+  PhotoWriter,
   Product,
   StatusRecord,
   Store,
@@ -82,7 +82,7 @@ function checkSortOrder(n: number): number {
 export class AdminOps {
   constructor(
     private readonly meta: MetadataRepository,
-    private readonly images: ImageRepository,
+    private readonly photos: PhotoWriter,
   ) {}
 
   /** Every user, without password hashes. */
@@ -146,47 +146,42 @@ export class AdminOps {
     if (!(await this.meta.getProduct(input.product_id)))
       throw new NotFoundError(`Product ${input.product_id} not found`);
     const id = randomUUID();
-    const stored = await this.storeBytes(`products/${input.product_id}/${id}`, 1, input.source);
-    return this.linkOrDrop(stored.object_key, () =>
-      this.meta.addPhoto({
+    const { bytes, ext, ...stored } = await objectFor(input.product_id, id, input.source);
+    return this.photos.addPhoto(
+      {
         id,
         product_id: input.product_id,
         ...stored,
-        filename: checkFilename(input.filename ?? defaultName(input.source, stored.ext)),
+        filename: checkFilename(input.filename ?? defaultName(input.source, ext)),
         is_primary: input.is_primary ?? false,
         sort_order: checkSortOrder(input.sort_order ?? 0),
-      }),
+      },
+      bytes,
     );
   }
 
-  /** New bytes for a photo: new checksum, version + 1, updated_at bumped; old bytes removed when unreferenced. */
+  /**
+   * New bytes for a photo: new checksum, version + 1, updated_at bumped. Compare-and-set on the
+   * version read here: a concurrent replacement that commits first makes this one a ConflictError
+   * (409) and its bytes are dropped. The old bytes stay until the sweep, past the grace period.
+   */
   async replacePhoto(
     photo_id: string,
     source: ImageSource,
     filename?: string,
   ): Promise<PhotoRecord> {
     const old = await this.requirePhoto(photo_id);
-    const stored = await this.storeBytes(
-      `products/${old.product_id}/${old.id}`,
-      old.version + 1,
-      source,
-    );
+    const { bytes, ext, ...stored } = await objectFor(old.product_id, old.id, source);
     const name =
       filename ??
       ('path' in source
         ? basename(source.path)
-        : old.filename.slice(0, old.filename.length - extname(old.filename).length) + stored.ext);
-    const updated = await this.linkOrDrop(stored.object_key, () =>
-      this.meta.replacePhoto(photo_id, {
-        object_key: stored.object_key,
-        filename: checkFilename(name),
-        size: stored.size,
-        content_type: stored.content_type,
-        checksum: stored.checksum,
-      }),
+        : old.filename.slice(0, old.filename.length - extname(old.filename).length) + ext);
+    return this.photos.replacePhoto(
+      photo_id,
+      { ...stored, expected_version: old.version, filename: checkFilename(name) },
+      bytes,
     );
-    await this.dropIfUnreferenced(old.object_key);
-    return updated;
   }
 
   /** Makes a photo its product's primary one. */
@@ -199,11 +194,10 @@ export class AdminOps {
     return this.meta.setSortOrder(photo_id, checkSortOrder(sort_order));
   }
 
-  /** Deletes a photo (tombstoned for every store that saw it) and, if it was the last reference, its bytes. */
+  /** Deletes a photo (tombstoned for every store that saw it); its bytes go with the sweep, past the grace period. */
   async deletePhoto(photo_id: string): Promise<PhotoRecord> {
     const photo = await this.requirePhoto(photo_id);
     await this.meta.deletePhoto(photo_id);
-    await this.dropIfUnreferenced(photo.object_key);
     return photo;
   }
 
@@ -233,30 +227,24 @@ export class AdminOps {
     if (!photo) throw new NotFoundError(`Photo ${photo_id} not found`);
     return photo;
   }
+}
 
-  /** Checks the image (type and dimensions) and writes it under `<prefix>/v<version><ext>`. */
-  private async storeBytes(prefix: string, version: number, source: ImageSource) {
-    const bytes = 'bytes' in source ? source.bytes : await readSource(source.path);
-    const { type, ext } = inspectImage(bytes);
-    const object_key = `${prefix}/v${version}${ext}`;
-    await this.images.put(object_key, bytes);
-    const checksum = createHash('md5').update(bytes).digest('hex');
-    return { object_key, size: bytes.length, content_type: type, checksum, ext };
-  }
-
-  /** Runs the metadata write that references freshly stored bytes, removing the bytes if it fails. */
-  private async linkOrDrop<T>(object_key: string, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (e) {
-      await this.dropIfUnreferenced(object_key);
-      throw e;
-    }
-  }
-
-  private async dropIfUnreferenced(object_key: string): Promise<void> {
-    if (await this.meta.isObjectUnreferenced(object_key)) await this.images.delete(object_key);
-  }
+/**
+ * Checks the image (type and dimensions) and names its object `products/<product>/<photo>/<random><ext>`:
+ * a key of this write alone, so concurrent writers never share one and a reader never sees the bytes
+ * under a key change.
+ */
+async function objectFor(product_id: string, photo_id: string, source: ImageSource) {
+  const bytes = 'bytes' in source ? source.bytes : await readSource(source.path);
+  const { type, ext } = inspectImage(bytes);
+  return {
+    bytes,
+    ext,
+    object_key: `products/${product_id}/${photo_id}/${randomUUID()}${ext}`,
+    size: bytes.length,
+    content_type: type,
+    checksum: createHash('md5').update(bytes).digest('hex'),
+  };
 }
 
 function defaultName(source: ImageSource, ext: string): string {

@@ -20,7 +20,7 @@ import { djangoNotFound, upstreamRoutes } from './profiles/upstream';
 import { fleetRoutes } from './routes/fleet';
 import { photoRoutes } from './routes/photos';
 import { statusRoutes } from './routes/status';
-import type { ImageRepository, MetadataRepository } from './persistence/types';
+import type { ImageRepository, MetadataRepository, PhotoWriter } from './persistence/types';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,6 +34,7 @@ export interface AppDeps {
   config: Config;
   meta: MetadataRepository;
   images: ImageRepository;
+  photos: PhotoWriter;
   clock: () => number;
   faults: Faults;
   /** Failed sign-in counts (in the database); in memory by default. */
@@ -104,6 +105,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     config,
     meta: deps.meta,
     images: deps.images,
+    photos: deps.photos,
     faults,
     tokens: new TokenService({
       secret: config.jwtSecret,
@@ -116,6 +118,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     throttle: new LoginThrottle(windows, config.loginLimits, deps.clock),
     windows,
     hashSlots: new HashSlots(),
+    clock: deps.clock,
   };
   // Load-balancer health check: 200 while this instance can reach its database, 503 otherwise.
   app.get('/healthz', async (_request, reply) => {

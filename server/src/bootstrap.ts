@@ -13,15 +13,18 @@ import { sql } from 'kysely';
 import type { TokenBlacklist } from './auth/tokens';
 import { openMigratedDatabase } from './persistence/migrate';
 import { SqlFailureCounter } from './persistence/sql-failure-counter';
+import { BytesFirstPhotoWriter, SameTransactionPhotoWriter } from './persistence/photo-writers';
 import { SqlImageRepository } from './persistence/sql-image-repository';
 import { SqlMetadataRepository } from './persistence/sql-metadata';
 import { SqlTokenBlacklist } from './persistence/sql-token-blacklist';
-import type { ImageRepository, MetadataRepository, Store } from './persistence/types';
+import type { ImageRepository, MetadataRepository, PhotoWriter, Store } from './persistence/types';
 
 /** The persistence ports of a running server; `meta.close()` closes the database they share. */
 export interface Persistence {
   meta: MetadataRepository;
   images: ImageRepository;
+  /** Photo writes with their bytes: one transaction on PostgreSQL, bytes first then row on SQLite + files. */
+  photos: PhotoWriter;
   blacklist: TokenBlacklist;
   /** Failed sign-in counts, shared by every instance on the database. */
   failures: FailureCounter;
@@ -51,11 +54,16 @@ export async function openPersistence(
     now(),
   );
   const { db } = database;
+  const meta = new SqlMetadataRepository(database, now);
+  const images = where.databaseUrl
+    ? new SqlImageRepository(db, now)
+    : new FsImageRepository(join(where.dataDir, 'images'));
   return {
-    meta: new SqlMetadataRepository(database, now),
-    images: where.databaseUrl
-      ? new SqlImageRepository(db, now)
-      : new FsImageRepository(join(where.dataDir, 'images')),
+    meta,
+    images,
+    photos: where.databaseUrl
+      ? new SameTransactionPhotoWriter(meta)
+      : new BytesFirstPhotoWriter(meta, images),
     blacklist: new SqlTokenBlacklist(db),
     failures: new SqlFailureCounter(database),
     ping: async () => void (await sql`SELECT 1`.execute(db)),

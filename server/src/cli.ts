@@ -144,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
       ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
     });
     meta = stores.meta;
-    const result = await cmd.run(new AdminOps(stores.meta, stores.images), values);
+    const result = await cmd.run(new AdminOps(stores.meta, stores.photos), values);
     console.log(JSON.stringify(result ?? { status: 'ok' }, null, 2));
     return 0;
   } catch (e) {

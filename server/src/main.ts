@@ -6,8 +6,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PrepareResult, openPersistence, prepareData } from './bootstrap';
+import { importLegacyBlacklist, LEGACY_BLACKLIST_FILE } from './persistence/legacy-blacklist';
 import { type Config, ConfigError, USAGE, loadConfig, wantsHelp } from './config';
 import { Faults } from './faults';
+import { startSweeping } from './persistence/object-sweeper';
 import { type RunningHo, listenHo, urlHost } from './serve';
 
 function humanLines(
@@ -72,9 +74,30 @@ async function main(): Promise<void> {
   }
   const persistence = await openPersistence(config);
   const { meta, images, exclusive } = persistence;
+  try {
+    const legacy = await importLegacyBlacklist(
+      config.dataDir,
+      persistence.blacklist,
+      Math.floor(Date.now() / 1000),
+    );
+    if (legacy.movedTo !== null)
+      console.log(
+        `Imported ${legacy.imported} revoked refresh token(s) from ${LEGACY_BLACKLIST_FILE} into the database; the old file is kept as ${legacy.movedTo}`,
+      );
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    await meta.close();
+    process.exit(1);
+  }
   const prep: PrepareResult = config.proxyUrl
     ? { demoLogins: [], disabledDemoUsers: [] }
     : await exclusive(() => prepareData(meta, images, config));
+  // Bytes left unreferenced (replaced, deleted, or orphaned by a crash) go once past the grace period.
+  const stopSweeping = config.proxyUrl
+    ? () => undefined
+    : await startSweeping(meta, images, Date.now, (e) =>
+        console.error(`error: sweeping unreferenced photo bytes: ${(e as Error).message}`),
+      );
   let ho: RunningHo;
   try {
     ho = await listenHo(
@@ -99,6 +122,7 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     console.log(`${signal} received, stopping`);
+    stopSweeping();
     ho.close()
       .then(() => meta.close())
       .then(

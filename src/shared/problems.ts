@@ -11,6 +11,12 @@ export type Problem =
   | { code: 'settings.server-url-scheme' }
   /** A sync setting that cannot work (`setting`: its key, e.g. "concurrency"). */
   | { code: 'settings.out-of-range'; setting: string }
+  /** The deployer's config.json answered HTTP `status` (not 404): none of it is applied. */
+  | { code: 'config.unreadable'; status: number }
+  /** config.json is not JSON or not one JSON object: none of it is applied. */
+  | { code: 'config.not-an-object' }
+  /** config.json has unknown fields or values that cannot work (each named): none of it is applied. */
+  | { code: 'config.malformed'; fields: ConfigFieldProblem[] }
   /** Sign-in refused: `credentials` says what was refused (a stored session when renewing). */
   | { code: 'auth.wrong-credentials'; credentials: 'password' | 'token' | 'session' }
   /** The HO refused the stored tokens during a run (renewal failed): sign in again. */
@@ -45,6 +51,18 @@ export type Problem =
   | { code: 'bridge.timeout'; command: string; seconds: number }
   /** Something failed that should not (a bug, a storage failure); `detail` is for a developer. */
   | { code: 'internal'; detail: string };
+
+/** What is wrong with one config.json field: the rule its value breaks. */
+export type ConfigFieldProblem = { field: string } & (
+  | { rule: 'unknown'; allowed: string[] }
+  | { rule: 'text' }
+  | { rule: 'http-url' }
+  | { rule: 'path' }
+  | { rule: 'whole-number'; min: number }
+  | { rule: 'list-method' }
+  | { rule: 'id' }
+  | { rule: 'origins' }
+);
 
 /** Every problem code. */
 export type ProblemCode = Problem['code'];

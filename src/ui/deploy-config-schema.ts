@@ -2,6 +2,7 @@
  * Schema of the deployer's optional `config.json` next to index.html: fields it sets prefill sign-in and
  * tune the sync of a whole fleet. Validated field by field; a malformed file is reported, never half-applied.
  */
+import type { ConfigFieldProblem, ProblemOf } from '../shared/problems';
 import { isCompanyId } from '../shared/types';
 
 /** What config.json may set. */
@@ -24,48 +25,50 @@ export interface DeployConfig {
 }
 
 /** The file's outcome: its settings (empty when absent or unreachable) or why it was rejected. */
-export type DeployConfigResult = { ok: true; config: DeployConfig } | { ok: false; error: string };
+export type DeployConfigResult =
+  | { ok: true; config: DeployConfig }
+  | {
+      ok: false;
+      problem: ProblemOf<'config.unreadable' | 'config.not-an-object' | 'config.malformed'>;
+    };
 
-type Check = (value: unknown) => string | null;
+/** The rule a value breaks, or null when it is fine. */
+type Check = (value: unknown) => DistributiveOmit<ConfigFieldProblem, 'field'> | null;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-const text: Check = (v) => (typeof v === 'string' ? null : 'must be a string');
+const text: Check = (v) => (typeof v === 'string' ? null : { rule: 'text' });
 const count =
   (min: number): Check =>
   (v) =>
-    typeof v === 'number' && Number.isInteger(v) && v >= min
-      ? null
-      : `must be a whole number >= ${min}`;
+    typeof v === 'number' && Number.isInteger(v) && v >= min ? null : { rule: 'whole-number', min };
 
 const httpUrl = (v: unknown): boolean => typeof v === 'string' && /^https?:\/\/[^/]/.test(v);
 
 const FIELDS: Record<keyof DeployConfig, Check> = {
-  serverUrl: (v) => (httpUrl(v) ? null : 'must be an http:// or https:// URL'),
+  serverUrl: (v) => (httpUrl(v) ? null : { rule: 'http-url' }),
   storeId: text,
-  tokenPath: (v) =>
-    typeof v === 'string' && v.startsWith('/') ? null : 'must be a path starting with /',
+  tokenPath: (v) => (typeof v === 'string' && v.startsWith('/') ? null : { rule: 'path' }),
   syncIntervalMs: count(1000),
   concurrency: count(1),
   delayMs: count(0),
-  listMethod: (v) => (v === 'GET' || v === 'POST' ? null : 'must be "GET" or "POST"'),
-  companyId: (v) => (isCompanyId(v) ? null : 'must be an id (letters, digits, . _ ~ -)'),
-  imageOrigins: (v) =>
-    Array.isArray(v) && v.every(httpUrl) ? null : 'must be a list of http:// or https:// origins',
+  listMethod: (v) => (v === 'GET' || v === 'POST' ? null : { rule: 'list-method' }),
+  companyId: (v) => (isCompanyId(v) ? null : { rule: 'id' }),
+  imageOrigins: (v) => (Array.isArray(v) && v.every(httpUrl) ? null : { rule: 'origins' }),
 };
 
-/** Validates parsed config.json content. */
+/** Validates parsed config.json content: every field it may not have, or whose value cannot work, is named. */
 export function parseDeployConfig(raw: unknown): DeployConfigResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return { ok: false, error: 'config.json must hold a JSON object' };
-  const problems: string[] = [];
-  for (const [key, value] of Object.entries(raw)) {
-    const check = FIELDS[key as keyof DeployConfig] as Check | undefined;
-    const problem =
+    return { ok: false, problem: { code: 'config.not-an-object' } };
+  const fields: ConfigFieldProblem[] = [];
+  for (const [field, value] of Object.entries(raw)) {
+    const check = FIELDS[field as keyof DeployConfig] as Check | undefined;
+    const broken =
       check === undefined
-        ? `unknown field (allowed: ${Object.keys(FIELDS).join(', ')})`
+        ? { rule: 'unknown' as const, allowed: Object.keys(FIELDS) }
         : check(value);
-    if (problem !== null) problems.push(`"${key}" ${problem}`);
+    if (broken !== null) fields.push({ field, ...broken });
   }
-  if (problems.length > 0)
-    return { ok: false, error: `config.json is malformed: ${problems.join('; ')}` };
+  if (fields.length > 0) return { ok: false, problem: { code: 'config.malformed', fields } };
   return { ok: true, config: raw as DeployConfig };
 }

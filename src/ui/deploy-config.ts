@@ -12,10 +12,10 @@ export async function loadDeployConfig(): Promise<DeployConfigResult> {
   // Static hosts with an SPA fallback answer a missing file with index.html.
   if (res.status === 404 || (res.headers.get('content-type') ?? '').includes('text/html'))
     return { ok: true, config: {} };
-  if (!res.ok) return { ok: false, error: `config.json could not be read (HTTP ${res.status})` };
+  if (!res.ok) return { ok: false, problem: { code: 'config.unreadable', status: res.status } };
   try {
     return parseDeployConfig(JSON.parse(await res.text()) as unknown);
   } catch {
-    return { ok: false, error: 'config.json is malformed: not valid JSON' };
+    return { ok: false, problem: { code: 'config.not-an-object' } };
   }
 }

@@ -3,11 +3,57 @@
  * English and Bahasa Indonesia. Pure data and functions, no DOM: test/unit/problem-text.test.ts walks
  * every code in both languages.
  */
-import type { Problem, ProblemCode, ProblemOf } from '../shared/problems';
+import type { ConfigFieldProblem, Problem, ProblemCode, ProblemOf } from '../shared/problems';
 import type { Lang } from './lang';
 
 /** One sentence (or two) per code, from its parameters. */
 export type ProblemTable = { [C in ProblemCode]: (p: ProblemOf<C>) => string };
+
+/** One broken config.json field, in English. */
+function fieldEn(f: ConfigFieldProblem): string {
+  const name = `"${f.field}"`;
+  switch (f.rule) {
+    case 'unknown':
+      return `${name} is not a known field (allowed: ${f.allowed.join(', ')})`;
+    case 'text':
+      return `${name} must be a string`;
+    case 'http-url':
+      return `${name} must be an http:// or https:// URL`;
+    case 'path':
+      return `${name} must be a path starting with /`;
+    case 'whole-number':
+      return `${name} must be a whole number >= ${f.min}`;
+    case 'list-method':
+      return `${name} must be "GET" or "POST"`;
+    case 'id':
+      return `${name} must be an id (letters, digits, . _ ~ -)`;
+    case 'origins':
+      return `${name} must be a list of http:// or https:// origins`;
+  }
+}
+
+/** One broken config.json field, in Bahasa Indonesia. */
+function fieldId(f: ConfigFieldProblem): string {
+  const name = `"${f.field}"`;
+  switch (f.rule) {
+    case 'unknown':
+      return `${name} bukan kolom yang dikenal (yang boleh: ${f.allowed.join(', ')})`;
+    case 'text':
+      return `${name} harus berupa teks`;
+    case 'http-url':
+      return `${name} harus URL http:// atau https://`;
+    case 'path':
+      return `${name} harus path yang diawali /`;
+    case 'whole-number':
+      return `${name} harus bilangan bulat >= ${f.min}`;
+    case 'list-method':
+      return `${name} harus "GET" atau "POST"`;
+    case 'id':
+      return `${name} harus berupa id (huruf, angka, . _ ~ -)`;
+    case 'origins':
+      return `${name} harus daftar origin http:// atau https://`;
+  }
+}
 
 const en: ProblemTable = {
   'settings.server-url-missing': () => 'Check the settings. Enter the Server URL.',
@@ -15,6 +61,12 @@ const en: ProblemTable = {
   'settings.server-url-scheme': () =>
     'Check the settings. The Server URL must start with http:// or https://.',
   'settings.out-of-range': ({ setting }) => `Check the settings: ${setting} cannot be that value.`,
+  'config.unreadable': ({ status }) =>
+    `config.json next to index.html could not be read (HTTP ${status}); none of it is used.`,
+  'config.not-an-object': () =>
+    'config.json next to index.html is malformed: it must hold one JSON object; none of it is used.',
+  'config.malformed': ({ fields }) =>
+    `config.json is malformed: ${fields.map(fieldEn).join('; ')}. None of it is used.`,
   'auth.wrong-credentials': ({ credentials }) =>
     `Wrong credentials. ${
       credentials === 'token'
@@ -72,6 +124,12 @@ const id: ProblemTable = {
     'Periksa pengaturan. URL Server harus diawali http:// atau https://.',
   'settings.out-of-range': ({ setting }) =>
     `Periksa pengaturan: nilai ${setting} tidak dapat dipakai.`,
+  'config.unreadable': ({ status }) =>
+    `config.json di samping index.html tidak dapat dibaca (HTTP ${status}); tidak ada isinya yang dipakai.`,
+  'config.not-an-object': () =>
+    'config.json di samping index.html rusak: isinya harus satu objek JSON; tidak ada isinya yang dipakai.',
+  'config.malformed': ({ fields }) =>
+    `config.json rusak: ${fields.map(fieldId).join('; ')}. Tidak ada isinya yang dipakai.`,
   'auth.wrong-credentials': ({ credentials }) =>
     `Kredensial salah. ${
       credentials === 'token'

@@ -155,7 +155,7 @@ describe('sign-in screen', () => {
     const alert = await page.getByRole('alert').innerText();
     assert.match(
       alert,
-      /config\.json is malformed: "storeId" must be a string; "colour" unknown field/,
+      /config\.json is malformed: "storeId" must be a string; "colour" is not a known field/,
     );
     assert.equal(await page.getByLabel('Store ID').inputValue(), '');
   });

@@ -75,7 +75,7 @@ describe('demo accounts outside demo mode', () => {
       assert.deepEqual(s.prep.disabledDemoUsers.sort(), ['admin', 'bdg-01', 'jkt-01']);
       assert.equal(await signIn(s, 'admin', 'admin'), 401);
       assert.equal((await useAccess(s, old.admin)).status, 401);
-      const ops = new AdminOps(s.meta, s.images);
+      const ops = new AdminOps(s.meta, s.photos);
       await ops.addUser({
         username: 'boss',
         password: 'long-enough-pw',
@@ -209,7 +209,7 @@ describe('token revocation', () => {
     const s = await startServer();
     try {
       const demo = s.prep.demoLogins[0]!;
-      const ops = new AdminOps(s.meta, s.images);
+      const ops = new AdminOps(s.meta, s.photos);
       const before = await login(s, demo.username, demo.password);
       assert.equal((await useAccess(s, before.access)).status, 200);
       await ops.setPassword(demo.username, 'a-new-password');

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { OBJECT_GRACE_MS, sweepObjects } from '../../server/src/persistence/object-sweeper';
 import {
   type TestServer,
   allPhotos,
@@ -43,6 +44,8 @@ describe('admin operations', () => {
   let token: string;
   let storeA: string;
   const stored = async (key: string) => (await s.images.stat(key)) !== undefined;
+  /** The sweep as it runs once the grace period after the latest change has passed. */
+  const sweepLater = () => sweepObjects(s.meta, s.images, Date.now() + OBJECT_GRACE_MS + 1000);
   const upload = (url: string, bytes: Uint8Array, method = 'POST', type = 'image/jpeg') =>
     callJson(s, url, { method, token, body: bytes, headers: { 'content-type': type } });
 
@@ -93,7 +96,8 @@ describe('admin operations', () => {
     assert.equal(r.checksum, md5(second));
     assert.ok(r.updated_at > p.updated_at);
     assert.equal(r.filename, 'side.jpg');
-    assert.ok(!(await stored(p.object_key)), 'replaced bytes are removed');
+    assert.ok(r.object_key !== p.object_key, 'new bytes get a key of their own');
+    assert.ok(await stored(p.object_key), 'replaced bytes stay for downloads still reading them');
     const dl = await call(s, `/api/v1/sync/product-photos/${p.id}/download/?store_id=${storeA}`, {
       token,
     });
@@ -121,7 +125,10 @@ describe('admin operations', () => {
 
     const del = await callJson(s, `/api/v1/admin/photos/${p.id}/`, { method: 'DELETE', token });
     assert.equal(del.status, 200);
-    assert.ok(!(await stored(r.object_key)), 'deleted bytes are removed');
+    assert.ok(await stored(r.object_key), 'deleted bytes stay through the grace period');
+    await sweepLater();
+    assert.ok(!(await stored(r.object_key)), 'deleted bytes are swept after it');
+    assert.ok(!(await stored(p.object_key)), 'replaced bytes are swept after it');
     assert.equal(
       (await callJson(s, `/api/v1/admin/photos/${p.id}/`, { method: 'DELETE', token })).status,
       404,
@@ -141,11 +148,13 @@ describe('admin operations', () => {
       (await call(s, `/api/v1/admin/photos/${a}/`, { method: 'DELETE', token })).status,
       200,
     );
+    await sweepLater();
     assert.ok(await stored(key), 'still referenced by the other product');
     assert.equal(
       (await call(s, `/api/v1/admin/photos/${b}/`, { method: 'DELETE', token })).status,
       200,
     );
+    await sweepLater();
     assert.ok(!(await stored(key)));
   });
 
@@ -302,6 +311,7 @@ describe('admin operations', () => {
       0,
     );
     assert.equal((await cli(s, 'delete-photo', '--photo', photo.id)).code, 0);
+    await sweepLater();
     assert.ok(!(await stored(replaced.object_key)));
     const status = await cli(s, 'sync-status', '--store', storeA);
     assert.ok(Array.isArray(JSON.parse(status.stdout)));

@@ -2,11 +2,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import jpeg from 'jpeg-js';
 import { DEMO, generateCatalog, seedDemo } from '../../server/src/demo/seed';
+import { cachedTileJpeg, TILE_CACHE_DIR } from '../../server/src/demo/tile-cache';
+import { renderTileJpeg } from '../../server/src/demo/tile-jpeg';
 import { FsImageRepository } from '../../server/src/persistence/fs-image-repository';
 import { openMetadataRepository } from '../../server/src/persistence/sql-metadata';
 import type {
@@ -15,6 +19,9 @@ import type {
   PhotoRecord,
 } from '../../server/src/persistence/types';
 
+const TILE_CACHE_MODULE = fileURLToPath(
+  new URL('../../server/src/demo/tile-cache.ts', import.meta.url),
+);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const dir = mkdtempSync(path.join(tmpdir(), 'demo-seed-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -178,5 +185,43 @@ describe('generateCatalog', () => {
     await assert.rejects(generateCatalog(meta, images, { photos: 0, avgBytes: 100_000 }), /photos/);
     await assert.rejects(generateCatalog(meta, images, { photos: 10, avgBytes: 10 }), /avgBytes/);
     await meta.close();
+  });
+});
+
+describe('demo tile cache', () => {
+  const spec = {
+    title: 'Cache probe',
+    subtitle: 'SKU 1',
+    caption: 'Test',
+    seed: process.pid * 1000 + Math.floor(Math.random() * 1000),
+    size: 64,
+    quality: 80,
+  };
+
+  it('gives exactly the bytes the renderer gives, from memory, from disk and after a torn file', () => {
+    const rendered = renderTileJpeg(spec);
+    assert.deepEqual(cachedTileJpeg(spec), rendered, 'first call renders');
+    const files = readdirSync(TILE_CACHE_DIR).filter((f) => f.endsWith('.jpg'));
+    const file = files
+      .map((f) => path.join(TILE_CACHE_DIR, f))
+      .find((f) => readFileSync(f).equals(rendered));
+    assert.ok(file !== undefined, 'kept on disk');
+    assert.deepEqual(cachedTileJpeg(spec), rendered, 'second call');
+    // Another process finds the file; a torn one (no EOI) is rendered again and replaced.
+    writeFileSync(file, rendered.subarray(0, rendered.length - 10));
+    const fresh = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('${pathToFileURL(TILE_CACHE_MODULE).href}').then((m) => process.stdout.write(m.cachedTileJpeg(${JSON.stringify(spec)}).toString('base64')))`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(fresh.status, 0, fresh.stderr);
+    assert.deepEqual(Buffer.from(fresh.stdout, 'base64'), rendered, 'torn file not used');
+    assert.deepEqual(readFileSync(file), rendered, 'torn file replaced');
+    rmSync(file);
   });
 });

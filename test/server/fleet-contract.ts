@@ -95,6 +95,7 @@ export function fleetContract(name: string, make: () => Promise<MetadataReposito
         behind_since: y.updated_at,
       });
       const replaced = await meta.replacePhoto(x.id, {
+        expected_version: x.version,
         object_key: randomUUID(),
         filename: 'g.jpg',
         size: 2,
@@ -147,6 +148,7 @@ export function fleetContract(name: string, make: () => Promise<MetadataReposito
         size: 2,
         content_type: 'image/jpeg',
         checksum: 'e'.repeat(32),
+        expected_version: y.version,
       });
       assert.deepEqual(
         await summaries(meta, store),

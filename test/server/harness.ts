@@ -21,8 +21,13 @@ import jpeg from 'jpeg-js';
 import { type PrepareResult, openPersistence, prepareData } from '../../server/src/bootstrap';
 import { type Config, loadConfig } from '../../server/src/config';
 import { seedDemo } from '../../server/src/demo/seed';
+import { startSweeping } from '../../server/src/persistence/object-sweeper';
 import { Faults } from '../../server/src/faults';
-import type { ImageRepository, MetadataRepository } from '../../server/src/persistence/types';
+import type {
+  ImageRepository,
+  MetadataRepository,
+  PhotoWriter,
+} from '../../server/src/persistence/types';
 import { listenHo } from '../../server/src/serve';
 import { ensureTemplate, freshDatabase } from './postgres';
 
@@ -39,6 +44,7 @@ export interface TestServer {
   config: Config;
   meta: MetadataRepository;
   images: ImageRepository;
+  photos: PhotoWriter;
   faults: Faults;
   dataDir: string;
   prep: PrepareResult;
@@ -59,6 +65,8 @@ export interface StartOptions {
   /** Reuse a data dir (restart scenarios); a fresh temp dir otherwise. */
   dataDir?: string;
   staticDir?: string;
+  /** Start time of the server's clock (epoch ms; now by default), e.g. a restart past the sweep's grace period. */
+  now?: number;
 }
 
 /**
@@ -153,7 +161,15 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const persistence = await openPersistence(config);
   const { meta, images } = persistence;
   const prep = await prepareData(meta, images, config);
-  const clock = { now: Date.now() };
+  const clock = { now: opts.now ?? Date.now() };
+  const stopSweeping = await startSweeping(
+    meta,
+    images,
+    () => clock.now,
+    (e) => {
+      throw e;
+    },
+  );
   const dice: number[] = [];
   const sleeps: number[] = [];
   const faults = new Faults(config.faults, {
@@ -172,6 +188,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     config,
     meta,
     images,
+    photos: persistence.photos,
     faults,
     dataDir,
     prep,
@@ -179,6 +196,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     dice,
     sleeps,
     async close(keepData = false) {
+      stopSweeping();
       await ho.close();
       await meta.close();
       if (!keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -175,6 +175,26 @@ export function imageRepositoryContract(
       assert.equal((await images.stat('products/d/2.jpg'))?.size, 10);
     });
 
+    it('lists every stored object with its size, and nothing deleted', async () => {
+      const images = await make();
+      await images.put('products/l/1.jpg', bytes(10, 11));
+      await images.put('products/l/deep/2.jpg', bytes(20, 12));
+      await images.put('top.jpg', bytes(30, 13));
+      await images.delete('top.jpg');
+      const listed: { key: string; size: number }[] = [];
+      for await (const o of images.list()) {
+        assert.equal(typeof o.mtime_ms, 'number');
+        listed.push({ key: o.key, size: o.size });
+      }
+      assert.deepEqual(
+        listed.sort((a, b) => a.key.localeCompare(b.key)),
+        [
+          { key: 'products/l/1.jpg', size: 10 },
+          { key: 'products/l/deep/2.jpg', size: 20 },
+        ],
+      );
+    });
+
     it('rejects keys that are empty, absolute, escape the root or carry backslashes/NUL', async () => {
       const images = await make();
       for (const key of BAD_KEYS) {

@@ -266,6 +266,7 @@ export function metadataContract(name: string, make: () => Promise<MetadataRepos
         for (const write of [
           (id: string) =>
             meta.replacePhoto(id, {
+              expected_version: 1,
               object_key: 'k',
               filename: 'f',
               size: 1,
@@ -570,6 +571,7 @@ export function metadataContract(name: string, make: () => Promise<MetadataRepos
           if (page !== 0) return;
           await meta.setSortOrder(firstPage[0]!.id, 9); // an already-read photo changes: moves behind the unread ones
           await meta.replacePhoto(unread[2]!.id, {
+            expected_version: unread[2]!.version,
             object_key: 'new',
             filename: 'n.jpg',
             size: 5,
@@ -704,10 +706,13 @@ export function metadataContract(name: string, make: () => Promise<MetadataRepos
           content_type: 'image/jpeg',
           checksum: 'f'.repeat(32),
         };
-        const v2 = await meta.replacePhoto(f.photos.a1.id, r);
+        const v2 = await meta.replacePhoto(f.photos.a1.id, { ...r, expected_version: 1 });
         assert.deepEqual(v2, { ...f.photos.a1, ...r, version: 2, updated_at: v2.updated_at });
         assert.ok(v2.updated_at > f.photos.a3.updated_at);
-        assert.equal((await meta.replacePhoto(f.photos.a1.id, r)).version, 3);
+        assert.equal(
+          (await meta.replacePhoto(f.photos.a1.id, { ...r, expected_version: 2 })).version,
+          3,
+        );
         assert.deepEqual((await meta.getPhoto(f.photos.a1.id))!.created_at, f.photos.a1.created_at);
       }),
     );
@@ -798,6 +803,57 @@ export function metadataContract(name: string, make: () => Promise<MetadataRepos
     );
 
     it(
+      'replacePhoto is a compare-and-set on the version read: a stale writer gets ConflictError and changes nothing',
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const r = (object_key: string, expected_version: number) => ({
+          expected_version,
+          object_key,
+          filename: 'r.jpg',
+          size: 3,
+          content_type: 'image/jpeg',
+          checksum: object_key.padEnd(32, '0'),
+        });
+        const won = await meta.replacePhoto(f.photos.a1.id, r('winner', 1));
+        await assert.rejects(
+          meta.replacePhoto(f.photos.a1.id, r('loser', 1)),
+          (e) =>
+            e instanceof ConflictError && /changed while it was being replaced/.test(e.message),
+        );
+        assert.deepEqual(await meta.getPhoto(f.photos.a1.id), won);
+        assert.equal(await meta.isObjectUnreferenced('loser'), true);
+      }),
+    );
+
+    it(
+      'lists the object a replacement or deletion stopped referencing as retired, until forgotten',
+      withStore(async (meta) => {
+        const f = await seed(meta);
+        const before = Date.now();
+        await meta.replacePhoto(f.photos.a1.id, {
+          expected_version: 1,
+          object_key: 'products/a1/new.jpg',
+          filename: 'n.jpg',
+          size: 1,
+          content_type: 'image/jpeg',
+          checksum: 'c',
+        });
+        await meta.deletePhoto(f.photos.b1.id);
+        const retired = await meta.listRetiredObjects();
+        assert.deepEqual(
+          retired.map((x) => x.object_key).sort(),
+          [f.photos.a1.object_key, f.photos.b1.object_key].sort(),
+        );
+        for (const x of retired) assert.ok(x.retired_ms >= before && x.retired_ms <= Date.now());
+        await meta.forgetRetiredObjects([f.photos.a1.object_key]);
+        assert.deepEqual(
+          (await meta.listRetiredObjects()).map((x) => x.object_key),
+          [f.photos.b1.object_key],
+        );
+      }),
+    );
+
+    it(
       'tracks whether an object key is still referenced',
       withStore(async (meta) => {
         const f = await seed(meta);
@@ -812,6 +868,7 @@ export function metadataContract(name: string, make: () => Promise<MetadataRepos
           'still used by the other product',
         );
         await meta.replacePhoto(y.id, {
+          expected_version: y.version,
           object_key: 'products/shared/two.jpg',
           filename: 't.jpg',
           size: 1,

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { problemOfReason } from '../../src/shared/errors';
 import type { ProblemCode, ProblemOf } from '../../src/shared/problems';
+import { parseDeployConfig } from '../../src/ui/deploy-config-schema';
 import { PROBLEM_TEXT, problemText } from '../../src/ui/problem-text';
 
 /** One example of every code (the mapped type makes a missing code a compile error). */
@@ -14,6 +15,12 @@ const EXAMPLES: { [C in ProblemCode]: ProblemOf<C> } = {
   'settings.store-id-missing': { code: 'settings.store-id-missing' },
   'settings.server-url-scheme': { code: 'settings.server-url-scheme' },
   'settings.out-of-range': { code: 'settings.out-of-range', setting: 'concurrency' },
+  'config.unreadable': { code: 'config.unreadable', status: 403 },
+  'config.not-an-object': { code: 'config.not-an-object' },
+  'config.malformed': {
+    code: 'config.malformed',
+    fields: [{ field: 'storeId', rule: 'text' }],
+  },
   'auth.wrong-credentials': { code: 'auth.wrong-credentials', credentials: 'password' },
   'auth.expired': { code: 'auth.expired' },
   'http.unreachable': { code: 'http.unreachable', server: 'http://ho.test' },
@@ -61,7 +68,7 @@ test('every code has a text in both languages, showing its parameters, Indonesia
       assert.ok(text.trim().length > 0, `${code}: empty`);
       assert.doesNotMatch(text, /undefined|\[object/, `${code}: ${text}`);
       for (const value of Object.values(problem).filter(
-        (v) => v !== code && typeof v !== 'boolean',
+        (v) => v !== code && typeof v !== 'boolean' && !Array.isArray(v),
       ))
         if (!(code === 'auth.wrong-credentials'))
           assert.ok(text.includes(String(value)), `${code}: ${text} lacks ${String(value)}`);
@@ -100,4 +107,38 @@ test('every reason a failure is reported with has its problem, hence its words',
   }
   assert.deepEqual(problemOfReason('HTTP 503'), { code: 'http.status', status: 503 });
   assert.deepEqual(problemOfReason('something new'), { code: 'internal', detail: 'something new' });
+});
+
+test('config.json: each broken field is named with its rule, in both languages; none of it applied', () => {
+  const cases = [
+    ['{"storeId": 42, "colour": "red"}', ['storeId', 'colour']],
+    [
+      '{"concurrency": 0, "serverUrl": "ftp://x", "tokenPath": "api"}',
+      ['concurrency', 'serverUrl', 'tokenPath'],
+    ],
+    [
+      '{"listMethod": "PUT", "companyId": "a b", "imageOrigins": ["x"]}',
+      ['listMethod', 'companyId', 'imageOrigins'],
+    ],
+  ] as const;
+  for (const [json, names] of cases) {
+    const result = parseDeployConfig(JSON.parse(json));
+    assert.equal(result.ok, false, json);
+    if (result.ok) continue;
+    assert.equal(result.problem.code, 'config.malformed');
+    const texts = (['en', 'id'] as const).map((l) => problemText(l, result.problem));
+    for (const text of texts) for (const name of names) assert.ok(text.includes(`"${name}"`), text);
+    assert.notEqual(texts[0], texts[1]);
+    assert.match(texts[0] ?? '', /allowed: |must be/);
+  }
+  const unknown = parseDeployConfig({ colour: 'red' });
+  assert.ok(!unknown.ok && problemText('en', unknown.problem).includes('serverUrl, storeId'));
+  assert.deepEqual(parseDeployConfig([1]), {
+    ok: false,
+    problem: { code: 'config.not-an-object' },
+  });
+  assert.deepEqual(parseDeployConfig({ storeId: 'S1', concurrency: 3 }), {
+    ok: true,
+    config: { storeId: 'S1', concurrency: 3 },
+  });
 });

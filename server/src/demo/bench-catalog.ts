@@ -7,7 +7,8 @@ import { InvalidInputError } from '../persistence/errors';
 import type { ImageRepository, MetadataRepository } from '../persistence/types';
 import { DEMO_BRANDS, SHARED_PRODUCT } from './demo-menu';
 import { stableUuid, storePhoto } from './photo-writer';
-import { prng, renderTileJpeg, withJpegComment } from './tile-jpeg';
+import { cachedTileJpeg } from './tile-cache';
+import { prng, withJpegComment } from './tile-jpeg';
 
 const BASE_TILES = 24;
 const WRITE_CONCURRENCY = 8;
@@ -24,7 +25,7 @@ export interface CatalogOptions {
 
 function renderBaseTiles(seed: number, targetBytes: number): Buffer[] {
   const render = (i: number, size: number) =>
-    renderTileJpeg({
+    cachedTileJpeg({
       title: `Catalog sample ${i + 1}`,
       subtitle: `Benchmark seed ${seed}`,
       caption: 'Benchmark',

@@ -5,7 +5,7 @@
 import type { ImageRepository, MetadataRepository } from '../persistence/types';
 import { DEMO_BRANDS, SHARED_PRODUCT, photoCount } from './demo-menu';
 import { stableUuid, storePhoto } from './photo-writer';
-import { renderTileJpeg } from './tile-jpeg';
+import { cachedTileJpeg } from './tile-cache';
 
 export { generateCatalog } from './bench-catalog';
 
@@ -79,7 +79,7 @@ export async function seedDemo(meta: MetadataRepository, images: ImageRepository
         await storePhoto(meta, images, { ...base, ...shared });
         continue;
       }
-      const bytes = renderTileJpeg({
+      const bytes = cachedTileJpeg({
         title: p.name,
         subtitle: sharing ? `SKU ${sharedSkus}` : `SKU ${p.sku}`,
         caption: sharing ? 'Side dish' : p.brand.name,

@@ -7,7 +7,13 @@ import type { FailureCounter, LoginThrottle } from '../auth/login-throttle';
 import type { TokenService, TokenSession } from '../auth/tokens';
 import type { Config } from '../config';
 import type { Faults } from '../faults';
-import type { ImageRepository, MetadataRepository, Store, User } from '../persistence/types';
+import type {
+  ImageRepository,
+  MetadataRepository,
+  PhotoWriter,
+  Store,
+  User,
+} from '../persistence/types';
 import { ApiError, unauthorized } from './errors';
 
 /** Dependencies of the route modules. */
@@ -15,12 +21,15 @@ export interface RouteContext {
   config: Config;
   meta: MetadataRepository;
   images: ImageRepository;
+  photos: PhotoWriter;
   faults: Faults;
   tokens: TokenService;
   throttle: LoginThrottle;
   /** Fixed-window counts shared by the processes of one database (sign-in failures, status reports). */
   windows: FailureCounter;
   hashSlots: HashSlots;
+  /** Epoch milliseconds (injected, so tests move time instead of waiting for it). */
+  clock: () => number;
 }
 
 /** The authenticated caller of a request. */

@@ -3,7 +3,7 @@
  * `<root>/.tmp/` first and are renamed into place after fsync, so readers never see a partial file.
  */
 import { createReadStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -108,6 +108,22 @@ export class FsImageRepository implements ImageRepository {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  async *list(): AsyncIterable<ObjectInfo & { key: string }> {
+    yield* this.walk(this.root, []);
+  }
+
+  private async *walk(dir: string, prefix: string[]): AsyncIterable<ObjectInfo & { key: string }> {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (prefix.length === 0 && entry.name === TEMP_DIR) continue;
+      const segments = [...prefix, entry.name];
+      if (entry.isDirectory()) yield* this.walk(path.join(dir, entry.name), segments);
+      else if (entry.isFile()) {
+        const info = await this.stat(segments.join('/'));
+        if (info) yield { key: segments.join('/'), ...info };
+      }
+    }
   }
 
   private pathOf(key: string): string {

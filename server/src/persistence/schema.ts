@@ -49,4 +49,6 @@ export interface DatabaseSchema {
   clock: { id: number; last_ms: number };
   photo_objects: { object_key: string; bytes: Buffer; size: number; mtime_ms: number };
   revoked_tokens: { jti: string; expires_s: number };
+  /** Objects no row references since `retired_ms`; the sweep deletes them after the grace period. */
+  retired_objects: { object_key: string; retired_ms: number };
 }

@@ -18,6 +18,27 @@ export const READ_CHUNK_BYTES = 256 * 1024;
 /** Objects up to this size are read in one statement: one consistent snapshot of a photo. */
 export const SNAPSHOT_READ_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Writes one object row on `db` (a transaction when the metadata write that references it runs
+ * there); `replace` overwrites an existing key, otherwise a duplicate key fails the write.
+ */
+export async function writeObject(
+  db: Kysely<DatabaseSchema>,
+  key: string,
+  bytes: Buffer,
+  mtime_ms: number,
+  replace = false,
+): Promise<ObjectInfo> {
+  validateObjectKey(key);
+  const info = { size: bytes.length, mtime_ms };
+  const insert = db.insertInto('photo_objects').values({ object_key: key, bytes, ...info });
+  await (replace
+    ? insert.onConflict((oc) => oc.column('object_key').doUpdateSet({ bytes, ...info }))
+    : insert
+  ).execute();
+  return info;
+}
+
 /** ImageRepository over the photo_objects table of an open database. */
 export class SqlImageRepository implements ImageRepository {
   constructor(
@@ -26,19 +47,9 @@ export class SqlImageRepository implements ImageRepository {
   ) {}
 
   async put(key: string, data: Buffer | Readable): Promise<ObjectInfo> {
-    validateObjectKey(key);
     const chunks: Buffer[] = [];
     for await (const chunk of Buffer.isBuffer(data) ? [data] : data) chunks.push(chunk as Buffer);
-    const bytes = Buffer.concat(chunks);
-    const info = { size: bytes.length, mtime_ms: this.now() };
-    await this.db
-      .insertInto('photo_objects')
-      .values({ object_key: key, bytes, ...info })
-      .onConflict((oc) =>
-        oc.column('object_key').doUpdateSet({ bytes, size: info.size, mtime_ms: info.mtime_ms }),
-      )
-      .execute();
-    return info;
+    return writeObject(this.db, key, Buffer.concat(chunks), this.now(), true);
   }
 
   async stat(key: string): Promise<ObjectInfo | undefined> {
@@ -65,6 +76,16 @@ export class SqlImageRepository implements ImageRepository {
   async delete(key: string): Promise<void> {
     validateObjectKey(key);
     await this.db.deleteFrom('photo_objects').where('object_key', '=', key).execute();
+  }
+
+  async *list(): AsyncIterable<ObjectInfo & { key: string }> {
+    const all = await this.db
+      .selectFrom('photo_objects')
+      .select(['object_key', 'size', 'mtime_ms'])
+      .orderBy('object_key')
+      .execute();
+    for (const o of all)
+      yield { key: o.object_key, size: Number(o.size), mtime_ms: Number(o.mtime_ms) };
   }
 
   private async *chunks(key: string, range?: { start: number; end: number }) {

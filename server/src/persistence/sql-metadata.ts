@@ -12,6 +12,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { isoFromMs, toIsoTime } from './iso-time';
 import { openMigratedDatabase } from './migrate';
 import { NOT_SYNCED_NOW, SYNCED_NOW, keepSummaries, recomputeTerminal } from './terminal-summaries';
+import { writeObject } from './sql-image-repository';
 import type { DatabaseSchema } from './schema';
 import type {
   Brand,
@@ -24,6 +25,7 @@ import type {
   PhotoRecord,
   PhotoReplacement,
   Product,
+  RetiredObject,
   FailureRecord,
   RowPage,
   StatusItem,
@@ -522,9 +524,26 @@ export class SqlMetadataRepository implements MetadataRepository {
     return !hit;
   }
 
+  async listRetiredObjects(): Promise<RetiredObject[]> {
+    const found = await this.db
+      .selectFrom('retired_objects')
+      .select(['object_key', 'retired_ms'])
+      .orderBy('object_key')
+      .execute();
+    return found.map((r) => ({ object_key: r.object_key, retired_ms: Number(r.retired_ms) }));
+  }
+
+  async forgetRetiredObjects(object_keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < object_keys.length; i += 500) {
+      const keys = object_keys.slice(i, i + 500);
+      if (keys.length > 0)
+        await this.db.deleteFrom('retired_objects').where('object_key', 'in', keys).execute();
+    }
+  }
+
   // ---- photo writes ----
 
-  async addPhoto(n: NewPhoto): Promise<PhotoRecord> {
+  async addPhoto(n: NewPhoto, bytes?: Buffer): Promise<PhotoRecord> {
     requireInt('size', n.size, 0);
     requireInt('sort_order', n.sort_order);
     const id = n.id ?? randomUUID();
@@ -551,27 +570,35 @@ export class SqlMetadataRepository implements MetadataRepository {
             updated_at: t,
           })
           .execute();
+        if (bytes) await writeObject(trx, n.object_key, bytes, this.now());
       });
       return (await photoById(trx, id))!;
     });
   }
 
-  async replacePhoto(photo_id: string, r: PhotoReplacement): Promise<PhotoRecord> {
+  async replacePhoto(photo_id: string, r: PhotoReplacement, bytes?: Buffer): Promise<PhotoRecord> {
     requireInt('size', r.size, 0);
-    return this.updatePhoto(photo_id, async (trx, _photo, t) => {
+    return this.updatePhoto(photo_id, async (trx, photo, t) => {
+      // Writes are serialised on the clock row, so the version read here is the one being replaced.
+      if (photo.version !== r.expected_version)
+        throw new ConflictError(
+          `Photo ${photo_id} changed while it was being replaced (now version ${photo.version}, expected ${r.expected_version}); read it again and retry`,
+        );
+      if (bytes) await writeObject(trx, r.object_key, bytes, this.now());
       await trx
         .updateTable('product_photos')
-        .set((eb) => ({
+        .set({
           object_key: r.object_key,
           filename: r.filename,
           size: r.size,
           content_type: r.content_type,
           checksum: r.checksum,
-          version: eb('version', '+', 1),
+          version: photo.version + 1,
           updated_at: t,
-        }))
+        })
         .where('id', '=', photo_id)
         .execute();
+      if (photo.object_key !== r.object_key) await this.retire(trx, photo.object_key);
     });
   }
 
@@ -605,6 +632,7 @@ export class SqlMetadataRepository implements MetadataRepository {
         await tombstone(stamp(), sql`ph.id = ${photo_id}`).execute(trx);
         await trx.deleteFrom('product_photos').where('id', '=', photo_id).execute();
       });
+      await this.retire(trx, photo.object_key);
     });
   }
 
@@ -969,6 +997,15 @@ export class SqlMetadataRepository implements MetadataRepository {
       { photos: sql`p.id = ${product_id}`, terminals: all, stores: all },
       change,
     );
+  }
+
+  /** Notes that the write in `trx` may have left `object_key` unreferenced (the sweep checks again). */
+  private async retire(trx: Db, object_key: string): Promise<void> {
+    await trx
+      .insertInto('retired_objects')
+      .values({ object_key, retired_ms: this.now() })
+      .onConflict((oc) => oc.column('object_key').doUpdateSet({ retired_ms: this.now() }))
+      .execute();
   }
 
   private async unsetOtherPrimaries(

@@ -1,5 +1,5 @@
 /**
- * Storage ports of the reference HO server. The HTTP layer only ever talks to these two
+ * Storage ports of the reference HO server. The HTTP layer only ever talks to these
  * interfaces, so a PostgreSQL metadata store or an S3/MinIO image store can be added later
  * and must pass the same contract suites (test/server/metadata-contract.ts, image-repository-contract.ts).
  */
@@ -184,8 +184,12 @@ export interface NewPhoto {
   sort_order: number;
 }
 
-/** New bytes for an existing photo: version + 1 and updated_at bumped by the store. */
+/**
+ * New bytes for an existing photo: version + 1 and updated_at bumped by the store, provided the photo
+ * is still at `expected_version` (the version the writer read); otherwise ConflictError, nothing written.
+ */
 export interface PhotoReplacement {
+  expected_version: number;
   object_key: string;
   filename: string;
   size: number;
@@ -240,12 +244,25 @@ export interface MetadataRepository {
   listTombstones(store_id: string, since?: IsoTime): Promise<string[]>;
   /** True when no photo row references this object key any more. */
   isObjectUnreferenced(object_key: string): Promise<boolean>;
+  /** Objects a replacement or deletion stopped referencing, with when (epoch ms), not yet swept. */
+  listRetiredObjects(): Promise<RetiredObject[]>;
+  /** Drops these keys from the retired list (their bytes are gone or referenced again). */
+  forgetRetiredObjects(object_keys: readonly string[]): Promise<void>;
 
   // photo writes
-  addPhoto(p: NewPhoto): Promise<PhotoRecord>;
-  replacePhoto(photo_id: string, r: PhotoReplacement): Promise<PhotoRecord>;
+  /**
+   * `bytes`, when given, are stored under `p.object_key` in the database's photo_objects in the same
+   * transaction as the row (the deployment whose bytes live in the database): both or neither.
+   */
+  addPhoto(p: NewPhoto, bytes?: Buffer): Promise<PhotoRecord>;
+  /**
+   * Compare-and-set on `r.expected_version` (ConflictError when another write got there first); the
+   * previous object is listed as retired in the same transaction. `bytes` as for addPhoto.
+   */
+  replacePhoto(photo_id: string, r: PhotoReplacement, bytes?: Buffer): Promise<PhotoRecord>;
   setPrimary(photo_id: string): Promise<PhotoRecord>;
   setSortOrder(photo_id: string, sort_order: number): Promise<PhotoRecord>;
+  /** Deletes the row (tombstoned) and lists its object as retired, in one transaction. */
   deletePhoto(photo_id: string): Promise<void>;
 
   // status reports
@@ -292,6 +309,12 @@ export interface MetadataRepository {
   close(): Promise<void>;
 }
 
+/** An object no row references since `retired_ms` (epoch ms). */
+export interface RetiredObject {
+  object_key: string;
+  retired_ms: number;
+}
+
 /** Size and validator of a stored object. */
 export interface ObjectInfo {
   size: number;
@@ -308,4 +331,19 @@ export interface ImageRepository {
   /** Streams the bytes, or the inclusive byte range [start, end]; never reads the whole object into memory. */
   read(key: string, range?: { start: number; end: number }): Readable;
   delete(key: string): Promise<void>;
+  /** Every stored object (in-flight writes excluded), for the sweep. */
+  list(): AsyncIterable<ObjectInfo & { key: string }>;
+}
+
+/**
+ * Photo writes together with their bytes. Every write stores its bytes under a key no other write
+ * uses (so bytes never change under a key a reader holds), and either the row and its bytes both
+ * exist afterwards or the new bytes are dropped: with bytes in the database in one transaction, with
+ * files by writing the bytes first and removing them if the row write fails (a crash in between
+ * leaves an orphan file for the start-up sweep). Old bytes are only retired, never deleted here.
+ */
+export interface PhotoWriter {
+  addPhoto(p: NewPhoto, bytes: Buffer): Promise<PhotoRecord>;
+  /** ConflictError when the photo is no longer at `r.expected_version`; the new bytes are dropped. */
+  replacePhoto(photo_id: string, r: PhotoReplacement, bytes: Buffer): Promise<PhotoRecord>;
 }

@@ -53,7 +53,7 @@ function boolQuery(request: FastifyRequest, name: string): boolean | undefined {
 
 /** Registers every admin route; each one first checks the caller is an admin. */
 export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const ops = new AdminOps(ctx.meta, ctx.images);
+  const ops = new AdminOps(ctx.meta, ctx.photos);
   const base = '/api/v1/admin';
   const admin = {
     preHandler: async (request: FastifyRequest) => void (await requireAdmin(ctx, request)),

@@ -60,7 +60,7 @@ function statusItem(raw: unknown, i: number): StatusItem {
 /** 429 when the terminal reports too often, 400 when it would be one terminal too many for the store. */
 async function limitReports(ctx: RouteContext, storeId: string, terminalId: string): Promise<void> {
   const key = `status:${storeId}:${terminalId}`;
-  const now = Date.now();
+  const now = ctx.clock();
   const window = await ctx.windows.get(key, now);
   if (window && window.failures >= REPORTS_PER_MINUTE) {
     throw new ApiError(429, 'Too many status reports from this terminal; try again later', {

@@ -1,7 +1,8 @@
 /** The screen of a terminal that is not signed in: setup form, then the store picker when the server lists stores. */
 import type { StoreChoice } from '../../shared/messages';
 import type { DeployConfigResult } from '../deploy-config-schema';
-import { defineMessages } from '../i18n';
+import { defineMessages, lang } from '../i18n';
+import { problemText } from '../problem-text';
 import { SignInForm } from './sign-in-form';
 import { StorePicker } from './store-picker';
 
@@ -25,7 +26,7 @@ export function SignInScreen({
       <p class="shell-empty">{m.notSignedIn}</p>
       {!config.ok && (
         <p class="error" role="alert">
-          {config.error}
+          {problemText(lang.value, config.problem)}
         </p>
       )}
       {stores !== null ? (
