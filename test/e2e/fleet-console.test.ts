@@ -1,7 +1,8 @@
 /**
- * The HO fleet console in Chromium: two terminals sync one store, one is switched off after a run
- * with a failing photo; the console shows one current and one behind with the reason, then both
- * current after the second finishes, all without reloading the console page.
+ * The HO fleet console in Chromium: two terminals sync one store, one is switched off mid-way (some
+ * photos held, downloads in flight) while one photo fails for it; back on, it reports; the console
+ * shows one current and one behind with the reason, then both current after the second finishes,
+ * all without reloading the console page.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';

@@ -1,8 +1,9 @@
 /**
  * The fleet console's story, shared by its e2e test and the screenshot script: two terminals
- * (two Chromium profiles) sync the demo store; the second is switched off after a run in which one
- * photo failed; the console (one page, never reloaded) then shows one current and one behind with
- * the reason, and both current once the second terminal is back and finished.
+ * (two Chromium profiles) sync the demo store; the second is switched off mid-way (downloads in
+ * flight, some photos held) while one photo fails for it; back on, it ends its run with that photo
+ * failing and reports; the console (one page, never reloaded) then shows one current and one behind
+ * with the reason, and both current once the fault is gone and the second terminal finished.
  */
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -13,7 +14,7 @@ import { HoAdmin, runFromButton, signInAsDemo, waitNotSyncing, waitUpToDate } fr
 
 /** What the caller checks (or photographs) at each stage; `console` is the same page throughout. */
 export interface FleetStages {
-  /** Terminal A current, terminal B switched off with one photo failed for `reason` (as it reported). */
+  /** Terminal A current; terminal B, switched off mid-way and back, with one photo failed for `reason`. */
   oneBehind(console: Page, reason: string): Promise<void>;
   /** Terminal B back and finished. */
   bothCurrent(console: Page): Promise<void>;
@@ -39,6 +40,20 @@ export async function waitCount(console: Page, state: string, n: number): Promis
   );
 }
 
+/** Waits until the terminal holds some but not all of its `n` photos; returns how many it holds. */
+async function waitHeldPart(page: Page, n: number): Promise<number> {
+  const handle = await page.waitForFunction(
+    (total) => {
+      const text = document.querySelector('[role="status"]')?.textContent ?? '';
+      const held = Number(new RegExp(`(\\d+) / ${total} photos`).exec(text)?.[1] ?? 0);
+      return held >= 1 && held < total ? held : 0;
+    },
+    n,
+    { timeout: 60_000 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
 /** Runs the story against a running demo HO; `browser` hosts the console and terminal A. */
 export async function runFleetScenario(
   ho: HoServer,
@@ -53,19 +68,39 @@ export async function runFleetScenario(
   await signInAsDemo(a);
   await waitUpToDate(a, photos.length);
 
-  // Terminal B: every download of one photo breaks off half way, then B is switched off. (Truncated,
-  // not corrupted: Chromium's HTTP cache would keep a corrupted body and serve it again on a 304.)
-  await admin.setFaults({ truncate_rate: 1, routes: ['download'], photo_ids: [failing.id] });
+  // Terminal B: downloads slowed down and every download of one photo breaks off half way (truncated,
+  // not corrupted: Chromium's HTTP cache would keep a corrupted body and serve it again on a 304).
+  await admin.setFaults({
+    latency_ms: 400,
+    truncate_rate: 1,
+    routes: ['download'],
+    photo_ids: [failing.id],
+  });
   const profile = await createChromiumProfile();
   try {
     let context = await profile.open();
     let b = context.pages()[0] ?? (await context.newPage());
     await openApp(b, `${ho.url}/`);
     await signInAsDemo(b);
-    await waitNotSyncing(b);
-    // Its reports go out after the run ends: switch it off only once the console has seen them.
-    await waitCount(consolePage, 'behind', 1);
+    // Switched off mid-way: some photos held, others still downloading, nothing reported yet
+    // (a terminal reports when a run ends).
+    const held = await waitHeldPart(b, photos.length);
+    assert.ok(held >= 1 && held < photos.length);
     await profile.close();
+    const terminals = new Set((await admin.statuses()).map((r) => r.terminal_id));
+    assert.equal(terminals.size, 1, 'only terminal A has reported');
+    await waitCount(consolePage, 'current', 1);
+    await waitCount(consolePage, 'behind', 0);
+
+    // Back on, at full speed: the run resumes and ends with the one photo failing, and B reports.
+    await admin.setFaults({ latency_ms: 0 });
+    context = await profile.open();
+    b = context.pages()[0] ?? (await context.newPage());
+    await openApp(b, `${ho.url}/`);
+    await waitNotSyncing(b);
+    // Whether or not the page resumed the run by itself, a run ending now reports the failure.
+    await runFromButton(b, 'Sync now');
+    await waitCount(consolePage, 'behind', 1);
     // Terminal A reported it synced; B's report on it is the failure.
     const reported = (await admin.statuses()).find(
       (r) => r.photo_id === failing.id && r.status === 'failed',
@@ -74,10 +109,6 @@ export async function runFleetScenario(
     await stages.oneBehind(consolePage, reported.error ?? '');
 
     await admin.resetFaults();
-    context = await profile.open();
-    b = context.pages()[0] ?? (await context.newPage());
-    await openApp(b, `${ho.url}/`);
-    await waitNotSyncing(b);
     // The failed photo waits for its backoff; a person at the till presses "Sync now".
     await runFromButton(b, 'Sync now');
     await waitUpToDate(b, photos.length);

@@ -49,8 +49,26 @@ async function seed(meta: MetadataRepository) {
   const x = await photo(p1, true);
   const y = await photo(p2, false);
   await photo(pb, true);
-  return { store, p2, x, y };
+  return { store, p1, p2, pb, brandB, x, y, photo };
 }
+
+/**
+ * Every terminal's stored summary: [synced, failing, behind_since]; first checks that the store's
+ * kept photo count agrees with the one counted from the catalog.
+ */
+async function summaries(meta: MetadataRepository, store: string) {
+  const counted = (await meta.storeCatalogStats()).find((s) => s.store_id === store)?.photos;
+  assert.equal((await meta.storePhotoCounts()).get(store), counted, 'kept photo count');
+  return Object.fromEntries(
+    (await meta.terminalProgress(store)).map((p) => [
+      p.terminal_id,
+      [p.synced, p.failing, p.behind_since],
+    ]),
+  );
+}
+
+const updatedAt = async (meta: MetadataRepository, id: string) =>
+  (await meta.getPhoto(id))!.updated_at;
 
 const synced = (photo_id: string) =>
   ({ photo_id, status: 'synced', synced_at: '2026-02-03T10:00:00.000Z', error: null }) as const;
@@ -112,6 +130,102 @@ export function fleetContract(name: string, make: () => Promise<MetadataReposito
         [x.id],
         'y is on t1',
       );
+      await meta.close();
+    });
+
+    it('keeps terminal summaries right across reports, replacement, scope changes and deletion', async () => {
+      const meta = await make();
+      const { store, p2, brandB, x, y, photo, p1 } = await seed(meta);
+      await meta.recordStatus(store, 't1', [synced(x.id), synced(y.id)]);
+      await meta.recordStatus(store, 't2', [synced(x.id), failed(y.id, 'checksum mismatch')]);
+      assert.deepEqual(await summaries(meta, store), {
+        t1: [2, 0, null],
+        t2: [1, 1, y.updated_at],
+      });
+      const y2 = await meta.replacePhoto(y.id, {
+        object_key: randomUUID(),
+        filename: 'y2.jpg',
+        size: 2,
+        content_type: 'image/jpeg',
+        checksum: 'e'.repeat(32),
+        expected_version: y.version,
+      });
+      assert.deepEqual(
+        await summaries(meta, store),
+        { t1: [1, 0, y2.updated_at], t2: [1, 1, y2.updated_at] },
+        'a replacement puts the terminal holding the old version behind',
+      );
+      await meta.recordStatus(store, 't1', [synced(y.id)]);
+      assert.deepEqual(
+        (await summaries(meta, store)).t1,
+        [2, 0, null],
+        'a report of the new version',
+      );
+      await meta.linkBrand(store, brandB);
+      const [z] = (await meta.listPhotos({ store_id: store, limit: 10 })).photos.filter(
+        (p) => p.id !== x.id && p.id !== y.id,
+      );
+      assert.ok(z);
+      assert.deepEqual(await summaries(meta, store), {
+        t1: [2, 0, z.updated_at],
+        t2: [1, 1, y2.updated_at],
+      });
+      await meta.recordStatus(store, 't1', [synced(z.id)]);
+      await meta.recordStatus(store, 't2', [failed(z.id, 'storage full')]);
+      assert.deepEqual(await summaries(meta, store), {
+        t1: [3, 0, null],
+        t2: [1, 2, y2.updated_at],
+      });
+      await meta.unlinkBrand(store, brandB);
+      assert.deepEqual(
+        await summaries(meta, store),
+        { t1: [2, 0, null], t2: [1, 1, y2.updated_at] },
+        'an unlinked brand’s photos neither count nor fail',
+      );
+      await meta.setProductActive(p2, false);
+      assert.deepEqual(
+        await summaries(meta, store),
+        { t1: [1, 0, null], t2: [1, 0, null] },
+        'a deactivated product’s photo is no longer missing',
+      );
+      await meta.setProductActive(p2, true);
+      const y3 = await updatedAt(meta, y.id);
+      assert.deepEqual(await summaries(meta, store), {
+        t1: [2, 0, null],
+        t2: [1, 1, y3],
+      });
+      await meta.deletePhoto(y.id);
+      assert.deepEqual(await summaries(meta, store), { t1: [1, 0, null], t2: [1, 0, null] });
+      const w = await photo(p1, true);
+      assert.notEqual(await updatedAt(meta, x.id), x.updated_at, 'the old primary was bumped');
+      assert.deepEqual(
+        await summaries(meta, store),
+        { t1: [1, 0, w.updated_at], t2: [1, 0, w.updated_at] },
+        'a new photo puts every terminal behind since it was added',
+      );
+      await meta.close();
+    });
+
+    it('lists the newest failures of each terminal of the given stores', async () => {
+      const meta = await make();
+      const { store, x, y } = await seed(meta);
+      await meta.recordStatus(store, 't1', [failed(x.id, 'a')]);
+      await meta.recordStatus(store, 't1', [failed(y.id, 'b')]);
+      await meta.recordStatus(store, 't2', [failed(x.id, 'c')]);
+      assert.deepEqual(
+        (await meta.latestFailures([store, randomUUID()], 1)).map((f) => [
+          f.store_id,
+          f.terminal_id,
+          f.photo_id,
+          f.error,
+        ]),
+        [
+          [store, 't1', y.id, 'b'],
+          [store, 't2', x.id, 'c'],
+        ],
+      );
+      assert.equal((await meta.latestFailures([store], 5)).length, 3);
+      assert.deepEqual(await meta.latestFailures([], 5), []);
       await meta.close();
     });
 

@@ -81,7 +81,8 @@ describe('SQL metadata repository on SQLite: migrations and clock', () => {
     // What a pre-Kysely server left: the 0001 tables, user_version 1, no migration bookkeeping.
     raw.exec(`DROP TABLE kysely_migration; DROP TABLE kysely_migration_lock; DROP TABLE photo_objects;
       DROP TABLE revoked_tokens; DROP TABLE status_reports; DROP TABLE terminals; DROP TABLE retired_objects;
-      DROP INDEX sync_status_fleet; ALTER TABLE sync_status DROP COLUMN photo_version;`);
+      DROP INDEX sync_status_fleet; DROP INDEX sync_status_failed;
+      ALTER TABLE sync_status DROP COLUMN photo_version; ALTER TABLE stores DROP COLUMN photos;`);
     raw.pragma('user_version = 1');
     raw.close();
     const adopted = await open(file);

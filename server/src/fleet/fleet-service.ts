@@ -1,8 +1,9 @@
 /**
  * The fleet console's read model: which terminals of which stores hold every current photo, which
  * are behind (by how many, since when, failing why) and which went silent. Everything is read
- * through the metadata port; a store's per-terminal progress (the one costly query, photos x
- * terminals) is cached until the store's photos or its terminals' reports change.
+ * through the metadata port. Each terminal's progress is a summary the database keeps at write time,
+ * so an overview reads O(stores + terminals) rows plus the failures of the page it returns, and any
+ * number of server instances sharing the database answer alike (nothing is cached in process).
  */
 import {
   FAILURES_SHOWN,
@@ -21,8 +22,6 @@ import type {
   FailureRecord,
   MetadataRepository,
   Store,
-  StoreCatalogStats,
-  TerminalProgress,
   TerminalRecord,
 } from '../persistence/types';
 
@@ -43,18 +42,10 @@ export interface PageQuery {
   offset: number;
 }
 
-interface StoreProgress {
-  key: string;
-  progress: Map<string, TerminalProgress>;
-  failures: Map<string, FailureRecord[]>;
-}
-
 const STATE_RANK: Record<TerminalState, number> = { current: 0, behind: 1, silent: 2 };
 
 /** Fleet queries for the admin console. `clock` is epoch ms; silence is measured against it. */
 export class FleetService {
-  private readonly cache = new Map<string, StoreProgress>();
-
   constructor(
     private readonly meta: MetadataRepository,
     private readonly clock: () => number,
@@ -65,16 +56,16 @@ export class FleetService {
   /** The overview page: stores with their terminals, filtered, sorted and paged, plus state counts. */
   async overview(query: FleetQuery): Promise<FleetOverview> {
     const now = this.clock();
-    const stats = new Map((await this.meta.storeCatalogStats()).map((s) => [s.store_id, s]));
+    const photoCounts = await this.meta.storePhotoCounts();
     const byStore = groupBy(await this.meta.listTerminals(), (t) => t.store_id);
     const needle = query.q?.trim().toLowerCase() ?? '';
     const counts: StateCounts = { current: 0, behind: 0, silent: 0 };
     const matching: StoreSummary[] = [];
     for (const store of await this.meta.listStores()) {
       if (query.store_id !== undefined && store.id !== query.store_id) continue;
-      const summary = await this.storeSummary(
+      const summary = this.storeSummary(
         store,
-        stats.get(store.id),
+        photoCounts.get(store.id),
         byStore.get(store.id),
         now,
       );
@@ -95,6 +86,19 @@ export class FleetService {
     }
     matching.sort(SORTS[query.sort]);
     const stores = matching.slice(query.offset, query.offset + query.limit);
+    // Only the page's failures are read: filters, counts and order never depend on them.
+    const failures = groupBy(
+      await this.meta.latestFailures(
+        stores.filter((s) => s.terminals.some((t) => t.failing > 0)).map((s) => s.store_id),
+        FAILURES_SHOWN,
+      ),
+      (f) => `${f.store_id}\n${f.terminal_id}`,
+    );
+    for (const store of stores)
+      for (const t of store.terminals)
+        t.failures = (failures.get(`${store.store_id}\n${t.terminal_id}`) ?? []).map(
+          ({ store_id: _, ...f }) => stripTerminal(f),
+        );
     return {
       stores,
       total: matching.length,
@@ -117,8 +121,7 @@ export class FleetService {
     const { store, summary } = await this.storeById(storeId);
     const terminal = summary.terminals.find((t) => t.terminal_id === terminalId);
     if (!terminal) throw new NotFoundError('Terminal not found');
-    // storeSummary just refreshed the store's cached progress.
-    const failures = this.cache.get(storeId)?.failures.get(terminalId) ?? [];
+    const failures = await this.meta.listFailures(storeId, terminalId);
     const unsynced = await this.meta.listUnsynced(storeId, terminalId, page.limit, page.offset);
     return {
       store,
@@ -147,72 +150,46 @@ export class FleetService {
   ): Promise<{ store: StoreDetail['store']; summary: StoreSummary }> {
     const row = await this.meta.getStore(storeId);
     if (!row) throw new NotFoundError('Store not found');
-    const stats = (await this.meta.storeCatalogStats()).find((s) => s.store_id === storeId);
+    const photos = (await this.meta.storePhotoCounts()).get(storeId);
     const terminals = await this.meta.listTerminals(storeId);
-    const summary = await this.storeSummary(row, stats, terminals, this.clock());
+    const summary = this.storeSummary(row, photos, terminals, this.clock());
+    const failures = groupBy(await this.meta.listFailures(storeId), (f) => f.terminal_id);
+    for (const t of summary.terminals)
+      t.failures = (failures.get(t.terminal_id) ?? []).slice(0, FAILURES_SHOWN).map(stripTerminal);
     const store = { store_id: row.id, code: row.code, name: row.name, photos: summary.photos };
     return { store, summary };
   }
 
-  private async storeSummary(
+  /** The store's summary from its terminals' stored progress; failures are left to the caller. */
+  private storeSummary(
     store: Store,
-    stats: StoreCatalogStats | undefined,
+    photos = 0,
     terminals: TerminalRecord[] = [],
     now: number,
-  ): Promise<StoreSummary> {
-    const photos = stats?.photos ?? 0;
-    const lastReport = terminals.reduce(
-      (m, t) => (t.last_report_at > m ? t.last_report_at : m),
-      '',
-    );
-    const key = `${photos}|${stats?.changed_at ?? ''}|${terminals.length}|${lastReport}`;
-    const { progress, failures } = await this.progressOf(store.id, key);
+  ): StoreSummary {
     return {
       store_id: store.id,
       code: store.code,
       name: store.name,
       photos,
-      terminals: terminals.map((t) =>
-        this.terminalSummary(t, photos, progress.get(t.terminal_id), failures, now),
-      ),
+      terminals: terminals.map((t) => this.terminalSummary(t, photos, now)),
     };
   }
 
-  /** The store's cached progress; `key` (photos, last change, last report) says when it is stale. */
-  private async progressOf(storeId: string, key: string): Promise<StoreProgress> {
-    const cached = this.cache.get(storeId);
-    if (cached?.key === key) return cached;
-    const fresh: StoreProgress = {
-      key,
-      progress: new Map((await this.meta.terminalProgress(storeId)).map((p) => [p.terminal_id, p])),
-      failures: groupBy(await this.meta.listFailures(storeId), (f) => f.terminal_id),
-    };
-    this.cache.set(storeId, fresh);
-    return fresh;
-  }
-
-  private terminalSummary(
-    t: TerminalRecord,
-    photos: number,
-    progress: TerminalProgress | undefined,
-    failures: Map<string, FailureRecord[]>,
-    now: number,
-  ): TerminalSummary {
-    const synced = progress?.synced ?? 0;
-    const behindBy = Math.max(0, photos - synced);
+  private terminalSummary(t: TerminalRecord, photos: number, now: number): TerminalSummary {
+    const behindBy = Math.max(0, photos - t.synced);
     const silent = now - Date.parse(t.last_report_at) > this.silentAfterS * 1000;
-    const failing = failures.get(t.terminal_id) ?? [];
     return {
       terminal_id: t.terminal_id,
       name: t.name,
       first_report_at: t.first_report_at,
       last_report_at: t.last_report_at,
       state: silent ? 'silent' : behindBy === 0 ? 'current' : 'behind',
-      synced,
+      synced: t.synced,
       behind_by: behindBy,
-      behind_since: behindBy === 0 ? null : (progress?.behind_since ?? null),
-      failing: failing.length,
-      failures: failing.slice(0, FAILURES_SHOWN).map(stripTerminal),
+      behind_since: behindBy === 0 ? null : t.behind_since,
+      failing: t.failing,
+      failures: [],
     };
   }
 }

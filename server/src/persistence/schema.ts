@@ -18,7 +18,8 @@ import type {
 export interface DatabaseSchema {
   company: Company;
   brands: Brand;
-  stores: Store;
+  /** photos starts at 0 (DEFAULT); terminal-summaries.ts keeps it. */
+  stores: Store & { photos: Generated<number> };
   store_brands: { store_id: string; brand_id: string; is_active: number };
   products: { id: string; brand_id: string; sku: string; name: string; active: number };
   product_photos: Omit<PhotoRecord, 'product_sku' | 'product_name' | 'is_primary'> & {
@@ -31,7 +32,11 @@ export interface DatabaseSchema {
   tombstones: { store_id: string; photo_id: string; deleted_at: string };
   /** Status rows: the photo's version at report time says whether "synced" is still current. */
   sync_status: StatusRecord & { photo_version: number | null };
-  terminals: TerminalRecord;
+  /** synced and failing start at 0 (DEFAULT); terminal-summaries.ts keeps them. */
+  terminals: Omit<TerminalRecord, 'synced' | 'failing'> & {
+    synced: Generated<number>;
+    failing: Generated<number>;
+  };
   status_reports: {
     id: Generated<number>;
     store_id: string;

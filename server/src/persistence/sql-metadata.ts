@@ -11,6 +11,7 @@ import type { DatabaseTarget, SqlDatabase } from './database';
 import { ConflictError, InvalidInputError, NotFoundError } from './errors';
 import { isoFromMs, toIsoTime } from './iso-time';
 import { openMigratedDatabase } from './migrate';
+import { NOT_SYNCED_NOW, SYNCED_NOW, keepSummaries, recomputeTerminal } from './terminal-summaries';
 import { writeObject } from './sql-image-repository';
 import type { DatabaseSchema } from './schema';
 import type {
@@ -32,6 +33,7 @@ import type {
   Store,
   NewUser,
   StoreCatalogStats,
+  StoreFailure,
   TerminalProgress,
   TerminalRecord,
   User,
@@ -71,6 +73,13 @@ const inScope = (store_id: string) => sql`FROM product_photos ph
   JOIN products p ON p.id = ph.product_id AND p.active = 1
   JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.store_id = ${store_id} AND sb.is_active = 1`;
 
+/** Status rows `st` joined to their photo when it is in the row's store's scope (failures read this). */
+const FAILED_IN_SCOPE = sql`FROM sync_status st
+  JOIN product_photos ph ON ph.id = st.photo_id
+  JOIN products p ON p.id = ph.product_id AND p.active = 1
+  JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.store_id = st.store_id
+    AND sb.is_active = 1`;
+
 /** Tombstones (store, photo, t) for every in-scope pair matching `where`, replacing older ones. */
 const tombstone = (t: IsoTime, where: RawBuilder<unknown>) => sql`
   INSERT INTO tombstones (store_id, photo_id, deleted_at)
@@ -79,12 +88,6 @@ const tombstone = (t: IsoTime, where: RawBuilder<unknown>) => sql`
     JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.is_active = 1
   WHERE ${where}
   ON CONFLICT (store_id, photo_id) DO UPDATE SET deleted_at = excluded.deleted_at`;
-
-/** The sync_status row `st` says the photo `ph` is on the terminal at its current version. */
-const SYNCED_NOW = sql`st.status = 'synced' AND st.photo_version = ph.version`;
-/** Negation of SYNCED_NOW that also holds when a LEFT JOIN found no row (NULLs). */
-const NOT_SYNCED_NOW = sql`(st.status IS NULL OR st.status <> 'synced' OR st.photo_version IS NULL
-  OR st.photo_version <> ph.version)`;
 
 function toPhoto(row: PhotoRow): PhotoRecord {
   return { ...row, is_primary: row.is_primary === 1 };
@@ -324,14 +327,26 @@ export class SqlMetadataRepository implements MetadataRepository {
         );
       }
       if (await this.linkActive(trx, store_id, brand_id)) return;
-      await trx
-        .insertInto('store_brands')
-        .values({ store_id, brand_id, is_active: 1 })
-        .onConflict((oc) => oc.columns(['store_id', 'brand_id']).doUpdateSet({ is_active: 1 }))
-        .execute();
-      // The brand's photos come (back) into this store's scope: bump them so an incremental sync sees them.
-      await sql`UPDATE product_photos SET updated_at = ${stamp()} WHERE product_id IN
-        (SELECT id FROM products WHERE brand_id = ${brand_id} AND active = 1)`.execute(trx);
+      // The bump below moves the brand's photos in every store that sees them, but a terminal
+      // holding every photo there still does: only this store's and lagging terminals can change.
+      await keepSummaries(
+        trx,
+        {
+          photos: sql`p.brand_id = ${brand_id}`,
+          terminals: sql`t.store_id = ${store_id} OR t.behind_since IS NOT NULL`,
+          stores: sql`sb.store_id = ${store_id}`,
+        },
+        async () => {
+          await trx
+            .insertInto('store_brands')
+            .values({ store_id, brand_id, is_active: 1 })
+            .onConflict((oc) => oc.columns(['store_id', 'brand_id']).doUpdateSet({ is_active: 1 }))
+            .execute();
+          // The brand's photos come (back) into this store's scope: bump them so an incremental sync sees them.
+          await sql`UPDATE product_photos SET updated_at = ${stamp()} WHERE product_id IN
+            (SELECT id FROM products WHERE brand_id = ${brand_id} AND active = 1)`.execute(trx);
+        },
+      );
     });
   }
 
@@ -343,12 +358,22 @@ export class SqlMetadataRepository implements MetadataRepository {
       await tombstone(stamp(), sql`sb.store_id = ${store_id} AND p.brand_id = ${brand_id}`).execute(
         trx,
       );
-      await trx
-        .updateTable('store_brands')
-        .set({ is_active: 0 })
-        .where('store_id', '=', store_id)
-        .where('brand_id', '=', brand_id)
-        .execute();
+      await keepSummaries(
+        trx,
+        {
+          photos: sql`p.brand_id = ${brand_id}`,
+          terminals: sql`t.store_id = ${store_id}`,
+          stores: sql`sb.store_id = ${store_id}`,
+        },
+        async () => {
+          await trx
+            .updateTable('store_brands')
+            .set({ is_active: 0 })
+            .where('store_id', '=', store_id)
+            .where('brand_id', '=', brand_id)
+            .execute();
+        },
+      );
     });
   }
 
@@ -358,20 +383,22 @@ export class SqlMetadataRepository implements MetadataRepository {
       if (!product) throw new NotFoundError(`Product ${product_id} not found`);
       if (product.active === active) return;
       const t = stamp();
-      if (active) {
+      await this.keepProductSummaries(trx, product_id, async () => {
+        if (active) {
+          await trx
+            .updateTable('product_photos')
+            .set({ updated_at: t })
+            .where('product_id', '=', product_id)
+            .execute();
+        } else {
+          await tombstone(t, sql`p.id = ${product_id}`).execute(trx);
+        }
         await trx
-          .updateTable('product_photos')
-          .set({ updated_at: t })
-          .where('product_id', '=', product_id)
+          .updateTable('products')
+          .set({ active: active ? 1 : 0 })
+          .where('id', '=', product_id)
           .execute();
-      } else {
-        await tombstone(t, sql`p.id = ${product_id}`).execute(trx);
-      }
-      await trx
-        .updateTable('products')
-        .set({ active: active ? 1 : 0 })
-        .where('id', '=', product_id)
-        .execute();
+      });
     });
   }
 
@@ -524,25 +551,27 @@ export class SqlMetadataRepository implements MetadataRepository {
       await requireAbsent(trx, 'product_photos', id);
       await requireRow(trx, 'products', n.product_id);
       const t = stamp();
-      if (n.is_primary) await this.unsetOtherPrimaries(trx, n.product_id, id, t);
-      await trx
-        .insertInto('product_photos')
-        .values({
-          id,
-          product_id: n.product_id,
-          object_key: n.object_key,
-          filename: n.filename,
-          size: n.size,
-          content_type: n.content_type,
-          checksum: n.checksum,
-          version: 1,
-          is_primary: n.is_primary ? 1 : 0,
-          sort_order: n.sort_order,
-          created_at: t,
-          updated_at: t,
-        })
-        .execute();
-      if (bytes) await writeObject(trx, n.object_key, bytes, this.now());
+      await this.keepProductSummaries(trx, n.product_id, async () => {
+        if (n.is_primary) await this.unsetOtherPrimaries(trx, n.product_id, id, t);
+        await trx
+          .insertInto('product_photos')
+          .values({
+            id,
+            product_id: n.product_id,
+            object_key: n.object_key,
+            filename: n.filename,
+            size: n.size,
+            content_type: n.content_type,
+            checksum: n.checksum,
+            version: 1,
+            is_primary: n.is_primary ? 1 : 0,
+            sort_order: n.sort_order,
+            created_at: t,
+            updated_at: t,
+          })
+          .execute();
+        if (bytes) await writeObject(trx, n.object_key, bytes, this.now());
+      });
       return (await photoById(trx, id))!;
     });
   }
@@ -599,8 +628,10 @@ export class SqlMetadataRepository implements MetadataRepository {
     return this.write(async (trx, stamp) => {
       const photo = await photoById(trx, photo_id);
       if (!photo) throw new NotFoundError(`Photo ${photo_id} not found`);
-      await tombstone(stamp(), sql`ph.id = ${photo_id}`).execute(trx);
-      await trx.deleteFrom('product_photos').where('id', '=', photo_id).execute();
+      await this.keepProductSummaries(trx, photo.product_id, async () => {
+        await tombstone(stamp(), sql`ph.id = ${photo_id}`).execute(trx);
+        await trx.deleteFrom('product_photos').where('id', '=', photo_id).execute();
+      });
       await this.retire(trx, photo.object_key);
     });
   }
@@ -654,6 +685,7 @@ export class SqlMetadataRepository implements MetadataRepository {
           )
           .execute();
       }
+      await recomputeTerminal(trx, store_id, terminal_id);
       return items.length;
     });
   }
@@ -685,7 +717,16 @@ export class SqlMetadataRepository implements MetadataRepository {
     return this.read(async (db) => {
       let q = db
         .selectFrom('terminals')
-        .select(['store_id', 'terminal_id', 'name', 'first_report_at', 'last_report_at']);
+        .select([
+          'store_id',
+          'terminal_id',
+          'name',
+          'first_report_at',
+          'last_report_at',
+          'synced',
+          'failing',
+          'behind_since',
+        ]);
       if (store_id !== undefined) q = q.where('store_id', '=', store_id);
       return q.orderBy('store_id').orderBy('terminal_id').execute();
     });
@@ -720,54 +761,18 @@ export class SqlMetadataRepository implements MetadataRepository {
     });
   }
 
-  terminalProgress(store_id: string): Promise<TerminalProgress[]> {
-    // Two range reads (the store's photos, its status rows: contiguous in the primary key) matched in
-    // memory: a lookup per photo and terminal made a cold read of a 500-store fleet take minutes.
-    return this.read(async (db) => {
-      const photos = new Map(
-        (
-          await rows(
-            db,
-            sql<{ id: string; version: number; updated_at: IsoTime }>`SELECT ph.id, ph.version,
-              ph.updated_at ${inScope(store_id)}`,
-          )
-        ).map((ph) => [ph.id, ph]),
-      );
-      const statuses = await db
-        .selectFrom('sync_status')
-        .select(['terminal_id', 'photo_id', 'status', 'photo_version'])
-        .where('store_id', '=', store_id)
-        .execute();
-      const terminals = await db
-        .selectFrom('terminals')
-        .select('terminal_id')
-        .where('store_id', '=', store_id)
-        .orderBy('terminal_id')
-        .execute();
-      const held = new Map<string, Set<string>>(terminals.map((t) => [t.terminal_id, new Set()]));
-      const failing = new Map<string, number>();
-      for (const st of statuses) {
-        const photo = photos.get(st.photo_id);
-        if (!photo) continue;
-        if (st.status === 'failed')
-          failing.set(st.terminal_id, (failing.get(st.terminal_id) ?? 0) + 1);
-        else if (Number(st.photo_version) === Number(photo.version))
-          held.get(st.terminal_id)?.add(st.photo_id);
-      }
-      return terminals.map(({ terminal_id }) => {
-        const has = held.get(terminal_id)!;
-        let behind_since: IsoTime | null = null;
-        for (const [id, photo] of photos)
-          if (!has.has(id) && (behind_since === null || photo.updated_at < behind_since))
-            behind_since = photo.updated_at;
-        return {
-          terminal_id,
-          synced: has.size,
-          failing: failing.get(terminal_id) ?? 0,
-          behind_since,
-        };
-      });
-    });
+  async storePhotoCounts(): Promise<Map<string, number>> {
+    const found = await this.db.selectFrom('stores').select(['id', 'photos']).execute();
+    return new Map(found.map((s) => [s.id, Number(s.photos)]));
+  }
+
+  async terminalProgress(store_id: string): Promise<TerminalProgress[]> {
+    return (await this.listTerminals(store_id)).map((t) => ({
+      terminal_id: t.terminal_id,
+      synced: t.synced,
+      failing: t.failing,
+      behind_since: t.behind_since,
+    }));
   }
 
   listFailures(store_id: string, terminal_id?: string): Promise<FailureRecord[]> {
@@ -777,15 +782,33 @@ export class SqlMetadataRepository implements MetadataRepository {
         db,
         sql<FailureRecord>`SELECT st.terminal_id, st.photo_id, p.name AS product_name, st.error,
             st.reported_at
-          FROM sync_status st
-          JOIN product_photos ph ON ph.id = st.photo_id
-          JOIN products p ON p.id = ph.product_id AND p.active = 1
-          JOIN store_brands sb ON sb.brand_id = p.brand_id AND sb.store_id = st.store_id
-            AND sb.is_active = 1
+          ${FAILED_IN_SCOPE}
           WHERE st.store_id = ${store_id} AND st.status = 'failed' ${terminal}
           ORDER BY st.reported_at DESC, st.photo_id`,
       ),
     );
+  }
+
+  async latestFailures(
+    store_ids: readonly string[],
+    per_terminal: number,
+  ): Promise<StoreFailure[]> {
+    requireInt('per_terminal', per_terminal, 0);
+    if (store_ids.length === 0 || per_terminal === 0) return [];
+    const found = await this.read((db) =>
+      rows(
+        db,
+        sql<StoreFailure & { n: number }>`SELECT * FROM (
+            SELECT st.store_id, st.terminal_id, st.photo_id, p.name AS product_name, st.error,
+              st.reported_at, row_number() OVER (PARTITION BY st.store_id, st.terminal_id
+                ORDER BY st.reported_at DESC, st.photo_id) AS n
+            ${FAILED_IN_SCOPE}
+            WHERE st.status = 'failed' AND st.store_id IN (${sql.join([...store_ids])})) f
+          WHERE n <= ${per_terminal}
+          ORDER BY store_id, terminal_id, n`,
+      ),
+    );
+    return found.map(({ n: _, ...failure }) => failure);
   }
 
   listReports(store_id: string, terminal_id: string, limit: number): Promise<ReportSummary[]> {
@@ -956,9 +979,24 @@ export class SqlMetadataRepository implements MetadataRepository {
     return this.write(async (trx, stamp) => {
       const photo = await photoById(trx, photo_id);
       if (!photo) throw new NotFoundError(`Photo ${photo_id} not found`);
-      await change(trx, photo, stamp());
+      const t = stamp();
+      await this.keepProductSummaries(trx, photo.product_id, () => change(trx, photo, t));
       return (await photoById(trx, photo_id))!;
     });
+  }
+
+  /** Runs `change` to the photos of one product (and only those), keeping terminal summaries right. */
+  private keepProductSummaries(
+    trx: Db,
+    product_id: string,
+    change: () => Promise<void>,
+  ): Promise<void> {
+    const all = sql`1 = 1`;
+    return keepSummaries(
+      trx,
+      { photos: sql`p.id = ${product_id}`, terminals: all, stores: all },
+      change,
+    );
   }
 
   /** Notes that the write in `trx` may have left `object_key` unreferenced (the sweep checks again). */

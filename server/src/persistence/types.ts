@@ -128,6 +128,10 @@ export interface TerminalRecord {
   name: string | null;
   first_report_at: IsoTime;
   last_report_at: IsoTime;
+  /** Its progress, kept by every write (see terminal-summaries.ts). */
+  synced: number;
+  failing: number;
+  behind_since: IsoTime | null;
 }
 
 /** What a store sees now, and the latest time that set changed (a photo written, added or removed). */
@@ -151,6 +155,11 @@ export interface TerminalProgress {
 /** A failing photo of one terminal. */
 export interface FailureRecord extends FleetFailure {
   terminal_id: string;
+}
+
+/** A failing photo of one terminal of one store. */
+export interface StoreFailure extends FailureRecord {
+  store_id: string;
 }
 
 /** Reports kept per terminal for its history. */
@@ -275,10 +284,14 @@ export interface MetadataRepository {
   listTerminals(store_id?: string): Promise<TerminalRecord[]>;
   /** Photo count and last change of every store. */
   storeCatalogStats(): Promise<StoreCatalogStats[]>;
+  /** How many photos each store sees now (as storeCatalogStats, kept at write time: cheap to read). */
+  storePhotoCounts(): Promise<Map<string, number>>;
   /** Progress of every terminal of the store against its current photos. */
   terminalProgress(store_id: string): Promise<TerminalProgress[]>;
   /** Current photos of the store whose latest report is a failure, newest report first. */
   listFailures(store_id: string, terminal_id?: string): Promise<FailureRecord[]>;
+  /** The newest `per_terminal` failures (as listFailures) of every terminal of these stores. */
+  latestFailures(store_ids: readonly string[], per_terminal: number): Promise<StoreFailure[]>;
   /** A terminal's latest `limit` reports, newest first. */
   listReports(store_id: string, terminal_id: string, limit: number): Promise<ReportSummary[]>;
   /** Current photos the terminal has not reported synced at their version, oldest change first. */

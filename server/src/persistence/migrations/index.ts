@@ -9,6 +9,7 @@ import * as initial from './0001-initial';
 import * as photoObjects from './0002-photo-objects-and-revoked-tokens';
 import * as fleet from './0003-fleet';
 import * as userSecurity from './0004-user-security';
+import * as terminalSummaries from './0005-terminal-summaries';
 import * as retiredObjects from './0006-retired-objects';
 import type { MigrationContext } from './context';
 
@@ -23,5 +24,6 @@ export const MIGRATIONS: Readonly<Record<string, SchemaMigration>> = {
   '0002-photo-objects-and-revoked-tokens': photoObjects,
   '0003-fleet': fleet,
   '0004-user-security': userSecurity,
+  '0005-terminal-summaries': terminalSummaries,
   '0006-retired-objects': retiredObjects,
 };
