@@ -115,7 +115,7 @@ export interface ProductPage {
 /** Sync settings a person may change in the settings screen. */
 export type TunableSettings = Pick<
   SyncSettings,
-  'syncIntervalMs' | 'concurrency' | 'delayMs' | 'listMethod' | 'companyId'
+  'syncIntervalMs' | 'concurrency' | 'delayMs' | 'listMethod' | 'companyId' | 'terminalName'
 >;
 
 /** Outcome of saving settings: the effective values, or why the engine refused them (nothing saved). */

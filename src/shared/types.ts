@@ -99,6 +99,23 @@ export type ListMethod = 'auto' | 'GET' | 'POST';
 /** The values `listMethod` may take. */
 export const LIST_METHODS: readonly ListMethod[] = ['auto', 'GET', 'POST'];
 
+/** Longest terminal name the terminal accepts (the reference HO stores up to 200 characters). */
+export const TERMINAL_NAME_MAX = 64;
+
+/**
+ * True for a usable `terminalName`: empty (unnamed) or at most TERMINAL_NAME_MAX characters without
+ * control characters and without spaces around it (what a person reads on the HO's console).
+ */
+export function isTerminalName(v: unknown): v is string {
+  return (
+    typeof v === 'string' &&
+    v.length <= TERMINAL_NAME_MAX &&
+    v === v.trim() &&
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+    !/[\u0000-\u001f\u007f]/.test(v)
+  );
+}
+
 /** True for a usable `companyId`: empty (not sent) or an id of letters, digits and `. _ ~ -`. */
 export function isCompanyId(v: unknown): v is string {
   return typeof v === 'string' && /^[A-Za-z0-9._~-]{0,128}$/.test(v);

@@ -42,8 +42,8 @@ export interface HostDeps {
 
 /** The settings the settings screen shows and changes. */
 function tunable(s: TunableSettings): TunableSettings {
-  const { syncIntervalMs, concurrency, delayMs, listMethod, companyId } = s;
-  return { syncIntervalMs, concurrency, delayMs, listMethod, companyId };
+  const { syncIntervalMs, concurrency, delayMs, listMethod, companyId, terminalName } = s;
+  return { syncIntervalMs, concurrency, delayMs, listMethod, companyId, terminalName };
 }
 
 const PRODUCTS_DEBOUNCE_MS = 500;

@@ -14,7 +14,13 @@ import {
 } from '../shared/errors';
 import type { Credentials, SignInSettings, StoreChoice } from '../shared/messages';
 import { type Problem, ProblemError } from '../shared/problems';
-import { DEFAULT_SETTINGS, isCompanyId, LIST_METHODS, type SyncSettings } from '../shared/types';
+import {
+  DEFAULT_SETTINGS,
+  isCompanyId,
+  isTerminalName,
+  LIST_METHODS,
+  type SyncSettings,
+} from '../shared/types';
 import { HoClient } from './api-client';
 import { type Revocation, TokenManager } from './auth';
 import { EngineRecords } from './engine-record';
@@ -77,6 +83,8 @@ export function checkSettings(s: SyncSettings): void {
     throw new ProblemError({ code: 'settings.out-of-range', setting: 'listMethod' });
   if (!isCompanyId(s.companyId))
     throw new ProblemError({ code: 'settings.out-of-range', setting: 'companyId' });
+  if (!isTerminalName(s.terminalName))
+    throw new ProblemError({ code: 'settings.out-of-range', setting: 'terminalName' });
 }
 
 const refused = (problem: Problem): ProblemError => new ProblemError(problem);

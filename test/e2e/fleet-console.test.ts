@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
-import { runFleetScenario, waitCount } from '../helpers/fleet-scenario';
+import { runFleetScenario, TERMINAL_B_NAME, waitCount } from '../helpers/fleet-scenario';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
 
 describe('fleet console', () => {
@@ -51,6 +51,10 @@ describe('fleet console', () => {
         await waitCount(console, 'behind', 1);
         const behindRow = console.locator('tr', { hasText: 'Behind' });
         assert.match(await behindRow.innerText(), /1 behind since/);
+        assert.ok(
+          (await behindRow.innerText()).includes(TERMINAL_B_NAME),
+          'the name given in the terminal settings is the one shown',
+        );
         assert.ok(reason, 'the terminal gave a reason');
         assert.ok((await behindRow.innerText()).includes(reason), 'the overview shows the reason');
         // The terminal page names the failing photo and its reason.

@@ -96,6 +96,9 @@ describe('settings screen', () => {
     await form.getByRole('button', { name: 'Save sync settings' }).click();
     await form.getByText('Parallel downloads: enter a whole number from 1 to 10.').waitFor();
 
+    await form
+      .getByLabel('Terminal name (shown to Head Office, e.g. "Kasir 1")')
+      .fill('  Kasir 1 ');
     await form.getByLabel('Sync interval (minutes)').fill('20');
     await form.getByLabel('Parallel downloads').fill('3');
     await form.getByLabel('Pause between downloads (ms)').fill('250');
@@ -113,6 +116,10 @@ describe('settings screen', () => {
     await openSettings();
     await page.getByLabel('Parallel downloads').waitFor();
     assert.equal(await page.getByLabel('Sync interval (minutes)').inputValue(), '20');
+    assert.equal(
+      await page.getByLabel('Terminal name (shown to Head Office, e.g. "Kasir 1")').inputValue(),
+      'Kasir 1',
+    );
     assert.equal(await page.getByLabel('Parallel downloads').inputValue(), '3');
     assert.equal(await page.getByLabel('Pause between downloads (ms)').inputValue(), '250');
     // The engine's own view, through the same bridge command the screen uses.
@@ -132,6 +139,7 @@ describe('settings screen', () => {
         delayMs: 250,
         listMethod: 'POST',
         companyId: 'c-42',
+        terminalName: 'Kasir 1',
       },
     });
   });

@@ -54,6 +54,19 @@ async function waitHeldPart(page: Page, n: number): Promise<number> {
   return (await handle.jsonValue()) as number;
 }
 
+/** The name a person gives terminal B in its settings screen; the console shows it (latest reported). */
+export const TERMINAL_B_NAME = 'Kasir 2';
+
+/** Names the terminal the way a person does: Settings, the name field, save, back. */
+async function nameTerminal(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const form = page.getByRole('form', { name: 'Sync' });
+  await form.getByLabel('Terminal name (shown to Head Office, e.g. "Kasir 1")').fill(name);
+  await form.getByRole('button', { name: 'Save sync settings' }).click();
+  await form.getByText('Sync settings saved.').waitFor();
+  await page.getByRole('button', { name: 'Back' }).click();
+}
+
 /** Runs the story against a running demo HO; `browser` hosts the console and terminal A. */
 export async function runFleetScenario(
   ho: HoServer,
@@ -98,6 +111,7 @@ export async function runFleetScenario(
     b = context.pages()[0] ?? (await context.newPage());
     await openApp(b, `${ho.url}/`);
     await waitNotSyncing(b);
+    await nameTerminal(b, TERMINAL_B_NAME);
     // Whether or not the page resumed the run by itself, a run ending now reports the failure.
     await runFromButton(b, 'Sync now');
     await waitCount(consolePage, 'behind', 1);

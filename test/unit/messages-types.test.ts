@@ -17,6 +17,7 @@ const settings: TunableSettings = {
   delayMs: 0,
   listMethod: 'auto',
   companyId: '',
+  terminalName: 'Kasir 1',
 };
 const state = {} as AppState;
 

@@ -158,8 +158,22 @@ test('settings are validated before they are saved', async () => {
       w.session.saveSettings({ maxDeleteShare: 2 }),
       refused({ code: 'settings.out-of-range', setting: 'maxDeleteShare' }),
     );
+    for (const terminalName of ['x'.repeat(65), ' Kasir 1', 'Kasir\t1', 'Kasir\n1'])
+      await assert.rejects(
+        w.session.saveSettings({ terminalName }),
+        refused({ code: 'settings.out-of-range', setting: 'terminalName' }),
+        JSON.stringify(terminalName),
+      );
     assert.equal(w.storage.state.get('settings'), undefined);
     assert.equal((await w.session.saveSettings({ concurrency: 2 })).concurrency, 2);
+    assert.equal(
+      (await w.session.saveSettings({ terminalName: 'Kasir 1' })).terminalName,
+      'Kasir 1',
+    );
+    assert.equal(
+      (await w.session.saveSettings({ terminalName: 'x'.repeat(64) })).terminalName.length,
+      64,
+    );
   } finally {
     w.close();
   }

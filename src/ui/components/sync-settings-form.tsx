@@ -1,12 +1,18 @@
 /**
- * Sync interval, concurrency and delay, and (advanced) the HO's list method and company id: validated
+ * The terminal's name (what Head Office's console shows), sync interval, concurrency and delay, and (advanced) the HO's list method and company id: validated
  * here, then saved to the engine (which validates again).
  */
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { TunableSettings } from '../../shared/messages';
-import { isCompanyId, LIST_METHODS, type ListMethod } from '../../shared/types';
+import {
+  isCompanyId,
+  isTerminalName,
+  LIST_METHODS,
+  type ListMethod,
+  TERMINAL_NAME_MAX,
+} from '../../shared/types';
 import { bridgeProblemOf } from '../bridge';
 import { defineMessages, lang } from '../i18n';
 import { problemText } from '../problem-text';
@@ -15,6 +21,9 @@ import { LIMITS, loadTunables, saveTunables, tunables } from '../settings';
 const messages = defineMessages(
   {
     title: 'Sync',
+    terminalName: 'Terminal name (shown to Head Office, e.g. "Kasir 1")',
+    badTerminalName: (max: number) =>
+      `Terminal name: at most ${max} characters, without line breaks or tabs.`,
     interval: 'Sync interval (minutes)',
     concurrency: 'Parallel downloads',
     delay: 'Pause between downloads (ms)',
@@ -34,6 +43,9 @@ const messages = defineMessages(
   },
   {
     title: 'Sinkronisasi',
+    terminalName: 'Nama terminal (terlihat oleh Kantor Pusat, mis. "Kasir 1")',
+    badTerminalName: (max: number) =>
+      `Nama terminal: paling banyak ${max} karakter, tanpa baris baru atau tab.`,
     interval: 'Interval sinkronisasi (menit)',
     concurrency: 'Unduhan paralel',
     delay: 'Jeda antar unduhan (md)',
@@ -66,6 +78,7 @@ function parseField(raw: string, field: Field): number | null {
 export function SyncSettingsForm() {
   const m = messages();
   const values = useSignal<Record<Field, string> | null>(null);
+  const name = useSignal('');
   const advanced = useSignal<Pick<TunableSettings, 'listMethod' | 'companyId'>>({
     listMethod: 'auto',
     companyId: '',
@@ -81,6 +94,7 @@ export function SyncSettingsForm() {
           delayMs: String(t.delayMs),
         };
       if (t !== null) advanced.value = { listMethod: t.listMethod, companyId: t.companyId };
+      if (t !== null) name.value = t.terminalName;
     });
   }, []);
   const current = values.value;
@@ -110,6 +124,11 @@ export function SyncSettingsForm() {
       }
       parsed[field] = n;
     }
+    const terminalName = name.value.trim();
+    if (!isTerminalName(terminalName)) {
+      outcome.value = { ok: false, text: m.badTerminalName(TERMINAL_NAME_MAX) };
+      return;
+    }
     const companyId = advanced.value.companyId.trim();
     if (!isCompanyId(companyId)) {
       outcome.value = { ok: false, text: m.badCompanyId };
@@ -121,6 +140,7 @@ export function SyncSettingsForm() {
       delayMs: parsed.delayMs,
       listMethod: advanced.value.listMethod,
       companyId,
+      terminalName,
     };
     void saveTunables(settings).then(
       (refused) =>
@@ -139,6 +159,19 @@ export function SyncSettingsForm() {
   return (
     <form class="settings-form" onSubmit={submit} noValidate aria-labelledby="sync-settings-title">
       <h3 id="sync-settings-title">{m.title}</h3>
+      <label class="field">
+        <span>{m.terminalName}</span>
+        <input
+          type="text"
+          autoComplete="off"
+          maxLength={TERMINAL_NAME_MAX}
+          value={name.value}
+          onInput={(e) => {
+            name.value = e.currentTarget.value;
+            outcome.value = null;
+          }}
+        />
+      </label>
       {(Object.keys(LIMITS) as Field[]).map((field) => (
         <label class="field" key={field}>
           <span>{labels[field]}</span>
