@@ -88,6 +88,7 @@ async function scenario(name: string, instances: number, databaseUrl?: string) {
       latencies: Record<string, number[]>;
       bytes: number;
       errors: number;
+      throttled: number;
       failedTerminals: number;
       fullSyncs: number;
     };
@@ -101,6 +102,7 @@ async function scenario(name: string, instances: number, databaseUrl?: string) {
       requestsPerS: requests / r.seconds,
       mbPerS: r.bytes / r.seconds / 1e6,
       errors: r.errors + r.failedTerminals,
+      throttled: r.throttled,
       routes: Object.fromEntries(
         Object.entries(r.latencies).map(([route, l]) => [
           route,
@@ -138,13 +140,13 @@ try {
     `Catalog ${CATALOG.photos} photos x ${CATALOG.avgBytes / 1000} kB, ${TERMINALS} terminals, ${SECONDS} s\n`,
   );
   console.log(
-    '| Setup | Full syncs done | req/s | MB/s | list p50/p99 ms | download p50/p99 ms | status p50/p99 ms | token p50/p99 ms | Errors | Peak RSS MB | HO CPU s / full sync |',
+    '| Setup | Full syncs done | req/s | MB/s | list p50/p99 ms | download p50/p99 ms | status p50/p99 ms | token p50/p99 ms | 429s waited out | Errors | Peak RSS MB | HO CPU s / full sync |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const route = (k: string) => `${f(r.routes[k]!.p50, 0)} / ${f(r.routes[k]!.p99, 0)}`;
     console.log(
-      `| ${r.name} | ${r.served}/${r.terminals} | ${f(r.requestsPerS, 0)} | ${f(r.mbPerS)} | ${route('list')} | ${route('download')} | ${route('status')} | ${route('token')} | ${r.errors} | ${r.peakRssMb.map((m) => f(m, 0)).join(' + ')} | ${f(r.cpuSPerFullSync, 2)} |`,
+      `| ${r.name} | ${r.served}/${r.terminals} | ${f(r.requestsPerS, 0)} | ${f(r.mbPerS)} | ${route('list')} | ${route('download')} | ${route('status')} | ${route('token')} | ${r.throttled} | ${r.errors} | ${r.peakRssMb.map((m) => f(m, 0)).join(' + ')} | ${f(r.cpuSPerFullSync, 2)} |`,
     );
   }
 } finally {
