@@ -151,6 +151,12 @@ export interface EngineRecord {
   list_method?: 'POST' | null;
   /** Start of the HO's offline spell as last saved by a run or a probe; null: it answered (absent in older records). */
   offline_since?: IsoTime | null;
+  /**
+   * A sign-in of a terminal that was not signed in is under way: its tokens may already be saved, its store not
+   * yet checked, so it does not count as signed in (no run may start on a store that may not exist). Persisted
+   * so a worker stopped mid-sign-in does not come back signed in.
+   */
+  sign_in_pending?: boolean;
 }
 
 /** Keys and value types of `getState`/`putState`. */

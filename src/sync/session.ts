@@ -143,9 +143,14 @@ export class SyncSession {
     return after;
   }
 
-  /** True when tokens are held and a store is chosen: what runs need. */
+  /** True when tokens are held, a store is chosen and no sign-in is still checking it: what runs need. */
   async signedIn(): Promise<boolean> {
-    return (await this.tokens.current()) !== null && (await this.settings()).storeId !== '';
+    const [tokens, settings, record] = await Promise.all([
+      this.tokens.current(),
+      this.settings(),
+      this.records.get(),
+    ]);
+    return tokens !== null && settings.storeId !== '' && record.sign_in_pending !== true;
   }
 
   /** Display name of the configured store, or null when none is known for it. */
@@ -203,24 +208,36 @@ export class SyncSession {
   async signIn(input: SignInSettings, credentials: Credentials): Promise<SignInOutcome> {
     const settings = cleaned(input);
     let stores: StoreChoice[] | null = null;
+    let authenticated = false;
     try {
       if (settings.serverUrl === '') throw refused({ code: 'settings.server-url-missing' });
       await this.leavePreviousStore(settings);
+      // A terminal renewing its session stays signed in meanwhile; any other is not until its store is checked.
+      if (!(await this.signedIn())) await this.records.update({ sign_in_pending: true });
       await this.saveSettings(settings);
       await this.authenticate(credentials);
+      authenticated = true;
       stores = await this.listStores();
       if (stores === null && settings.storeId === '')
         throw refused({ code: 'settings.store-id-missing' });
-      if (stores !== null && settings.storeId === '')
+      if (stores !== null && settings.storeId === '') {
+        await this.records.update({ sign_in_pending: false });
         return { ok: true, stores, storeChosen: false };
+      }
       const store =
         stores?.find((s) => s.id.toLowerCase() === settings.storeId.toLowerCase()) ?? null;
       if (stores !== null && store === null)
         throw refused({ code: 'store.not-listed', storeId: settings.storeId });
       await this.useStore(store, stores);
+      await this.records.update({ sign_in_pending: false });
+      this.changed();
       return { ok: true, stores, storeChosen: true };
     } catch (err) {
-      return { ok: false, problem: await this.classify(err, settings, credentials.kind), stores };
+      const problem = await this.classify(err, settings, credentials.kind);
+      // Tokens for a store that failed its check must not leave the terminal signed in to it.
+      if (authenticated) await this.abandonTokens();
+      await this.records.update({ sign_in_pending: false });
+      return { ok: false, problem, stores };
     }
   }
 
@@ -253,6 +270,13 @@ export class SyncSession {
     });
     this.changed();
     return revocation;
+  }
+
+  /** Forgets the tokens of a sign-in that failed after obtaining them, asking the HO to revoke them first. */
+  private async abandonTokens(): Promise<void> {
+    await this.tokens.revoke(await this.context(oneShot));
+    await this.tokens.signOut();
+    this.changed();
   }
 
   /** Checks the store the user typed (when the server does not list them) and remembers its name. */

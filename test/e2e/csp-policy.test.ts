@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
-import { openAppInNewContext } from '../helpers/pwa';
+import { openAppInNewContext, waitForAlert } from '../helpers/pwa';
 import { HoAdmin, signInAsDemo, waitUpToDate } from '../helpers/sync-e2e';
 
 /** What the SW's database holds after a sign-in attempt: the token record and the number of photos. */
@@ -125,7 +125,7 @@ describe('service worker connection policy', () => {
     const page = await openAppInNewContext(browser, configured.url);
     await otherHo.stop();
     await signInAsDemo(page);
-    await page.getByRole('alert').filter({ hasText: 'Server unreachable.' }).waitFor();
+    await waitForAlert(page, 'Server unreachable.');
     assert.deepEqual(await stored(page), { auth: undefined, photos: 0 });
   });
 });

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
-import { openApp, openAppInNewContext } from '../helpers/pwa';
+import { openApp, openAppInNewContext, waitForAlert } from '../helpers/pwa';
 import { serveStatic } from '../helpers/static-server';
 import { DEMO_STORE, demoAccessToken, HoAdmin, waitUpToDate } from '../helpers/sync-e2e';
 
@@ -31,7 +31,7 @@ describe('sign-in screen', () => {
     await page.getByLabel('Username').fill(fields.user);
     await page.getByLabel('Password').fill(fields.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').filter({ hasText: expected }).waitFor();
+    await waitForAlert(page, expected);
   }
 
   before(async () => {

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
 import { DIST_DIR, type HoServer, startHoServer } from '../helpers/ho-server';
-import { openAppInNewContext } from '../helpers/pwa';
+import { openAppInNewContext, waitForAlert } from '../helpers/pwa';
 import { DEMO_STORE } from '../helpers/sync-e2e';
 
 /** English words of the sign-in screen and its errors that no Indonesian text uses. */
@@ -35,7 +35,7 @@ describe('sign-in errors in Bahasa Indonesia', () => {
     await page.getByLabel('Nama pengguna').fill(DEMO_STORE.username);
     await page.getByLabel('Kata sandi').fill(fields.password);
     await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.getByRole('alert').filter({ hasText: expected }).waitFor();
+    await waitForAlert(page, expected);
     return page.locator('body').innerText();
   }
 

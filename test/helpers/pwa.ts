@@ -58,3 +58,21 @@ export async function openAppInNewContext(
   await openApp(page, `${origin}/`);
   return page;
 }
+
+/**
+ * Waits for an alert containing `expected`; when it does not come, fails with what the screen showed
+ * instead (the main screen, another error), which a bare timeout would not tell.
+ */
+export async function waitForAlert(page: Page, expected: string | RegExp): Promise<void> {
+  try {
+    await page.getByRole('alert').filter({ hasText: expected }).waitFor();
+  } catch (err) {
+    const screen = await page
+      .locator('main')
+      .innerText()
+      .catch((e: unknown) => `(unreadable: ${String(e)})`);
+    throw new Error(`no alert matching ${String(expected)}; the screen shows:\n${screen}`, {
+      cause: err,
+    });
+  }
+}

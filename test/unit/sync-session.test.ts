@@ -101,6 +101,40 @@ test('sign-in failures are codes: settings, credentials, unknown store, CORS, po
   });
 });
 
+test('a store that fails its check leaves the terminal signed out, its new tokens revoked', async (t) => {
+  const w = new World({ storeId: '' });
+  t.after(() => w.close());
+  const dead = '00000000-0000-4000-8000-00000000dead';
+  // Read while the HO answers the store check: before the fix the tokens counted as signed in here,
+  // so a page asking for the state at that moment switched to the main screen and a run started.
+  let duringCheck: Promise<boolean> | null = null;
+  w.ho.onList = () => {
+    duringCheck = w.session.signedIn();
+  };
+  const outcome = await w.session.signIn({ serverUrl: HO, storeId: dead }, PASSWORD);
+  assert.deepEqual(outcome.ok ? 'ok' : outcome.problem, { code: 'store.not-found', storeId: dead });
+  assert.equal(await duringCheck, false, 'not signed in while the store is being checked');
+  assert.equal(await w.session.signedIn(), false, 'not signed in after the check failed');
+  assert.equal(await w.session.tokens.current(), null, 'the tokens are forgotten');
+  assert.equal(w.ho.blacklisted.size, 1, 'the refresh token obtained is revoked at the HO');
+  w.ho.onList = null;
+  assert.equal((await w.session.signIn(typed, PASSWORD)).ok, true, 'the right store signs in');
+  assert.equal(await w.session.signedIn(), true);
+});
+
+test('a terminal renewing its session stays signed in while it signs in again', async (t) => {
+  const w = new World();
+  t.after(() => w.close());
+  await w.signIn();
+  let duringCheck: Promise<boolean> | null = null;
+  w.ho.onList = () => {
+    duringCheck = w.session.signedIn();
+  };
+  assert.equal((await w.session.signIn({ serverUrl: HO, storeId: STORE }, PASSWORD)).ok, true);
+  assert.equal(await duringCheck, true);
+  assert.equal(await w.session.signedIn(), true);
+});
+
 test('signing in to another store wipes the previous store, keeping the terminal identity', async (t) => {
   const w = new World();
   t.after(() => w.close());
