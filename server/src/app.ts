@@ -3,7 +3,7 @@
  * listening, so tests and main.ts share exactly the same app.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { HashSlots } from './auth/hash-slots';
+import { DEFAULT_HASH_SLOTS, HashSlots } from './auth/hash-slots';
 import { type FailureCounter, LoginThrottle, MemoryFailureCounter } from './auth/login-throttle';
 import { type TokenBlacklist, TokenService } from './auth/tokens';
 import type { Config } from './config';
@@ -117,7 +117,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }),
     throttle: new LoginThrottle(windows, config.loginLimits, deps.clock),
     windows,
-    hashSlots: new HashSlots(),
+    hashSlots: new HashSlots(DEFAULT_HASH_SLOTS, config.hashCpuShare),
     clock: deps.clock,
   };
   // Load-balancer health check: 200 while this instance can reach its database, 503 otherwise.

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_HASH_CPU_SHARE } from './auth/hash-slots';
 import { DEFAULT_LIMITS, type ThrottleLimits } from './auth/login-throttle';
 import { secureDataDir } from './data-dir';
 import type { CatalogOptions } from './demo/bench-catalog';
@@ -64,6 +65,8 @@ export interface Config {
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /** Failed sign-ins allowed per username and per address before a lock. */
   loginLimits: ThrottleLimits;
+  /** Share (0-1] of the hashing slots' time password hashes may use over time (a flood gets 429 beyond it). */
+  hashCpuShare: number;
 }
 
 /** The admin password of demo mode (the demo data dir's default admin). */
@@ -97,6 +100,7 @@ export const USAGE = `Usage: node --import tsx server/src/main.ts [flags]   (eve
   --log-level L           LOG_LEVEL               silent|error|warn|info|debug (default warn)
   --max-failed-logins N   MAX_FAILED_LOGINS       failed sign-ins per username per 15 min before 429 (default ${DEFAULT_LIMITS.perUser})
   --max-failed-logins-per-address N  MAX_FAILED_LOGINS_PER_ADDRESS  the same per client address (default ${DEFAULT_LIMITS.perAddress})
+  --hash-cpu-share PCT    HASH_CPU_SHARE          percent of the password-hashing slots' time sign-ins may use over time (default ${DEFAULT_HASH_CPU_SHARE * 100})
   --fault-latency-ms N    FAULT_LATENCY_MS        added latency per API request
   --fault-error-rate R    FAULT_ERROR_RATE        share of API requests answered with --fault-error-status
   --fault-error-status S  FAULT_ERROR_STATUS      500 or 503 (default 503)
@@ -135,6 +139,7 @@ const OPTIONS = {
   'log-level': { type: 'string', env: 'LOG_LEVEL' },
   'max-failed-logins': { type: 'string', env: 'MAX_FAILED_LOGINS' },
   'max-failed-logins-per-address': { type: 'string', env: 'MAX_FAILED_LOGINS_PER_ADDRESS' },
+  'hash-cpu-share': { type: 'string', env: 'HASH_CPU_SHARE' },
   'fault-latency-ms': { type: 'string', env: 'FAULT_LATENCY_MS' },
   'fault-error-rate': { type: 'string', env: 'FAULT_ERROR_RATE' },
   'fault-error-status': { type: 'string', env: 'FAULT_ERROR_STATUS' },
@@ -298,6 +303,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
         1_000_000,
       ),
     },
+    hashCpuShare:
+      int(raw('hash-cpu-share') ?? String(DEFAULT_HASH_CPU_SHARE * 100), 'hash-cpu-share', 1, 100) /
+      100,
     ...(proxyUrl ? { proxyUrl } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(catalog ? { catalog } : {}),

@@ -5,8 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes, scryptSync } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { HASH_BURST_MS, HashSlots } from '../../server/src/auth/hash-slots';
 import { COST } from '../../server/src/auth/password';
+import { ConfigError, loadConfig } from '../../server/src/config';
 import { ADMIN, type TestServer, callJson, errorMessage, login, startServer } from './harness';
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -109,5 +114,52 @@ describe('password hashing', () => {
       await login(s);
       assert.equal((await signIn(s, ADMIN.username, 'wrong')).status, 401);
     });
+  });
+});
+
+describe('password hashing budget', () => {
+  /** A hash of `ms` on a fake clock; resolves when the clock has moved on. */
+  function hashFor(slots: HashSlots, clock: { t: number }, ms: number) {
+    return slots.tryRun(async () => {
+      clock.t += ms;
+      return 'hashed';
+    });
+  }
+
+  it('keeps a flood to its share of the slot time once the burst is spent, and says how long to wait', async () => {
+    const clock = { t: 0 };
+    const slots = new HashSlots(1, 0.25, () => clock.t);
+    // Back to back, without pause: the burst allows about HASH_BURST_MS of hashing (a few sign-ins at once).
+    let hashed = 0;
+    while ((await hashFor(slots, clock, 250)) !== undefined) hashed++;
+    const burst = HASH_BURST_MS / (250 * (1 - 0.25));
+    assert.ok(hashed >= Math.floor(burst) && hashed <= Math.ceil(burst) + 1, `${hashed} hashes`);
+    const wait = slots.retryAfterS;
+    assert.ok(wait >= 1, `Retry-After ${wait}`);
+    // A long flood: one attempt every 10 ms for 60 s gets only a quarter of the time hashed.
+    const start = clock.t;
+    let busyMs = 0;
+    while (clock.t - start < 60_000) {
+      const before = clock.t;
+      if ((await hashFor(slots, clock, 250)) !== undefined) busyMs += clock.t - before;
+      else clock.t += 10;
+    }
+    const share = busyMs / (clock.t - start);
+    assert.ok(share > 0.2 && share <= 0.25 + HASH_BURST_MS / 60_000, `hashing share ${share}`);
+    // After a quiet spell the burst is back.
+    clock.t += 60_000;
+    assert.equal(slots.retryAfterS, 0);
+    assert.notEqual(await hashFor(slots, clock, 250), undefined);
+  });
+
+  it('is configured in percent (--hash-cpu-share, HASH_CPU_SHARE); nonsense stops the server', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'pps-hash-share-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dataDir = ['--data-dir', dir];
+    assert.equal(loadConfig([...dataDir], {}).hashCpuShare, 0.25);
+    assert.equal(loadConfig([...dataDir, '--hash-cpu-share', '50'], {}).hashCpuShare, 0.5);
+    assert.equal(loadConfig([...dataDir], { HASH_CPU_SHARE: '100' }).hashCpuShare, 1);
+    for (const bad of ['0', '101', 'lots'])
+      assert.throws(() => loadConfig([...dataDir, '--hash-cpu-share', bad], {}), ConfigError);
   });
 });

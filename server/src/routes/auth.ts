@@ -16,10 +16,12 @@ function field(body: unknown, name: string): string {
   return v;
 }
 
-/** 429 for a sign-in that found every hashing slot busy: retrying in a second is cheap. */
-const BUSY = new ApiError(429, 'Too many sign-ins at once; try again in a moment', {
-  'retry-after': '1',
-});
+/** 429 for a sign-in refused by the bounded password hashing: retrying after `retryAfterS` is cheap. */
+function busy(retryAfterS: number): ApiError {
+  return new ApiError(429, 'Too many sign-ins at once; try again in a moment', {
+    'retry-after': String(retryAfterS),
+  });
+}
 
 /** Runs a token operation of `address`, refused while it is locked and counted when it fails. */
 async function throttled<T>(ctx: RouteContext, address: string, op: () => Promise<T>): Promise<T> {
@@ -47,7 +49,8 @@ export function authRoutes(
       const username = field(request.body, 'username');
       const password = field(request.body, 'password');
       // Refused before any database work, so a flood costs the event loop as little as possible.
-      if (ctx.hashSlots.full) throw BUSY;
+      const wait = ctx.hashSlots.retryAfterS;
+      if (wait > 0) throw busy(wait);
       const attempt = { address: request.ip, username };
       await ctx.throttle.check(attempt);
       const user = await ctx.meta.getUser(username);
@@ -58,7 +61,7 @@ export function authRoutes(
           await ctx.meta.setPasswordHash(user.username, await hashPassword(password));
         return ok;
       });
-      if (!verified) throw BUSY;
+      if (!verified) throw busy(Math.max(1, ctx.hashSlots.retryAfterS));
       if (!verified.value || !user || user.disabled) {
         await ctx.throttle.failed(attempt);
         throw unauthorized('No active account found with the given credentials');
