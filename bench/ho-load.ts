@@ -13,6 +13,13 @@ import { type HoServer, startHoServer } from '../test/helpers/ho-server';
 import { until } from './wait';
 
 const quick = process.argv.includes('--quick');
+/** `--setups sqlite,pg1,pg2` (default all): the setups to run, e.g. one alone while investigating it. */
+const SETUPS = ['sqlite', 'pg1', 'pg2'] as const;
+const setupsArg = process.argv[process.argv.indexOf('--setups') + 1];
+const setups = process.argv.includes('--setups') ? (setupsArg ?? '').split(',') : [...SETUPS];
+for (const s of setups)
+  if (!(SETUPS as readonly string[]).includes(s))
+    throw new Error(`--setups takes a comma-separated list of ${SETUPS.join(', ')}; got "${s}"`);
 const CATALOG = quick ? { photos: 100, avgBytes: 20_000 } : { photos: 300, avgBytes: 50_000 };
 const TERMINALS = quick ? 20 : 200;
 const SECONDS = quick ? 20 : 60;
@@ -125,11 +132,12 @@ try {
     await admin.query(`CREATE DATABASE ${name}`);
     return cluster.url.replace(/\/postgres$/, `/${name}`);
   };
-  const results = [
-    await scenario('SQLite x 1', 1),
-    await scenario('PostgreSQL x 1', 1, await database('bench_pg1')),
-    await scenario('PostgreSQL x 2', 2, await database('bench_pg2')),
-  ];
+  const results = [];
+  if (setups.includes('sqlite')) results.push(await scenario('SQLite x 1', 1));
+  if (setups.includes('pg1'))
+    results.push(await scenario('PostgreSQL x 1', 1, await database('bench_pg1')));
+  if (setups.includes('pg2'))
+    results.push(await scenario('PostgreSQL x 2', 2, await database('bench_pg2')));
   await admin.end();
   writeFileSync(
     'bench-ho-results.json',
