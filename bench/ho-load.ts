@@ -35,6 +35,28 @@ function usage(pid: number): { cpuS: number; peakRssMb: number } {
   return { cpuS, peakRssMb: Number(hwm) / 1024 };
 }
 
+/**
+ * A bench process (`script` run with tsx, `args` as its JSON argument) whose stdout is collected; bounded in
+ * time: one still busy long after the load's deadline is killed. `done` resolves with its whole output.
+ */
+function spawnJson(script: string, args: object): { out: () => string; done: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(args)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  const guard = setTimeout(() => child.kill('SIGKILL'), (SECONDS * 4 + 60) * 1000);
+  const done = new Promise<string>((resolve) =>
+    child.once('exit', () => {
+      clearTimeout(guard);
+      resolve(out);
+    }),
+  );
+  return { out: () => out, done };
+}
+
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -63,33 +85,31 @@ async function scenario(name: string, instances: number, databaseUrl?: string) {
       10_000,
       'the benchmark store line',
     );
-    const before = servers.map((s) => usage(s.pid!));
-    const generator = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'bench/ho-load-generator.ts',
-        JSON.stringify({
-          urls: servers.map((s) => s.url),
-          store,
-          terminals: TERMINALS,
-          seconds: SECONDS,
-          username: 'admin',
-          password: 'bench-admin',
-        }),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    generator.stdout.on('data', (d) => {
-      out += d;
+    const credentials = { username: 'admin', password: 'bench-admin' };
+    const probe = spawnJson('bench/ho-probe.ts', {
+      urls: servers.map((s) => s.url),
+      store,
+      seconds: SECONDS,
+      ...credentials,
     });
-    // Bounded in time: a generator still busy long after its deadline is stopped.
-    const guard = setTimeout(() => generator.kill('SIGKILL'), (SECONDS * 4 + 60) * 1000);
-    await new Promise((done) => generator.once('exit', done));
-    clearTimeout(guard);
+    await until(
+      () => probe.out().startsWith('ready\n') || undefined,
+      60_000,
+      'the probe signed in',
+    );
+    const before = servers.map((s) => usage(s.pid!));
+    const generator = spawnJson('bench/ho-load-generator.ts', {
+      urls: servers.map((s) => s.url),
+      store,
+      terminals: TERMINALS,
+      seconds: SECONDS,
+      ...credentials,
+    });
+    const out = await generator.done;
     const after = servers.map((s) => usage(s.pid!));
+    const probed = JSON.parse((await probe.done).split('\n').at(-2) ?? '{}') as {
+      latencies: Record<'list' | 'download', number[]>;
+    };
     const r = JSON.parse(out) as {
       seconds: number;
       latencies: Record<string, number[]>;
@@ -112,6 +132,12 @@ async function scenario(name: string, instances: number, databaseUrl?: string) {
       throttled: r.throttled,
       routes: Object.fromEntries(
         Object.entries(r.latencies).map(([route, l]) => [
+          route,
+          { n: l.length, p50: percentile(l, 50), p99: percentile(l, 99) },
+        ]),
+      ),
+      probe: Object.fromEntries(
+        Object.entries(probed.latencies).map(([route, l]) => [
           route,
           { n: l.length, p50: percentile(l, 50), p99: percentile(l, 99) },
         ]),
@@ -148,13 +174,17 @@ try {
     `Catalog ${CATALOG.photos} photos x ${CATALOG.avgBytes / 1000} kB, ${TERMINALS} terminals, ${SECONDS} s\n`,
   );
   console.log(
-    '| Setup | Full syncs done | req/s | MB/s | list p50/p99 ms | download p50/p99 ms | status p50/p99 ms | token p50/p99 ms | 429s waited out | Errors | Peak RSS MB | HO CPU s / full sync |',
+    '| Setup | Full syncs done | req/s | MB/s | list p50/p99 ms | download p50/p99 ms | status p50/p99 ms | token p50/p99 ms | probe list p50/p99 ms (p99/p50) | probe download p50/p99 ms | 429s waited out | Errors | Peak RSS MB | HO CPU s / full sync |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    const route = (k: string) => `${f(r.routes[k]!.p50, 0)} / ${f(r.routes[k]!.p99, 0)}`;
+    const pair = (l: { p50: number; p99: number } | undefined) =>
+      l === undefined ? '-' : `${f(l.p50, 0)} / ${f(l.p99, 0)}`;
+    const route = (k: string) => pair(r.routes[k]);
+    const probeList = r.probe.list;
+    const spread = probeList === undefined ? '' : ` (${f(probeList.p99 / probeList.p50)}x)`;
     console.log(
-      `| ${r.name} | ${r.served}/${r.terminals} | ${f(r.requestsPerS, 0)} | ${f(r.mbPerS)} | ${route('list')} | ${route('download')} | ${route('status')} | ${route('token')} | ${r.throttled} | ${r.errors} | ${r.peakRssMb.map((m) => f(m, 0)).join(' + ')} | ${f(r.cpuSPerFullSync, 2)} |`,
+      `| ${r.name} | ${r.served}/${r.terminals} | ${f(r.requestsPerS, 0)} | ${f(r.mbPerS)} | ${route('list')} | ${route('download')} | ${route('status')} | ${route('token')} | ${pair(probeList)}${spread} | ${pair(r.probe.download)} | ${r.throttled} | ${r.errors} | ${r.peakRssMb.map((m) => f(m, 0)).join(' + ')} | ${f(r.cpuSPerFullSync, 2)} |`,
     );
   }
 } finally {

@@ -7,6 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import { type AppDeps, buildApp } from './app';
 import { buildImageApp } from './profiles/upstream';
 
+/**
+ * Connections the kernel may queue before the server accepts them (capped by net.core.somaxconn). Node's
+ * default of 511 is below what a chain's terminals open at once after a menu change (several each): the
+ * excess connections' handshakes are dropped and retried after 1, 3, 7 s, which showed as list p99 of 10 s.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** The HO listening. */
 export interface RunningHo {
   app: FastifyInstance;
@@ -48,7 +55,7 @@ export async function listenHo(
   }
   const app = buildApp({ ...deps, ...(imageOrigin === null ? {} : { imageOrigin }) });
   try {
-    await app.listen({ port, host });
+    await app.listen({ port, host, backlog: LISTEN_BACKLOG });
   } catch (err) {
     await imageApp?.close();
     throw err;
