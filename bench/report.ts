@@ -189,7 +189,11 @@ function galleryRows(row: Row, g: GalleryResult | { error: string }): void {
   }
 }
 
-function flatCostRows(row: Row, f: FlatCostResult): void {
+function flatCostRows(row: Row, f: FlatCostResult | { error: string }): void {
+  if ('error' in f) {
+    row('9. Flat cost per photo', 'ms per photo', `failed: ${f.error}`);
+    return;
+  }
   const count = (n: number) => n.toLocaleString('en-US');
   const at = `9. Flat cost per photo, ${count(f.small.photos)} vs ${count(f.large.photos)} photos of ~${kb(f.large.avgPhotoBytes)}`;
   for (const size of [f.small, f.large]) {

@@ -55,6 +55,7 @@ export interface BenchResults {
   bundle?: BundleResult;
   /** The figures, or why the scenario failed. */
   gallery?: GalleryResult | { error: string };
-  flatCost?: FlatCostResult;
+  /** The figures, or why the scenario failed. */
+  flatCost?: FlatCostResult | { error: string };
   targets: TargetCheck[];
 }

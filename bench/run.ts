@@ -127,19 +127,21 @@ async function main(): Promise<void> {
       if (opts.only.has('full-sync')) await installFloorWorker(site);
       const bundle = opts.only.has('bundle') ? await measureBundle(site.dir) : undefined;
       const measured = await mainCatalogScenarios(opts, site);
+      // The heaviest scenarios; when one fails the other figures are still reported.
+      const orError = <T>(scenario: string, run: Promise<T>) =>
+        run.catch((e: unknown) => {
+          log(`  ${scenario} failed: ${(e as Error).message}`);
+          return { error: (e as Error).message };
+        });
       let gallery: BenchResults['gallery'];
       if (opts.only.has('gallery')) {
         log('8. gallery with the HO stopped');
-        // The heaviest scenario; when it fails the other figures are still reported.
-        gallery = await galleryFirstImage(opts, site, SYNC_TIMEOUT_MS, log).catch((e: unknown) => {
-          log(`  gallery failed: ${(e as Error).message}`);
-          return { error: (e as Error).message };
-        });
+        gallery = await orError('gallery', galleryFirstImage(opts, site, SYNC_TIMEOUT_MS, log));
       }
       let flat: BenchResults['flatCost'];
       if (opts.only.has('flat-cost')) {
         log(`9. flat cost per photo, ${opts.flatCostPhotos.join(' vs ')} photos`);
-        flat = await flatCost(opts, site, SYNC_TIMEOUT_MS, log);
+        flat = await orError('flat cost', flatCost(opts, site, SYNC_TIMEOUT_MS, log));
       }
 
       const browser = await launchChromium();
