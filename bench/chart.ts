@@ -3,10 +3,15 @@ import type { FullSyncResult } from './full-sync';
 
 const WIDTH = 720;
 const HEIGHT = 420;
-const MARGIN = { top: 56, right: 24, bottom: 96, left: 64 };
+const MARGIN = { top: 56, right: 24, bottom: 114, left: 64 };
 const SERIES = [
   { key: 'pwa', label: 'PWA (sign-in to all verified and stored)', color: '#0f766e' },
   { key: 'raw', label: 'plain fetch(), bytes discarded (transfer limit)', color: '#94a3b8' },
+  {
+    key: 'floor',
+    label: 'floor: a bare service worker fetching, reading, MD5, Blob (no storage)',
+    color: '#64748b',
+  },
   { key: 'python', label: 'reference Python example (scaled from its one page)', color: '#b45309' },
 ] as const;
 
@@ -27,10 +32,12 @@ export function fullSyncChart(
 ): string {
   const groups = results.map((r) => ({
     label: `${r.latencyMs} ms injected latency`,
-    values: { pwa: r.medianPwaS, raw: r.medianRawFetchS, python: r.medianSeedPythonS } as Record<
-      string,
-      number | null
-    >,
+    values: {
+      pwa: r.medianPwaS,
+      raw: r.medianRawFetchS,
+      floor: r.floor.find((f) => f.variant === 'blob')?.medianS ?? null,
+      python: r.medianSeedPythonS,
+    } as Record<string, number | null>,
   }));
   const max = Math.max(
     ...groups.flatMap((g) => Object.values(g.values).filter((v): v is number => v !== null)),
@@ -80,7 +87,7 @@ export function fullSyncChart(
   });
   SERIES.forEach((series, si) => {
     const lx = MARGIN.left;
-    const ly = HEIGHT - 52 + si * 18;
+    const ly = HEIGHT - 70 + si * 18;
     out.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${series.color}"/>`);
     out.push(`<text x="${lx + 16}" y="${ly}" font-size="11">${esc(series.label)}</text>`);
   });

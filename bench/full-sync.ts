@@ -1,13 +1,16 @@
 /**
- * Scenario 1 (full sync: PWA vs plain fetch() vs the reference's Python example, alternating, per latency)
- * and scenario 2 (full sync with the default politeness vs the bound the politeness sets).
+ * Scenario 1 (full sync: PWA vs plain fetch() vs the floor service worker vs the reference's Python
+ * example, alternating, per latency) and scenario 2 (full sync with the default politeness vs the bound the politeness sets).
  */
 import { type BenchContext, DEFAULT_POLITENESS, deploySettings, POLITENESS_OFF } from './context';
+import { floorRun } from './floor';
+import { FLOOR_VARIANTS, type FloorVariant } from './floor-protocol';
 import { accessToken, setLatency } from './ho';
-import { openApp, signInAndSync } from './pwa';
+import { openApp, signInAndSync, type TimedSync } from './pwa';
 import { rawFetchRun } from './raw-fetch';
 import { type PythonRun, pythonStartupS, runReferencePython } from './seed-python';
 import { median, pairedRatio } from './stats';
+import { type HeapPeak, sampleServiceWorkerHeap } from './sw-heap';
 
 /** The reference example's runs at one latency; it syncs only the first list page (it does not page). */
 export interface SeedPythonResult {
@@ -18,6 +21,15 @@ export interface SeedPythonResult {
   photosPerRun: number;
   /** Per run: (wall - startup) / photosPerRun * catalog photos. */
   extrapolatedS: number[];
+}
+
+/** One floor variant of scenario 1: the floor worker's own times, next to plain fetch() of the same reps. */
+export interface FloorFigures {
+  variant: FloorVariant;
+  runsS: number[];
+  medianS: number;
+  /** Median of per-repetition floor_s / raw_fetch_s. */
+  overRaw: number;
 }
 
 /** Figures of scenario 1 at one injected latency. */
@@ -33,6 +45,10 @@ export interface FullSyncResult {
   medianSeedPythonS: number | null;
   /** Median of per-repetition pwa_s / raw_fetch_s. */
   pwaOverRaw: number;
+  /** The floor worker per variant (read only, + MD5, + Blob), in FLOOR_VARIANTS order. */
+  floor: FloorFigures[];
+  /** Median of per-repetition pwa_s / floor_s of the fullest variant (read + MD5 + Blob). */
+  pwaOverFloor: number;
   /** Median of per-repetition seed_python_s / pwa_s. */
   seedPythonOverPwa: number | null;
 }
@@ -52,16 +68,26 @@ export interface PolitenessResult {
 
 /** One PWA full sync in a fresh profile, with the politeness currently deployed. */
 export async function pwaFullSync(ctx: BenchContext): Promise<number> {
+  return (await timedFullSync(ctx, false)).seconds;
+}
+
+/** One PWA full sync in a fresh profile; with `sampleHeap`, the service worker's heap is sampled throughout. */
+export async function timedFullSync(
+  ctx: BenchContext,
+  sampleHeap: boolean,
+): Promise<TimedSync & { heap: HeapPeak | null }> {
   const { ho, photos } = ctx;
   const b = await openApp(ho.server.url);
   try {
-    return (await signInAndSync(b, ho.storeId, photos.length, ctx.syncTimeoutMs)).seconds;
+    const sampler = sampleHeap ? await sampleServiceWorkerHeap(b.context, b.page) : null;
+    const sync = await signInAndSync(b, ho.storeId, photos.length, ctx.syncTimeoutMs);
+    return { ...sync, heap: sampler ? await sampler.stop() : null };
   } finally {
     await b.profile.dispose();
   }
 }
 
-type Contender = 'pwa' | 'raw' | 'python';
+type Contender = 'pwa' | 'raw' | 'floor' | 'python';
 
 /** Scenario 1 at `latencyMs`: each repetition runs every contender once, in an order rotated per repetition. */
 export async function fullSyncComparison(
@@ -74,41 +100,47 @@ export async function fullSyncComparison(
   await deploySettings(ctx.site, ho.storeId, POLITENESS_OFF);
   const pwaS: number[] = [];
   const rawFetchS: number[] = [];
+  const floorS = new Map<FloorVariant, number[]>(FLOOR_VARIANTS.map((v) => [v, []]));
   const runs: PythonRun[] = [];
   const startupS = pythonMissing === null ? await pythonStartupS() : 0;
   const contenders: Contender[] =
-    pythonMissing === null ? ['pwa', 'raw', 'python'] : ['pwa', 'raw'];
+    pythonMissing === null ? ['pwa', 'raw', 'floor', 'python'] : ['pwa', 'raw', 'floor'];
+  const rotate = <T>(list: readonly T[], by: number): T[] =>
+    list.map((_, i) => list[(i + by) % list.length]!);
+  const url = ho.server.url;
+  // A fresh token per run (the PWA signs in itself).
+  const token = () => accessToken(url);
+  const { concurrency } = POLITENESS_OFF;
   for (let rep = 0; rep < opts.reps; rep++) {
-    const order = contenders.map((_, i) => contenders[(i + rep) % contenders.length]!);
-    for (const who of order) {
-      let seconds: number;
-      if (who === 'pwa') {
-        seconds = await pwaFullSync(ctx);
-        pwaS.push(seconds);
+    for (const who of rotate(contenders, rep)) {
+      let took: [string, number][];
+      if (who === 'floor') {
+        const variants = rotate(FLOOR_VARIANTS, rep);
+        const times = await floorRun(url, ho.storeId, await token(), photos, concurrency, variants);
+        for (const [variant, s] of times) floorS.get(variant)!.push(s);
+        took = [...times].map(([variant, s]) => [`floor ${variant}`, s]);
+      } else if (who === 'pwa') {
+        pwaS.push(await pwaFullSync(ctx));
+        took = [[who, pwaS.at(-1)!]];
       } else if (who === 'raw') {
-        seconds = (
-          await rawFetchRun(
-            ho.server.url,
-            ho.storeId,
-            await accessToken(ho.server.url),
-            photos,
-            POLITENESS_OFF.concurrency,
-          )
-        ).seconds;
-        rawFetchS.push(seconds);
-      } else {
-        const run = await runReferencePython(
-          ho.server.url,
-          ho.storeId,
-          await accessToken(ho.server.url),
+        rawFetchS.push(
+          (await rawFetchRun(url, ho.storeId, await token(), photos, concurrency)).seconds,
         );
+        took = [[who, rawFetchS.at(-1)!]];
+      } else {
+        const run = await runReferencePython(url, ho.storeId, await token());
         runs.push(run);
-        seconds = run.wallS;
+        took = [[who, run.wallS]];
       }
-      ctx.log(`  latency ${latencyMs} ms, rep ${rep + 1}: ${who} ${seconds.toFixed(2)} s`);
+      const line = took.map(([what, s]) => `${what} ${s.toFixed(2)} s`).join(', ');
+      ctx.log(`  latency ${latencyMs} ms, rep ${rep + 1}: ${line}`);
     }
   }
   const seedPython = pythonMissing === null ? pythonFigures(runs, startupS, photos.length) : null;
+  const floor = FLOOR_VARIANTS.map((variant) => {
+    const runsS = floorS.get(variant)!;
+    return { variant, runsS, medianS: median(runsS), overRaw: pairedRatio(runsS, rawFetchS) };
+  });
   return {
     latencyMs,
     pwaS,
@@ -119,6 +151,8 @@ export async function fullSyncComparison(
     medianRawFetchS: median(rawFetchS),
     medianSeedPythonS: seedPython ? median(seedPython.extrapolatedS) : null,
     pwaOverRaw: pairedRatio(pwaS, rawFetchS),
+    floor,
+    pwaOverFloor: pairedRatio(pwaS, floorS.get('blob')!),
     seedPythonOverPwa: seedPython ? pairedRatio(seedPython.extrapolatedS, pwaS) : null,
   };
 }

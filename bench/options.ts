@@ -1,6 +1,20 @@
 /** Command-line options of `npm run bench`: the full run by default, `--quick` for a small smoke run. */
 import { parseArgs } from 'node:util';
 
+/** The scenarios `--only` can pick, in the order the bench runs them. */
+export const SCENARIOS = [
+  'bundle',
+  'md5',
+  'full-sync',
+  'politeness',
+  'footprint',
+  'gallery',
+  'flat-cost',
+] as const;
+
+/** One of SCENARIOS. */
+export type ScenarioName = (typeof SCENARIOS)[number];
+
 /** What one bench invocation measures and where it writes the results. */
 export interface BenchOptions {
   quick: boolean;
@@ -26,14 +40,35 @@ export interface BenchOptions {
   build: boolean;
   /** SVG chart of the full-sync comparison. */
   chart: string;
+  /** Scenarios to run (all unless --only names some). */
+  only: ReadonlySet<ScenarioName>;
+  /** Catalog sizes of the flat-cost scenario (9): small, large. */
+  flatCostPhotos: [number, number];
+  /** Average photo size of the flat-cost catalogs. */
+  flatCostAvgBytes: number;
 }
 
-const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--chart FILE] [--reps N] [--no-build]
-  --quick      small catalog (200 photos), one latency (30 ms), 3 reps: finishes in under 3 minutes
+const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--chart FILE] [--reps N] [--no-build] [--only LIST]
+  --quick      small catalogs (200 photos; flat cost 200 and 2,000), one latency (30 ms), 3 reps: a few minutes
   --out FILE   JSON with every figure (default bench-results.json)
   --chart FILE SVG chart of the full-sync comparison (default: the --out path with .svg)
   --reps N     repetitions of each alternating comparison (default 3, at least 3 for ratios)
-  --no-build   measure the existing dist/ instead of running vite build first`;
+  --no-build   measure the existing dist/ instead of running vite build first
+  --only LIST  comma-separated scenarios to run (default all): ${SCENARIOS.join(', ')}
+               (footprint is scenarios 3-5: footprint and the incremental syncs on the same terminal)`;
+
+/** The scenarios named by `--only` (every scenario without it); throws on an unknown or empty name. */
+function parseOnly(value: string | undefined): Set<ScenarioName> {
+  if (value === undefined) return new Set(SCENARIOS);
+  const names = value.split(',').map((n) => n.trim());
+  for (const name of names) {
+    if (!(SCENARIOS as readonly string[]).includes(name))
+      throw new Error(
+        `--only: unknown scenario ${JSON.stringify(name)} (known: ${SCENARIOS.join(', ')})\n${USAGE}`,
+      );
+  }
+  return new Set(names as ScenarioName[]);
+}
 
 /** Parses argv; throws with the usage text on bad input. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -48,6 +83,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         chart: { type: 'string' },
         reps: { type: 'string' },
         'no-build': { type: 'boolean' },
+        only: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -75,5 +111,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     md5Bytes: (quick ? 32 : 128) * 1024 * 1024,
     changedShare: 0.01,
     build: values['no-build'] !== true,
+    only: parseOnly(values.only),
+    flatCostPhotos: quick ? [200, 2000] : [2000, 20_000],
+    flatCostAvgBytes: 3000,
   };
 }

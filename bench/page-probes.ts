@@ -11,6 +11,8 @@ export interface PageProbe {
   clicks: Record<string, number>;
   /** Latest progress the service worker broadcast. */
   progress: SyncProgress | null;
+  /** performance.now() of the first broadcast of a running sync (after sign-in: listing has begun). */
+  syncingAt: number | null;
   /** performance.now() (from navigation start) of the first frame after the first photo <img> loaded. */
   firstImageAt: number | null;
 }
@@ -29,7 +31,13 @@ export function installProbes({
   channel: string;
   photoPath: string;
 }): void {
-  const probe: PageProbe = { longtasks: [], clicks: {}, progress: null, firstImageAt: null };
+  const probe: PageProbe = {
+    longtasks: [],
+    clicks: {},
+    progress: null,
+    syncingAt: null,
+    firstImageAt: null,
+  };
   window.__bench = probe;
   try {
     new PerformanceObserver((list) => {
@@ -55,6 +63,7 @@ export function installProbes({
     } | null;
     if (data?.type === 'progress' && data.progress) probe.progress = data.progress;
     else if (data?.type === 'state' && data.state) probe.progress = data.state.progress;
+    if (probe.progress?.status.kind === 'syncing') probe.syncingAt ??= performance.now();
   };
   // Image load events do not bubble but are seen in the capture phase.
   document.addEventListener(

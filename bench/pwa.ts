@@ -31,6 +31,8 @@ export interface TimedSync {
   seconds: number;
   clickAt: number;
   doneAt: number;
+  /** When the service worker first reported the run going (sign-in done), null if no broadcast said so. */
+  syncingAt: number | null;
 }
 
 /** Fills the sign-in form for `storeId` and clicks "Sign in". */
@@ -54,7 +56,8 @@ export async function signInAndSync(
   await signIn(b, storeId);
   const doneAt = await done;
   const clickAt = await clickTime(b, 'Sign in');
-  return { seconds: (doneAt - clickAt) / 1000, clickAt, doneAt };
+  const { syncingAt } = await probe(b);
+  return { seconds: (doneAt - clickAt) / 1000, clickAt, doneAt, syncingAt };
 }
 
 /** Clicks "Sync now" and resolves with the seconds until the service worker reports the run finished, and its result. */

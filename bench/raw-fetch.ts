@@ -2,13 +2,25 @@
  * The transfer limit: the same downloads with plain fetch() in the same Chromium, same concurrency, bytes
  * read and discarded. Runs in a fresh profile on a page of the HO's origin where no service worker exists.
  */
+import type { Page } from 'playwright-core';
 import type { ListedPhoto } from './ho';
 import { withFreshProfile } from './browser';
+import { imageBytes } from './context';
 
 /** One raw run: seconds for all downloads and the bytes received (checked against the listed sizes). */
 export interface RawFetchRun {
   seconds: number;
   bytes: number;
+}
+
+/** The reference's download URL of photo `id` of `storeId` on the HO at `url`. */
+export function downloadUrl(url: string, storeId: string, id: string): string {
+  return `${url}/api/v1/sync/product-photos/${id}/download/?store_id=${storeId}`;
+}
+
+/** Opens an image document of the HO's origin: same-origin fetches, and the app (and its SW) never loads. */
+export async function openBlankOfOrigin(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/favicon.png`);
 }
 
 /** Downloads every photo of `photos` once with `concurrency` fetches in flight. */
@@ -19,13 +31,10 @@ export async function rawFetchRun(
   photos: readonly ListedPhoto[],
   concurrency: number,
 ): Promise<RawFetchRun> {
-  const urls = photos.map(
-    (p) => `${url}/api/v1/sync/product-photos/${p.id}/download/?store_id=${storeId}`,
-  );
-  const expected = photos.reduce((sum, p) => sum + p.size, 0);
+  const urls = photos.map((p) => downloadUrl(url, storeId, p.id));
+  const expected = imageBytes(photos);
   return withFreshProfile(async ({ page }) => {
-    // An image document of the origin: same-origin fetches, and the app (and its SW) never loads.
-    await page.goto(`${url}/favicon.png`);
+    await openBlankOfOrigin(page, url);
     const run = await page.evaluate(
       async ({ urls, token, concurrency }) => {
         let next = 0;

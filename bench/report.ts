@@ -1,29 +1,62 @@
 /** Turns the measured figures into target checks and the Markdown table the bench prints. */
+import type { BundleResult } from './bundle-size';
+import type { FlatCostResult } from './flat-cost';
+import type { FloorVariant } from './floor-protocol';
+import type { FootprintResult, IncrementalResult } from './footprint';
+import type { FullSyncResult, PolitenessResult } from './full-sync';
+import type { GalleryResult } from './gallery';
+import type { Md5Result } from './md5-throughput';
 import type { BenchResults, TargetCheck } from './results';
+import { median } from './stats';
 
 const s = (seconds: number) => `${seconds.toFixed(2)} s`;
+const ms = (millis: number) => `${millis.toFixed(2)} ms`;
 const x = (ratio: number) => `${ratio.toFixed(2)}×`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
-/** Every figure of the run as a row, with the issue's target where it sets one. */
+const FLOOR_LABELS: Record<FloorVariant, string> = {
+  read: 'SW fetch + read',
+  md5: 'SW fetch + read + MD5',
+  blob: 'SW fetch + read + MD5 + Blob',
+};
+
+/** Adds one row: a figure, its value, and the target with whether it was met (null: report only). */
+type Row = (
+  scenario: string,
+  figure: string,
+  value: string,
+  target?: string,
+  met?: boolean | null,
+) => void;
+
+/** Every figure of the run as a row, with the issue's target where it sets one; scenarios not run have none. */
 export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
   const rows: TargetCheck[] = [];
-  const row = (
-    scenario: string,
-    figure: string,
-    value: string,
-    target = '(report)',
-    met: boolean | null = null,
-  ) => rows.push({ scenario, figure, value, target, met });
-  for (const f of r.fullSync) {
-    const at = `1. Full sync, ${r.catalog.photos} photos, ${f.latencyMs} ms latency`;
+  const row: Row = (scenario, figure, value, target = '(report)', met = null) =>
+    rows.push({ scenario, figure, value, target, met });
+  const photos = r.catalog?.photos ?? 0;
+  if (r.fullSync) fullSyncRows(row, r.fullSync, photos);
+  if (r.politeness) politenessRows(row, r.politeness);
+  if (r.incrementalUnchanged && r.incrementalChanged)
+    incrementalRows(row, r.incrementalUnchanged, r.incrementalChanged);
+  if (r.footprint) footprintRows(row, r.footprint, photos);
+  if (r.md5) md5Rows(row, r.md5);
+  if (r.bundle) bundleRows(row, r.bundle);
+  if (r.gallery) galleryRows(row, r.gallery);
+  if (r.flatCost) flatCostRows(row, r.flatCost);
+  return rows;
+}
+
+function fullSyncRows(row: Row, fullSync: readonly FullSyncResult[], photos: number): void {
+  for (const f of fullSync) {
+    const at = `1. Full sync, ${photos} photos, ${f.latencyMs} ms latency`;
     row(at, 'pwa_s (median)', s(f.medianPwaS));
     row(at, 'raw_fetch_s (median)', s(f.medianRawFetchS));
     if (f.seedPython && f.medianSeedPythonS !== null) {
       row(
         at,
-        `seed_python_s (median; ${f.seedPython.photosPerRun} photos measured, scaled to ${r.catalog.photos})`,
+        `seed_python_s (median; ${f.seedPython.photosPerRun} photos measured, scaled to ${photos})`,
         s(f.medianSeedPythonS),
       );
     } else {
@@ -38,13 +71,24 @@ export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
       pyTarget ? '≥ 4' : '(report)',
       pyTarget ? (f.seedPythonOverPwa === null ? false : f.seedPythonOverPwa >= 4) : null,
     );
+    for (const fl of f.floor)
+      row(
+        at,
+        `floor_s: ${FLOOR_LABELS[fl.variant]} (median); floor_s / raw_fetch_s`,
+        `${s(fl.medianS)}; ${x(fl.overRaw)}`,
+      );
+    row(at, `pwa_s / floor_s (${FLOOR_LABELS.blob})`, x(f.pwaOverFloor));
   }
-  const p = r.politeness;
+}
+
+function politenessRows(row: Row, p: PolitenessResult): void {
   const p2 = `2. Full sync, default politeness (${p.concurrency} at once, ${p.delayMs} ms)`;
   row(p2, 'time (median)', s(p.medianS));
   row(p2, `bound (${p.formula})`, s(p.boundS));
   row(p2, 'time / bound', x(p.overBound), '≤ 1.10', p.overBound <= 1.1);
-  const u = r.incrementalUnchanged;
+}
+
+function incrementalRows(row: Row, u: IncrementalResult, c: IncrementalResult): void {
   const otherApi = (c: typeof u.requests) => c.token + c.status + c.otherApi;
   row(
     '3. Incremental, nothing changed',
@@ -54,7 +98,6 @@ export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
     u.requests.list === 1 && u.requests.download === 0 && otherApi(u.requests) === 0,
   );
   row('3. Incremental, nothing changed', 'time', s(u.seconds));
-  const c = r.incrementalChanged;
   row(
     `4. Incremental, ${c.changed} photos changed (1%)`,
     'downloads',
@@ -63,8 +106,10 @@ export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
     c.requests.download === c.changed && c.held === c.expected,
   );
   row(`4. Incremental, ${c.changed} photos changed (1%)`, 'time', s(c.seconds));
-  const fp = r.footprint;
-  const f5 = `5. Footprint, ${r.catalog.photos}-photo sync`;
+}
+
+function footprintRows(row: Row, fp: FootprintResult, photos: number): void {
+  const f5 = `5. Footprint, ${photos}-photo sync`;
   row(
     f5,
     'service worker peak JS heap (used)',
@@ -93,7 +138,9 @@ export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
     '< 50 ms',
     fp.longestTaskMs === null,
   );
-  const m = r.md5;
+}
+
+function md5Rows(row: Row, m: Md5Result): void {
   row(
     '6. MD5 throughput',
     'engine (hash-wasm) in Chromium',
@@ -101,7 +148,9 @@ export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
   );
   row('6. MD5 throughput', 'Node crypto', `${m.medianNodeMBps.toFixed(0)} MB/s`);
   row('6. MD5 throughput', 'browser / Node', x(m.browserOverNode));
-  const b = r.bundle;
+}
+
+function bundleRows(row: Row, b: BundleResult): void {
   row(
     '7. Bundle',
     `initial app-shell JS, gzip -9 (${b.appShellJs.files.length} files)`,
@@ -110,7 +159,9 @@ export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
     b.appShellJs.gzipBytes <= 40_000,
   );
   row('7. Bundle', 'service worker, gzip -9', kb(b.serviceWorker.gzipBytes));
-  const g = r.gallery;
+}
+
+function galleryRows(row: Row, g: GalleryResult | { error: string }): void {
   if ('error' in g)
     row('8. Gallery, HO stopped', 'first product image painted', `failed: ${g.error}`);
   else {
@@ -136,7 +187,31 @@ export function targetChecks(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
       s(g.syncS),
     );
   }
-  return rows;
+}
+
+function flatCostRows(row: Row, f: FlatCostResult | { error: string }): void {
+  if ('error' in f) {
+    row('9. Flat cost per photo', 'ms per photo', `failed: ${f.error}`);
+    return;
+  }
+  const count = (n: number) => n.toLocaleString('en-US');
+  const at = `9. Flat cost per photo, ${count(f.small.photos)} vs ${count(f.large.photos)} photos of ~${kb(f.large.avgPhotoBytes)}`;
+  for (const size of [f.small, f.large]) {
+    row(
+      at,
+      `${count(size.photos)} photos: ms per photo from the run's start, listing included (median)`,
+      `${ms(size.medianPerPhotoMs)} (sign-in before it: ${s(median(size.signInS))})`,
+    );
+    const stopped = size.swHeap.find((h) => h.error !== undefined)?.error;
+    row(
+      at,
+      `${count(size.photos)} photos: service worker peak JS heap (used, worst run)`,
+      `${mb(size.peakHeapBytes)}${stopped ? ` (sampling stopped: ${stopped})` : ''}`,
+      '< 64 MB',
+      size.peakHeapBytes < 64e6 && stopped === undefined,
+    );
+  }
+  row(at, 'ms per photo, large / small', x(f.largeOverSmall), '≤ 1.1', f.largeOverSmall <= 1.1);
 }
 
 /** The Markdown table of all figures plus the machine line. */

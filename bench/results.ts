@@ -1,5 +1,6 @@
 /** The shape of bench-results.json: every figure of every scenario plus the machine it ran on. */
 import type { BundleResult } from './bundle-size';
+import type { FlatCostResult } from './flat-cost';
 import type { FootprintResult, IncrementalResult } from './footprint';
 import type { FullSyncResult, PolitenessResult } from './full-sync';
 import type { GalleryResult } from './gallery';
@@ -40,18 +41,21 @@ export interface TargetCheck {
   met: boolean | null;
 }
 
-/** Everything one invocation measured. */
+/** Everything one invocation measured; a scenario left out with --only has no field. */
 export interface BenchResults {
   meta: BenchMeta;
-  catalog: CatalogInfo;
-  fullSync: FullSyncResult[];
-  politeness: PolitenessResult;
-  footprint: FootprintResult;
-  incrementalUnchanged: IncrementalResult;
-  incrementalChanged: IncrementalResult;
-  md5: Md5Result;
-  bundle: BundleResult;
+  /** Present when a scenario of the main catalog (full-sync, politeness, footprint) ran. */
+  catalog?: CatalogInfo;
+  fullSync?: FullSyncResult[];
+  politeness?: PolitenessResult;
+  footprint?: FootprintResult;
+  incrementalUnchanged?: IncrementalResult;
+  incrementalChanged?: IncrementalResult;
+  md5?: Md5Result;
+  bundle?: BundleResult;
   /** The figures, or why the scenario failed. */
-  gallery: GalleryResult | { error: string };
+  gallery?: GalleryResult | { error: string };
+  /** The figures, or why the scenario failed. */
+  flatCost?: FlatCostResult | { error: string };
   targets: TargetCheck[];
 }

@@ -1,0 +1,30 @@
+/**
+ * What the bench's floor service worker (bench/floor-sw.ts) and the page driving it (bench/floor.ts)
+ * exchange: one request per measured run, answered on the MessagePort sent with it. Types only, shared
+ * by the worker's and the page's tsconfig.
+ */
+
+/** What the worker does with every body: read it; + MD5 as the engine does; + a Blob of the chunks too. */
+export type FloorVariant = 'read' | 'md5' | 'blob';
+
+/** The variants in the order they add work. */
+export const FLOOR_VARIANTS: readonly FloorVariant[] = ['read', 'md5', 'blob'];
+
+/** One photo to download: where, and what the listing says of it. */
+export interface FloorPhoto {
+  url: string;
+  size: number;
+  checksum: string;
+  contentType: string;
+}
+
+/** One run: every photo once, `concurrency` fetches in flight. */
+export interface FloorRequest {
+  variant: FloorVariant;
+  photos: FloorPhoto[];
+  token: string;
+  concurrency: number;
+}
+
+/** The worker's answer: its own clock around the download loop, bytes read, and what did not check out. */
+export type FloorReply = { ms: number; bytes: number; mismatches: number } | { error: string };

@@ -1,0 +1,36 @@
+/** `npm run bench` options: --only picks scenarios by name, everything by default, unknown names are a usage error. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseBenchArgs, SCENARIOS } from '../../bench/options';
+
+test('without --only every scenario runs', () => {
+  assert.deepEqual([...parseBenchArgs([]).only], [...SCENARIOS]);
+  assert.ok(parseBenchArgs(['--quick']).only.has('flat-cost'));
+});
+
+test('--only runs just the named scenarios', () => {
+  const { only } = parseBenchArgs(['--quick', '--only', 'full-sync,flat-cost']);
+  assert.deepEqual([...only].sort(), ['flat-cost', 'full-sync']);
+  assert.deepEqual([...parseBenchArgs(['--only', ' gallery ']).only], ['gallery']);
+});
+
+test('--only with an unknown or empty name is a usage error naming the known scenarios', () => {
+  for (const bad of ['full-sync,floor', '', 'full-sync,', 'FULL-SYNC']) {
+    assert.throws(
+      () => parseBenchArgs(['--only', bad]),
+      (e: Error) =>
+        /--only: unknown scenario/.test(e.message) &&
+        /Usage:/.test(e.message) &&
+        e.message.includes(SCENARIOS.join(', ')),
+      bad,
+    );
+  }
+  assert.throws(() => parseBenchArgs(['--only']), /Usage:/, 'a missing value');
+});
+
+test('the flat-cost catalogs: 2,000 and 20,000 photos of ~3 KB, 200 and 2,000 in a quick run', () => {
+  const full = parseBenchArgs([]);
+  assert.deepEqual(full.flatCostPhotos, [2000, 20_000]);
+  assert.equal(full.flatCostAvgBytes, 3000);
+  assert.deepEqual(parseBenchArgs(['--quick']).flatCostPhotos, [200, 2000]);
+});
