@@ -1,6 +1,6 @@
 /**
  * Serves photos to `<img>` at `${scope}photos/<photo_id>` from local storage only (works with the HO
- * unreachable), with the stored raster type; a photo not held (yet) gets a clear SVG placeholder. Every
+ * unreachable), with the stored raster type; a photo not held (yet) gets an SVG placeholder (a picture, no words). Every
  * answer is locked down so that opening a photo URL as a page can never run anything in the app's origin.
  */
 import { allowedImageType } from '../shared/image-types';
@@ -10,12 +10,12 @@ import type { StoredPhoto } from '../shared/types';
 /** Reads one held photo's verified bytes (the storage module's serving read). */
 export type ReadPhoto = (id: string) => Promise<{ record: StoredPhoto; blob: Blob } | undefined>;
 
+/** A picture without words: the worker has no language, and the page that shows it says what it means. */
 const PLACEHOLDER_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">
 <rect width="400" height="400" fill="#e6eeee"/>
 <g fill="none" stroke="#7c9494" stroke-width="10" stroke-linejoin="round">
 <rect x="120" y="120" width="160" height="120" rx="12"/><path d="M130 230l50-50 40 40 25-25 35 35"/></g>
 <circle cx="245" cy="155" r="12" fill="#7c9494"/>
-<text x="200" y="290" text-anchor="middle" font-family="system-ui,sans-serif" font-size="24" fill="#4a6262">Photo not synced yet</text>
 </svg>`;
 
 /**
