@@ -91,6 +91,34 @@ export interface HeldPhotos {
 }
 
 /**
+ * The held photos, read once per change of them: a POS page showing fifty product photos asks fifty
+ * times, and each answer must not read the whole table again. `invalidate` on every change (the engine
+ * stored or dropped a photo); a read under way when that happens still answers those already waiting.
+ */
+export class HeldPhotosCache {
+  private current: Promise<HeldPhotos> | null = null;
+
+  constructor(private readonly load: () => Promise<HeldPhotos>) {}
+
+  /** The held photos as last read, reading them when they changed since. A failed read is tried again. */
+  get(): Promise<HeldPhotos> {
+    if (this.current === null) {
+      const read = this.load();
+      read.catch(() => {
+        if (this.current === read) this.current = null;
+      });
+      this.current = read;
+    }
+    return this.current;
+  }
+
+  /** The held photos changed: the next `get` reads them again. */
+  invalidate(): void {
+    this.current = null;
+  }
+}
+
+/**
  * The `image_url`s of the held photos, for the synchronous routing decision of a fetch event. While the
  * index is current, exactly these URLs are answered locally and everything else stays the network's.
  * Between a change of the held photos and the next read (`stale`), any image request is claimed and

@@ -22,7 +22,13 @@ import {
   type ReplyEnvelope,
 } from '../shared/messages';
 import { handleCommand } from './commands';
-import { embeddingRequestOf, ImageUrlIndex, productPhotoOf, servePhotoIndex } from './embedding';
+import {
+  embeddingRequestOf,
+  HeldPhotosCache,
+  ImageUrlIndex,
+  productPhotoOf,
+  servePhotoIndex,
+} from './embedding';
 import { servePhoto } from './photo-route';
 import { onPolicyViolation } from './policy-block';
 import { createHost, type SyncTagEvent } from './runtime';
@@ -31,10 +37,14 @@ declare const self: ServiceWorkerGlobalScope;
 
 const scope = new URL(self.registration.scope);
 const channel = new BroadcastChannel(BROADCAST_CHANNEL);
-const imageUrls = new ImageUrlIndex(() => ready.then((host) => host.heldPhotos()));
+const heldPhotos = new HeldPhotosCache(() => ready.then((host) => host.heldPhotos()));
+const imageUrls = new ImageUrlIndex(() => heldPhotos.get());
 const ready = createHost({
   broadcast: (message) => channel.postMessage(message),
-  heldChanged: () => imageUrls.invalidate(),
+  heldChanged: () => {
+    heldPhotos.invalidate();
+    imageUrls.invalidate();
+  },
 });
 
 /** Extends `event` while a sync run is active or queued, so the browser does not stop the worker mid-run. */
@@ -52,7 +62,7 @@ registerRoute(
     const read = (id: string) => host.readPhoto(id);
     const asked = embeddingRequestOf(url, scope);
     if (asked?.kind === 'photo') return servePhoto(read, asked.id);
-    const { held } = await host.heldPhotos();
+    const { held } = await heldPhotos.get();
     if (asked?.kind === 'index') return servePhotoIndex(held);
     // A product without a held photo gets the placeholder, like a photo not held.
     return servePhoto(read, productPhotoOf(held, asked?.productId ?? '')?.id ?? '');

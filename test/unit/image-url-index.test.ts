@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { StoredPhoto } from '../../src/shared/types';
-import { ImageUrlIndex } from '../../src/sw/embedding';
+import { HeldPhotosCache, ImageUrlIndex } from '../../src/sw/embedding';
 import { photo } from '../helpers/storage-fixtures';
 
 const HO = 'https://ho.example';
@@ -86,4 +86,37 @@ it('a read finished after a newer change does not make the index current', async
   assert.equal(await first, undefined, 'the old read did not see b');
   assert.equal(index.claims(`${HO}/b`, 'image'), true, 'still stale, so b is claimed');
   assert.equal(await index.photoIdFor(`${HO}/b`), 'b');
+});
+
+it('the held photos are read once per change however many embedding requests ask, and again after a failed read', async () => {
+  const held = [photo('a', 'c1', 1)];
+  let reads = 0;
+  let fail = false;
+  const cache = new HeldPhotosCache(async () => {
+    reads++;
+    if (fail) throw new Error('storage read failed');
+    return { held: [...held], serverUrl: HO };
+  });
+  const answers = await Promise.all(Array.from({ length: 50 }, () => cache.get()));
+  assert.equal(reads, 1, 'fifty product photos of one page: one read');
+  assert.deepEqual(
+    answers[49]!.held.map((p) => p.id),
+    ['a'],
+  );
+  await cache.get();
+  assert.equal(reads, 1, 'nothing changed: no read');
+  held.push(photo('b', 'c2', 1));
+  cache.invalidate();
+  assert.deepEqual(
+    (await cache.get()).held.map((p) => p.id),
+    ['a', 'b'],
+    'a change is seen',
+  );
+  assert.equal(reads, 2);
+  fail = true;
+  cache.invalidate();
+  await assert.rejects(cache.get(), /storage read failed/);
+  fail = false;
+  assert.equal((await cache.get()).held.length, 2, 'a failed read is not kept');
+  assert.equal(reads, 4);
 });
