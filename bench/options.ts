@@ -54,6 +54,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--chart FILE] [--
   --chart FILE SVG chart of the full-sync comparison (default: the --out path with .svg)
   --reps N     repetitions of each alternating comparison (default 3, at least 3 for ratios)
   --no-build   measure the existing dist/ instead of running vite build first
+  --latencies LIST  comma-separated injected latencies of the full-sync comparison, ms (default 0,30; quick 30)
   --only LIST  comma-separated scenarios to run (default all): ${SCENARIOS.join(', ')}
                (footprint is scenarios 3-5: footprint and the incremental syncs on the same terminal)`;
 
@@ -84,6 +85,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         reps: { type: 'string' },
         'no-build': { type: 'boolean' },
         only: { type: 'string' },
+        latencies: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -98,13 +100,18 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const reps = values.reps === undefined ? 3 : Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1)
     throw new Error(`--reps must be a positive whole number\n${USAGE}`);
+  const latencies = values.latencies
+    ?.split(',')
+    .map((l) => (/^\s*\d+\s*$/.test(l) ? Number(l) : Number.NaN));
+  if (latencies?.some((l) => !(l <= 10_000)))
+    throw new Error(`--latencies takes whole milliseconds from 0 to 10000\n${USAGE}`);
   return {
     quick,
     out,
     chart: values.chart ?? `${out.replace(/\.json$/i, '')}.svg`,
     photos: quick ? 200 : 2000,
     avgBytes: 100_000,
-    latenciesMs: quick ? [30] : [0, 30],
+    latenciesMs: latencies ?? (quick ? [30] : [0, 30]),
     reps,
     galleryProducts: quick ? 500 : 10_000,
     galleryAvgBytes: 3000,

@@ -109,6 +109,57 @@ async function queueAfter(
   await outbox.add(item);
 }
 
+/** Photos written together at most (a group's transaction holds the photo stores for all of them). */
+const MAX_GROUP = 32;
+
+/** A verified photo waiting for its write, and its caller. */
+interface VerifiedWrite {
+  record: StoredPhoto;
+  bytes: Blob;
+  report: StatusItem | undefined;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** `request`, with its failure marked as handled (whoever awaits it still gets it). */
+function observed<T>(request: Promise<T>): Promise<T> {
+  request.catch(() => undefined);
+  return request;
+}
+
+/** Writes one verified photo, its bytes and its report in `tx` (reads see the state before its writes). */
+async function putOne(
+  tx: Tx<'readwrite'>,
+  { record, bytes, report }: VerifiedWrite,
+): Promise<void> {
+  // Every request is issued before the first answer is awaited: the backend runs them back to back
+  // instead of waiting for this thread between them, so the transaction (which holds the photo stores
+  // and blocks the next group's) is as short as it can be.
+  const photos = tx.objectStore('photos');
+  // Each request is observed as it is issued: awaited below, or left when a later one throws at once (a key
+  // IndexedDB refuses) and the transaction aborts; its failure then surfaces from that throw.
+  const unsent =
+    report === undefined
+      ? undefined
+      : observed(tx.objectStore('outbox').index('by-photo').getKey(report.photo_id));
+  const previous = observed(photos.get(record.id));
+  // Other photos with these bytes that had lost them have them again.
+  const sharing = observed(photos.index('by-checksum').getAll(record.checksum));
+  const writes = observed(
+    Promise.all([
+      observed(tx.objectStore('bytes').put(bytes, record.checksum)),
+      observed(photos.put(withBytes(record))),
+      deletePartial(tx, record.id),
+    ]),
+  );
+  if (report !== undefined) await queueAfter(tx, await unsent, report);
+  const lost = (await sharing).filter((r) => r.bytes_missing && r.id !== record.id);
+  await Promise.all([writes, ...lost.map((r) => photos.put(withBytes(r)))]);
+  const old = await previous;
+  if (old !== undefined && old.checksum !== record.checksum)
+    await dropUnreferenced(tx, [old.checksum]);
+}
+
 /** Deletes the bytes of each checksum no photo references any more. */
 async function dropUnreferenced(tx: Tx<'readwrite'>, checksums: string[]): Promise<void> {
   const byChecksum = tx.objectStore('photos').index('by-checksum');
@@ -167,6 +218,10 @@ class Connection {
 }
 
 class IdbPhotoStorage implements PhotoStorage {
+  /** Verified photos waiting for the write transaction under way to end (see writeVerified). */
+  private readonly verified: VerifiedWrite[] = [];
+  private writing = false;
+
   constructor(private readonly connection: Connection) {}
 
   private async run<Mode extends IDBTransactionMode, T>(
@@ -188,34 +243,49 @@ class IdbPhotoStorage implements PhotoStorage {
   async putVerified(record: StoredPhoto, bytes: Blob, report?: StatusItem): Promise<void> {
     if (bytes.size !== record.size)
       throw new Error(`photo ${record.id}: ${bytes.size} bytes, record says ${record.size}`);
+    return new Promise((resolve, reject) => {
+      this.verified.push({ record, bytes, report, resolve, reject });
+      this.writeVerified();
+    });
+  }
+
+  /**
+   * Group commit: photos verified while a write transaction runs wait and are written together in the next
+   * one (the photo stores admit one write transaction at a time, and each costs the backend far more than
+   * its requests). Each photo is still written whole or not at all with its report. When a group fails, its
+   * photos are written one by one, so one photo's failure (a full disk aside) never fails another's.
+   */
+  private writeVerified(): void {
+    if (this.writing || this.verified.length === 0) return;
+    this.writing = true;
+    const group = this.verified.splice(0, MAX_GROUP);
+    const settle = async (): Promise<void> => {
+      try {
+        await this.putGroup(group);
+        for (const item of group) item.resolve();
+      } catch (err) {
+        if (group.length === 1) group[0]!.reject(err);
+        else for (const item of group) await this.putGroup([item]).then(item.resolve, item.reject);
+      }
+    };
+    void settle().finally(() => {
+      this.writing = false;
+      this.writeVerified();
+    });
+  }
+
+  /** Writes verified photos (bytes, record, report) in one transaction. */
+  private async putGroup(group: readonly VerifiedWrite[]): Promise<void> {
+    const reports = group.some((item) => item.report !== undefined);
     await this.run(
-      report === undefined ? PHOTO_STORES : [...PHOTO_STORES, 'outbox'],
+      reports ? [...PHOTO_STORES, 'outbox'] : PHOTO_STORES,
       'readwrite',
       async (tx) => {
-        // Every request is issued before the first answer is awaited: the backend runs them back to back
-        // instead of waiting for this thread between them, so the transaction (which holds the photo stores
-        // and blocks the next photo's) is as short as it can be. Reads see the state before the writes.
-        const photos = tx.objectStore('photos');
-        const unsent =
-          report === undefined
-            ? undefined
-            : tx.objectStore('outbox').index('by-photo').getKey(report.photo_id);
-        const previous = photos.get(record.id);
-        // Other photos with these bytes that had lost them have them again.
-        const sharing = photos.index('by-checksum').getAll(record.checksum);
-        const writes = Promise.all([
-          tx.objectStore('bytes').put(bytes, record.checksum),
-          photos.put(withBytes(record)),
-          deletePartial(tx, record.id),
-        ]);
-        // Awaited below; a failed request aborts the transaction and surfaces from the first await.
-        for (const request of [unsent, previous, sharing, writes]) request?.catch(() => undefined);
-        if (report !== undefined) await queueAfter(tx, await unsent, report);
-        const lost = (await sharing).filter((r) => r.bytes_missing && r.id !== record.id);
-        await Promise.all([writes, ...lost.map((r) => photos.put(withBytes(r)))]);
-        const old = await previous;
-        if (old !== undefined && old.checksum !== record.checksum)
-          await dropUnreferenced(tx, [old.checksum]);
+        // Each photo's requests are issued in order before any answer is awaited, the next photo's after them.
+        // All are waited for before a failure aborts the transaction (none is left unobserved).
+        const results = await Promise.allSettled(group.map((item) => putOne(tx, item)));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
       },
     );
   }

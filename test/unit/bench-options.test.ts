@@ -1,4 +1,4 @@
-/** `npm run bench` options: --only picks scenarios by name, everything by default, unknown names are a usage error. */
+/** `npm run bench` options: --only picks scenarios by name (everything by default), --latencies the full-sync latencies; bad values are usage errors. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseBenchArgs, SCENARIOS } from '../../bench/options';
@@ -33,4 +33,13 @@ test('the flat-cost catalogs: 2,000 and 20,000 photos of ~3 KB, 200 and 2,000 in
   assert.deepEqual(full.flatCostPhotos, [2000, 20_000]);
   assert.equal(full.flatCostAvgBytes, 3000);
   assert.deepEqual(parseBenchArgs(['--quick']).flatCostPhotos, [200, 2000]);
+});
+
+test('--latencies picks the full-sync latencies; nonsense is a usage error', () => {
+  assert.deepEqual(parseBenchArgs([]).latenciesMs, [0, 30]);
+  assert.deepEqual(parseBenchArgs(['--quick']).latenciesMs, [30]);
+  assert.deepEqual(parseBenchArgs(['--quick', '--latencies', '0']).latenciesMs, [0]);
+  assert.deepEqual(parseBenchArgs(['--latencies', '0, 60']).latenciesMs, [0, 60]);
+  for (const bad of ['', 'fast', '-1', '1.5', '0,,30'])
+    assert.throws(() => parseBenchArgs([`--latencies=${bad}`]), /--latencies takes/, bad);
 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { openDB } from 'idb';
 import { openSyncStorage } from '../../src/storage';
 import { openOldSchema } from '../helpers/old-schema';
-import { blobFor, photo } from '../helpers/storage-fixtures';
+import { blobFor, photo, report } from '../helpers/storage-fixtures';
 import { LISTING, syncStorageContract } from './storage-contract';
 
 let databases = 0;
@@ -86,6 +86,45 @@ test('opened with sweep: false, leaves leftovers to sweep(), which removes them'
     assert.equal((await storage.readPhoto('a'))?.record.id, 'a', 'reads answer before the sweep');
     await storage.sweep();
     assert.deepEqual(await bytesKeys(), ['ca'], 'swept');
+  } finally {
+    storage.close();
+  }
+});
+
+test('one photo that cannot be written does not fail the photos verified with it; each lands or fails whole', async () => {
+  const storage = await openSyncStorage({ name: 'group-failure' });
+  try {
+    const good = Array.from({ length: 5 }, (_, i) => photo(`g${i}`, `c${i}`, 16));
+    // A record IndexedDB refuses (its key is not a valid key): it fails inside the write transaction.
+    const bad = { ...photo('x', 'cx', 16), id: {} as unknown as string };
+    const results = await Promise.allSettled([
+      storage.putVerified(photo('first', 'cf', 16), blobFor('cf', 16)),
+      ...good
+        .slice(0, 2)
+        .map((p) => storage.putVerified(p, blobFor(p.checksum, 16), report(p.id, 'synced'))),
+      storage.putVerified(bad, blobFor('cx', 16), report('x', 'synced')),
+      ...good
+        .slice(2)
+        .map((p) => storage.putVerified(p, blobFor(p.checksum, 16), report(p.id, 'synced'))),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    assert.deepEqual((await storage.listRecords()).map((r) => r.id).sort(), [
+      'first',
+      'g0',
+      'g1',
+      'g2',
+      'g3',
+      'g4',
+    ]);
+    assert.deepEqual(
+      (await storage.peekOutbox(10)).map((e) => e.item.photo_id),
+      ['g0', 'g1', 'g2', 'g3', 'g4'],
+      'no report of the photo that was not stored',
+    );
+    assert.equal((await storage.readPhoto('g4'))?.blob.size, 16);
   } finally {
     storage.close();
   }

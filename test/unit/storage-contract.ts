@@ -61,6 +61,34 @@ export function syncStorageContract(name: string, open: () => Promise<StorageUnd
       assert.equal(await storage.getRecord('missing'), undefined);
     });
 
+    it('photos verified at the same time all land, shared bytes once, their reports queued in call order', async (t) => {
+      const { storage, bytesOf, byteEntries } = await fresh(t);
+      await put(storage, 'old', 'c0');
+      // Forty photos at once (more than one write group): the second of each pair shares the first's bytes,
+      // and 'old' gets new bytes, so its old ones go unless another photo of the batch takes them.
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        storage.putVerified(
+          photo(`p${i}`, `c${1 + Math.floor(i / 2)}`, 64),
+          blobFor(`c${1 + Math.floor(i / 2)}`, 64),
+          report(`p${i}`, 'synced'),
+        ),
+      );
+      writes.push(storage.putVerified(photo('old', 'c99', 64), blobFor('c99', 64)));
+      writes.push(storage.putVerified(photo('twin', 'c0', 64), blobFor('c0', 64)));
+      await Promise.all(writes);
+      assert.equal((await storage.listRecords()).length, 42);
+      for (const id of ['p0', 'p39', 'old', 'twin']) {
+        const record = await storage.getRecord(id);
+        const bytes = await bytesOf(id);
+        assert.ok(record && bytes && (await holds(bytes, record.checksum, 64)), id);
+      }
+      assert.equal(await byteEntries(), 22, 'c1..c20, c99, and c0 kept for twin');
+      assert.deepEqual(
+        (await storage.peekOutbox(100)).map((e) => e.item.photo_id),
+        Array.from({ length: 40 }, (_, i) => `p${i}`),
+      );
+    });
+
     it('refuses bytes whose size differs from the record, storing nothing', async (t) => {
       const { storage, byteEntries } = await fresh(t);
       await rejects(storage.putVerified(photo('a', 'c1', 64), blobFor('c1', 63)));
