@@ -32,6 +32,7 @@ import {
 import { servePhoto } from './photo-route';
 import { onPolicyViolation } from './policy-block';
 import { createHost, type SyncTagEvent } from './runtime';
+import { atMost, EVENT_EXTENSION_MS } from './event-extension';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -47,9 +48,14 @@ const ready = createHost({
   },
 });
 
-/** Extends `event` while a sync run is active or queued, so the browser does not stop the worker mid-run. */
+/**
+ * Extends `event` while a sync run is active or queued, so the browser does not stop the worker mid-run, but
+ * by at most EVENT_EXTENSION_MS: Chromium stops a worker one of whose events lasts over 5 minutes, which cut
+ * every run longer than that (a first sync of 20,000 photos). A longer run lives on through the events that
+ * follow: a page's heartbeat while it shows a run (src/ui/heartbeat.ts), or the next trigger resumes it.
+ */
 function keepAlive(event: ExtendableEvent): void {
-  event.waitUntil(ready.then((host) => host.idle()));
+  event.waitUntil(ready.then((host) => atMost(host.idle(), EVENT_EXTENSION_MS)));
 }
 
 precacheAndRoute(self.__WB_MANIFEST);

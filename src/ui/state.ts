@@ -123,6 +123,12 @@ export async function syncNow(trigger: SyncTrigger): Promise<void> {
   if (state !== undefined) applyState(state);
 }
 
+/** Asks the SW for its state (the heartbeat during runs: each ask keeps the worker alive a while longer). */
+export async function refreshState(): Promise<void> {
+  const state = await guarded(() => send({ type: 'get-state' }));
+  if (state !== undefined) applyState(state);
+}
+
 /** Asks the SW whether the HO answers (a page opening or shown again between runs), for the offline badge. */
 export async function checkConnection(): Promise<void> {
   const state = await guarded(() => send({ type: 'check-connection' }));

@@ -1,12 +1,14 @@
 /**
  * Page-side sync triggers, so the terminal stays current even where Background Sync is missing: a timer
  * while the page is open (interval + random jitter), the `online` event, and registration of one-off and
- * periodic Background Sync where the browser offers them.
+ * periodic Background Sync where the browser offers them; during a run, the heartbeat (./heartbeat.ts)
+ * keeps the worker alive past Chromium's 5-minute limit per event.
  */
-import { effect } from '@preact/signals';
 import { backgroundSyncRequests } from '../shared/background-sync';
 import { PERIODIC_SYNC_TAG, SYNC_TAG } from '../shared/messages';
-import { appState, checkConnection, syncNow } from './state';
+import { computed, effect } from '@preact/signals';
+import { startHeartbeat } from './heartbeat';
+import { appState, checkConnection, refreshState, syncNow } from './state';
 
 /** Background Sync registration APIs (not in every browser, nor in TypeScript's DOM types). */
 interface SyncRegistration extends ServiceWorkerRegistration {
@@ -43,6 +45,10 @@ export function startTriggers(): void {
   const shouldRequest = backgroundSyncRequests();
   let checked = false;
   window.addEventListener('online', () => void syncNow('online'));
+  startHeartbeat(
+    computed(() => appState.value?.running === true),
+    () => void refreshState(),
+  );
   // The worker may have been idle since its last run: ask whether the HO answers when the page is opened or shown again.
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && appState.value?.session.signedIn === true)
