@@ -26,7 +26,7 @@ import type { SyncEngine, SyncOptions } from '../sync/engine';
 import type { SignInOutcome, SyncSession } from '../sync/session';
 import { pendingRows } from '../sync/listing';
 import type { HeldPhotos } from './embedding';
-import { ProductCatalog } from './product-catalog';
+import { ProductCatalog, productsNoticeMs } from './product-catalog';
 import { buildProducts } from './products';
 
 /** What the host needs from the service worker. */
@@ -47,11 +47,6 @@ function tunable(s: TunableSettings): TunableSettings {
 }
 
 const PRODUCTS_DEBOUNCE_MS = 500;
-/**
- * While photos arrive, pages re-read the product list at most this often: each re-read costs time in
- * proportion to the catalog, and the "x of y" progress already shows the sync moving.
- */
-const PRODUCTS_WHILE_SYNCING_MS = 2000;
 /**
  * Automatic runs (the worker starting, Background Sync) wait this long after the worker started: a page
  * opening the gallery is what woke it, and its first screen (state, first products, first photos) must not
@@ -115,7 +110,11 @@ export class SyncHost {
     if (progress.held !== this.lastHeld) {
       this.lastHeld = progress.held;
       this.productsChanged(
-        progress.status.kind === 'syncing' ? PRODUCTS_WHILE_SYNCING_MS : PRODUCTS_DEBOUNCE_MS,
+        // While photos arrive, pages re-read the list at most this often (each re-read costs time in proportion
+        // to the catalog, and the "x of y" progress already shows the sync moving).
+        progress.status.kind === 'syncing'
+          ? productsNoticeMs(this.catalog.lastBuildMs)
+          : PRODUCTS_DEBOUNCE_MS,
       );
     }
   }

@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { MAX_PRODUCT_PAGE, type Product } from '../../src/shared/messages';
-import { ProductCatalog } from '../../src/sw/product-catalog';
+import {
+  PRODUCTS_WHILE_SYNCING_MS,
+  ProductCatalog,
+  productsNoticeMs,
+} from '../../src/sw/product-catalog';
 
 const product = (i: number, name = `Product ${String(i).padStart(5, '0')}`): Product => ({
   id: `p${i}`,
@@ -109,4 +113,26 @@ it('names the products of given photos, skipping unknown ids; a failed read is t
   await assert.rejects(catalog.names(['ph1']), /storage unavailable/);
   fail = false;
   assert.deepEqual(await catalog.names(['ph1', 'nope']), { ph1: 'Kopi' });
+});
+
+it('while syncing, a costly catalog is rebuilt for pages less often: rebuilds take at most 5% of the time', async () => {
+  // Small catalogs (every e2e test, most stores): pages hear of new photos every 2 s, as before.
+  assert.equal(productsNoticeMs(0), PRODUCTS_WHILE_SYNCING_MS);
+  assert.equal(productsNoticeMs(90), PRODUCTS_WHILE_SYNCING_MS);
+  // A build of 20,000 photos' list taking 750 ms: a notice every 15 s, not every 2 s (a third of the worker's time).
+  assert.equal(productsNoticeMs(750), 15_000);
+  // The catalog measures its own builds.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const catalog = new ProductCatalog(async () => {
+    await gate;
+    return [product(1)];
+  });
+  assert.equal(catalog.lastBuildMs, 0, 'nothing built yet');
+  const page = catalog.page({ offset: 0, limit: 10, query: '' });
+  const before = performance.now();
+  while (performance.now() - before < 5) await new Promise((r) => setImmediate(r));
+  release();
+  await page;
+  assert.ok(catalog.lastBuildMs >= 5, `measured ${catalog.lastBuildMs} ms`);
 });
