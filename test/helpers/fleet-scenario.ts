@@ -82,9 +82,11 @@ export async function runFleetScenario(
   await waitUpToDate(a, photos.length);
 
   // Terminal B: downloads slowed down and every download of one photo breaks off half way (truncated,
-  // not corrupted: Chromium's HTTP cache would keep a corrupted body and serve it again on a 304).
+  // not corrupted: Chromium's HTTP cache would keep a corrupted body and serve it again on a 304). Slow
+  // enough that B is closed long before its run could end and report: at 400 ms a loaded machine let B
+  // finish (photos land in groups) between seeing part held and closing it.
   await admin.setFaults({
-    latency_ms: 400,
+    latency_ms: 2000,
     truncate_rate: 1,
     routes: ['download'],
     photo_ids: [failing.id],
