@@ -17,6 +17,11 @@ export function byDisplayOrder(
   );
 }
 
+/** The version a page puts in a photo's URL: changes with its bytes, so a browser never shows old bytes. */
+export function photoVersion(meta: Pick<PhotoMeta, 'checksum'>): string {
+  return meta.checksum.slice(0, 8);
+}
+
 /**
  * Groups photos by product (primary first, then `sort_order`), products by name. A photo both held and
  * pending counts as held: the SW serves the previous good version until the new one is verified.
@@ -37,7 +42,7 @@ export function buildProducts(
     }
     product.photos.push({
       id: meta.id,
-      version: meta.checksum.slice(0, 8),
+      version: photoVersion(meta),
       held: isHeld,
       is_primary: meta.is_primary,
       sort_order: meta.sort_order,

@@ -20,13 +20,13 @@ import type {
   TunableSettings,
 } from '../shared/messages';
 import { ProblemError } from '../shared/problems';
-import type { PhotoMeta, SyncProgress } from '../shared/types';
+import type { PhotoMeta, StoredPhoto, SyncProgress } from '../shared/types';
 import type { PhotoBytes, PhotoStorage } from '../storage';
 import type { SyncEngine, SyncOptions } from '../sync/engine';
 import type { SignInOutcome, SyncSession } from '../sync/session';
 import { pendingRows } from '../sync/listing';
 import type { HeldPhotos } from './embedding';
-import { ProductCatalog, productsNoticeMs } from './product-catalog';
+import { PRODUCTS_WHILE_SYNCING_MS, ProductCatalog } from './product-catalog';
 import { buildProducts } from './products';
 
 /** What the host needs from the service worker. */
@@ -89,6 +89,8 @@ export class SyncHost {
   private progressRead: { generation: number; promise: Promise<SyncProgress> } | null = null;
   private readonly startedUp: Promise<void>;
   private readonly catalog = new ProductCatalog(() => this.readProducts());
+  /** Something other than stored photos changed the list since pages were last told (see photosChanged). */
+  private catalogChanged = true;
 
   constructor(private readonly deps: HostDeps) {
     this.startedUp = new Promise((resolve) => setTimeout(resolve, START_UP_RUN_DELAY_MS));
@@ -112,9 +114,7 @@ export class SyncHost {
       this.productsChanged(
         // While photos arrive, pages re-read the list at most this often (each re-read costs time in proportion
         // to the catalog, and the "x of y" progress already shows the sync moving).
-        progress.status.kind === 'syncing'
-          ? productsNoticeMs(this.catalog.lastBuildMs)
-          : PRODUCTS_DEBOUNCE_MS,
+        progress.status.kind === 'syncing' ? PRODUCTS_WHILE_SYNCING_MS : PRODUCTS_DEBOUNCE_MS,
       );
     }
   }
@@ -270,9 +270,20 @@ export class SyncHost {
     return read.promise;
   }
 
+  /** A photo was committed with its bytes (see watchWrites): the product list marks it held, reading nothing. */
+  photoStored(record: StoredPhoto): void {
+    this.catalog.stored(record);
+  }
+
+  /** Listed or held photos may have changed otherwise: the list is read again when pages are next told. */
+  photosChanged(): void {
+    this.catalogChanged = true;
+  }
+
   /** Broadcasts the current state and returns it (after sign-in, sign-out, store changes and runs). */
   private async announce(): Promise<AppState> {
     this.generation++;
+    this.catalogChanged = true;
     const state = await this.state();
     this.deps.broadcast({ type: 'state', state });
     this.deps.heldChanged();
@@ -353,8 +364,10 @@ export class SyncHost {
     this.productsTimer = setTimeout(() => {
       this.productsTimer = null;
       // The list is read again when pages are told, not on every step: between two notices (at most every
-      // 2 s while syncing) every page a scrolling page asks for comes from one read.
-      this.catalog.invalidate();
+      // 2 s while syncing) every page a scrolling page asks for comes from one read. Stored photos alone
+      // (a sync's downloads) were marked in place and need no read.
+      if (this.catalogChanged) this.catalog.invalidate();
+      this.catalogChanged = false;
       this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() });
     }, delayMs);
   }
