@@ -79,7 +79,7 @@ export async function flatCost(
         runs[i]!.signIn.push(signIn);
         runs[i]!.heap.push(heap!);
         log(
-          `  ${ctx.photos.length} photos, rep ${rep + 1}: ${seconds.toFixed(1)} s (sign-in ${signIn.toFixed(1)} s), ${(((seconds - signIn) / ctx.photos.length) * 1000).toFixed(2)} ms/photo after sign-in, SW heap peak ${(heap!.peakUsedBytes / 1e6).toFixed(1)} MB`,
+          `  ${ctx.photos.length} photos, rep ${rep + 1}: ${seconds.toFixed(1)} s (sign-in ${signIn.toFixed(1)} s), ${(((seconds - signIn) / ctx.photos.length) * 1000).toFixed(2)} ms/photo after sign-in, SW heap peak ${(heap!.peakUsedBytes / 1e6).toFixed(1)} MB, ${((heap!.afterGcUsedBytes ?? 0) / 1e6).toFixed(1)} MB after a GC at the end`,
         );
       }
     }

@@ -213,6 +213,13 @@ function flatCostRows(row: Row, f: FlatCostResult | { error: string }): void {
       '< 64 MB',
       size.peakHeapBytes < 64e6 && stopped === undefined,
     );
+    const held = size.swHeap.map((h) => h.afterGcUsedBytes).filter((b) => b !== undefined);
+    if (held.length > 0)
+      row(
+        at,
+        `${count(size.photos)} photos: service worker JS heap after a forced GC at the end (largest)`,
+        mb(Math.max(...held)),
+      );
   }
   row(at, 'ms per photo, large / small', x(f.largeOverSmall), '≤ 1.1', f.largeOverSmall <= 1.1);
 }

@@ -12,6 +12,8 @@ export interface HeapPeak {
   /** Largest totalSize (heap reserved by V8), bytes. */
   peakTotalBytes: number;
   samples: number;
+  /** Used heap after a forced garbage collection once sampling stopped: what the worker still holds, bytes. */
+  afterGcUsedBytes?: number;
   /** Why sampling stopped early (e.g. the worker was restarted), if it did. */
   error?: string;
 }
@@ -111,6 +113,12 @@ export async function sampleServiceWorkerHeap(
     async stop() {
       running = false;
       await loop;
+      if (peak.error === undefined) {
+        // Tells a peak of garbage not yet collected from memory the worker really holds.
+        await target.send('HeapProfiler.collectGarbage').catch(() => undefined);
+        const after = await target.send<HeapUsage>('Runtime.getHeapUsage').catch(() => null);
+        if (after !== null) peak.afterGcUsedBytes = after.usedSize;
+      }
       await cdp.detach();
       return peak;
     },
