@@ -13,6 +13,23 @@ import {
 } from '../shared/messages';
 import { buildSearchIndex, type SearchIndex, searchProducts } from '../shared/product-search';
 
+/** The first products in gallery order, read without reading every record (see ProductCatalog). */
+export interface ProductHead {
+  /** The first products in display order: at least the number asked for unless the catalog has fewer. */
+  products: Product[];
+  /** True when these are all the products (the catalog is that small). */
+  complete: boolean;
+}
+
+/** Products the first screen's answer reads from the gallery index: the first pages the grid asks for. */
+export const HEAD_PRODUCTS = 120;
+
+/**
+ * After answering the first screen from the head, the whole list is read this much later: reading and
+ * grouping every record holds the worker's thread for a while, and the first screen's photos come first.
+ */
+export const FULL_BUILD_DELAY_MS = 500;
+
 /** One build of the list, with what answering pages needs, computed on first use. */
 interface Built {
   products: Product[];
@@ -49,23 +66,53 @@ export function productsNoticeMs(lastBuildMs: number): number {
   return Math.max(PRODUCTS_WHILE_SYNCING_MS, lastBuildMs / REBUILD_SHARE);
 }
 
-/** Pages of the product list built by `load`. */
+/** How the catalog reads the products, and whom it tells that a first page's counts were not final. */
+export interface CatalogSource {
+  /** Every product (one whole-catalog read). */
+  load: () => Promise<Product[]>;
+  /** The first `count` products or more (a cursor read of the gallery index). */
+  head?: (count: number) => Promise<ProductHead>;
+  /** The whole list is read after a first page answered from the head: pages should ask again. */
+  completed?: () => void;
+}
+
+/**
+ * Pages of the product list built by `load`. Until a worker has built the whole list once, the first
+ * screen (no query, within HEAD_PRODUCTS) is answered from `head` (`complete: false` unless that is the
+ * whole catalog), and the whole list is read FULL_BUILD_DELAY_MS later, or at once when a page needs it.
+ */
 export class ProductCatalog {
   private built: Promise<Built> | null = null;
   private stale = true;
+  private head: Promise<ProductHead> | null = null;
+  private everBuilt = false;
+  private completeTimer: ReturnType<typeof setTimeout> | null = null;
   /** How long the last build took (ms): reading and grouping the whole catalog. */
   lastBuildMs = 0;
 
-  constructor(private readonly load: () => Promise<Product[]>) {}
+  constructor(private readonly source: CatalogSource) {}
 
   /** The list may have changed: the next page asked for reads it again (a build under way still answers those waiting). */
   invalidate(): void {
     this.stale = true;
+    this.head = null;
   }
 
   /** One page of the products matching the request's query. */
   async page(request: ProductPageRequest): Promise<ProductPage> {
     const { offset, limit, query } = bounded(request);
+    const head = await this.headFor(offset + limit, query);
+    if (head !== null) {
+      const { products, complete } = head;
+      if (!complete) this.completeLater();
+      return {
+        matches: products.length,
+        total: products.length,
+        offset,
+        products: products.slice(offset, offset + limit),
+        complete,
+      };
+    }
     const built = await this.current();
     const matches = this.matching(built, query);
     return {
@@ -73,7 +120,40 @@ export class ProductCatalog {
       total: built.products.length,
       offset,
       products: matches.slice(offset, offset + limit),
+      complete: true,
     };
+  }
+
+  /**
+   * The head, when it can answer a page ending at `end` for `query`: the worker has not built the whole
+   * list yet, the page is of the first screen and the head holds it (or is the whole catalog).
+   */
+  private async headFor(end: number, query: string): Promise<ProductHead | null> {
+    const read = this.source.head;
+    if (read === undefined || this.everBuilt || query.trim() !== '' || end > HEAD_PRODUCTS)
+      return null;
+    if (this.head === null) {
+      const head = read(HEAD_PRODUCTS);
+      // A failed head read is not kept: the page is answered from the whole list instead.
+      head.catch(() => {
+        if (this.head === head) this.head = null;
+      });
+      this.head = head;
+    }
+    const head = await this.head.catch(() => null);
+    if (head === null || this.everBuilt) return null;
+    return head.complete || end <= head.products.length ? head : null;
+  }
+
+  /** Reads the whole list soon after a first page answered from the head, then says the counts changed. */
+  private completeLater(): void {
+    this.completeTimer ??= setTimeout(() => {
+      this.completeTimer = null;
+      void this.current().then(
+        () => this.source.completed?.(),
+        () => undefined,
+      );
+    }, FULL_BUILD_DELAY_MS);
   }
 
   /** Product name by photo id, for the ids the list holds. */
@@ -94,8 +174,9 @@ export class ProductCatalog {
     if (this.stale || this.built === null) {
       this.stale = false;
       const started = performance.now();
-      const building = this.load().then((products): Built => {
+      const building = this.source.load().then((products): Built => {
         this.lastBuildMs = performance.now() - started;
+        this.everBuilt = true;
         return { products };
       });
       // A failed build is not kept: the next page tries again.
