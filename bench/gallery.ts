@@ -139,6 +139,13 @@ export async function galleryFirstImage(
       });
       const first = (await probe(b)).firstImageAt!;
       firstImageMs.push(first);
+      // The first screen may come from the worker's gallery index before it read the whole catalog: the
+      // count shows once it has, and only then does the grid span every product to scroll through.
+      await b.page.waitForFunction(
+        () => (document.querySelector('.gallery-count')?.textContent ?? '') !== '',
+        undefined,
+        { timeout: 120_000 },
+      );
       const scrollStart = await b.page.evaluate(scrollGallery, SCROLL_STEPS);
       const tasks = (await probe(b)).longtasks;
       startLongestTaskMs.push(longest(tasks.filter((t) => t.start < first)));
