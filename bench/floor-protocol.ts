@@ -4,11 +4,16 @@
  * by the worker's and the page's tsconfig.
  */
 
-/** What the worker does with every body: read it; + MD5 as the engine does; + a Blob of the chunks too. */
-export type FloorVariant = 'read' | 'md5' | 'blob';
+/**
+ * What the worker does with every body: read it; + MD5 as the engine does; + a Blob of the chunks too;
+ * + that Blob stored in IndexedDB, one Blob per photo, photos verified while a write runs written together
+ * in the next transaction (as the engine's storage does); + stored packed, the same groups written as one
+ * Blob with a small slice record per photo.
+ */
+export type FloorVariant = 'read' | 'md5' | 'blob' | 'store' | 'packed';
 
 /** The variants in the order they add work. */
-export const FLOOR_VARIANTS: readonly FloorVariant[] = ['read', 'md5', 'blob'];
+export const FLOOR_VARIANTS: readonly FloorVariant[] = ['read', 'md5', 'blob', 'store', 'packed'];
 
 /** One photo to download: where, and what the listing says of it. */
 export interface FloorPhoto {

@@ -4,7 +4,7 @@
  */
 import { type BenchContext, DEFAULT_POLITENESS, deploySettings, POLITENESS_OFF } from './context';
 import { floorRun } from './floor';
-import { FLOOR_VARIANTS, type FloorVariant } from './floor-protocol';
+import type { FloorVariant } from './floor-protocol';
 import { accessToken, setLatency } from './ho';
 import { openApp, signInAndSync, type TimedSync } from './pwa';
 import { rawFetchRun } from './raw-fetch';
@@ -45,10 +45,10 @@ export interface FullSyncResult {
   medianSeedPythonS: number | null;
   /** Median of per-repetition pwa_s / raw_fetch_s. */
   pwaOverRaw: number;
-  /** The floor worker per variant (read only, + MD5, + Blob), in FLOOR_VARIANTS order. */
+  /** The floor worker per variant measured (read only, + MD5, + Blob, + stored), in `--floor` order. */
   floor: FloorFigures[];
-  /** Median of per-repetition pwa_s / floor_s of the fullest variant (read + MD5 + Blob). */
-  pwaOverFloor: number;
+  /** Median of per-repetition pwa_s / floor_s of the variant that stores as the app does (a Blob per photo); null when not measured. */
+  pwaOverFloor: number | null;
   /** Median of per-repetition seed_python_s / pwa_s. */
   seedPythonOverPwa: number | null;
 }
@@ -87,8 +87,6 @@ export async function timedFullSync(
   }
 }
 
-type Contender = 'pwa' | 'raw' | 'floor' | 'python';
-
 /** Scenario 1 at `latencyMs`: each repetition runs every contender once, in an order rotated per repetition. */
 export async function fullSyncComparison(
   ctx: BenchContext,
@@ -100,11 +98,13 @@ export async function fullSyncComparison(
   await deploySettings(ctx.site, ho.storeId, POLITENESS_OFF);
   const pwaS: number[] = [];
   const rawFetchS: number[] = [];
-  const floorS = new Map<FloorVariant, number[]>(FLOOR_VARIANTS.map((v) => [v, []]));
+  const floorS = new Map<FloorVariant, number[]>(opts.floor.map((v) => [v, []]));
   const runs: PythonRun[] = [];
   const startupS = pythonMissing === null ? await pythonStartupS() : 0;
-  const contenders: Contender[] =
-    pythonMissing === null ? ['pwa', 'raw', 'floor', 'python'] : ['pwa', 'raw', 'floor'];
+  const contenders = (['pwa', 'raw', 'floor', 'python'] as const).filter(
+    (who) =>
+      (who !== 'python' || pythonMissing === null) && (who !== 'floor' || opts.floor.length > 0),
+  );
   const rotate = <T>(list: readonly T[], by: number): T[] =>
     list.map((_, i) => list[(i + by) % list.length]!);
   const url = ho.server.url;
@@ -115,7 +115,7 @@ export async function fullSyncComparison(
     for (const who of rotate(contenders, rep)) {
       let took: [string, number][];
       if (who === 'floor') {
-        const variants = rotate(FLOOR_VARIANTS, rep);
+        const variants = rotate(opts.floor, rep);
         const times = await floorRun(url, ho.storeId, await token(), photos, concurrency, variants);
         for (const [variant, s] of times) floorS.get(variant)!.push(s);
         took = [...times].map(([variant, s]) => [`floor ${variant}`, s]);
@@ -137,7 +137,7 @@ export async function fullSyncComparison(
     }
   }
   const seedPython = pythonMissing === null ? pythonFigures(runs, startupS, photos.length) : null;
-  const floor = FLOOR_VARIANTS.map((variant) => {
+  const floor = opts.floor.map((variant) => {
     const runsS = floorS.get(variant)!;
     return { variant, runsS, medianS: median(runsS), overRaw: pairedRatio(runsS, rawFetchS) };
   });
@@ -152,7 +152,7 @@ export async function fullSyncComparison(
     medianSeedPythonS: seedPython ? median(seedPython.extrapolatedS) : null,
     pwaOverRaw: pairedRatio(pwaS, rawFetchS),
     floor,
-    pwaOverFloor: pairedRatio(pwaS, floorS.get('blob')!),
+    pwaOverFloor: floorS.has('store') ? pairedRatio(pwaS, floorS.get('store')!) : null,
     seedPythonOverPwa: seedPython ? pairedRatio(seedPython.extrapolatedS, pwaS) : null,
   };
 }

@@ -1,5 +1,6 @@
 /** Command-line options of `npm run bench`: the full run by default, `--quick` for a small smoke run. */
 import { parseArgs } from 'node:util';
+import { FLOOR_VARIANTS, type FloorVariant } from './floor-protocol';
 
 /** The scenarios `--only` can pick, in the order the bench runs them. */
 export const SCENARIOS = [
@@ -46,6 +47,8 @@ export interface BenchOptions {
   flatCostPhotos: [number, number];
   /** Average photo size of the flat-cost catalogs. */
   flatCostAvgBytes: number;
+  /** Floor variants of the full-sync comparison (all unless --floor names some; none with --floor none). */
+  floor: readonly FloorVariant[];
 }
 
 const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--chart FILE] [--reps N] [--no-build] [--only LIST]
@@ -56,19 +59,20 @@ const USAGE = `Usage: npm run bench -- [--quick] [--out FILE] [--chart FILE] [--
   --no-build   measure the existing dist/ instead of running vite build first
   --latencies LIST  comma-separated injected latencies of the full-sync comparison, ms (default 0,30; quick 30)
   --only LIST  comma-separated scenarios to run (default all): ${SCENARIOS.join(', ')}
-               (footprint is scenarios 3-5: footprint and the incremental syncs on the same terminal)`;
+               (footprint is scenarios 3-5: footprint and the incremental syncs on the same terminal)
+  --floor LIST floor variants of the full-sync comparison (default all): ${FLOOR_VARIANTS.join(', ')}; none: no floor`;
 
-/** The scenarios named by `--only` (every scenario without it); throws on an unknown or empty name. */
-function parseOnly(value: string | undefined): Set<ScenarioName> {
-  if (value === undefined) return new Set(SCENARIOS);
+/** The names `flag` lists, each one of `known` (all of them without the flag); throws on an unknown or empty name. */
+function parseList<T extends string>(flag: string, known: readonly T[], value?: string): T[] {
+  if (value === undefined) return [...known];
   const names = value.split(',').map((n) => n.trim());
   for (const name of names) {
-    if (!(SCENARIOS as readonly string[]).includes(name))
+    if (!(known as readonly string[]).includes(name))
       throw new Error(
-        `--only: unknown scenario ${JSON.stringify(name)} (known: ${SCENARIOS.join(', ')})\n${USAGE}`,
+        `${flag}: unknown name ${JSON.stringify(name)} (known: ${known.join(', ')})\n${USAGE}`,
       );
   }
-  return new Set(names as ScenarioName[]);
+  return names as T[];
 }
 
 /** Parses argv; throws with the usage text on bad input. */
@@ -86,6 +90,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         'no-build': { type: 'boolean' },
         only: { type: 'string' },
         latencies: { type: 'string' },
+        floor: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -118,8 +123,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     md5Bytes: (quick ? 32 : 128) * 1024 * 1024,
     changedShare: 0.01,
     build: values['no-build'] !== true,
-    only: parseOnly(values.only),
+    only: new Set(parseList('--only', SCENARIOS, values.only)),
     flatCostPhotos: quick ? [200, 2000] : [2000, 20_000],
     flatCostAvgBytes: 3000,
+    floor: values.floor === 'none' ? [] : parseList('--floor', FLOOR_VARIANTS, values.floor),
   };
 }

@@ -19,6 +19,8 @@ const FLOOR_LABELS: Record<FloorVariant, string> = {
   read: 'SW fetch + read',
   md5: 'SW fetch + read + MD5',
   blob: 'SW fetch + read + MD5 + Blob',
+  store: 'SW fetch + read + MD5 + Blob + IndexedDB, a Blob per photo',
+  packed: 'SW fetch + read + MD5 + Blob + IndexedDB, a Blob per group',
 };
 
 /** Adds one row: a figure, its value, and the target with whether it was met (null: report only). */
@@ -77,7 +79,8 @@ function fullSyncRows(row: Row, fullSync: readonly FullSyncResult[], photos: num
         `floor_s: ${FLOOR_LABELS[fl.variant]} (median); floor_s / raw_fetch_s`,
         `${s(fl.medianS)}; ${x(fl.overRaw)}`,
       );
-    row(at, `pwa_s / floor_s (${FLOOR_LABELS.blob})`, x(f.pwaOverFloor));
+    if (f.pwaOverFloor !== null)
+      row(at, `pwa_s / floor_s (${FLOOR_LABELS.store})`, x(f.pwaOverFloor));
   }
 }
 

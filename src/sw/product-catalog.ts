@@ -1,9 +1,9 @@
 /**
  * The product list as pages: built once from storage (one read shared by every page asking meanwhile),
  * answered page by page (a query filtered in the worker), so no message ever carries the whole catalog
- * and a page's second screen costs no storage read. Marked stale when pages are told "products changed"
- * (at most every 2 s while syncing, less often for a costly catalog): the next page asked for rebuilds it, so pages re-read only the pages
- * they show and the worker reads the catalog at most once per notice, not once per page or per photo.
+ * and a page's second screen costs no storage read. A photo stored with its bytes is marked held in the
+ * built list in place (`stored`), so a sync's downloads never make the worker read the catalog again; any
+ * other change marks it stale (`invalidate`) and the next page asked for rebuilds it.
  */
 import {
   MAX_PRODUCT_PAGE,
@@ -12,6 +12,8 @@ import {
   type ProductPageRequest,
 } from '../shared/messages';
 import { buildSearchIndex, type SearchIndex, searchProducts } from '../shared/product-search';
+import type { PhotoMeta } from '../shared/types';
+import { photoVersion } from './products';
 
 /** The first products in gallery order, read without reading every record (see ProductCatalog). */
 export interface ProductHead {
@@ -36,6 +38,33 @@ interface Built {
   search?: SearchIndex;
   lastQuery?: { query: string; matches: readonly Product[] };
   names?: Map<string, string>;
+  /** Each photo of the list with its product, for `stored`. */
+  photos?: Map<string, { product: Product; photo: Product['photos'][number] }>;
+}
+
+/**
+ * Marks the stored photo held in `built`, in place; false when the list cannot show it so without a rebuild:
+ * the photo is not listed, or its product, name or place among the product's photos changed.
+ */
+function markHeld(built: Built, meta: PhotoMeta): boolean {
+  built.photos ??= new Map(
+    built.products.flatMap((product) =>
+      product.photos.map((photo) => [photo.id, { product, photo }]),
+    ),
+  );
+  const at = built.photos.get(meta.id);
+  if (
+    at === undefined ||
+    at.product.id !== meta.product_id ||
+    at.product.name !== meta.product_name ||
+    at.product.sku !== meta.product_sku ||
+    at.photo.is_primary !== meta.is_primary ||
+    at.photo.sort_order !== meta.sort_order
+  )
+    return false;
+  at.photo.held = true;
+  at.photo.version = photoVersion(meta);
+  return true;
 }
 
 /** Clamps a page request to whole numbers within [0, MAX_PRODUCT_PAGE]. */
@@ -51,20 +80,6 @@ function bounded(page: ProductPageRequest): ProductPageRequest {
 
 /** Pages are told "products changed" at most this often while photos arrive. */
 export const PRODUCTS_WHILE_SYNCING_MS = 2000;
-
-/** Share of the worker's time rebuilds of the list may take while photos arrive. */
-const REBUILD_SHARE = 0.05;
-
-/**
- * How long to wait between "products changed" notices while syncing, after a build of the list that took
- * `lastBuildMs`: 2 s, or longer for a catalog whose every build is costly. Each notice makes pages ask for
- * pages, hence one build, and builds grow with the catalog while a first sync's length does too: at a fixed
- * 2 s, a 20,000-photo first sync spent a third of the worker's time rebuilding (1.60x the cost per photo of
- * 2,000 photos, and 101 MB of heap; with notices every 60 s, 1.10x and 48 MB).
- */
-export function productsNoticeMs(lastBuildMs: number): number {
-  return Math.max(PRODUCTS_WHILE_SYNCING_MS, lastBuildMs / REBUILD_SHARE);
-}
 
 /** How the catalog reads the products, and whom it tells that a first page's counts were not final. */
 export interface CatalogSource {
@@ -87,8 +102,10 @@ export class ProductCatalog {
   private head: Promise<ProductHead> | null = null;
   private everBuilt = false;
   private completeTimer: ReturnType<typeof setTimeout> | null = null;
-  /** How long the last build took (ms): reading and grouping the whole catalog. */
-  lastBuildMs = 0;
+  /** The current build once it has ended and taken the photos stored meanwhile. */
+  private ready: Built | null = null;
+  /** Photos stored while the current build reads: it may not have seen them, so they are marked when it ends. */
+  private storedDuringBuild: PhotoMeta[] = [];
 
   constructor(private readonly source: CatalogSource) {}
 
@@ -96,12 +113,27 @@ export class ProductCatalog {
   invalidate(): void {
     this.stale = true;
     this.head = null;
+    this.ready = null;
+  }
+
+  /**
+   * A photo was stored with its verified bytes (committed): marked held in the list as built, without a
+   * read. At 20,000 photos, rebuilding for every "products changed" notice of a first sync made the cost
+   * per photo grow with the catalog (1.60x that of 2,000 photos) and the worker's heap pass 64 MB.
+   */
+  stored(meta: PhotoMeta): void {
+    this.head = null; // a head read (a few pages, cheap) is read again rather than marked
+    if (this.stale || this.built === null) return; // the next build reads it
+    if (this.ready === null) this.storedDuringBuild.push(meta);
+    else if (!markHeld(this.ready, meta)) this.invalidate();
   }
 
   /** One page of the products matching the request's query. */
   async page(request: ProductPageRequest): Promise<ProductPage> {
     const { offset, limit, query } = bounded(request);
-    const head = await this.headFor(offset + limit, query);
+    // Only a first-screen page waits for the head: any other starts (or joins) the build at once.
+    const headRead = this.headFor(offset + limit, query);
+    const head = headRead === null ? null : await headRead;
     if (head !== null) {
       const { products, complete } = head;
       if (!complete) this.completeLater();
@@ -128,7 +160,7 @@ export class ProductCatalog {
    * The head, when it can answer a page ending at `end` for `query`: the worker has not built the whole
    * list yet, the page is of the first screen and the head holds it (or is the whole catalog).
    */
-  private async headFor(end: number, query: string): Promise<ProductHead | null> {
+  private headFor(end: number, query: string): Promise<ProductHead | null> | null {
     const read = this.source.head;
     if (read === undefined || this.everBuilt || query.trim() !== '' || end > HEAD_PRODUCTS)
       return null;
@@ -140,9 +172,10 @@ export class ProductCatalog {
       });
       this.head = head;
     }
-    const head = await this.head.catch(() => null);
-    if (head === null || this.everBuilt) return null;
-    return head.complete || end <= head.products.length ? head : null;
+    return this.head.then(
+      (head) => (!this.everBuilt && (head.complete || end <= head.products.length) ? head : null),
+      () => null,
+    );
   }
 
   /** Reads the whole list soon after a first page answered from the head, then says the counts changed. */
@@ -173,11 +206,18 @@ export class ProductCatalog {
   private current(): Promise<Built> {
     if (this.stale || this.built === null) {
       this.stale = false;
-      const started = performance.now();
+      this.ready = null;
+      this.storedDuringBuild = [];
       const building = this.source.load().then((products): Built => {
-        this.lastBuildMs = performance.now() - started;
         this.everBuilt = true;
-        return { products };
+        const built: Built = { products };
+        if (this.built === building) {
+          const stored = this.storedDuringBuild;
+          this.storedDuringBuild = [];
+          if (stored.every((meta) => markHeld(built, meta))) this.ready = built;
+          else this.stale = true;
+        }
+        return built;
       });
       // A failed build is not kept: the next page tries again.
       building.catch(() => {

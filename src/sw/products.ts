@@ -18,6 +18,11 @@ export function byDisplayOrder(
   );
 }
 
+/** The version a page puts in a photo's URL: changes with its bytes, so a browser never shows old bytes. */
+export function photoVersion(meta: Pick<PhotoMeta, 'checksum'>): string {
+  return meta.checksum.slice(0, 8);
+}
+
 /**
  * Groups photos by product (primary first, then `sort_order`), products in gallery order (src/shared/gallery-order.ts:
  * the order of the storage's gallery index). A photo both held and pending counts as held: the SW serves the previous
@@ -39,7 +44,7 @@ export function buildProducts(
     }
     product.photos.push({
       id: meta.id,
-      version: meta.checksum.slice(0, 8),
+      version: photoVersion(meta),
       held: isHeld,
       is_primary: meta.is_primary,
       sort_order: meta.sort_order,

@@ -11,6 +11,7 @@ import { SyncSession } from '../sync/session';
 import { probeConnection } from './policy-block';
 import { shareReads } from './shared-reads';
 import { type HostDeps, SyncHost } from './sync-host';
+import { watchWrites } from './write-watch';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -29,9 +30,12 @@ export async function createHost({
   heldChanged,
 }: Pick<HostDeps, 'broadcast' | 'heldChanged'>): Promise<SyncHost> {
   // Swept by the host before its first run, so the first screen's reads never wait for it; the engine,
-  // the session and the host share its whole-table reads.
-  const storage: PhotoStorage = shareReads(await openSyncStorage({ sweep: false }));
+  // the session and the host share its whole-table reads, and the host's product list hears of their writes.
   let host: SyncHost | null = null;
+  const storage: PhotoStorage = watchWrites(shareReads(await openSyncStorage({ sweep: false })), {
+    stored: (record) => host?.photoStored(record),
+    changed: () => host?.photosChanged(),
+  });
   const runtime = {
     // Called as a plain function: a browser's fetch invoked as a method of another object throws "Illegal invocation".
     fetch: (url: string, init: RequestInit) => fetch(url, init),

@@ -7,7 +7,7 @@
  */
 
 /** The methods that only read; any other call (writes, and methods added later) counts as a write. */
-const READS: ReadonlySet<PropertyKey> = new Set([
+export const READS: ReadonlySet<PropertyKey> = new Set([
   'getRecord',
   'listRecords',
   'recordIds',
@@ -30,7 +30,7 @@ const SHARED: ReadonlySet<PropertyKey> = new Set(['listRecords', 'listFailures']
  * `readPhoto` writes when it finds bytes gone (it flags every record sharing them); it can only have done
  * so when it answers undefined.
  */
-const READ_PHOTO = 'readPhoto';
+export const READ_PHOTO = 'readPhoto';
 
 type Method = (...args: unknown[]) => unknown;
 

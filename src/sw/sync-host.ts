@@ -26,7 +26,7 @@ import type { SyncEngine, SyncOptions } from '../sync/engine';
 import type { SignInOutcome, SyncSession } from '../sync/session';
 import { pendingRows } from '../sync/listing';
 import type { HeldPhotos } from './embedding';
-import { type ProductHead, ProductCatalog, productsNoticeMs } from './product-catalog';
+import { PRODUCTS_WHILE_SYNCING_MS, type ProductHead, ProductCatalog } from './product-catalog';
 import { buildProducts, headProducts } from './products';
 
 /** What the host needs from the service worker. */
@@ -98,6 +98,8 @@ export class SyncHost {
     completed: () =>
       this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() }),
   });
+  /** Something other than stored photos changed the list since pages were last told (see photosChanged). */
+  private catalogChanged = true;
 
   constructor(private readonly deps: HostDeps) {
     this.startedUp = new Promise((resolve) => setTimeout(resolve, START_UP_RUN_DELAY_MS));
@@ -121,9 +123,7 @@ export class SyncHost {
       this.productsChanged(
         // While photos arrive, pages re-read the list at most this often (each re-read costs time in proportion
         // to the catalog, and the "x of y" progress already shows the sync moving).
-        progress.status.kind === 'syncing'
-          ? productsNoticeMs(this.catalog.lastBuildMs)
-          : PRODUCTS_DEBOUNCE_MS,
+        progress.status.kind === 'syncing' ? PRODUCTS_WHILE_SYNCING_MS : PRODUCTS_DEBOUNCE_MS,
       );
     }
   }
@@ -279,9 +279,20 @@ export class SyncHost {
     return read.promise;
   }
 
+  /** A photo was committed with its bytes (see watchWrites): the product list marks it held, reading nothing. */
+  photoStored(record: StoredPhoto): void {
+    this.catalog.stored(record);
+  }
+
+  /** Listed or held photos may have changed otherwise: the list is read again when pages are next told. */
+  photosChanged(): void {
+    this.catalogChanged = true;
+  }
+
   /** Broadcasts the current state and returns it (after sign-in, sign-out, store changes and runs). */
   private async announce(): Promise<AppState> {
     this.generation++;
+    this.catalogChanged = true;
     const state = await this.state();
     this.deps.broadcast({ type: 'state', state });
     this.deps.heldChanged();
@@ -371,8 +382,10 @@ export class SyncHost {
     this.productsTimer = setTimeout(() => {
       this.productsTimer = null;
       // The list is read again when pages are told, not on every step: between two notices (at most every
-      // 2 s while syncing) every page a scrolling page asks for comes from one read.
-      this.catalog.invalidate();
+      // 2 s while syncing) every page a scrolling page asks for comes from one read. Stored photos alone
+      // (a sync's downloads) were marked in place and need no read.
+      if (this.catalogChanged) this.catalog.invalidate();
+      this.catalogChanged = false;
       this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() });
     }, delayMs);
   }

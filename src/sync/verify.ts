@@ -29,8 +29,15 @@ export function resumeFrom(partial: PartialDownload): Resume {
   return { received: partial.received, md5State: partial.md5_state, parts: partial.chunks };
 }
 
+/**
+ * Hashers of finished downloads, for the next: `createMD5` instantiates a WebAssembly module each time,
+ * a cost per photo as large as hashing a small photo. A hasher is returned only after its digest (or a
+ * failure), and `hasherAt` resets or loads it, so no state crosses from one download to another.
+ */
+const idleHashers: IHasher[] = [];
+
 async function hasherAt(state: Uint8Array | null): Promise<IHasher> {
-  const hasher = (await createMD5()).init();
+  const hasher = (idleHashers.pop() ?? (await createMD5())).init();
   return state === null ? hasher : hasher.load(state);
 }
 
@@ -47,6 +54,21 @@ export async function readVerified(
   checkpoint: Checkpoint,
 ): Promise<Blob> {
   const hasher = await hasherAt(resume.md5State);
+  try {
+    return await readInto(ctx, ex, meta, resume, checkpoint, hasher);
+  } finally {
+    idleHashers.push(hasher);
+  }
+}
+
+async function readInto(
+  ctx: HttpContext,
+  ex: Exchange,
+  meta: PhotoMeta,
+  resume: Resume,
+  checkpoint: Checkpoint,
+  hasher: IHasher,
+): Promise<Blob> {
   const parts = [...resume.parts];
   let received = resume.received;
   let unsaved: Uint8Array<ArrayBuffer>[] = [];
@@ -96,11 +118,30 @@ export function requireImageType(meta: PhotoMeta): string {
   return type;
 }
 
+/**
+ * The first MAGIC_BYTES bytes (or all of a shorter photo) when they are in memory, else null: a body read
+ * without a checkpoint is all in memory, and reading the head back from a Blob costs a round trip to the
+ * browser's blob store per photo.
+ */
+function headInMemory(parts: readonly BlobPart[]): Uint8Array | null {
+  const head = new Uint8Array(MAGIC_BYTES);
+  let filled = 0;
+  for (const part of parts) {
+    if (filled === MAGIC_BYTES) break;
+    if (!(part instanceof Uint8Array)) return null;
+    const take = part.subarray(0, MAGIC_BYTES - filled);
+    head.set(take, filled);
+    filled += take.byteLength;
+  }
+  return head.subarray(0, filled);
+}
+
 /** The verified bytes as a Blob of the listed type, once their magic number says they are one. */
 async function imageBlob(meta: PhotoMeta, parts: BlobPart[]): Promise<Blob> {
   const type = requireImageType(meta);
   const blob = new Blob(parts, { type });
-  const head = new Uint8Array(await blob.slice(0, MAGIC_BYTES).arrayBuffer());
+  const head =
+    headInMemory(parts) ?? new Uint8Array(await blob.slice(0, MAGIC_BYTES).arrayBuffer());
   if (!hasMagicOf(type, head))
     throw new UnsupportedImageTypeError(`photo ${meta.id}: bytes are not ${type}`);
   return blob;

@@ -1,6 +1,7 @@
-/** `npm run bench` options: --only picks scenarios by name (everything by default), --latencies the full-sync latencies; bad values are usage errors. */
+/** `npm run bench` options: --only picks scenarios by name (everything by default), --latencies the full-sync latencies, --floor its floor variants; bad values are usage errors. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FLOOR_VARIANTS } from '../../bench/floor-protocol';
 import { parseBenchArgs, SCENARIOS } from '../../bench/options';
 
 test('without --only every scenario runs', () => {
@@ -19,7 +20,7 @@ test('--only with an unknown or empty name is a usage error naming the known sce
     assert.throws(
       () => parseBenchArgs(['--only', bad]),
       (e: Error) =>
-        /--only: unknown scenario/.test(e.message) &&
+        /--only: unknown name/.test(e.message) &&
         /Usage:/.test(e.message) &&
         e.message.includes(SCENARIOS.join(', ')),
       bad,
@@ -42,4 +43,13 @@ test('--latencies picks the full-sync latencies; nonsense is a usage error', () 
   assert.deepEqual(parseBenchArgs(['--latencies', '0, 60']).latenciesMs, [0, 60]);
   for (const bad of ['', 'fast', '-1', '1.5', '0,,30'])
     assert.throws(() => parseBenchArgs([`--latencies=${bad}`]), /--latencies takes/, bad);
+});
+
+test('--floor picks the floor variants (all by default, none with none); an unknown one is a usage error', () => {
+  assert.deepEqual(parseBenchArgs([]).floor, [...FLOOR_VARIANTS]);
+  assert.ok(FLOOR_VARIANTS.includes('store') && FLOOR_VARIANTS.includes('packed'));
+  assert.deepEqual(parseBenchArgs(['--floor', 'store, read']).floor, ['store', 'read']);
+  assert.deepEqual(parseBenchArgs(['--floor', 'none']).floor, []);
+  for (const bad of ['', 'disk', 'store,'])
+    assert.throws(() => parseBenchArgs([`--floor=${bad}`]), /--floor: unknown name.*Usage:/s, bad);
 });

@@ -1,17 +1,14 @@
 /**
  * The service worker's product list in pages (src/sw/product-catalog.ts): no answer carries more than a
- * page, searches are answered from the same build, and one storage read serves every page asked for
- * until the list changes.
+ * page, searches are answered from the same build, one storage read serves every page asked for until the
+ * list changes, and stored photos are marked held without a read.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { MAX_PRODUCT_PAGE, type Product } from '../../src/shared/messages';
-import {
-  HEAD_PRODUCTS,
-  PRODUCTS_WHILE_SYNCING_MS,
-  ProductCatalog,
-  productsNoticeMs,
-} from '../../src/sw/product-catalog';
+import type { PhotoMeta } from '../../src/shared/types';
+import { HEAD_PRODUCTS, ProductCatalog } from '../../src/sw/product-catalog';
+import { photo } from '../helpers/storage-fixtures';
 
 const product = (i: number, name = `Product ${String(i).padStart(5, '0')}`): Product => ({
   id: `p${i}`,
@@ -19,6 +16,20 @@ const product = (i: number, name = `Product ${String(i).padStart(5, '0')}`): Pro
   name,
   photos: [{ id: `ph${i}`, version: 'abcd1234', held: true, is_primary: true, sort_order: 0 }],
 });
+
+/** Product `i` as built from its one listed, not yet held, photo. */
+const pendingProduct = (i: number): Product => ({
+  ...product(i),
+  photos: [{ id: `ph${i}`, version: 'abcd1234', held: false, is_primary: true, sort_order: 0 }],
+});
+
+/** The stored record of product `i`'s photo with bytes `checksum`. */
+const metaOf = (i: number, checksum: string): PhotoMeta =>
+  photo(`ph${i}`, checksum, 10, {
+    product_id: `p${i}`,
+    product_sku: `SKU-${i}`,
+    product_name: `Product ${String(i).padStart(5, '0')}`,
+  });
 
 /** A catalog over a mutable list, counting its reads. */
 function catalogOver(list: Product[]) {
@@ -120,28 +131,61 @@ it('names the products of given photos, skipping unknown ids; a failed read is t
   assert.deepEqual(await catalog.names(['ph1', 'nope']), { ph1: 'Kopi' });
 });
 
-it('while syncing, a costly catalog is rebuilt for pages less often: rebuilds take at most 5% of the time', async () => {
-  // Small catalogs (every e2e test, most stores): pages hear of new photos every 2 s, as before.
-  assert.equal(productsNoticeMs(0), PRODUCTS_WHILE_SYNCING_MS);
-  assert.equal(productsNoticeMs(90), PRODUCTS_WHILE_SYNCING_MS);
-  // A build of 20,000 photos' list taking 750 ms: a notice every 15 s, not every 2 s (a third of the worker's time).
-  assert.equal(productsNoticeMs(750), 15_000);
-  // The catalog measures its own builds.
+it('a stored photo is marked held in the built list in place: no read, pages show it held at its new version', async () => {
+  const list = [pendingProduct(1), pendingProduct(2)];
+  const { catalog, counter } = catalogOver(list);
+  assert.equal(
+    (await catalog.page({ offset: 0, limit: 10, query: '' })).products[0]?.photos[0]?.held,
+    false,
+  );
+  catalog.stored(metaOf(1, 'ffff0000cccc'));
+  const page = await catalog.page({ offset: 0, limit: 10, query: '' });
+  assert.deepEqual(
+    page.products.map((p) => [p.id, p.photos[0]?.held, p.photos[0]?.version]),
+    [
+      ['p1', true, 'ffff0000'],
+      ['p2', false, 'abcd1234'],
+    ],
+  );
+  assert.equal(counter.reads, 1, 'the list was not read again');
+});
+
+it('a photo stored while the list is read is marked when the read ends (the read may not have seen it)', async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
+  let reads = 0;
   const catalog = new ProductCatalog({
     load: async () => {
+      reads++;
       await gate;
-      return [product(1)];
+      return [pendingProduct(1)];
     },
   });
-  assert.equal(catalog.lastBuildMs, 0, 'nothing built yet');
-  const page = catalog.page({ offset: 0, limit: 10, query: '' });
-  const before = performance.now();
-  while (performance.now() - before < 5) await new Promise((r) => setImmediate(r));
+  const first = catalog.page({ offset: 0, limit: 10, query: '' });
+  catalog.stored(metaOf(1, 'eeee1111'));
   release();
-  await page;
-  assert.ok(catalog.lastBuildMs >= 5, `measured ${catalog.lastBuildMs} ms`);
+  await first;
+  const page = await catalog.page({ offset: 0, limit: 10, query: '' });
+  assert.equal(page.products[0]?.photos[0]?.held, true);
+  assert.equal(reads, 1);
+});
+
+it('a stored photo the list cannot show in place (not listed, product renamed) makes the next page read again', async () => {
+  const list = [pendingProduct(1)];
+  const { catalog, counter } = catalogOver(list);
+  await catalog.page({ offset: 0, limit: 10, query: '' });
+  catalog.stored(metaOf(9, 'eeee1111'));
+  list.push(pendingProduct(9));
+  assert.equal((await catalog.page({ offset: 0, limit: 10, query: '' })).total, 2);
+  assert.equal(counter.reads, 2);
+  catalog.stored({ ...metaOf(1, 'eeee1111'), product_name: 'Renamed' });
+  await catalog.page({ offset: 0, limit: 10, query: '' });
+  assert.equal(counter.reads, 3);
+  // Stored before any list was built: the first build reads it anyway.
+  const fresh = catalogOver([pendingProduct(1)]);
+  fresh.catalog.stored(metaOf(1, 'eeee1111'));
+  await fresh.catalog.page({ offset: 0, limit: 10, query: '' });
+  assert.equal(fresh.counter.reads, 1);
 });
 
 it("a worker's first screen is answered from the head, then the whole list is read once and pages are told", async () => {

@@ -151,3 +151,30 @@ test('a held photo listed again under another type is downloaded and checked aga
     w.close();
   }
 });
+
+test('the magic number is checked from the body in memory, however small its chunks; hashers are reused clean', async () => {
+  const w = await world();
+  try {
+    // Chunks far smaller than the magic number: the head spans many of them.
+    w.ho.chunkSize = 7;
+    const [html, corrupt, ...good] = w.ho.seed(6) as [string, string, ...string[]];
+    w.ho.setContent(html, HTML, 'image/jpeg');
+    // AVIF's brands lie past the first chunks.
+    const avif = new Uint8Array(3000);
+    avif.set(ftyp('avif', 'mif1', 'miaf'));
+    w.ho.setContent(good[0]!, avif, 'image/avif');
+    // A failed download returns its hasher mid-stream; the next photos' digests must not see its state.
+    w.ho.corrupt(corrupt, 99);
+    const p = await w.engine.sync();
+    assert.deepEqual(await w.verifiedIds(), [...good].sort());
+    assert.deepEqual(
+      p.failures.map((f) => [f.photo_id, f.reason]).sort(),
+      [
+        [html, 'unsupported image type'],
+        [corrupt, 'checksum mismatch'],
+      ].sort(),
+    );
+  } finally {
+    w.close();
+  }
+});
