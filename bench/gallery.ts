@@ -65,16 +65,19 @@ async function fillTerminal(
 }
 
 /**
- * True when the app's status shows all `total` photos held ("12,700 / 12,700 photos"), within a few seconds,
- * whether or not a run is going: the page opening may have started an incremental one.
+ * True when the app's status shows all `total` photos held ("12,700 / 12,700 photos") and no run going, within
+ * two minutes: the page opening may have started an incremental run, which must end before the HO stops (an
+ * interrupted listing would leave its listed rows for every relaunch to read).
  */
 async function showsAllHeld(b: BenchBrowser, total: number): Promise<boolean> {
   try {
     await b.page.waitForFunction(
-      (pattern) =>
-        new RegExp(pattern).test(document.querySelector('[role="status"]')?.textContent ?? ''),
+      (pattern) => {
+        const text = document.querySelector('[role="status"]')?.textContent ?? '';
+        return new RegExp(pattern).test(text) && !text.includes('Syncing');
+      },
       countPattern(total),
-      { timeout: 10_000 },
+      { timeout: 120_000 },
     );
     return true;
   } catch {
