@@ -110,6 +110,12 @@ export interface ProductPage {
   total: number;
   offset: number;
   products: Product[];
+  /**
+   * False for the first page of a worker that has not read the whole catalog yet (it came from the storage's
+   * gallery index): `matches` and `total` then count only the products read so far, and a "products changed"
+   * notice follows once the whole catalog is read.
+   */
+  complete: boolean;
 }
 
 /** Sync settings a person may change in the settings screen. */

@@ -10,6 +10,7 @@ import {
   openDB,
   type StoreNames,
 } from 'idb';
+import { galleryName } from '../shared/gallery-order';
 import { allowedImageType } from '../shared/image-types';
 import type { StatusItem, StoredPhoto } from '../shared/types';
 import { abortQuietly } from './transaction';
@@ -26,7 +27,7 @@ import type {
 export const DB_NAME = 'product-photo-sync';
 
 /** Current schema version; `upgrade` brings any older database up to it step by step. */
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /** Key of a partial download chunk: photo id and the byte offset the chunk starts at. */
 export type ChunkKey = [photoId: string, offset: number];
@@ -36,10 +37,45 @@ export function chunksOf(id: string): IDBKeyRange {
   return IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
 }
 
+/**
+ * A photo record as storage keeps it (version 5 on): the engine's record plus the fields only the indexes
+ * use, which storage adds on every write and drops on every read (see `toStored`, `fromStored`).
+ */
+export interface StoredRecord extends StoredPhoto {
+  /** `galleryName(product_name)`: the gallery index's first key part (src/shared/gallery-order.ts). */
+  gallery_name: string;
+  /** Present (1) exactly when `bytes_missing` is true: a boolean is no IndexedDB key, so `by-missing` indexes this. */
+  missing?: 1;
+}
+
+/** The record as stored: the index fields computed from it. */
+export function toStored(record: StoredPhoto): StoredRecord {
+  const { missing: _m, gallery_name: _g, ...photo } = record as StoredRecord;
+  const stored: StoredRecord = { ...photo, gallery_name: galleryName(record.product_name) };
+  if (record.bytes_missing === true) stored.missing = 1;
+  return stored;
+}
+
+/** The record as the engine knows it: the index fields dropped. */
+export function fromStored(record: StoredRecord): StoredPhoto {
+  const { missing: _m, gallery_name: _g, ...photo } = record;
+  return photo;
+}
+
+/** Key of the gallery index: [gallery name, SKU, product id] (src/shared/gallery-order.ts). */
+export type GalleryIndexKey = [name: string, sku: string, productId: string];
+
 /** Every object store, its keys, values and indexes. */
 export interface PhotoSyncSchema extends DBSchema {
-  /** Held photos by id; `by-checksum` counts the photos that share one bytes entry. */
-  photos: { key: string; value: StoredPhoto; indexes: { 'by-checksum': string } };
+  /**
+   * Held photos by id; `by-checksum` counts the photos that share one bytes entry, `by-gallery` gives them in
+   * gallery order (the first page without reading every record), `by-missing` the few whose bytes are gone.
+   */
+  photos: {
+    key: string;
+    value: StoredRecord;
+    indexes: { 'by-checksum': string; 'by-gallery': GalleryIndexKey; 'by-missing': 1 };
+  };
   /** Verified photo bytes by MD5 checksum. */
   bytes: { key: string; value: Blob };
   /** Header of each interrupted download, by photo id. */
@@ -117,6 +153,18 @@ async function splitCheckpoint(tx: UpgradeTx): Promise<void> {
   await state.put(cp, 'checkpoint');
 }
 
+/**
+ * Version 5: the gallery index (first page in gallery order as a cursor read) and the index of records missing
+ * their bytes (counts without reading every record); every record gets the fields they index.
+ */
+async function indexGallery(tx: UpgradeTx): Promise<void> {
+  const photos = tx.objectStore('photos');
+  photos.createIndex('by-gallery', ['gallery_name', 'product_sku', 'product_id']);
+  photos.createIndex('by-missing', 'missing');
+  for (let cursor = await photos.openCursor(); cursor; cursor = await cursor.continue())
+    await cursor.update(toStored(cursor.value));
+}
+
 /** Callbacks for a connection the browser or a newer version takes away, so the holder reopens lazily. */
 export interface ConnectionEvents {
   onClosed(): void;
@@ -146,11 +194,17 @@ export async function openPhotoDb(name: string, events: ConnectionEvents): Promi
         tx.objectStore('photos').createIndex('by-checksum', 'checksum');
       }
       // Any failure aborts the upgrade (the open fails, nothing half-purged); the next open tries again.
-      if (oldVersion < 3) purgeNonImages(tx).catch(() => abortQuietly(tx));
+      const earlier: Promise<void>[] = [];
+      if (oldVersion < 3) earlier.push(purgeNonImages(tx).catch(() => abortQuietly(tx)));
       if (oldVersion < 4) {
         database.createObjectStore('listed-pages');
-        splitCheckpoint(tx).catch(() => abortQuietly(tx));
+        earlier.push(splitCheckpoint(tx).catch(() => abortQuietly(tx)));
       }
+      // After the steps before it: version 3 deletes records this step's cursor would otherwise write back.
+      if (oldVersion < 5)
+        void Promise.all(earlier)
+          .then(() => indexGallery(tx))
+          .catch(() => abortQuietly(tx));
     },
     blocking() {
       db.close();

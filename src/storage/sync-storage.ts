@@ -14,8 +14,17 @@ import type {
   PartialDownload,
   PartialProgress,
 } from '../sync/ports';
+import { compareGalleryKeys, type GalleryKey, galleryName } from '../shared/gallery-order';
 import type { StatusItem, StoredPhoto } from '../shared/types';
-import { type ChunkKey, chunksOf, DB_NAME, type PhotoDb, openPhotoDb } from './db';
+import {
+  type ChunkKey,
+  chunksOf,
+  DB_NAME,
+  fromStored,
+  type PhotoDb,
+  openPhotoDb,
+  toStored,
+} from './db';
 import { estimateUsage, requestPersistence, type StorageUsage } from './persistence';
 import { type StoreName, type Tx, inTransaction } from './transaction';
 
@@ -34,6 +43,11 @@ export interface PhotoReader {
   readPhoto(id: string): Promise<PhotoBytes | undefined>;
   /** Held records in gallery order: product name, product id, primary first, sort order. */
   listPhotos(): Promise<StoredPhoto[]>;
+  /**
+   * The records (bytes missing or not) of the first `products` products in gallery order
+   * (src/shared/gallery-order.ts), read from the gallery index: the first page without reading every record.
+   */
+  galleryHead(products: number): Promise<StoredPhoto[]>;
   /** Asks for persistent storage where this context can (a window); elsewhere reports whether it is persisted. */
   requestPersistence(): Promise<boolean>;
   /** Bytes used by this origin and its quota. */
@@ -72,13 +86,19 @@ function withBytes(record: StoredPhoto): StoredPhoto {
   return rest;
 }
 
+/** The gallery index's key of a record (src/shared/gallery-order.ts). */
+const galleryKey = (r: StoredPhoto): GalleryKey => [
+  galleryName(r.product_name),
+  r.product_sku,
+  r.product_id,
+];
+
 function galleryOrder(a: StoredPhoto, b: StoredPhoto): number {
   return (
-    a.product_name.localeCompare(b.product_name) ||
-    a.product_id.localeCompare(b.product_id) ||
+    compareGalleryKeys(galleryKey(a), galleryKey(b)) ||
     Number(b.is_primary) - Number(a.is_primary) ||
     a.sort_order - b.sort_order ||
-    a.id.localeCompare(b.id)
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }
 
@@ -148,13 +168,13 @@ async function putOne(
   const writes = observed(
     Promise.all([
       observed(tx.objectStore('bytes').put(bytes, record.checksum)),
-      observed(photos.put(withBytes(record))),
+      observed(photos.put(toStored(withBytes(record)))),
       deletePartial(tx, record.id),
     ]),
   );
   if (report !== undefined) await queueAfter(tx, await unsent, report);
   const lost = (await sharing).filter((r) => r.bytes_missing && r.id !== record.id);
-  await Promise.all([writes, ...lost.map((r) => photos.put(withBytes(r)))]);
+  await Promise.all([writes, ...lost.map((r) => photos.put(toStored(withBytes(r))))]);
   const old = await previous;
   if (old !== undefined && old.checksum !== record.checksum)
     await dropUnreferenced(tx, [old.checksum]);
@@ -173,7 +193,9 @@ async function flagMissing(tx: Tx<'readwrite'>, checksum: string): Promise<void>
   const photos = tx.objectStore('photos');
   const users = await photos.index('by-checksum').getAll(checksum);
   await Promise.all([
-    ...users.filter((r) => !r.bytes_missing).map((r) => photos.put({ ...r, bytes_missing: true })),
+    ...users
+      .filter((r) => !r.bytes_missing)
+      .map((r) => photos.put(toStored({ ...r, bytes_missing: true }))),
     tx.objectStore('bytes').delete(checksum),
   ]);
 }
@@ -233,11 +255,43 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async getRecord(id: string): Promise<StoredPhoto | undefined> {
-    return (await this.connection.get()).get('photos', id);
+    const record = await (await this.connection.get()).get('photos', id);
+    return record === undefined ? undefined : fromStored(record);
   }
 
   async listRecords(): Promise<StoredPhoto[]> {
-    return (await this.connection.get()).getAll('photos');
+    return (await (await this.connection.get()).getAll('photos')).map(fromStored);
+  }
+
+  async recordIds(): Promise<{ ids: string[]; missing: string[] }> {
+    return this.run(['photos'], 'readonly', async (tx) => {
+      const photos = tx.objectStore('photos');
+      const [ids, missing] = await Promise.all([
+        photos.getAllKeys(),
+        photos.index('by-missing').getAllKeys(),
+      ]);
+      return { ids, missing };
+    });
+  }
+
+  async galleryHead(products: number): Promise<StoredPhoto[]> {
+    const head: StoredPhoto[] = [];
+    if (products <= 0) return head;
+    const index = (await this.connection.get()).transaction('photos').store.index('by-gallery');
+    let seen = 0;
+    let product: string | null = null;
+    // A product's records are adjacent in the index (its key is the product's), so the first `products`
+    // products end where the next one starts.
+    for (let cursor = await index.openCursor(); cursor; cursor = await cursor.continue()) {
+      const [, , productId] = cursor.key;
+      if (productId !== product) {
+        if (seen === products) break;
+        seen++;
+        product = productId;
+      }
+      head.push(fromStored(cursor.value));
+    }
+    return head;
   }
 
   async putVerified(record: StoredPhoto, bytes: Blob, report?: StatusItem): Promise<void> {
@@ -297,7 +351,9 @@ class IdbPhotoStorage implements PhotoStorage {
       // Metadata may only change around the bytes already held; new bytes go through putVerified.
       if (held?.checksum !== record.checksum)
         throw new Error(`putMeta: photo ${record.id} is not held with checksum ${record.checksum}`);
-      await photos.put(held.bytes_missing ? { ...record, bytes_missing: true } : withBytes(record));
+      await photos.put(
+        toStored(held.bytes_missing ? { ...record, bytes_missing: true } : withBytes(record)),
+      );
     });
   }
 
@@ -454,7 +510,8 @@ class IdbPhotoStorage implements PhotoStorage {
       return { record, blob: await tx.objectStore('bytes').get(record.checksum) };
     });
     if (found === undefined) return undefined;
-    const { record, blob } = found;
+    const { blob } = found;
+    const record = fromStored(found.record);
     if (blob !== undefined && (await readable(blob))) return { record, blob };
     await this.run(PHOTO_STORES, 'readwrite', (tx) => flagMissing(tx, record.checksum));
     return undefined;
@@ -512,9 +569,16 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 }
 
-/** Opens the storage layer (creating or migrating the database) and sweeps leftovers of earlier runs. */
+/**
+ * Opens the storage layer (creating or migrating the database) and sweeps leftovers of earlier runs. The
+ * connection starts opening at once, not at the first read: opening a big store's database took 200 ms of
+ * a starting worker's first screen (issue 14), and the worker starts before the page asks for anything.
+ */
 export async function openSyncStorage(options: OpenOptions = {}): Promise<PhotoStorage> {
-  const storage = new IdbPhotoStorage(new Connection(options.name ?? DB_NAME));
+  const connection = new Connection(options.name ?? DB_NAME);
+  // A failed open is reported to (and retried by) the first call that needs the connection.
+  connection.get().catch(() => undefined);
+  const storage = new IdbPhotoStorage(connection);
   if (options.sweep !== false) await storage.sweep();
   return storage;
 }

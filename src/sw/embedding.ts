@@ -118,6 +118,9 @@ export class HeldPhotosCache {
   }
 }
 
+/** A request that is no image asks for a fresh read of the held photos this much later (see ImageUrlIndex.claims). */
+export const NON_IMAGE_READ_DELAY_MS = 2000;
+
 /**
  * The `image_url`s of the held photos, for the synchronous routing decision of a fetch event. While the
  * index is current, exactly these URLs are answered locally and everything else stays the network's.
@@ -126,6 +129,7 @@ export class HeldPhotosCache {
  */
 export class ImageUrlIndex {
   private byUrl: Map<string, string> | null = null;
+  private refreshLater: ReturnType<typeof setTimeout> | null = null;
   /** Bumped by every change of the held photos; a read started before the last bump is stale. */
   private generation = 0;
   private loadedGeneration = -1;
@@ -166,11 +170,23 @@ export class ImageUrlIndex {
     return map;
   }
 
-  /** Whether a request is the terminal's to answer: a held image_url, or any image while not current. */
+  /**
+   * Whether a request is the terminal's to answer: a held image_url, or any image while not current. A
+   * request that is no image is decided by the last read and asks for a fresh one only NON_IMAGE_READ_DELAY_MS
+   * later: the page that wakes a worker fetches its config.json, and reading every record then held the worker
+   * for half a second while it served that page's first screen (issue 14).
+   */
   claims(href: string, destination: RequestDestination): boolean {
     if (this.current) return this.byUrl?.has(href) === true;
+    if (destination !== 'image') {
+      this.refreshLater ??= setTimeout(() => {
+        this.refreshLater = null;
+        if (!this.current && this.loading?.generation !== this.generation) void this.refresh();
+      }, NON_IMAGE_READ_DELAY_MS);
+      return this.byUrl?.has(href) === true;
+    }
     if (this.loading?.generation !== this.generation) void this.refresh();
-    return destination === 'image' || this.byUrl?.has(href) === true;
+    return true;
   }
 
   /** The held photo listed with this image_url, or undefined. */

@@ -15,6 +15,23 @@ import { buildSearchIndex, type SearchIndex, searchProducts } from '../shared/pr
 import type { PhotoMeta } from '../shared/types';
 import { photoVersion } from './products';
 
+/** The first products in gallery order, read without reading every record (see ProductCatalog). */
+export interface ProductHead {
+  /** The first products in display order: at least the number asked for unless the catalog has fewer. */
+  products: Product[];
+  /** True when these are all the products (the catalog is that small). */
+  complete: boolean;
+}
+
+/** Products the first screen's answer reads from the gallery index: the first pages the grid asks for. */
+export const HEAD_PRODUCTS = 120;
+
+/**
+ * After answering the first screen from the head, the whole list is read this much later: reading and
+ * grouping every record holds the worker's thread for a while, and the first screen's photos come first.
+ */
+export const FULL_BUILD_DELAY_MS = 500;
+
 /** One build of the list, with what answering pages needs, computed on first use. */
 interface Built {
   products: Product[];
@@ -64,20 +81,38 @@ function bounded(page: ProductPageRequest): ProductPageRequest {
 /** Pages are told "products changed" at most this often while photos arrive. */
 export const PRODUCTS_WHILE_SYNCING_MS = 2000;
 
-/** Pages of the product list built by `load`. */
+/** How the catalog reads the products, and whom it tells that a first page's counts were not final. */
+export interface CatalogSource {
+  /** Every product (one whole-catalog read). */
+  load: () => Promise<Product[]>;
+  /** The first `count` products or more (a cursor read of the gallery index). */
+  head?: (count: number) => Promise<ProductHead>;
+  /** The whole list is read after a first page answered from the head: pages should ask again. */
+  completed?: () => void;
+}
+
+/**
+ * Pages of the product list built by `load`. Until a worker has built the whole list once, the first
+ * screen (no query, within HEAD_PRODUCTS) is answered from `head` (`complete: false` unless that is the
+ * whole catalog), and the whole list is read FULL_BUILD_DELAY_MS later, or at once when a page needs it.
+ */
 export class ProductCatalog {
   private built: Promise<Built> | null = null;
   private stale = true;
+  private head: Promise<ProductHead> | null = null;
+  private everBuilt = false;
+  private completeTimer: ReturnType<typeof setTimeout> | null = null;
   /** The current build once it has ended and taken the photos stored meanwhile. */
   private ready: Built | null = null;
   /** Photos stored while the current build reads: it may not have seen them, so they are marked when it ends. */
   private storedDuringBuild: PhotoMeta[] = [];
 
-  constructor(private readonly load: () => Promise<Product[]>) {}
+  constructor(private readonly source: CatalogSource) {}
 
   /** The list may have changed: the next page asked for reads it again (a build under way still answers those waiting). */
   invalidate(): void {
     this.stale = true;
+    this.head = null;
     this.ready = null;
   }
 
@@ -87,6 +122,7 @@ export class ProductCatalog {
    * per photo grow with the catalog (1.60x that of 2,000 photos) and the worker's heap pass 64 MB.
    */
   stored(meta: PhotoMeta): void {
+    this.head = null; // a head read (a few pages, cheap) is read again rather than marked
     if (this.stale || this.built === null) return; // the next build reads it
     if (this.ready === null) this.storedDuringBuild.push(meta);
     else if (!markHeld(this.ready, meta)) this.invalidate();
@@ -95,6 +131,20 @@ export class ProductCatalog {
   /** One page of the products matching the request's query. */
   async page(request: ProductPageRequest): Promise<ProductPage> {
     const { offset, limit, query } = bounded(request);
+    // Only a first-screen page waits for the head: any other starts (or joins) the build at once.
+    const headRead = this.headFor(offset + limit, query);
+    const head = headRead === null ? null : await headRead;
+    if (head !== null) {
+      const { products, complete } = head;
+      if (!complete) this.completeLater();
+      return {
+        matches: products.length,
+        total: products.length,
+        offset,
+        products: products.slice(offset, offset + limit),
+        complete,
+      };
+    }
     const built = await this.current();
     const matches = this.matching(built, query);
     return {
@@ -102,7 +152,41 @@ export class ProductCatalog {
       total: built.products.length,
       offset,
       products: matches.slice(offset, offset + limit),
+      complete: true,
     };
+  }
+
+  /**
+   * The head, when it can answer a page ending at `end` for `query`: the worker has not built the whole
+   * list yet, the page is of the first screen and the head holds it (or is the whole catalog).
+   */
+  private headFor(end: number, query: string): Promise<ProductHead | null> | null {
+    const read = this.source.head;
+    if (read === undefined || this.everBuilt || query.trim() !== '' || end > HEAD_PRODUCTS)
+      return null;
+    if (this.head === null) {
+      const head = read(HEAD_PRODUCTS);
+      // A failed head read is not kept: the page is answered from the whole list instead.
+      head.catch(() => {
+        if (this.head === head) this.head = null;
+      });
+      this.head = head;
+    }
+    return this.head.then(
+      (head) => (!this.everBuilt && (head.complete || end <= head.products.length) ? head : null),
+      () => null,
+    );
+  }
+
+  /** Reads the whole list soon after a first page answered from the head, then says the counts changed. */
+  private completeLater(): void {
+    this.completeTimer ??= setTimeout(() => {
+      this.completeTimer = null;
+      void this.current().then(
+        () => this.source.completed?.(),
+        () => undefined,
+      );
+    }, FULL_BUILD_DELAY_MS);
   }
 
   /** Product name by photo id, for the ids the list holds. */
@@ -124,7 +208,8 @@ export class ProductCatalog {
       this.stale = false;
       this.ready = null;
       this.storedDuringBuild = [];
-      const building = this.load().then((products): Built => {
+      const building = this.source.load().then((products): Built => {
+        this.everBuilt = true;
         const built: Built = { products };
         if (this.built === building) {
           const stored = this.storedDuringBuild;

@@ -10,7 +10,9 @@
 export const READS: ReadonlySet<PropertyKey> = new Set([
   'getRecord',
   'listRecords',
+  'recordIds',
   'listPhotos',
+  'galleryHead',
   'listFailures',
   'getState',
   'partialIds',

@@ -26,8 +26,8 @@ import type { SyncEngine, SyncOptions } from '../sync/engine';
 import type { SignInOutcome, SyncSession } from '../sync/session';
 import { pendingRows } from '../sync/listing';
 import type { HeldPhotos } from './embedding';
-import { PRODUCTS_WHILE_SYNCING_MS, ProductCatalog } from './product-catalog';
-import { buildProducts } from './products';
+import { PRODUCTS_WHILE_SYNCING_MS, type ProductHead, ProductCatalog } from './product-catalog';
+import { buildProducts, headProducts } from './products';
 
 /** What the host needs from the service worker. */
 export interface HostDeps {
@@ -71,6 +71,9 @@ function merge(a: SyncOptions, b: SyncOptions): SyncOptions {
   };
 }
 
+/** A held record whose bytes are gone: shown as pending until downloaded again. */
+const missingBytes = (r: StoredPhoto): boolean => r.bytes_missing === true;
+
 /** The engine's host in the service worker. */
 export class SyncHost {
   private running: Promise<SyncProgress> | null = null;
@@ -88,7 +91,13 @@ export class SyncHost {
   private generation = 0;
   private progressRead: { generation: number; promise: Promise<SyncProgress> } | null = null;
   private readonly startedUp: Promise<void>;
-  private readonly catalog = new ProductCatalog(() => this.readProducts());
+  private readonly catalog = new ProductCatalog({
+    load: () => this.readProducts(),
+    head: (count) => this.readHead(count),
+    // The first page's counts were the head's: pages ask again for the exact ones.
+    completed: () =>
+      this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() }),
+  });
   /** Something other than stored photos changed the list since pages were last told (see photosChanged). */
   private catalogChanged = true;
 
@@ -303,19 +312,28 @@ export class SyncHost {
 
   /** Products with their photos: held ones plus those listed but still to download or failed. */
   private async readProducts(): Promise<Product[]> {
-    const { storage } = this.deps;
-    const [records, listed, failures] = await Promise.all([
-      storage.listRecords(),
-      pendingRows(storage),
-      storage.listFailures(),
+    const [records, pending] = await Promise.all([
+      this.deps.storage.listRecords(),
+      this.pendingPhotos(),
     ]);
-    const held = records.filter((r) => r.bytes_missing !== true);
-    const pending: PhotoMeta[] = [
-      ...records.filter((r) => r.bytes_missing === true),
-      ...listed,
-      ...failures.flatMap((f) => (f.meta === null ? [] : [f.meta])),
-    ];
-    return buildProducts(held, pending);
+    const held = records.filter((r) => !missingBytes(r));
+    return buildProducts(held, [...records.filter(missingBytes), ...pending]);
+  }
+
+  /** The first `count` products or more, from the storage's gallery index and the pending photos. */
+  private async readHead(count: number): Promise<ProductHead> {
+    const [head, pending] = await Promise.all([
+      this.deps.storage.galleryHead(count),
+      this.pendingPhotos(),
+    ]);
+    return headProducts(head, missingBytes, pending, count);
+  }
+
+  /** Photos listed but not held yet: to download, or failed (with their listing's metadata). */
+  private async pendingPhotos(): Promise<PhotoMeta[]> {
+    const { storage } = this.deps;
+    const [listed, failures] = await Promise.all([pendingRows(storage), storage.listFailures()]);
+    return [...listed, ...failures.flatMap((f) => (f.meta === null ? [] : [f.meta]))];
   }
 
   private async afterSignIn(outcome: SignInOutcome): Promise<SignInResult> {

@@ -516,12 +516,14 @@ export class SyncEngine {
   /** Recounts held/expected photos and failures from storage and emits. */
   private async refresh(): Promise<SyncProgress> {
     const { storage } = this.deps;
-    const records = await storage.listRecords();
+    // Ids only: a page opening waits for this count, and reading every record took most of its first screen.
+    const { ids, missing } = await storage.recordIds();
     this.failures = new Map((await storage.listFailures()).map((f) => [f.photo_id, f]));
     this.failureInfos = null;
-    this.held = new Set(records.filter((r) => !r.bytes_missing).map((r) => r.id));
+    const gone = new Set(missing);
+    this.held = new Set(ids.filter((id) => !gone.has(id)));
     this.expected = new Set([
-      ...records.map((r) => r.id),
+      ...ids,
       ...this.failures.keys(),
       ...(await pendingRows(storage)).map((p) => p.id),
     ]);

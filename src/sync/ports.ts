@@ -179,6 +179,11 @@ export interface SyncStorage {
   /** Every held photo (metadata only). */
   listRecords(): Promise<StoredPhoto[]>;
   /**
+   * The ids of every held photo and of those among them whose bytes are gone (`bytes_missing`): what counting
+   * needs, without reading every record.
+   */
+  recordIds(): Promise<{ ids: string[]; missing: string[] }>;
+  /**
    * Stores verified bytes and their record in one step, replacing any previous version (readers see
    * the old or the new photo, never neither) and dropping any partial download of that photo. `report`,
    * when given, is queued in the same step as `appendOutbox` would (one write per photo instead of two).

@@ -16,6 +16,8 @@ export interface ProductView {
   query: string;
   matches: number | null;
   total: number;
+  /** False while the counts are those of the first products only (the worker is still reading the rest). */
+  complete: boolean;
   /** Loaded pages by page number, each with the generation it was read in. */
   pages: ReadonlyMap<number, { generation: number; products: Product[] }>;
 }
@@ -25,6 +27,7 @@ export const productView = signal<ProductView>({
   query: '',
   matches: null,
   total: 0,
+  complete: true,
   pages: new Map(),
 });
 
@@ -55,7 +58,13 @@ function received(page: number, gen: number, version: number, reply: ProductPage
     [...view.pages].filter(([p, v]) => v.generation === generation || onScreen.has(p)),
   );
   pages.set(page, { generation: gen, products: reply.products });
-  productView.value = { ...view, matches: reply.matches, total: reply.total, pages };
+  productView.value = {
+    ...view,
+    matches: reply.matches,
+    total: reply.total,
+    complete: reply.complete,
+    pages,
+  };
 }
 
 function load(page: number): void {

@@ -3,10 +3,10 @@ import { type IDBPDatabase, openDB } from 'idb';
 
 /**
  * Creates database `name` exactly as an old schema `version` of src/storage/db.ts left it (released steps
- * never change), for migration tests: version 1's stores, and version 2's by-checksum index (version 3
- * changed data only).
+ * never change), for migration tests: version 1's stores, version 2's by-checksum index (version 3
+ * changed data only) and version 4's listed pages.
  */
-export function openOldSchema(name: string, version: 1 | 2 | 3): Promise<IDBPDatabase> {
+export function openOldSchema(name: string, version: 1 | 2 | 3 | 4): Promise<IDBPDatabase> {
   return openDB(name, version, {
     upgrade(db) {
       const photos = db.createObjectStore('photos', { keyPath: 'id' });
@@ -19,6 +19,7 @@ export function openOldSchema(name: string, version: 1 | 2 | 3): Promise<IDBPDat
         unique: true,
       });
       db.createObjectStore('state');
+      if (version >= 4) db.createObjectStore('listed-pages');
     },
   });
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { StoredPhoto } from '../../src/shared/types';
-import { HeldPhotosCache, ImageUrlIndex } from '../../src/sw/embedding';
+import { HeldPhotosCache, ImageUrlIndex, NON_IMAGE_READ_DELAY_MS } from '../../src/sw/embedding';
 import { photo } from '../helpers/storage-fixtures';
 
 const HO = 'https://ho.example';
@@ -119,4 +119,21 @@ it('the held photos are read once per change however many embedding requests ask
   fail = false;
   assert.equal((await cache.get()).held.length, 2, 'a failed read is not kept');
   assert.equal(reads, 4);
+});
+
+it('a request that is no image (a page config.json as the worker starts) reads the held photos only later', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { index, counter } = indexOver([photo('a', 'c1', 1, { image_url: `${HO}/a` })]);
+  assert.equal(index.claims(`${HO}/config.json`, ''), false);
+  assert.equal(index.claims(`${HO}/a`, ''), false, 'not read yet: the network');
+  await Promise.resolve();
+  assert.equal(counter.reads, 0, 'no read at once');
+  t.mock.timers.tick(NON_IMAGE_READ_DELAY_MS);
+  assert.equal(counter.reads, 1, 'one read later, however many such requests came');
+  await index.photoIdFor(`${HO}/a`);
+  assert.equal(index.claims(`${HO}/a`, ''), true, 'then decided by the read');
+  // An image request still starts the read at once, and is claimed meanwhile.
+  index.invalidate();
+  assert.equal(index.claims(`${HO}/b`, 'image'), true);
+  assert.equal(counter.reads, 2);
 });

@@ -9,6 +9,8 @@ import { openDB } from 'idb';
 import { openSyncStorage } from '../../src/storage';
 import { openOldSchema } from '../helpers/old-schema';
 import { blobFor, photo, report } from '../helpers/storage-fixtures';
+import { DB_VERSION } from '../../src/storage/db';
+import { buildProducts } from '../../src/sw/products';
 import { LISTING, syncStorageContract } from './storage-contract';
 
 let databases = 0;
@@ -26,6 +28,16 @@ syncStorageContract('IndexedDB storage (fake-indexeddb)', async () => {
       } finally {
         db.close();
       }
+    },
+    loseBytes: async (checksum) => {
+      const db = await openDB(name);
+      try {
+        await db.delete('bytes', checksum);
+      } finally {
+        db.close();
+      }
+      // The sweep flags every record whose bytes entry is gone, as a read that finds them gone does.
+      await storage.sweep();
     },
     close: () => storage.close(),
   };
@@ -57,6 +69,109 @@ test('migrating to version 4 moves a listing in progress out of the checkpoint i
     assert.deepEqual(await storage.listedPages(1), [
       { seen: ['a', 'b', 'c', 'a'], pending: [a, b], settled: [], deleted: ['z'] },
     ]);
+  } finally {
+    storage.close();
+  }
+});
+
+test('migrating to version 5 indexes the photos held by version 4 in gallery order, flags kept, records unchanged', async () => {
+  const name = 'migrate-v4';
+  const named = (id: string, product: string, name: string, missing = false) => ({
+    ...photo(id, `c-${id}`, 10, { product_id: product, product_name: name, product_sku: 'S' }),
+    ...(missing ? { bytes_missing: true } : {}),
+  });
+  const records = [
+    named('z1', 'pz', 'Zebra'),
+    named('a1', 'pa', 'apple', true),
+    named('c1', 'pc', 'Café'),
+    named('c2', 'pc', 'Café'),
+    named('b1', 'pb', 'Banana'),
+  ];
+  const v4 = await openOldSchema(name, 4);
+  for (const r of records) {
+    await v4.put('photos', r);
+    if (!r.bytes_missing) await v4.put('bytes', blobFor(r.checksum, 10), r.checksum);
+  }
+  v4.close();
+
+  const storage = await openSyncStorage({ name });
+  try {
+    assert.equal(DB_VERSION, 5);
+    assert.deepEqual(
+      (await storage.galleryHead(3)).map((r) => r.id),
+      ['a1', 'b1', 'c1', 'c2'],
+      'the first three products in gallery order',
+    );
+    const { ids, missing } = await storage.recordIds();
+    assert.deepEqual([[...ids].sort(), missing], [['a1', 'b1', 'c1', 'c2', 'z1'], ['a1']]);
+    const byId = new Map(records.map((r) => [r.id, r]));
+    for (const r of await storage.listRecords()) assert.deepEqual(r, byId.get(r.id), r.id);
+    assert.deepEqual(await storage.getRecord('a1'), byId.get('a1'));
+  } finally {
+    storage.close();
+  }
+});
+
+test('the gallery head is the first products of the whole list, kept in order as photos are renamed, lost and deleted', async () => {
+  const storage = await openSyncStorage({ name: `gallery-head-${++databases}` });
+  const NAMES = [
+    'kopi',
+    'Kopi Susu',
+    'café',
+    'Cafe',
+    'Éclair',
+    'eclair',
+    'apple',
+    'Apple',
+    'zebra',
+    'Teh',
+  ];
+  try {
+    for (let i = 0; i < 30; i++) {
+      const fields = {
+        product_id: `p${i}`,
+        product_sku: `S${i % 4}`,
+        product_name: `${NAMES[i % 10]} ${i % 3}`,
+      };
+      await storage.putVerified(photo(`a${i}`, `ca${i}`, 8, fields), blobFor(`ca${i}`, 8));
+      if (i % 4 === 0)
+        await storage.putVerified(
+          photo(`b${i}`, `cb${i}`, 8, { ...fields, is_primary: false }),
+          blobFor(`cb${i}`, 8),
+        );
+    }
+    await storage.putMeta(
+      photo('a3', 'ca3', 8, { product_id: 'p3', product_sku: 'S3', product_name: 'Aaa' }),
+    );
+    await storage.deleteRecords(['a7']);
+    const check = async (step: string) => {
+      const all = await storage.listRecords();
+      const whole = buildProducts(
+        all.filter((r) => !r.bytes_missing),
+        all.filter((r) => r.bytes_missing === true),
+      );
+      for (const n of [1, 5, 29, 40]) {
+        const head = await storage.galleryHead(n);
+        const held = head.filter((r) => !r.bytes_missing);
+        const headList = buildProducts(
+          held,
+          head.filter((r) => r.bytes_missing === true),
+        );
+        assert.deepEqual(
+          headList.map((p) => p.id),
+          whole.slice(0, Math.min(n, whole.length)).map((p) => p.id),
+          `${step}: first ${n}`,
+        );
+        assert.deepEqual(headList, whole.slice(0, headList.length), `${step}: the same photos`);
+      }
+    };
+    await check('stored');
+    const raw = await openDB(`gallery-head-${databases}`);
+    await raw.delete('bytes', 'ca0');
+    raw.close();
+    await storage.sweep();
+    assert.equal((await storage.getRecord('a0'))?.bytes_missing, true);
+    await check('bytes lost');
   } finally {
     storage.close();
   }

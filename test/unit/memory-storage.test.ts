@@ -8,6 +8,7 @@ syncStorageContract('MemoryStorage (fake)', async () => {
     storage,
     bytesOf: async (id) => storage.bytesOf(id),
     byteEntries: async () => storage.blobs.size,
+    loseBytes: async (checksum) => storage.loseBytes(checksum),
     close: () => undefined,
   };
 });

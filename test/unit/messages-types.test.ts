@@ -24,7 +24,13 @@ const state = {} as AppState;
 /** A complete table: every command answered with its own reply type. */
 const handlers: CommandHandlers = {
   'get-state': async () => state,
-  'get-products': async (c) => ({ matches: 0, total: 0, offset: c.page.offset, products: [] }),
+  'get-products': async (c) => ({
+    matches: 0,
+    total: 0,
+    offset: c.page.offset,
+    products: [],
+    complete: true,
+  }),
   'get-photo-products': async () => ({}),
   'sign-in': async () => ({ ok: true, state, stores: null }),
   'choose-store': async (c) => ({ ok: true, state, stores: [c.store] }),

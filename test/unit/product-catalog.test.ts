@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { MAX_PRODUCT_PAGE, type Product } from '../../src/shared/messages';
 import type { PhotoMeta } from '../../src/shared/types';
-import { ProductCatalog } from '../../src/sw/product-catalog';
+import { HEAD_PRODUCTS, ProductCatalog } from '../../src/sw/product-catalog';
 import { photo } from '../helpers/storage-fixtures';
 
 const product = (i: number, name = `Product ${String(i).padStart(5, '0')}`): Product => ({
@@ -34,9 +34,11 @@ const metaOf = (i: number, checksum: string): PhotoMeta =>
 /** A catalog over a mutable list, counting its reads. */
 function catalogOver(list: Product[]) {
   const counter = { reads: 0 };
-  const catalog = new ProductCatalog(async () => {
-    counter.reads++;
-    return [...list];
+  const catalog = new ProductCatalog({
+    load: async () => {
+      counter.reads++;
+      return [...list];
+    },
   });
   return { catalog, counter };
 }
@@ -118,9 +120,11 @@ it('reads again after a change, once for all the pages asked meanwhile', async (
 
 it('names the products of given photos, skipping unknown ids; a failed read is tried again', async () => {
   let fail = true;
-  const catalog = new ProductCatalog(async () => {
-    if (fail) throw new Error('storage unavailable');
-    return [product(1, 'Kopi')];
+  const catalog = new ProductCatalog({
+    load: async () => {
+      if (fail) throw new Error('storage unavailable');
+      return [product(1, 'Kopi')];
+    },
   });
   await assert.rejects(catalog.names(['ph1']), /storage unavailable/);
   fail = false;
@@ -150,10 +154,12 @@ it('a photo stored while the list is read is marked when the read ends (the read
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   let reads = 0;
-  const catalog = new ProductCatalog(async () => {
-    reads++;
-    await gate;
-    return [pendingProduct(1)];
+  const catalog = new ProductCatalog({
+    load: async () => {
+      reads++;
+      await gate;
+      return [pendingProduct(1)];
+    },
   });
   const first = catalog.page({ offset: 0, limit: 10, query: '' });
   catalog.stored(metaOf(1, 'eeee1111'));
@@ -180,4 +186,69 @@ it('a stored photo the list cannot show in place (not listed, product renamed) m
   fresh.catalog.stored(metaOf(1, 'eeee1111'));
   await fresh.catalog.page({ offset: 0, limit: 10, query: '' });
   assert.equal(fresh.counter.reads, 1);
+});
+
+it("a worker's first screen is answered from the head, then the whole list is read once and pages are told", async () => {
+  const list = Array.from({ length: 1000 }, (_, i) => product(i));
+  const reads = { whole: 0, head: 0 };
+  let completed!: () => void;
+  const told = new Promise<void>((resolve) => (completed = resolve));
+  const catalog = new ProductCatalog({
+    load: async () => {
+      reads.whole++;
+      return [...list];
+    },
+    head: async (count) => {
+      reads.head++;
+      return { products: list.slice(0, count + 3), complete: false };
+    },
+    completed,
+  });
+  const first = await catalog.page({ offset: 0, limit: 60, query: '' });
+  assert.deepEqual(
+    first.products.map((p) => p.id),
+    list.slice(0, 60).map((p) => p.id),
+  );
+  assert.equal(first.complete, false, 'the counts are those of the head');
+  assert.equal(first.matches, HEAD_PRODUCTS + 3);
+  const second = await catalog.page({ offset: 60, limit: 60, query: '' });
+  assert.deepEqual([second.complete, reads.head, reads.whole], [false, 1, 0], 'one head read');
+  await told;
+  assert.equal(reads.whole, 1, 'the whole list read once, after the head');
+  const exact = await catalog.page({ offset: 0, limit: 60, query: '' });
+  assert.deepEqual([exact.complete, exact.matches, exact.total], [true, 1000, 1000]);
+  // Once built, a change re-reads the whole list, not the head (counts never go back to partial).
+  catalog.invalidate();
+  const again = await catalog.page({ offset: 0, limit: 60, query: '' });
+  assert.deepEqual([again.complete, reads.head, reads.whole], [true, 1, 2]);
+});
+
+it('a page beyond the head, a search or a failed head read is answered from the whole list; a small catalog is its head', async () => {
+  const list = Array.from({ length: 300 }, (_, i) => product(i));
+  let failHead = true;
+  const catalog = new ProductCatalog({
+    load: async () => [...list],
+    head: async (count) => {
+      if (failHead) throw new Error('index unavailable');
+      return { products: list.slice(0, count), complete: false };
+    },
+  });
+  const fallback = await catalog.page({ offset: 0, limit: 60, query: '' });
+  assert.deepEqual([fallback.complete, fallback.total], [true, 300], 'a failed head read');
+  const small = new ProductCatalog({
+    load: async () => assert.fail('a complete head needs no whole read'),
+    head: async () => ({ products: list.slice(0, 5), complete: true }),
+  });
+  const page = await small.page({ offset: 0, limit: 60, query: '' });
+  assert.deepEqual([page.complete, page.matches, page.products.length], [true, 5, 5]);
+  failHead = false;
+  const fresh = () =>
+    new ProductCatalog({
+      load: async () => [...list],
+      head: async (count) => ({ products: list.slice(0, count), complete: false }),
+    });
+  const beyond = await fresh().page({ offset: HEAD_PRODUCTS, limit: 60, query: '' });
+  assert.deepEqual([beyond.complete, beyond.total], [true, 300]);
+  const search = await fresh().page({ offset: 0, limit: 60, query: 'Product 00029' });
+  assert.deepEqual([search.complete, search.matches], [true, 1]);
 });

@@ -16,6 +16,8 @@ export interface StorageUnderTest {
   bytesOf(id: string): Promise<Blob | undefined>;
   /** Distinct byte entries held (shared bytes count once). */
   byteEntries(): Promise<number>;
+  /** The bytes of `checksum` vanish (evicted) and storage notices: its photos are flagged `bytes_missing`. */
+  loseBytes(checksum: string): Promise<void>;
   close(): void;
 }
 
@@ -87,6 +89,30 @@ export function syncStorageContract(name: string, open: () => Promise<StorageUnd
         (await storage.peekOutbox(100)).map((e) => e.item.photo_id),
         Array.from({ length: 40 }, (_, i) => `p${i}`),
       );
+    });
+
+    it('lists the ids of every photo and of those whose bytes are gone, as the flags change', async (t) => {
+      const { storage, loseBytes } = await fresh(t);
+      const ids = async () => {
+        const { ids, missing } = await storage.recordIds();
+        return { ids: [...ids].sort(), missing: [...missing].sort() };
+      };
+      assert.deepEqual(await ids(), { ids: [], missing: [] });
+      await put(storage, 'a', 'c1');
+      await put(storage, 'b', 'c1');
+      await put(storage, 'c', 'c2');
+      assert.deepEqual(await ids(), { ids: ['a', 'b', 'c'], missing: [] });
+      await loseBytes('c1');
+      assert.deepEqual(await ids(), { ids: ['a', 'b', 'c'], missing: ['a', 'b'] });
+      assert.equal((await storage.getRecord('a'))?.bytes_missing, true);
+      // New metadata keeps the flag; the bytes stored again clear it for every photo sharing them.
+      await storage.putMeta(photo('a', 'c1', 64, { sort_order: 4 }));
+      assert.deepEqual((await ids()).missing, ['a', 'b']);
+      await put(storage, 'a', 'c1');
+      assert.deepEqual(await ids(), { ids: ['a', 'b', 'c'], missing: [] });
+      await loseBytes('c2');
+      await storage.deleteRecords(['c']);
+      assert.deepEqual(await ids(), { ids: ['a', 'b'], missing: [] });
     });
 
     it('refuses bytes whose size differs from the record, storing nothing', async (t) => {

@@ -14,6 +14,8 @@ export interface GalleryProducts {
   matches: number | null;
   /** Products in the catalog. */
   total: number;
+  /** False while the counts are those of the first products only: no count is shown yet. */
+  complete: boolean;
   /** The product at `index` in display order, when loaded. */
   at(index: number): Product | undefined;
   /** A loaded product by id. */
@@ -33,7 +35,7 @@ export function ProductGallery({ products, onSearch, onShow }: ProductGalleryPro
   const [opened, setOpened] = useState<Product | null>(null);
   // Followed by id so the dialog shows product list refreshes while open.
   const open = opened === null ? undefined : (products.find(opened.id) ?? opened);
-  const { query, matches, total } = products;
+  const { query, matches, total, complete } = products;
 
   const close = (): void => {
     const id = opened?.id ?? null;
@@ -64,9 +66,11 @@ export function ProductGallery({ products, onSearch, onShow }: ProductGalleryPro
           />
         </label>
         <p class="gallery-count">
-          {query.trim() === ''
-            ? m.count(formatNumber(total))
-            : matches !== null && m.matches(formatNumber(matches), formatNumber(total))}
+          {!complete
+            ? null
+            : query.trim() === ''
+              ? m.count(formatNumber(total))
+              : matches !== null && m.matches(formatNumber(matches), formatNumber(total))}
         </p>
       </div>
       {matches === 0 ? (

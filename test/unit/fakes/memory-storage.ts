@@ -42,6 +42,21 @@ export class MemoryStorage implements SyncStorage {
     return [...this.records.values()];
   }
 
+  async recordIds(): Promise<{ ids: string[]; missing: string[] }> {
+    const records = [...this.records.values()];
+    return {
+      ids: records.map((r) => r.id),
+      missing: records.filter((r) => r.bytes_missing === true).map((r) => r.id),
+    };
+  }
+
+  /** Drops the bytes of `checksum` and flags every photo using them, as the real storage does when it finds them gone. */
+  loseBytes(checksum: string): void {
+    this.blobs.delete(checksum);
+    for (const r of this.records.values())
+      if (r.checksum === checksum) this.records.set(r.id, { ...r, bytes_missing: true });
+  }
+
   /** The bytes of a held photo, or undefined. */
   bytesOf(id: string): Blob | undefined {
     const record = this.records.get(id);
