@@ -9,6 +9,7 @@
  */
 import { createMD5 } from 'hash-wasm';
 import type { FloorPhoto, FloorReply, FloorRequest, FloorVariant } from './floor-protocol';
+import { committed, request } from '../test/helpers/idb-requests';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -62,20 +63,6 @@ const MAX_GROUP = 32;
 interface FloorStore {
   put(checksum: string, blob: Blob): Promise<void>;
   close(): void;
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function committed(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-  });
 }
 
 async function openStore(variant: 'store' | 'packed'): Promise<FloorStore> {

@@ -5,6 +5,7 @@
  */
 
 import type { BenchOptions, BenchResult, Strategy, Usage } from './storage-bench-types';
+import { committed, request } from './idb-requests';
 
 export type { BenchOptions, BenchResult, Strategy, Usage } from './storage-bench-types';
 
@@ -30,20 +31,6 @@ function hexKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
     b.toString(16).padStart(2, '0'),
   ).join('');
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function committed(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error);
-  });
 }
 
 function openDb(): Promise<IDBDatabase> {
