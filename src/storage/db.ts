@@ -161,8 +161,12 @@ async function indexGallery(tx: UpgradeTx): Promise<void> {
   const photos = tx.objectStore('photos');
   photos.createIndex('by-gallery', ['gallery_name', 'product_sku', 'product_id']);
   photos.createIndex('by-missing', 'missing');
-  for (let cursor = await photos.openCursor(); cursor; cursor = await cursor.continue())
-    await cursor.update(toStored(cursor.value));
+  // Every write is issued before any answer is awaited: a cursor awaiting its update and then its continue
+  // cost two round trips to the database per record, and the upgrade (which every read of a starting worker
+  // waits for) took 13.9 s at 12,700 records and 25.3 s at 20,000 in Chromium; issued together, 5.5 s and
+  // 9.3 s (creating the indexes after the writes instead saved nothing measurable).
+  const records = await photos.getAll();
+  await Promise.all(records.map((record) => photos.put(toStored(record))));
 }
 
 /** Callbacks for a connection the browser or a newer version takes away, so the holder reopens lazily. */
