@@ -32,9 +32,16 @@ export async function createHost({
   // Swept by the host before its first run, so the first screen's reads never wait for it; the engine,
   // the session and the host share its whole-table reads, and the host's product list hears of their writes.
   let host: SyncHost | null = null;
+  // The writes that change held photos are what invalidates the embedding routes' views of them too.
   const storage: PhotoStorage = watchWrites(shareReads(await openSyncStorage({ sweep: false })), {
-    stored: (record) => host?.photoStored(record),
-    changed: () => host?.photosChanged(),
+    stored: (record) => {
+      heldChanged();
+      host?.photoStored(record);
+    },
+    changed: () => {
+      heldChanged();
+      host?.photosChanged();
+    },
   });
   const runtime = {
     // Called as a plain function: a browser's fetch invoked as a method of another object throws "Illegal invocation".

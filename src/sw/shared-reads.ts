@@ -32,7 +32,8 @@ const SHARED: ReadonlySet<PropertyKey> = new Set(['listRecords', 'listFailures']
  */
 export const READ_PHOTO = 'readPhoto';
 
-type Method = (...args: unknown[]) => unknown;
+/** Any storage method, as the proxies call it. */
+export type Method = (...args: unknown[]) => unknown;
 
 /** Wraps `storage` so concurrent whole-table reads with no write between them cost one read. */
 export function shareReads<S extends object>(storage: S): S {

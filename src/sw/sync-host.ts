@@ -35,7 +35,10 @@ export interface HostDeps {
   engine: SyncEngine;
   storage: PhotoStorage;
   broadcast: (message: Broadcast) => void;
-  /** Called at once whenever the held photos may have changed (pages hear of it later, debounced). */
+  /**
+   * Called after sign-in, sign-out, settings and runs (the server URL relative image_urls resolve against may
+   * have changed); the storage writes that change held photos call it themselves (see runtime.ts).
+   */
   heldChanged: () => void;
   estimate: () => Promise<StorageUse | null>;
 }
@@ -112,8 +115,6 @@ export class SyncHost {
    */
   onProgress(progress: SyncProgress): void {
     this.generation++;
-    // Any step may have stored, replaced or relabelled a photo (not only those that change `held`).
-    this.deps.heldChanged();
     this.unsent = progress;
     if (routineStep(progress))
       this.progressTimer ??= setTimeout(() => this.sendProgress(), PROGRESS_INTERVAL_MS);

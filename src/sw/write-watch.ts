@@ -6,7 +6,7 @@
  */
 import type { StatusItem, StoredPhoto } from '../shared/types';
 import type { StateMap } from '../sync/ports';
-import { READ_PHOTO, READS } from './shared-reads';
+import { type Method, READ_PHOTO, READS } from './shared-reads';
 
 /** What the watched writes mean for the product list. */
 export interface WriteEvents {
@@ -28,8 +28,6 @@ const UNSEEN: ReadonlySet<PropertyKey> = new Set([
   'putFailure',
   'deleteFailures',
 ]);
-
-type Method = (...args: unknown[]) => unknown;
 
 /** Wraps `storage` so its writes are reported to `events` once they have committed. */
 export function watchWrites<S extends object>(storage: S, events: WriteEvents): S {
