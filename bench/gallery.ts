@@ -28,6 +28,8 @@ export interface GalleryResult {
   scrollLongestTaskMs: number[];
   /** Long tasks (>= 50 ms) seen while scrolling, all relaunches. */
   scrollLongTasks: number;
+  /** Per relaunch, the build's start-up marks (see startupSteps). */
+  startupStepsMs: { step: string; ms: number }[][];
 }
 
 /** Photos per product of the generated catalog is about 1.25; a little more makes sure the product count is reached. */
@@ -103,6 +105,24 @@ function scrollGallery(steps: number): Promise<number> {
   })();
 }
 
+/**
+ * The start-up steps the build marks (`pps:*` User Timing marks, src/shared/timing.ts) in the page and in the
+ * service worker, in ms from the page's navigation start, in time order; empty for a build without marks.
+ */
+async function startupSteps(b: BenchBrowser): Promise<{ step: string; ms: number }[]> {
+  const read = () =>
+    performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('pps:'))
+      .map((m) => ({ step: m.name.slice(4), at: performance.timeOrigin + m.startTime }));
+  const origin = await b.page.evaluate(() => performance.timeOrigin);
+  const marks = [...(await b.page.evaluate(read))];
+  for (const worker of b.context.serviceWorkers()) marks.push(...(await worker.evaluate(read)));
+  return marks
+    .map(({ step, at }) => ({ step, ms: Math.round(at - origin) }))
+    .sort((x, y) => x.ms - y.ms);
+}
+
 const longest = (tasks: readonly { duration: number }[]): number =>
   tasks.reduce((max, t) => Math.max(max, t.duration), 0);
 
@@ -135,6 +155,7 @@ export async function galleryFirstImage(
     const startLongestTaskMs: number[] = [];
     const scrollLongestTaskMs: number[] = [];
     let scrollLongTasks = 0;
+    const startupStepsMs: { step: string; ms: number }[][] = [];
     for (let rep = 0; rep < opts.reps; rep++) {
       await profile.close();
       b = await openApp(ho.server.url, profile);
@@ -143,6 +164,9 @@ export async function galleryFirstImage(
       });
       const first = (await probe(b)).firstImageAt!;
       firstImageMs.push(first);
+      const steps = await startupSteps(b);
+      startupStepsMs.push(steps);
+      if (steps.length > 0) log(`  steps: ${steps.map((s) => `${s.step} ${s.ms}`).join(', ')}`);
       // The first screen may come from the worker's gallery index before it read the whole catalog: the
       // count shows once it has, and only then does the grid span every product to scroll through.
       await b.page.waitForFunction(
@@ -156,6 +180,15 @@ export async function galleryFirstImage(
       const scrolling = tasks.filter((t) => t.start >= scrollStart);
       scrollLongestTaskMs.push(longest(scrolling));
       scrollLongTasks += scrolling.length;
+      const startTasks = tasks.filter((t) => t.start < first);
+      if (startTasks.length > 0)
+        log(
+          `  long tasks before the first image (start+duration ms): ${startTasks.map((t) => `${t.start.toFixed(0)}+${t.duration.toFixed(0)}`).join(', ')}`,
+        );
+      if (scrolling.length > 0)
+        log(
+          `  long tasks while scrolling (ms from its start+duration): ${scrolling.map((t) => `${(t.start - scrollStart).toFixed(0)}+${t.duration.toFixed(0)}`).join(', ')}`,
+        );
       log(
         `  relaunch ${rep + 1}: first image ${first.toFixed(0)} ms, longest task before it ${startLongestTaskMs.at(-1)?.toFixed(0)} ms, while scrolling ${scrollLongestTaskMs.at(-1)?.toFixed(0)} ms`,
       );
@@ -170,6 +203,7 @@ export async function galleryFirstImage(
       startLongestTaskMs,
       scrollLongestTaskMs,
       scrollLongTasks,
+      startupStepsMs,
     };
   } finally {
     await b?.profile.dispose();

@@ -14,6 +14,7 @@ import { galleryName } from '../shared/gallery-order';
 import { allowedImageType } from '../shared/image-types';
 import type { StatusItem, StoredPhoto } from '../shared/types';
 import { abortQuietly } from './transaction';
+import { startupMark } from '../shared/timing';
 import type {
   EngineRecord,
   FailureRecord,
@@ -179,6 +180,7 @@ export interface ConnectionEvents {
  * version) closes itself so the upgrade can proceed.
  */
 export async function openPhotoDb(name: string, events: ConnectionEvents): Promise<PhotoDb> {
+  startupMark('db-open-started');
   const db: PhotoDb = await openDB<PhotoSyncSchema>(name, DB_VERSION, {
     upgrade(database, oldVersion, _newVersion, tx) {
       // Each step takes a database of exactly the previous version; never edit a released step, add one.
@@ -218,5 +220,6 @@ export async function openPhotoDb(name: string, events: ConnectionEvents): Promi
       events.onClosed();
     },
   });
+  startupMark('db-opened');
   return db;
 }

@@ -8,6 +8,7 @@ import { systemClock } from '../sync/clock';
 import { SyncEngine } from '../sync/engine';
 import type { LockFn } from '../sync/ports';
 import { SyncSession } from '../sync/session';
+import { type FirstScreen, guardWrites } from './first-screen';
 import { probeConnection } from './policy-block';
 import { shareReads } from './shared-reads';
 import { type HostDeps, SyncHost } from './sync-host';
@@ -28,12 +29,15 @@ const webLock: LockFn = <T>(name: string, fn: () => Promise<T>) =>
 export async function createHost({
   broadcast,
   heldChanged,
-}: Pick<HostDeps, 'broadcast' | 'heldChanged'>): Promise<SyncHost> {
+  firstScreen,
+}: Pick<HostDeps, 'broadcast' | 'heldChanged'> & { firstScreen: FirstScreen }): Promise<SyncHost> {
   // Swept by the host before its first run, so the first screen's reads never wait for it; the engine,
   // the session and the host share its whole-table reads, and the host's product list hears of their writes.
   let host: SyncHost | null = null;
   // The writes that change held photos are what invalidates the embedding routes' views of them too.
-  const storage: PhotoStorage = watchWrites(shareReads(await openSyncStorage({ sweep: false })), {
+  // Every write waits until the first screen's copy is gone (see first-screen.ts).
+  const opened = guardWrites(await openSyncStorage({ sweep: false }), firstScreen);
+  const storage: PhotoStorage = watchWrites(shareReads(opened), {
     stored: (record) => {
       heldChanged();
       host?.photoStored(record);
@@ -66,6 +70,7 @@ export async function createHost({
     session,
     engine,
     storage,
+    firstScreen,
     broadcast,
     heldChanged,
     estimate: async () => {

@@ -29,18 +29,25 @@ import {
   productPhotoOf,
   servePhotoIndex,
 } from './embedding';
+import { dropOtherFirstScreens, FirstScreen } from './first-screen';
 import { servePhoto } from './photo-route';
 import { onPolicyViolation } from './policy-block';
 import { createHost, type SyncTagEvent } from './runtime';
 import { atMost, EVENT_EXTENSION_MS } from './event-extension';
+import { startupMark } from '../shared/timing';
 
 declare const self: ServiceWorkerGlobalScope;
 
+startupMark('sw-evaluated');
+
 const scope = new URL(self.registration.scope);
 const channel = new BroadcastChannel(BROADCAST_CHANNEL);
+// Read at once: a relaunched browser's first page and photos come from here while the database opens.
+const firstScreen = new FirstScreen(self.caches, scope);
 const heldPhotos = new HeldPhotosCache(() => ready.then((host) => host.heldPhotos()));
 const imageUrls = new ImageUrlIndex(() => heldPhotos.get());
 const ready = createHost({
+  firstScreen,
   broadcast: (message) => channel.postMessage(message),
   heldChanged: () => {
     heldPhotos.invalidate();
@@ -64,10 +71,20 @@ registerRoute(
   ({ url }) => embeddingRequestOf(url, scope) !== null,
   async ({ url, event }) => {
     keepAlive(event as ExtendableEvent);
+    const asked = embeddingRequestOf(url, scope);
+    if (asked?.kind === 'photo') startupMark('sw-photo-asked');
+    const saved = asked?.kind === 'photo' ? await firstScreen.photo(asked.id) : null;
+    if (saved !== null) {
+      startupMark('sw-photo-answered-first-screen');
+      return saved;
+    }
     const host = await ready;
     const read = (id: string) => host.readPhoto(id);
-    const asked = embeddingRequestOf(url, scope);
-    if (asked?.kind === 'photo') return servePhoto(read, asked.id);
+    if (asked?.kind === 'photo') {
+      const res = await servePhoto(read, asked.id);
+      startupMark('sw-photo-answered');
+      return res;
+    }
     const { held } = await heldPhotos.get();
     if (asked?.kind === 'index') return servePhotoIndex(held);
     // A product without a held photo gets the placeholder, like a photo not held.
@@ -101,13 +118,19 @@ self.addEventListener('message', (event) => {
   const port = event.ports[0];
   if (!isRequestEnvelope(event.data) || port === undefined) return;
   const { id, command } = event.data;
+  startupMark(`sw-${command.type}-received`);
   const reply = ready
     .then((host) => handleCommand(host, command))
     .then(
       (result): ReplyEnvelope => ({ id, ok: true, result }),
       (err: unknown): ReplyEnvelope => ({ id, ok: false, problem: problemOf(err) }),
     );
-  event.waitUntil(reply.then((r) => port.postMessage(r)));
+  event.waitUntil(
+    reply.then((r) => {
+      port.postMessage(r);
+      startupMark(`sw-${command.type}-replied`);
+    }),
+  );
   keepAlive(event);
 });
 
@@ -141,4 +164,7 @@ self.addEventListener(
 clientsClaim();
 // The active worker, (re)started by the browser, resumes an interrupted run when signed in; a waiting one must not.
 if (self.serviceWorker.state === 'activated') void ready.then((host) => host.runAfterStartUp());
-self.addEventListener('activate', () => void ready.then((host) => host.runAfterStartUp()));
+self.addEventListener('activate', (event) => {
+  event.waitUntil(dropOtherFirstScreens(self.caches).catch(() => undefined));
+  void ready.then((host) => host.runAfterStartUp());
+});

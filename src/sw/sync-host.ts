@@ -26,8 +26,15 @@ import type { SyncEngine, SyncOptions } from '../sync/engine';
 import type { SignInOutcome, SyncSession } from '../sync/session';
 import { pendingRows } from '../sync/listing';
 import type { HeldPhotos } from './embedding';
-import { PRODUCTS_WHILE_SYNCING_MS, type ProductHead, ProductCatalog } from './product-catalog';
+import type { FirstScreen } from './first-screen';
+import {
+  HEAD_PRODUCTS,
+  PRODUCTS_WHILE_SYNCING_MS,
+  type ProductHead,
+  ProductCatalog,
+} from './product-catalog';
 import { buildProducts, headProducts } from './products';
+import { startupMark } from '../shared/timing';
 
 /** What the host needs from the service worker. */
 export interface HostDeps {
@@ -41,6 +48,8 @@ export interface HostDeps {
    */
   heldChanged: () => void;
   estimate: () => Promise<StorageUse | null>;
+  /** Where the first screen is kept for the next start (see first-screen.ts); none in most tests. */
+  firstScreen?: Pick<FirstScreen, 'head' | 'holds' | 'save'>;
 }
 
 /** The settings the settings screen shows and changes. */
@@ -58,6 +67,11 @@ const PRODUCTS_DEBOUNCE_MS = 500;
 const START_UP_RUN_DELAY_MS = 2000;
 /** Least time between two "x of y" progress broadcasts within one download phase (pages re-render on each). */
 const PROGRESS_INTERVAL_MS = 100;
+/**
+ * The first screen is saved for the next start this long after a run ended or the whole list was first read,
+ * when no run is going (a run's writes would drop it at once).
+ */
+export const FIRST_SCREEN_SAVE_DELAY_MS = 1000;
 
 /** A download step between the first and the last: may be coalesced with the ones after it. */
 function routineStep(progress: SyncProgress): boolean {
@@ -98,9 +112,12 @@ export class SyncHost {
     load: () => this.readProducts(),
     head: (count) => this.readHead(count),
     // The first page's counts were the head's: pages ask again for the exact ones.
-    completed: () =>
-      this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() }),
+    completed: () => {
+      this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() });
+      this.saveFirstScreenLater();
+    },
   });
+  private firstScreenTimer: ReturnType<typeof setTimeout> | null = null;
   /** Something other than stored photos changed the list since pages were last told (see photosChanged). */
   private catalogChanged = true;
 
@@ -170,8 +187,11 @@ export class SyncHost {
 
   /** Asks the HO whether it answers (pages opening between runs), unless a run is active or queued: its requests tell. */
   async checkConnection(): Promise<AppState> {
-    if (this.running === null && this.queued === null && (await this.deps.session.signedIn()))
+    if (this.running === null && this.queued === null && (await this.deps.session.signedIn())) {
       await this.deps.engine.checkConnection();
+      // Its reachability write (when the HO's answer changed) dropped the saved first screen.
+      this.saveFirstScreenLater();
+    }
     return this.state();
   }
 
@@ -323,10 +343,17 @@ export class SyncHost {
 
   /** The first `count` products or more, from the storage's gallery index and the pending photos. */
   private async readHead(count: number): Promise<ProductHead> {
+    startupMark('sw-head-read');
+    const saved = await this.deps.firstScreen?.head(count);
+    if (saved != null) {
+      startupMark('sw-head-first-screen');
+      return saved;
+    }
     const [head, pending] = await Promise.all([
       this.deps.storage.galleryHead(count),
       this.pendingPhotos(),
     ]);
+    startupMark('sw-head-done');
     return headProducts(head, missingBytes, pending, count);
   }
 
@@ -358,10 +385,31 @@ export class SyncHost {
         this.runsFinished++;
         this.running = null;
         void this.announce();
+        this.saveFirstScreenLater();
       });
     this.running = run;
     void this.announce();
     return run;
+  }
+
+  /** Saves the first screen FIRST_SCREEN_SAVE_DELAY_MS from now (a later call moves it). */
+  private saveFirstScreenLater(): void {
+    const saving = this.deps.firstScreen;
+    if (saving === undefined) return;
+    if (this.firstScreenTimer !== null) clearTimeout(this.firstScreenTimer);
+    this.firstScreenTimer = setTimeout(() => {
+      this.firstScreenTimer = null;
+      this.saveFirstScreen(saving).catch(() => undefined);
+    }, FIRST_SCREEN_SAVE_DELAY_MS);
+  }
+
+  /** Saves the first products and their photos unless a run goes, one is saved already or nobody is signed in. */
+  private async saveFirstScreen(saving: NonNullable<HostDeps['firstScreen']>): Promise<void> {
+    if (this.running !== null || this.queued !== null || (await saving.holds())) return;
+    if (!(await this.deps.session.signedIn())) return;
+    const page = await this.catalog.page({ offset: 0, limit: HEAD_PRODUCTS, query: '' });
+    const all = page.complete && page.total <= page.products.length;
+    await saving.save(page.products, all, (id) => this.readPhoto(id));
   }
 
   private sendProgress(): void {

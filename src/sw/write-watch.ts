@@ -29,6 +29,15 @@ const UNSEEN: ReadonlySet<PropertyKey> = new Set([
   'deleteFailures',
 ]);
 
+/**
+ * True when a storage write (any method but the reads) may change which photos are listed or held: what
+ * `watchWrites` reports as `stored` or `changed`.
+ */
+export function changesList(key: PropertyKey, args: readonly unknown[]): boolean {
+  if (UNSEEN.has(key)) return false;
+  return key !== 'putState' || args[0] === 'checkpoint';
+}
+
 /** Wraps `storage` so its writes are reported to `events` once they have committed. */
 export function watchWrites<S extends object>(storage: S, events: WriteEvents): S {
   return new Proxy(storage, {

@@ -7,6 +7,7 @@ import { defineMessages, lang } from './i18n';
 import { problemText } from './problem-text';
 import { kiosk } from './kiosk';
 import { view } from './navigation';
+import { productView } from './product-pages';
 import { appState, bridgeProblem, deployConfig, storeChoices } from './state';
 import { MainScreen } from './components/main-screen';
 import { LongPressTitle, useKioskUnlock } from './components/kiosk-unlock';
@@ -24,6 +25,9 @@ export function App() {
   const m = messages();
   const state = appState.value;
   const config = deployConfig.value;
+  // Products come only from a signed-in store's storage (signing out wipes it): with some shown, the gallery
+  // need not wait for the state, which waits for the worker's database.
+  const signedIn = state?.session.signedIn ?? (productView.value.matches ?? 0) > 0;
   const unlock = useKioskUnlock();
   const title = <h1 class="shell-title">Product Photo Sync</h1>;
   return (
@@ -54,10 +58,13 @@ export function App() {
         )}
         {view.value === 'settings' ? (
           <SettingsScreen state={state} />
+        ) : signedIn ? (
+          <MainScreen
+            state={state}
+            config={config === null ? null : config.ok ? config.config : {}}
+          />
         ) : state === null || config === null ? (
           <p class="shell-empty">{m.starting}</p>
-        ) : state.session.signedIn ? (
-          <MainScreen state={state} config={config.ok ? config.config : {}} />
         ) : (
           <SignInScreen config={config} stores={storeChoices.value} />
         )}

@@ -13,6 +13,7 @@ import {
   type RequestEnvelope,
 } from '../shared/messages';
 import type { Problem } from '../shared/problems';
+import { startupMark } from '../shared/timing';
 
 /** The SW did not answer in time, is missing (no service worker support, development server), or failed. */
 export class BridgeError extends Error {
@@ -42,7 +43,9 @@ export async function send<T extends CommandType>(
   timeoutMs?: number,
 ): Promise<CommandReplies[T]> {
   if (!('serviceWorker' in navigator)) throw new BridgeError({ code: 'bridge.no-service-worker' });
+  startupMark(`page-${command.type}-sent`);
   const registration = await navigator.serviceWorker.ready;
+  startupMark('page-sw-ready');
   // Only the waiting worker can skip waiting; every other command goes to the active one.
   const worker = command.type === 'skip-waiting' ? registration.waiting : registration.active;
   if (worker === null)
@@ -62,6 +65,7 @@ export async function send<T extends CommandType>(
       clearTimeout(timer);
       channel.port1.close();
       const reply = event.data;
+      startupMark(`page-${command.type}-replied`);
       if (reply.ok) resolve(reply.result);
       else reject(new BridgeError(reply.problem));
     };

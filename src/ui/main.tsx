@@ -9,6 +9,9 @@ import { connect } from './state';
 import { registerServiceWorker } from './sw-registration';
 import { startTriggers } from './triggers';
 import './app.css';
+import { startupMark } from '../shared/timing';
+
+startupMark('page-entry');
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html is missing the #app element');
@@ -21,3 +24,4 @@ void connect();
 startTriggers();
 keepKioskFullscreen();
 applyUpdatesWhenIdle();
+startupMark('page-entry-done');

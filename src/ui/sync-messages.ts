@@ -5,6 +5,7 @@ import { defineMessages } from './i18n';
 export const syncMessages = defineMessages(
   {
     region: 'Sync',
+    readingState: 'Reading the sync state…',
     photos: (held: string, expected: string) => `${held} / ${expected} photos`,
     upToDate: 'Up to date',
     waiting: 'Waiting to sync',
@@ -44,6 +45,7 @@ export const syncMessages = defineMessages(
   },
   {
     region: 'Sinkronisasi',
+    readingState: 'Membaca status sinkronisasi…',
     photos: (held: string, expected: string) => `${held} / ${expected} foto`,
     upToDate: 'Sudah terbaru',
     waiting: 'Menunggu sinkronisasi',

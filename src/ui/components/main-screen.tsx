@@ -12,25 +12,37 @@ import {
 import { DeletionPrompt } from './deletion-prompt';
 import { FailureList } from './failure-list';
 import { SignInForm } from './sign-in-form';
-import { SyncStatus } from './sync-status';
+import { SyncStatus, SyncStatusPending } from './sync-status';
 import { syncMessages } from '../sync-messages';
+import { startupMark } from '../../shared/timing';
 
-/** Main screen; when token renewal failed it asks for the credentials again (nothing stored is touched). */
-export function MainScreen({ state, config }: { state: AppState; config: DeployConfig }) {
+/**
+ * Main screen; when token renewal failed it asks for the credentials again (nothing stored is touched). Shown
+ * before the state arrives (`state` null) once products did: the gallery does not wait for the sync bar. The
+ * credentials form waits for the deployer config (`config` null until loaded), which may fix its fields.
+ */
+export function MainScreen({
+  state,
+  config,
+}: {
+  state: AppState | null;
+  config: DeployConfig | null;
+}) {
+  startupMark('page-main-screen-rendered');
   const m = syncMessages();
-  const { status, failures } = state.progress;
+  const status = state?.progress.status;
   const view = productView.value;
   return (
     <div class="main-screen">
-      <SyncStatus state={state} />
-      {status.kind === 'paused-auth' && (
+      {state === null ? <SyncStatusPending /> : <SyncStatus state={state} />}
+      {status?.kind === 'paused-auth' && config !== null && (
         <section class="panel" aria-labelledby="reauth-title">
           <h2 id="reauth-title">{m.reauthTitle}</h2>
           <SignInForm config={config} reauth />
         </section>
       )}
-      {status.kind === 'needs-confirmation' && <DeletionPrompt status={status} />}
-      <FailureList failures={failures} />
+      {status?.kind === 'needs-confirmation' && <DeletionPrompt status={status} />}
+      <FailureList failures={state?.progress.failures ?? []} />
       <ProductGallery
         products={{
           ...view,

@@ -54,6 +54,22 @@ function rateText(m: Messages, rate: Rate): string {
     : perPhoto;
 }
 
+/**
+ * The status bar's place while the worker has not answered the state yet (the gallery can show first: its
+ * first page may come from the worker's saved first screen while the database still opens). No live region:
+ * what it says is not news.
+ */
+export function SyncStatusPending() {
+  const m = syncMessages();
+  return (
+    <section class="sync-status" aria-label={m.region} aria-busy="true">
+      <div class="sync-status-text">
+        <p class="status-line">{m.readingState}</p>
+      </div>
+    </section>
+  );
+}
+
 /** Status bar with "Sync now" and "Full resync". */
 export function SyncStatus({ state }: { state: AppState }) {
   const m = syncMessages();

@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { PHOTO_PATH, type ProductPhoto } from '../../shared/messages';
+import { startupMark } from '../../shared/timing';
 
 /** Same-origin URL of a photo; the version tag changes with the bytes (and once it is held) so images refresh. */
 export function photoUrl(photo: ProductPhoto): string {
@@ -22,6 +23,7 @@ export interface ProductPhotoProps {
 /** The image, lazily loaded and decoded off the main thread. */
 export function ProductPhotoImage({ photo, name, fallback, size }: ProductPhotoProps) {
   const url = photo === undefined ? null : photoUrl(photo);
+  startupMark('page-photo-rendered');
   const [failed, setFailed] = useState<string | null>(null);
   if (url === null || failed === url) {
     return (

@@ -1,0 +1,237 @@
+/**
+ * The gallery's first screen kept in Cache Storage: the first products and the primary photos of the first
+ * few, as the worker last answered them. A freshly launched browser opens Cache Storage in a few ms where
+ * opening the IndexedDB database takes 200-400 ms at 10,000 products, so a starting worker answers the
+ * first page and its photos from here while the database still opens.
+ *
+ * The copy is only ever what IndexedDB holds: it is saved from storage reads (photos are the verified bytes
+ * `readPhoto` serves) when no write was announced since the save began, and every storage write waits until
+ * the copy is deleted (see `guardWrites`), so a photo replaced, deleted, wiped or signed out (any store
+ * change is a write) is never served from it, not even after the worker stops between the write and a
+ * later clean-up. The cache name carries the database version: a worker of another schema never reads it.
+ */
+import { DB_VERSION } from '../storage';
+import type { Product } from '../shared/messages';
+import { PLACEHOLDER_HEADER } from '../shared/messages';
+import { type ReadPhoto, servePhoto } from './photo-route';
+import type { ProductHead } from './product-catalog';
+import { type Method, READ_PHOTO, READS } from './shared-reads';
+import { changesList } from './write-watch';
+
+const FIRST_SCREEN_PREFIX = 'pps-first-screen-db';
+
+/** The cache holding the first screen (the database version in the name: see the module comment). */
+export const FIRST_SCREEN_CACHE = `${FIRST_SCREEN_PREFIX}${DB_VERSION}`;
+
+/** Primary photos kept: those of the first products, about one and a half screens of a kiosk's grid. */
+export const FIRST_SCREEN_PHOTOS = 48;
+
+/** The parts of one cache the first screen uses. */
+export interface CacheLike {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, response: Response): Promise<void>;
+}
+
+/** The parts of Cache Storage the first screen uses (`self.caches`; a fake in unit tests). */
+export interface CachesLike {
+  open(name: string): Promise<CacheLike>;
+  delete(name: string): Promise<boolean>;
+}
+
+/** What one save keeps: the first products (as the head answers them) and which photos are cached. */
+interface Saved {
+  products: Product[];
+  complete: boolean;
+  photos: string[];
+}
+
+/** A saved first screen read back: only its shape is trusted, not any value in it (the worker wrote it). */
+function savedOf(value: unknown): Saved | null {
+  const v = value as Partial<Saved> | null;
+  return v !== null &&
+    typeof v === 'object' &&
+    Array.isArray(v.products) &&
+    typeof v.complete === 'boolean' &&
+    Array.isArray(v.photos) &&
+    v.photos.every((id) => typeof id === 'string')
+    ? (v as Saved)
+    : null;
+}
+
+const NONE: Promise<Saved | null> = Promise.resolve(null);
+
+/** The first screen in Cache Storage for one worker: read once at start, dropped at the first write. */
+export class FirstScreen {
+  /** The saved first screen while no write was announced since it was saved or read; null otherwise. */
+  private saved: Promise<Saved | null>;
+  /** Writes announced so far: a save or read begun before the latest one is not used. */
+  private writes = 0;
+  /** False once the cache is known to be deleted and no save has begun since. */
+  private mayExist = true;
+  /** Cache operations, in the order they were asked for (a delete never overtakes a save). */
+  private ops: Promise<unknown> = Promise.resolve();
+  /** The delete the writes announced so far wait for; null once done. */
+  private deleting: Promise<void> | null = null;
+
+  private readonly headKey: string;
+  private readonly photoBase: string;
+
+  /** Starts reading what `caches` holds at once: the first page asked for comes ~150 ms later. */
+  constructor(
+    private readonly caches: CachesLike,
+    scope: URL,
+  ) {
+    this.headKey = new URL('__first-screen/head.json', scope).href;
+    this.photoBase = new URL('__first-screen/photos/', scope).href;
+    this.saved = this.queue(() => this.load());
+  }
+
+  private photoKey(id: string): string {
+    return `${this.photoBase}${encodeURIComponent(id)}`;
+  }
+
+  private queue<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.ops.then(op);
+    this.ops = next.catch(() => undefined);
+    return next;
+  }
+
+  private async load(): Promise<Saved | null> {
+    try {
+      const res = await (await this.caches.open(FIRST_SCREEN_CACHE)).match(this.headKey);
+      const saved = res === undefined ? null : savedOf(await res.json());
+      if (saved === null) this.mayExist = res !== undefined;
+      return saved;
+    } catch {
+      return null;
+    }
+  }
+
+  /** True while a saved first screen can answer (none was found, or a write was announced since). */
+  async holds(): Promise<boolean> {
+    return (await this.saved) !== null;
+  }
+
+  /** The saved first products when they hold `count` products (or all there are); null otherwise. */
+  async head(count: number): Promise<ProductHead | null> {
+    const at = this.writes;
+    const saved = await this.saved;
+    if (saved === null || at !== this.writes) return null;
+    if (!saved.complete && saved.products.length < count) return null;
+    return { products: saved.products, complete: saved.complete };
+  }
+
+  /** The saved answer for photo `id` (its verified bytes, as the photo route answers), or null. */
+  async photo(id: string): Promise<Response | null> {
+    const saved = await this.saved;
+    if (saved === null || !saved.photos.includes(id)) return null;
+    try {
+      return (await (await this.caches.open(FIRST_SCREEN_CACHE)).match(this.photoKey(id))) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The delete writes announced so far wait for, or null when none is pending. */
+  pending(): Promise<void> | null {
+    return this.deleting;
+  }
+
+  /**
+   * A storage write is about to run: nothing saved is used any more, and the write waits until the cache is
+   * deleted. Rejects (and the write does not run) when the cache cannot be deleted.
+   */
+  beforeWrite(): Promise<void> {
+    this.writes++;
+    this.saved = NONE;
+    if (this.deleting === null && this.mayExist) {
+      const deleting = this.queue(async () => {
+        await this.caches.delete(FIRST_SCREEN_CACHE);
+        this.mayExist = false;
+      });
+      this.deleting = deleting;
+      const done = (): void => {
+        if (this.deleting === deleting) this.deleting = null;
+      };
+      deleting.then(done, done);
+    }
+    return this.deleting ?? Promise.resolve();
+  }
+
+  /**
+   * Saves `products` (the first of the whole list, `complete` when that is all) and the held primary photos
+   * of the first FIRST_SCREEN_PHOTOS of them, read with `read`. Nothing is kept when a write is announced
+   * before it ends: that write's delete runs after it.
+   */
+  save(products: readonly Product[], complete: boolean, read: ReadPhoto): Promise<void> {
+    const at = this.writes;
+    return this.queue(async () => {
+      if (at !== this.writes) return;
+      this.mayExist = true;
+      await this.caches.delete(FIRST_SCREEN_CACHE);
+      const cache = await this.caches.open(FIRST_SCREEN_CACHE);
+      const photos: string[] = [];
+      for (const product of products.slice(0, FIRST_SCREEN_PHOTOS)) {
+        const photo = product.photos[0];
+        if (photo === undefined || !photo.held) continue;
+        const res = await servePhoto(read, photo.id);
+        if (at !== this.writes) return;
+        if (res.headers.has(PLACEHOLDER_HEADER)) continue;
+        await cache.put(this.photoKey(photo.id), res);
+        photos.push(photo.id);
+      }
+      const saved: Saved = { products: [...products], complete, photos };
+      // The head last: a save cut short leaves no head, and without one nothing is read.
+      await cache.put(
+        this.headKey,
+        new Response(JSON.stringify(saved), { headers: { 'Content-Type': 'application/json' } }),
+      );
+      if (at === this.writes) this.saved = Promise.resolve(saved);
+    });
+  }
+}
+
+/**
+ * Wraps `storage` so every write that may change the products or held photos (`changesList`, as the product
+ * list hears of them) first waits for `firstScreen.beforeWrite()`. Other calls made while that delete is
+ * pending wait for it too, so storage still receives every call in the order it was made (shared reads rely
+ * on it); a photo read does not (a save reads photos before its own delete may run) and, when it found
+ * nothing (it may have flagged gone bytes: a write), drops the first screen after it.
+ */
+export function guardWrites<S extends object>(storage: S, firstScreen: FirstScreen): S {
+  return new Proxy(storage, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = value as Method;
+      if (key === READ_PHOTO)
+        return async (...args: unknown[]) => {
+          const found = await method.apply(target, args);
+          // Not awaited: the flagging is done, and a save reading photos must not wait for its own delete.
+          if (found === undefined) firstScreen.beforeWrite().catch(() => undefined);
+          return found;
+        };
+      if (key === 'close') return method.bind(target);
+      const write = !READS.has(key);
+      return (...args: unknown[]) => {
+        const gate =
+          write && changesList(key, args) ? firstScreen.beforeWrite() : firstScreen.pending();
+        return gate === null
+          ? method.apply(target, args)
+          : gate.then(() => method.apply(target, args));
+      };
+    },
+  });
+}
+
+/** Deletes first screens saved by workers of other database versions (never read: see FIRST_SCREEN_CACHE). */
+export async function dropOtherFirstScreens(
+  caches: Pick<CacheStorage, 'keys' | 'delete'>,
+): Promise<void> {
+  const names = await caches.keys();
+  await Promise.all(
+    names
+      .filter((n) => n.startsWith(FIRST_SCREEN_PREFIX) && n !== FIRST_SCREEN_CACHE)
+      .map((n) => caches.delete(n)),
+  );
+}

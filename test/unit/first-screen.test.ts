@@ -1,0 +1,217 @@
+/**
+ * The first screen kept in Cache Storage (src/sw/first-screen.ts): a save is read back by the next worker
+ * (products and the verified photo bytes), any storage write waits until the copy is deleted, a write
+ * announced during a save leaves nothing, and workers of other database versions' copies are deleted.
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { Product } from '../../src/shared/messages';
+import {
+  type CacheLike,
+  type CachesLike,
+  dropOtherFirstScreens,
+  FIRST_SCREEN_CACHE,
+  FIRST_SCREEN_PHOTOS,
+  FirstScreen,
+  guardWrites,
+} from '../../src/sw/first-screen';
+import type { ReadPhoto } from '../../src/sw/photo-route';
+import { photo } from '../helpers/storage-fixtures';
+
+const SCOPE = new URL('https://pos.example/app/');
+
+/** Cache Storage in memory; every answer is a copy, as the browser's are. */
+class MemoryCaches implements CachesLike {
+  readonly stores = new Map<string, Map<string, Response>>();
+  deletes = 0;
+
+  async open(name: string): Promise<CacheLike> {
+    let store = this.stores.get(name);
+    if (store === undefined) {
+      store = new Map();
+      this.stores.set(name, store);
+    }
+    const entries = store;
+    return {
+      match: async (key) => entries.get(key)?.clone(),
+      put: async (key, res) => void entries.set(key, res),
+    };
+  }
+
+  async delete(name: string): Promise<boolean> {
+    this.deletes++;
+    return this.stores.delete(name);
+  }
+
+  async keys(): Promise<string[]> {
+    return [...this.stores.keys()];
+  }
+}
+
+const product = (i: number, held = true): Product => ({
+  id: `p${i}`,
+  sku: `SKU-${i}`,
+  name: `Product ${i}`,
+  photos: [{ id: `ph${i}`, version: 'abcd1234', held, is_primary: true, sort_order: 0 }],
+});
+
+/** Bytes of photo `id` as storage would hand them over. */
+const bytesOf = (id: string): string => `verified bytes of ${id}`;
+
+/** A photo read over the held photos `ids`, counting its calls. */
+function reader(ids: Set<string>) {
+  const calls = { count: 0 };
+  const read: ReadPhoto = async (id) => {
+    calls.count++;
+    if (!ids.has(id)) return undefined;
+    return {
+      record: photo(id, `c-${id}`, bytesOf(id).length),
+      blob: new Blob([bytesOf(id)], { type: 'image/jpeg' }),
+    };
+  };
+  return { read, calls };
+}
+
+it('is read back by the next worker: the first products and the held primary photos as the photo route serves them', async () => {
+  const caches = new MemoryCaches();
+  const products = [product(1), product(2, false), product(3)];
+  await new FirstScreen(caches, SCOPE).save(products, true, reader(new Set(['ph1', 'ph3'])).read);
+
+  const next = new FirstScreen(caches, SCOPE);
+  assert.deepEqual(await next.head(120), { products, complete: true });
+  assert.equal(await next.holds(), true);
+  const res = await next.photo('ph1');
+  assert.equal(await res?.text(), bytesOf('ph1'));
+  assert.equal(res?.headers.get('Content-Type'), 'image/jpeg');
+  assert.equal(res?.headers.get('X-Content-Type-Options'), 'nosniff');
+  // A photo listed but not held is never saved (its placeholder is the photo route's to answer).
+  assert.equal(await next.photo('ph2'), null);
+  assert.equal(await next.photo('elsewhere'), null);
+});
+
+it('keeps the photos of the first products only, and answers a head only when it holds as many products', async () => {
+  const caches = new MemoryCaches();
+  const products = Array.from({ length: FIRST_SCREEN_PHOTOS + 10 }, (_, i) => product(i));
+  const { read, calls } = reader(new Set(products.map((p) => `ph${p.id.slice(1)}`)));
+  await new FirstScreen(caches, SCOPE).save(products, false, read);
+  assert.equal(calls.count, FIRST_SCREEN_PHOTOS);
+
+  const next = new FirstScreen(caches, SCOPE);
+  assert.notEqual(await next.photo(`ph${FIRST_SCREEN_PHOTOS - 1}`), null);
+  assert.equal(await next.photo(`ph${FIRST_SCREEN_PHOTOS}`), null);
+  assert.equal((await next.head(products.length))?.complete, false);
+  // Not the whole catalog and fewer products than asked for: the head is storage's to read.
+  assert.equal(await next.head(products.length + 1), null);
+});
+
+it('a storage write waits until the copy is deleted, and nothing saved is answered after it', async () => {
+  const caches = new MemoryCaches();
+  await new FirstScreen(caches, SCOPE).save([product(1)], true, reader(new Set(['ph1'])).read);
+
+  const screen = new FirstScreen(caches, SCOPE);
+  const order: string[] = [];
+  const storage = guardWrites(
+    {
+      deleteRecords: async (ids: string[]) => {
+        order.push(`write ${ids.join()} (cache ${caches.stores.has(FIRST_SCREEN_CACHE)})`);
+      },
+      getRecord: async (id: string) => {
+        order.push(`read ${id}`);
+      },
+    },
+    screen,
+  );
+  await storage.getRecord('ph1');
+  await storage.deleteRecords(['ph1']);
+  assert.deepEqual(order, ['read ph1', 'write ph1 (cache false)']);
+  assert.equal(await screen.head(1), null);
+  assert.equal(await screen.photo('ph1'), null);
+  assert.equal(await screen.holds(), false);
+  // The next worker finds nothing either.
+  assert.equal(await new FirstScreen(caches, SCOPE).head(1), null);
+});
+
+it('calls made while the delete is pending wait for it, in the order they were made; later ones wait for none', async () => {
+  const caches = new MemoryCaches();
+  await new FirstScreen(caches, SCOPE).save([product(1)], true, reader(new Set(['ph1'])).read);
+  const screen = new FirstScreen(caches, SCOPE);
+  const order: string[] = [];
+  const storage = guardWrites(
+    {
+      deleteRecords: async (ids: string[]) => void order.push(`delete ${ids.join()}`),
+      listRecords: async () => void order.push('list'),
+    },
+    screen,
+  );
+  await Promise.all([
+    storage.deleteRecords(['a']),
+    storage.listRecords(),
+    storage.deleteRecords(['b']),
+  ]);
+  await storage.deleteRecords(['c']);
+  assert.deepEqual(order, ['delete a', 'list', 'delete b', 'delete c']);
+  assert.equal(caches.deletes, 2); // the save's own clean start, then the writes' one delete
+});
+
+it('a write that changes no product or held photo (engine bookkeeping, reports) leaves the copy', async () => {
+  const caches = new MemoryCaches();
+  await new FirstScreen(caches, SCOPE).save([product(1)], true, reader(new Set(['ph1'])).read);
+  const screen = new FirstScreen(caches, SCOPE);
+  const storage = guardWrites(
+    {
+      putState: async (_name: string, _value: unknown) => undefined,
+      appendOutbox: async (_item: unknown) => undefined,
+    },
+    screen,
+  );
+  await storage.putState('engine', {});
+  await storage.appendOutbox({});
+  assert.notEqual(await screen.photo('ph1'), null);
+  // The run checkpoint lists the photos to download: shown as pending products.
+  await storage.putState('checkpoint', {});
+  assert.equal(await screen.photo('ph1'), null);
+});
+
+it('a write announced while a save reads its photos leaves no copy', async () => {
+  const caches = new MemoryCaches();
+  const screen = new FirstScreen(caches, SCOPE);
+  const held = reader(new Set(['ph1', 'ph2']));
+  let writing: Promise<void> | undefined;
+  const read: ReadPhoto = async (id) => {
+    // The engine writes while the first photo is being read.
+    writing ??= screen.beforeWrite();
+    return held.read(id);
+  };
+  await screen.save([product(1), product(2)], true, read);
+  await writing;
+  assert.equal(caches.stores.has(FIRST_SCREEN_CACHE), false);
+  assert.equal(await new FirstScreen(caches, SCOPE).head(1), null);
+});
+
+it('a photo read that finds nothing (storage may have flagged gone bytes) drops the copy', async () => {
+  const caches = new MemoryCaches();
+  await new FirstScreen(caches, SCOPE).save([product(1)], true, reader(new Set(['ph1'])).read);
+  const screen = new FirstScreen(caches, SCOPE);
+  const storage = guardWrites({ readPhoto: async (_id: string) => undefined }, screen);
+  assert.equal(await storage.readPhoto('ph1'), undefined);
+  assert.equal(await screen.photo('ph1'), null);
+  assert.equal(await new FirstScreen(caches, SCOPE).photo('ph1'), null);
+});
+
+it('a head that is no saved first screen is not used', async () => {
+  const caches = new MemoryCaches();
+  const cache = await caches.open(FIRST_SCREEN_CACHE);
+  await cache.put(
+    new URL('__first-screen/head.json', SCOPE).href,
+    new Response(JSON.stringify({ products: 'not a list', complete: true, photos: [] })),
+  );
+  assert.equal(await new FirstScreen(caches, SCOPE).head(1), null);
+});
+
+it("deletes other database versions' first screens and nothing else", async () => {
+  const caches = new MemoryCaches();
+  for (const name of ['pps-first-screen-db4', FIRST_SCREEN_CACHE, 'workbox-precache-v2'])
+    await caches.open(name);
+  await dropOtherFirstScreens(caches);
+  assert.deepEqual(await caches.keys(), [FIRST_SCREEN_CACHE, 'workbox-precache-v2']);
+});
