@@ -87,6 +87,33 @@ async function showsAllHeld(b: BenchBrowser, total: number): Promise<boolean> {
   }
 }
 
+/**
+ * Waits (at most 30 s, every build alike) until the worker has kept the gallery's first screen in Cache Storage
+ * (src/sw/first-screen.ts), as a terminal left on after its sync has: the bench closes the browser the moment
+ * the sync ends, which a terminal does not. False when none was saved (a build without it).
+ */
+async function firstScreenSaved(b: BenchBrowser): Promise<boolean> {
+  try {
+    await b.page.waitForFunction(
+      async () => {
+        for (const name of await caches.keys()) {
+          if (!name.startsWith('pps-first-screen-')) continue;
+          const head = await (await caches.open(name)).match(
+            new URL('__first-screen/head.json', location.href).href,
+          );
+          if (head !== undefined) return true;
+        }
+        return false;
+      },
+      undefined,
+      { timeout: 30_000, polling: 500 },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Screens scrolled per relaunch: one screen at a time, each after two frames, through the whole grid. */
 const SCROLL_STEPS = 40;
 
@@ -148,7 +175,8 @@ export async function galleryFirstImage(
     await deploySettings(site, ho.storeId, POLITENESS_OFF);
     b = await openApp(ho.server.url);
     const syncS = await fillTerminal(b, ho.server.url, ho.storeId, photos.length, syncTimeoutMs);
-    log(`  gallery synced in ${syncS.toFixed(1)} s; HO stopped`);
+    const saved = await firstScreenSaved(b);
+    log(`  gallery synced in ${syncS.toFixed(1)} s; first screen saved: ${saved}; HO stopped`);
     await ho.server.stop();
     const profile = b.profile;
     const firstImageMs: number[] = [];

@@ -118,6 +118,8 @@ export class SyncHost {
     },
   });
   private firstScreenTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The engine's latest progress (whether a run waits for the HO). */
+  private latest: SyncProgress | null = null;
   /** Something other than stored photos changed the list since pages were last told (see photosChanged). */
   private catalogChanged = true;
 
@@ -133,6 +135,9 @@ export class SyncHost {
   onProgress(progress: SyncProgress): void {
     this.generation++;
     this.unsent = progress;
+    this.latest = progress;
+    // A run waiting for the HO writes nothing meanwhile: the first screen its start dropped is saved again.
+    if (progress.offlineSince !== null && !routineStep(progress)) this.saveFirstScreenLater();
     if (routineStep(progress))
       this.progressTimer ??= setTimeout(() => this.sendProgress(), PROGRESS_INTERVAL_MS);
     else this.sendProgress();
@@ -392,20 +397,23 @@ export class SyncHost {
     return run;
   }
 
-  /** Saves the first screen FIRST_SCREEN_SAVE_DELAY_MS from now (a later call moves it). */
+  /** Saves the first screen FIRST_SCREEN_SAVE_DELAY_MS from now, unless a save is due already. */
   private saveFirstScreenLater(): void {
     const saving = this.deps.firstScreen;
-    if (saving === undefined) return;
-    if (this.firstScreenTimer !== null) clearTimeout(this.firstScreenTimer);
+    if (saving === undefined || this.firstScreenTimer !== null) return;
     this.firstScreenTimer = setTimeout(() => {
       this.firstScreenTimer = null;
       this.saveFirstScreen(saving).catch(() => undefined);
     }, FIRST_SCREEN_SAVE_DELAY_MS);
   }
 
-  /** Saves the first products and their photos unless a run goes, one is saved already or nobody is signed in. */
+  /**
+   * Saves the first products and their photos unless one is saved already, nobody is signed in or a run goes
+   * that is not waiting for the HO (its writes would drop it again; any write during the save leaves nothing).
+   */
   private async saveFirstScreen(saving: NonNullable<HostDeps['firstScreen']>): Promise<void> {
-    if (this.running !== null || this.queued !== null || (await saving.holds())) return;
+    const runs = this.running !== null || this.queued !== null;
+    if ((runs && this.latest?.offlineSince == null) || (await saving.holds())) return;
     if (!(await this.deps.session.signedIn())) return;
     const page = await this.catalog.page({ offset: 0, limit: HEAD_PRODUCTS, query: '' });
     const all = page.complete && page.total <= page.products.length;

@@ -28,31 +28,35 @@ interface Copy {
 }
 
 /**
- * Waits until the cache holds a saved head (written last by a save) other than `previous`'s photos (JSON), and
- * returns it with every saved photo's bytes.
+ * Polls (bounded) until the cache holds a saved head (written last by a save) whose photos (JSON) are not
+ * `previous`, and returns it with every saved photo's bytes.
  */
 async function savedCopy(page: Page, previous: string | null = null): Promise<Copy> {
-  const handle = await page.waitForFunction(
-    async ({ name, previous }) => {
-      if (!(await caches.has(name))) return null;
-      const cache = await caches.open(name);
-      const head = await cache.match(new URL('__first-screen/head.json', location.href).href);
-      if (head === undefined) return null;
-      const saved = (await head.json()) as { products: Product[]; photos: string[] };
-      if (JSON.stringify(saved.photos) === previous) return null;
-      const photos: Record<string, number[]> = {};
-      for (const id of saved.photos) {
-        const res = await cache.match(
-          new URL(`__first-screen/photos/${encodeURIComponent(id)}`, location.href).href,
-        );
-        if (res !== undefined) photos[id] = [...new Uint8Array(await res.arrayBuffer())];
-      }
-      return { products: saved.products, photos };
-    },
-    { name: FIRST_SCREEN_CACHE, previous },
-    { timeout: 60_000 },
-  );
-  return (await handle.jsonValue()) as Copy;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const copy = await page.evaluate(
+      async ({ name, previous }) => {
+        if (!(await caches.has(name))) return null;
+        const cache = await caches.open(name);
+        const head = await cache.match(new URL('__first-screen/head.json', location.href).href);
+        if (head === undefined) return null;
+        const saved = (await head.json()) as { products: Product[]; photos: string[] };
+        if (JSON.stringify(saved.photos) === previous) return null;
+        const photos: Record<string, number[]> = {};
+        for (const id of saved.photos) {
+          const res = await cache.match(
+            new URL(`__first-screen/photos/${encodeURIComponent(id)}`, location.href).href,
+          );
+          if (res !== undefined) photos[id] = [...new Uint8Array(await res.arrayBuffer())];
+        }
+        return { products: saved.products, photos };
+      },
+      { name: FIRST_SCREEN_CACHE, previous },
+    );
+    if (copy !== null) return copy;
+    assert.ok(Date.now() < deadline, 'the first screen was not saved within a minute');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Asserts every saved photo's bytes hash to the HO's checksum of that photo. */
