@@ -150,6 +150,35 @@ async function startupSteps(b: BenchBrowser): Promise<{ step: string; ms: number
     .sort((x, y) => x.ms - y.ms);
 }
 
+/** Set (to anything) to log where the page's main thread spent its time while scrolling (CDP CPU profile). */
+const CPU_PROFILE = process.env.PPS_BENCH_CPU_PROFILE !== undefined;
+
+/** A CPU profile's nodes, as CDP's Profiler.stop returns them (the parts summed here). */
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The `top` call frames by self time (ms) in `profile`. */
+function selfTimes(profile: CpuProfile, top: number): string {
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = frames.get(id);
+    const name =
+      f === undefined
+        ? '?'
+        : `${f.functionName || '(anonymous)'} ${f.url.split('/').at(-1)}:${f.lineNumber}`;
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, ms]) => `${ms.toFixed(0)} ms ${name}`)
+    .join('; ');
+}
+
 const longest = (tasks: readonly { duration: number }[]): number =>
   tasks.reduce((max, t) => Math.max(max, t.duration), 0);
 
@@ -202,7 +231,15 @@ export async function galleryFirstImage(
         undefined,
         { timeout: 120_000 },
       );
+      const cdp = CPU_PROFILE ? await b.context.newCDPSession(b.page) : null;
+      await cdp?.send('Profiler.enable');
+      await cdp?.send('Profiler.start');
       const scrollStart = await b.page.evaluate(scrollGallery, SCROLL_STEPS);
+      if (cdp !== null) {
+        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+        log(`  scrolling, self time: ${selfTimes(profile, 15)}`);
+        await cdp.detach();
+      }
       const tasks = (await probe(b)).longtasks;
       startLongestTaskMs.push(longest(tasks.filter((t) => t.start < first)));
       const scrolling = tasks.filter((t) => t.start >= scrollStart);
