@@ -20,7 +20,10 @@ export interface ProductPhotoProps {
   size: number;
 }
 
-/** The image, lazily loaded and decoded off the main thread. */
+/**
+ * The image, decoded off the main thread. Not lazily loaded: the grid renders only the tiles near the viewport
+ * anyway, and a lazy image is requested only after a layout found it near the viewport (30-60 ms later at start-up).
+ */
 export function ProductPhotoImage({ photo, name, fallback, size }: ProductPhotoProps) {
   const url = photo === undefined ? null : photoUrl(photo);
   startupMark('page-photo-rendered');
@@ -39,7 +42,6 @@ export function ProductPhotoImage({ photo, name, fallback, size }: ProductPhotoP
       alt={name}
       width={size}
       height={size}
-      loading="lazy"
       decoding="async"
       data-photo-id={photo?.id}
       data-placeholder={photo?.held === false ? '' : undefined}
