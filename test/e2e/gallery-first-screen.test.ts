@@ -158,6 +158,52 @@ describe('the first screen kept in Cache Storage', () => {
     assert.equal(md5(Uint8Array.from(bytes)), listed.checksum);
   });
 
+  it('the gallery shows before the worker answers the state, the sync bar saying it is reading it until then', async () => {
+    // Until released, the page's commands but the product pages are held back and the worker's state broadcasts
+    // dropped, as a database still opening would hold them. (No named function inside: tsx would wrap it in a
+    // helper the page does not have.)
+    await context.addInitScript(() => {
+      const w = window as unknown as { __releaseState: () => void };
+      const held: [ServiceWorker, unknown[]][] = [];
+      let holding = true;
+      const post = ServiceWorker.prototype.postMessage;
+      w.__releaseState = () => {
+        holding = false;
+        for (const [worker, args] of held.splice(0)) Reflect.apply(post, worker, args);
+      };
+      ServiceWorker.prototype.postMessage = function (this: ServiceWorker, ...args: unknown[]) {
+        const type = (args[0] as { command?: { type?: string } } | null)?.command?.type;
+        if (holding && type !== 'get-products') held.push([this, args]);
+        else Reflect.apply(post, this, args);
+      };
+      const onmessage = Object.getOwnPropertyDescriptor(BroadcastChannel.prototype, 'onmessage');
+      Object.defineProperty(BroadcastChannel.prototype, 'onmessage', {
+        ...onmessage,
+        set(this: BroadcastChannel, fn: ((e: MessageEvent) => void) | null) {
+          onmessage?.set?.call(this, (e: MessageEvent) => {
+            if (!(holding && (e.data as { type?: string } | null)?.type === 'state')) fn?.(e);
+          });
+        },
+      });
+    });
+    await page.reload();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('.product-grid img')].some(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    assert.equal(
+      await page.locator('.sync-status[aria-busy="true"]').innerText(),
+      'Reading the sync state…',
+    );
+    assert.equal(await page.getByRole('status').count(), 0, 'no live status before the state');
+    await page.evaluate(() =>
+      (window as unknown as { __releaseState: () => void }).__releaseState(),
+    );
+    await page.getByRole('status').filter({ hasText: ' photos' }).waitFor();
+    assert.equal(await page.locator('.sync-status[aria-busy="true"]').count(), 0);
+  });
+
   it('signing out deletes it', async () => {
     await ho.restart();
     await page.getByRole('button', { name: 'Settings' }).click();
