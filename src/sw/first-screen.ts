@@ -73,10 +73,13 @@ export class FirstScreen {
   /** The delete the writes announced so far wait for; null once done. */
   private deleting: Promise<void> | null = null;
   /**
-   * The saved photos' answers, looked up as soon as the head was read (each used once): the first photo asked
-   * for then costs no cache look-up of its own, which took 60-80 ms while the database opened.
+   * The saved photos' answers with their bytes read, from when the page asked for the head (each used once):
+   * the page asks for the photos ~40 ms later, and their own look-up and read took 60-80 ms while the database
+   * opened. Not at the worker's start: the app shell's files come from Cache Storage then.
    */
   private matched = new Map<string, Promise<Response | undefined>>();
+  /** The cache the saved first screen was read from, until its photos were looked up. */
+  private loaded: CacheLike | null = null;
 
   private readonly headKey: string;
   private readonly photoBase: string;
@@ -107,11 +110,7 @@ export class FirstScreen {
       const res = await cache.match(this.headKey);
       const saved = res === undefined ? null : savedOf(await res.json());
       if (saved === null) this.mayExist = res !== undefined;
-      for (const id of saved?.photos ?? [])
-        this.matched.set(
-          id,
-          cache.match(this.photoKey(id)).catch(() => undefined),
-        );
+      else this.loaded = cache;
       return saved;
     } catch {
       return null;
@@ -129,7 +128,28 @@ export class FirstScreen {
     const saved = await this.saved;
     if (saved === null || at !== this.writes) return null;
     if (!saved.complete && saved.products.length < count) return null;
+    this.readPhotos(saved);
     return { products: saved.products, complete: saved.complete };
+  }
+
+  /** Starts reading the saved photos' answers (once per worker; see `matched`). */
+  private readPhotos(saved: Saved): void {
+    const cache = this.loaded;
+    this.loaded = null;
+    if (cache === null) return;
+    for (const id of saved.photos) {
+      const read = cache
+        .match(this.photoKey(id))
+        .then(async (res) =>
+          res === undefined
+            ? undefined
+            : new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers }),
+        );
+      this.matched.set(
+        id,
+        read.catch(() => undefined),
+      );
+    }
   }
 
   /** The saved answer for photo `id` (its verified bytes, as the photo route answers), or null. */
@@ -162,6 +182,7 @@ export class FirstScreen {
     this.writes++;
     this.saved = NONE;
     this.matched.clear();
+    this.loaded = null;
     if (this.deleting === null && this.mayExist) {
       const deleting = this.queue(async () => {
         await this.caches.delete(FIRST_SCREEN_CACHE);

@@ -45,6 +45,7 @@ export function ProductPhotoImage({ photo, name, fallback, size }: ProductPhotoP
       decoding="async"
       data-photo-id={photo?.id}
       data-placeholder={photo?.held === false ? '' : undefined}
+      onLoad={() => startupMark('page-photo-loaded')}
       onError={() => setFailed(url)}
     />
   );
