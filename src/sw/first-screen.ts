@@ -15,7 +15,7 @@ import type { Product } from '../shared/messages';
 import { PLACEHOLDER_HEADER } from '../shared/messages';
 import { type ReadPhoto, servePhoto } from './photo-route';
 import type { ProductHead } from './product-catalog';
-import { type Method, READ_PHOTO, READS } from './shared-reads';
+import { READ_PHOTO, READS, wrapMethods } from './shared-reads';
 import { changesList } from './write-watch';
 
 const FIRST_SCREEN_PREFIX = 'pps-first-screen-db';
@@ -238,28 +238,23 @@ export class FirstScreen {
  * nothing (it may have flagged gone bytes: a write), drops the first screen after it.
  */
 export function guardWrites<S extends object>(storage: S, firstScreen: FirstScreen): S {
-  return new Proxy(storage, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target) as unknown;
-      if (typeof value !== 'function') return value;
-      const method = value as Method;
-      if (key === READ_PHOTO)
-        return async (...args: unknown[]) => {
-          const found = await method.apply(target, args);
-          // Not awaited: the flagging is done, and a save reading photos must not wait for its own delete.
-          if (found === undefined) firstScreen.beforeWrite().catch(() => undefined);
-          return found;
-        };
-      if (key === 'close') return method.bind(target);
-      const write = !READS.has(key);
-      return (...args: unknown[]) => {
-        const gate =
-          write && changesList(key, args) ? firstScreen.beforeWrite() : firstScreen.pending();
-        return gate === null
-          ? method.apply(target, args)
-          : gate.then(() => method.apply(target, args));
+  return wrapMethods(storage, (key, method, target) => {
+    if (key === READ_PHOTO)
+      return async (...args: unknown[]) => {
+        const found = await method.apply(target, args);
+        // Not awaited: the flagging is done, and a save reading photos must not wait for its own delete.
+        if (found === undefined) firstScreen.beforeWrite().catch(() => undefined);
+        return found;
       };
-    },
+    if (key === 'close') return method.bind(target);
+    const write = !READS.has(key);
+    return (...args: unknown[]) => {
+      const gate =
+        write && changesList(key, args) ? firstScreen.beforeWrite() : firstScreen.pending();
+      return gate === null
+        ? method.apply(target, args)
+        : gate.then(() => method.apply(target, args));
+    };
   });
 }
 

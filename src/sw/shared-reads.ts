@@ -39,36 +39,48 @@ export type Method = (...args: unknown[]) => unknown;
 export function shareReads<S extends object>(storage: S): S {
   let writes = 0;
   const inFlight = new Map<PropertyKey, { writes: number; promise: Promise<unknown[]> }>();
+  return wrapMethods(storage, (key, method, target) => {
+    if (SHARED.has(key))
+      return () => {
+        let read = inFlight.get(key);
+        if (read === undefined || read.writes !== writes) {
+          const started = { writes, promise: method.call(target) as Promise<unknown[]> };
+          const done = (): void => {
+            if (inFlight.get(key) === started) inFlight.delete(key);
+          };
+          started.promise.then(done, done);
+          inFlight.set(key, started);
+          read = started;
+        }
+        return read.promise.then((rows) => [...rows]);
+      };
+    if (key === READ_PHOTO)
+      return async (...args: unknown[]) => {
+        const found = await method.apply(target, args);
+        if (found === undefined) writes++;
+        return found;
+      };
+    if (READS.has(key)) return method.bind(target);
+    return (...args: unknown[]) => {
+      writes++;
+      return method.apply(target, args);
+    };
+  });
+}
+
+/**
+ * A proxy of `storage` whose methods are what `wrap` makes of them (called at each access, with the method and
+ * the storage it is to be called on); other properties pass through. The storage proxies of the worker use it.
+ */
+export function wrapMethods<S extends object>(
+  storage: S,
+  // never[]: any function, whatever its parameters, may stand in for the method.
+  wrap: (key: PropertyKey, method: Method, target: S) => (...args: never[]) => unknown,
+): S {
   return new Proxy(storage, {
     get(target, key) {
       const value = Reflect.get(target, key, target) as unknown;
-      if (typeof value !== 'function') return value;
-      const method = value as Method;
-      if (SHARED.has(key))
-        return () => {
-          let read = inFlight.get(key);
-          if (read === undefined || read.writes !== writes) {
-            const started = { writes, promise: method.call(target) as Promise<unknown[]> };
-            const done = (): void => {
-              if (inFlight.get(key) === started) inFlight.delete(key);
-            };
-            started.promise.then(done, done);
-            inFlight.set(key, started);
-            read = started;
-          }
-          return read.promise.then((rows) => [...rows]);
-        };
-      if (key === READ_PHOTO)
-        return async (...args: unknown[]) => {
-          const found = await method.apply(target, args);
-          if (found === undefined) writes++;
-          return found;
-        };
-      if (READS.has(key)) return method.bind(target);
-      return (...args: unknown[]) => {
-        writes++;
-        return method.apply(target, args);
-      };
+      return typeof value === 'function' ? wrap(key, value as Method, target) : value;
     },
   });
 }

@@ -6,7 +6,7 @@
  */
 import type { StatusItem, StoredPhoto } from '../shared/types';
 import type { StateMap } from '../sync/ports';
-import { type Method, READ_PHOTO, READS } from './shared-reads';
+import { READ_PHOTO, READS, wrapMethods } from './shared-reads';
 
 /** What the watched writes mean for the product list. */
 export interface WriteEvents {
@@ -40,37 +40,32 @@ export function changesList(key: PropertyKey, args: readonly unknown[]): boolean
 
 /** Wraps `storage` so its writes are reported to `events` once they have committed. */
 export function watchWrites<S extends object>(storage: S, events: WriteEvents): S {
-  return new Proxy(storage, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target) as unknown;
-      if (typeof value !== 'function') return value;
-      const method = value as Method;
-      if (READS.has(key) || UNSEEN.has(key)) return method.bind(target);
-      if (key === 'putVerified')
-        return async (record: StoredPhoto, bytes: Blob, report?: StatusItem) => {
-          await method.call(target, record, bytes, report);
-          events.stored(record);
-        };
-      if (key === 'putState')
-        return async (name: keyof StateMap, state: unknown) => {
-          await method.call(target, name, state);
-          if (name === 'checkpoint') events.changed();
-        };
-      if (key === READ_PHOTO)
-        return async (...args: unknown[]) => {
-          const found = await method.apply(target, args);
-          // Gone bytes were flagged: the photo is no longer held.
-          if (found === undefined) events.changed();
-          return found;
-        };
-      return async (...args: unknown[]) => {
-        try {
-          return await method.apply(target, args);
-        } finally {
-          // Also after a failure: part of a write may have been done by another step before it failed.
-          events.changed();
-        }
+  return wrapMethods(storage, (key, method, target) => {
+    if (READS.has(key) || UNSEEN.has(key)) return method.bind(target);
+    if (key === 'putVerified')
+      return async (record: StoredPhoto, bytes: Blob, report?: StatusItem) => {
+        await method.call(target, record, bytes, report);
+        events.stored(record);
       };
-    },
+    if (key === 'putState')
+      return async (name: keyof StateMap, state: unknown) => {
+        await method.call(target, name, state);
+        if (name === 'checkpoint') events.changed();
+      };
+    if (key === READ_PHOTO)
+      return async (...args: unknown[]) => {
+        const found = await method.apply(target, args);
+        // Gone bytes were flagged: the photo is no longer held.
+        if (found === undefined) events.changed();
+        return found;
+      };
+    return async (...args: unknown[]) => {
+      try {
+        return await method.apply(target, args);
+      } finally {
+        // Also after a failure: part of a write may have been done by another step before it failed.
+        events.changed();
+      }
+    };
   });
 }
