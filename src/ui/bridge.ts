@@ -37,6 +37,18 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 const SLOW_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['sign-in', 'choose-store']);
 const SLOW_TIMEOUT_MS = 120_000;
 
+/**
+ * The worker a command goes to: the waiting one for `skip-waiting` (only it can skip waiting), else the active
+ * one. A page the active worker controls has it at once: `serviceWorker.ready` took 35-115 ms to resolve in a
+ * freshly launched browser, on the way of the first screen's commands.
+ */
+async function workerFor(type: CommandType): Promise<ServiceWorker | null> {
+  const { controller } = navigator.serviceWorker;
+  if (type !== 'skip-waiting' && controller?.state === 'activated') return controller;
+  const registration = await navigator.serviceWorker.ready;
+  return type === 'skip-waiting' ? registration.waiting : registration.active;
+}
+
 /** Sends `command` to the active service worker and resolves with its typed reply. */
 export async function send<T extends CommandType>(
   command: Extract<Command, { type: T }>,
@@ -44,10 +56,8 @@ export async function send<T extends CommandType>(
 ): Promise<CommandReplies[T]> {
   if (!('serviceWorker' in navigator)) throw new BridgeError({ code: 'bridge.no-service-worker' });
   startupMark(`page-${command.type}-sent`);
-  const registration = await navigator.serviceWorker.ready;
+  const worker = await workerFor(command.type);
   startupMark('page-sw-ready');
-  // Only the waiting worker can skip waiting; every other command goes to the active one.
-  const worker = command.type === 'skip-waiting' ? registration.waiting : registration.active;
   if (worker === null)
     throw new BridgeError({ code: 'bridge.not-ready', waiting: command.type === 'skip-waiting' });
   const limit =

@@ -158,6 +158,25 @@ describe('the first screen kept in Cache Storage', () => {
     assert.equal(md5(Uint8Array.from(bytes)), listed.checksum);
   });
 
+  it('a page the worker controls sends it commands without waiting for serviceWorker.ready', async () => {
+    // `ready` never settling: the state and the gallery can only come from commands sent to the controller.
+    await context.addInitScript(() => {
+      Object.defineProperty(ServiceWorkerContainer.prototype, 'ready', {
+        get: () => new Promise(() => undefined),
+      });
+    });
+    await page.reload();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${photos.length} / ${photos.length} photos` })
+      .waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('.product-grid img')].some(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+  });
+
   it('the gallery shows before the worker answers the state, the sync bar saying it is reading it until then', async () => {
     // Until released, the page's commands but the product pages are held back and the worker's state broadcasts
     // dropped, as a database still opening would hold them. (No named function inside: tsx would wrap it in a
