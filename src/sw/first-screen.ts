@@ -117,7 +117,7 @@ export class FirstScreen {
     }
   }
 
-  /** True while a saved first screen can answer (none was found, or a write was announced since). */
+  /** True while a saved first screen can answer: one was read or saved, and no write was announced since. */
   async holds(): Promise<boolean> {
     return (await this.saved) !== null;
   }

@@ -68,10 +68,10 @@ const START_UP_RUN_DELAY_MS = 2000;
 /** Least time between two "x of y" progress broadcasts within one download phase (pages re-render on each). */
 const PROGRESS_INTERVAL_MS = 100;
 /**
- * The first screen is saved for the next start this long after a run ended or the whole list was first read,
- * when no run is going (a run's writes would drop it at once).
+ * The first screen is saved for the next start this long after a run ended, the whole list was first read, a
+ * connection check or a run's step while it waits for the HO: after the writes those make, not between them.
  */
-export const FIRST_SCREEN_SAVE_DELAY_MS = 1000;
+const FIRST_SCREEN_SAVE_DELAY_MS = 1000;
 
 /** A download step between the first and the last: may be coalesced with the ones after it. */
 function routineStep(progress: SyncProgress): boolean {
