@@ -72,6 +72,8 @@ export async function floorRun(
   photos: readonly ListedPhoto[],
   concurrency: number,
   variants: readonly FloorVariant[],
+  /** Told the profile directory once the browser is open (bench/profile-sync.ts reads its processes' CPU). */
+  onOpen?: (userDataDir: string) => void,
 ): Promise<Map<FloorVariant, number>> {
   const list = photos.map((p) => ({
     url: downloadUrl(url, storeId, p.id),
@@ -80,7 +82,8 @@ export async function floorRun(
     contentType: p.content_type,
   }));
   const expected = imageBytes(photos);
-  return withFreshProfile(async ({ page }) => {
+  return withFreshProfile(async ({ page, profile }) => {
+    onOpen?.(profile.userDataDir);
     await openBlankOfOrigin(page, url);
     await page.evaluate(registerFloor, { script: FLOOR_SCRIPT, scope: FLOOR_SCOPE });
     const seconds = new Map<FloorVariant, number>();

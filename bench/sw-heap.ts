@@ -30,7 +30,8 @@ interface HeapUsage {
   totalSize: number;
 }
 
-class WorkerTarget {
+/** CDP commands to a worker target through the page's session (Playwright has no session for workers). */
+export class WorkerTarget {
   private nextId = 1;
   private readonly waiting = new Map<
     number,
@@ -51,7 +52,7 @@ class WorkerTarget {
     });
   }
 
-  async send<T>(method: string): Promise<T> {
+  async send<T>(method: string, params?: object): Promise<T> {
     const id = this.nextId++;
     let timer: NodeJS.Timeout | undefined;
     const reply = new Promise<{ result?: unknown; error?: { message: string } }>((done) => {
@@ -64,7 +65,7 @@ class WorkerTarget {
     });
     await this.cdp.send('Target.sendMessageToTarget', {
       sessionId: this.sessionId,
-      message: JSON.stringify({ id, method }),
+      message: JSON.stringify({ id, method, params }),
     });
     const { result, error } = await reply;
     clearTimeout(timer);

@@ -8,7 +8,7 @@ import { createMD5, type IHasher } from 'hash-wasm';
 import { ChecksumMismatchError, UnsupportedImageTypeError } from '../shared/errors';
 import { allowedImageType, hasMagicOf, MAGIC_BYTES } from '../shared/image-types';
 import type { PhotoMeta } from '../shared/types';
-import { withDeadline, type Exchange, type HttpContext } from './http';
+import { bodyDeadline, type Exchange, type HttpContext } from './http';
 import type { PartialDownload } from './ports';
 
 /** Bytes already held for this download: resumed from a partial, or nothing. */
@@ -76,9 +76,10 @@ async function readInto(
   const body = ex.res.body;
   if (body !== null) {
     const reader = body.getReader();
+    const deadline = bodyDeadline(ctx, ex.controller);
     try {
       for (;;) {
-        const { done, value } = await withDeadline(ctx, ex.controller, reader.read());
+        const { done, value } = await deadline.read(reader.read());
         if (done) break;
         // Fetch bodies are never backed by a SharedArrayBuffer; the lib types just do not say so.
         const bytes = value as Uint8Array<ArrayBuffer>;
@@ -96,6 +97,7 @@ async function readInto(
         }
       }
     } finally {
+      deadline.stop();
       ex.controller.abort();
     }
   }
