@@ -3,37 +3,18 @@
  * serving reads, migrations, detection of lost bytes, quota errors and a browser killed in the middle of writes.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
 import { type ChromiumProfile, createChromiumProfile } from '../helpers/chromium';
-import { REPO_ROOT } from '../helpers/ho-server';
+import { writeHarnessSite } from '../helpers/harness-site';
 import { type StaticServer, serveStatic } from '../helpers/static-server';
 import type { StorageHarness } from '../helpers/storage-harness';
 
 declare global {
   var harness: StorageHarness;
-}
-
-/** Bundles the browser-side harness and writes a page that loads it. */
-async function writeHarnessSite(dir: string): Promise<void> {
-  const out = await build({
-    entryPoints: [join(REPO_ROOT, 'test/helpers/storage-harness.ts')],
-    bundle: true,
-    format: 'iife',
-    target: 'es2022',
-    write: false,
-  });
-  const script = out.outputFiles[0];
-  if (!script) throw new Error('esbuild produced no harness');
-  await writeFile(join(dir, 'harness.js'), script.text);
-  await writeFile(
-    join(dir, 'index.html'),
-    '<!doctype html><title>storage harness</title><script src="harness.js"></script>',
-  );
 }
 
 /** Files under `dir` (recursively) whose directory path contains `marker`. */
@@ -74,7 +55,7 @@ describe('storage layer in Chromium', () => {
 
   before(async () => {
     siteDir = await mkdtemp(join(tmpdir(), 'pps-storage-site-'));
-    await writeHarnessSite(siteDir);
+    await writeHarnessSite(siteDir, 'test/helpers/storage-harness.ts');
     server = await serveStatic(siteDir, '/');
     profile = await createChromiumProfile();
     await openPage();

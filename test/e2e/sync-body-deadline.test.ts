@@ -5,16 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { PhotoMeta } from '../../src/shared/types';
 import { launchChromium } from '../helpers/chromium';
 import type { ReadOutcome } from '../helpers/body-deadline-harness';
-import { REPO_ROOT } from '../helpers/ho-server';
+import { writeHarnessSite } from '../helpers/harness-site';
 import { type StaticServer, serveStatic } from '../helpers/static-server';
 
 /** The deadline the page's reads run with; the dribbling body takes longer than this in all. */
@@ -65,15 +64,7 @@ describe('photo body deadline in Chromium', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pps-body-deadline-'));
-    const out = await build({
-      entryPoints: [join(REPO_ROOT, 'test/helpers/body-deadline-harness.ts')],
-      bundle: true,
-      format: 'iife',
-      target: 'es2022',
-      write: false,
-    });
-    await writeFile(join(dir, 'harness.js'), out.outputFiles[0]!.text);
-    await writeFile(join(dir, 'index.html'), '<!doctype html><script src="harness.js"></script>');
+    await writeHarnessSite(dir, 'test/helpers/body-deadline-harness.ts');
     server = await serveStatic(dir, '/', {
       prefix: '/api/',
       fetch: async (url) =>
