@@ -203,6 +203,31 @@ test('worker pool: after released() the pause and the next job overlap the rest 
   }
 });
 
+test('worker pool: a late timer does not lengthen the next pause', async () => {
+  const clock = new FakeClock();
+  try {
+    // Every pause's timer fires 5 ms late, as a busy service worker's timers do.
+    const late = { now: () => clock.now(), sleep: (ms: number) => clock.sleep(ms + 5) };
+    const started: number[] = [];
+    await runPool(
+      [1, 2, 3, 4, 5],
+      { concurrency: 1, delayMs: 50, clock: late, signal: new AbortController().signal },
+      async () => {
+        started.push(clock.now());
+        await clock.sleep(10);
+      },
+    );
+    // Each request is due 50 ms after the previous one was due: one timer's lateness, not the sum of all
+    // of them (counting from the wake-up gave 0, 55, 110, 165, 220).
+    assert.deepEqual(
+      started.map((t) => t - started[0]!),
+      [0, 55, 105, 155, 205],
+    );
+  } finally {
+    clock.stop();
+  }
+});
+
 test('worker pool: bounded concurrency, per-worker delay, first error stops new jobs', async () => {
   const clock = new FakeClock();
   try {
