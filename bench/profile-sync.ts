@@ -1,9 +1,11 @@
 /**
- * `npm run bench:profile [-- --photos N --avg-bytes B --dist DIR --threads-only --floor]`: where a PWA full sync spends its CPU.
+ * `npm run bench:profile [-- --photos N --avg-bytes B --dist DIR --threads-only --floor --heap]`: where a PWA full sync spends its CPU.
  * One full sync (0 ms latency, 5 in flight, no pause) in a fresh profile, with the DevTools CPU profiler on
  * the service worker and on the page, and per-thread CPU time of every Chromium process read from /proc.
  * Prints the busiest threads and the functions with the most self time: the table issue 14 asks to keep in
- * docs/benchmarks.md before changing anything. A diagnostic, not a benchmark: it reports no ratio.
+ * docs/benchmarks.md before changing anything. With `--heap`, also where the worker's heap goes: its used heap
+ * over the run and the functions that allocated what survived a young-generation collection (the garbage
+ * that raises the peak heap, issue 14). A diagnostic, not a benchmark: it reports no ratio.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
@@ -172,6 +174,77 @@ function printTop(title: string, profile: CpuProfile, top: number): void {
     );
 }
 
+interface SamplingNode {
+  callFrame: ProfileNode['callFrame'];
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+/** Bytes allocated per function in a sampling heap profile, largest first. */
+function allocations(root: SamplingNode): [string, number][] {
+  const bytes = new Map<string, number>();
+  const visit = (node: SamplingNode): void => {
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber + 1}:${columnNumber + 1}`;
+    bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child);
+  };
+  visit(root);
+  return [...bytes].sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * Samples the worker's allocations that outlive a young-generation collection (the old generation's garbage
+ * and what is still held) and its used heap every 250 ms, until stopped; then prints both.
+ */
+async function traceHeap(worker: WorkerTarget, top: number): Promise<{ stop(): Promise<void> }> {
+  await worker.send('HeapProfiler.enable');
+  await worker.send('HeapProfiler.startSampling', {
+    samplingInterval: 16_384,
+    includeObjectsCollectedByMajorGC: true,
+  });
+  const started = performance.now();
+  const used: [number, number][] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const usage = await worker
+        .send<{ usedSize: number }>('Runtime.getHeapUsage')
+        .catch(() => null);
+      if (usage === null) return;
+      used.push([(performance.now() - started) / 1000, usage.usedSize]);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const { profile } = await worker.send<{ profile: { head: SamplingNode } }>(
+        'HeapProfiler.stopSampling',
+      );
+      const peak = used.reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
+      console.log(
+        `\n## Service worker used heap: peak ${(peak[1] / 1e6).toFixed(1)} MB at ${peak[0].toFixed(1)} s; every tenth of the run:`,
+      );
+      const step = Math.max(1, Math.floor(used.length / 10));
+      console.log(
+        used
+          .filter((_, i) => i % step === 0)
+          .map(([t, b]) => `${t.toFixed(0)} s ${(b / 1e6).toFixed(0)} MB`)
+          .join(', '),
+      );
+      const sites = allocations(profile.head);
+      const total = sites.reduce((sum, [, b]) => sum + b, 0);
+      console.log(
+        `\n## Service worker allocations that outlived a young-generation collection: ${(total / 1e6).toFixed(0)} MB`,
+      );
+      for (const [key, b] of sites.slice(0, top))
+        console.log(`${(b / 1e6).toFixed(1).padStart(7)} MB  ${key}`);
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -183,6 +256,8 @@ async function main(): Promise<void> {
       'threads-only': { type: 'boolean', default: false },
       // Also the floor worker (+ store) on the same photos, for its thread figures next to the app's.
       floor: { type: 'boolean', default: false },
+      // Also the worker's heap over the run and what allocated its surviving objects.
+      heap: { type: 'boolean', default: false },
     },
   });
   const photos = Number(values.photos);
@@ -219,11 +294,13 @@ async function main(): Promise<void> {
         await pageCdp.send('Profiler.enable');
         await pageCdp.send('Profiler.start');
       }
+      const heap = values.heap ? await traceHeap(worker, Number(values.top)) : null;
       const threads = sampleThreads(() => b.profile.userDataDir);
       const sync = await signInAndSync(b, ho.storeId, listed.length, 30 * 60_000);
       const used = await threads.stop();
       console.log(`# Full sync of ${listed.length} photos: ${sync.seconds.toFixed(2)} s`);
       printThreads(used);
+      await heap?.stop();
       if (profiling) {
         const swProfile = (await worker.send<{ profile: CpuProfile }>('Profiler.stop')).profile;
         const pageProfile = (await pageCdp.send('Profiler.stop')).profile as unknown as CpuProfile;
