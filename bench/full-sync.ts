@@ -189,7 +189,8 @@ export async function politenessBound(ctx: BenchContext): Promise<PolitenessResu
       const { seconds, clickAt, syncingAt } = await timedFullSync(ctx, false);
       runsS.push(seconds);
       // What the pauses do not set: sign-in before the run, listing and the last photo's store after it.
-      const signIn = syncingAt === null ? '' : `, sign-in ${((syncingAt - clickAt) / 1000).toFixed(2)} s`;
+      const signIn =
+        syncingAt === null ? '' : `, sign-in ${((syncingAt - clickAt) / 1000).toFixed(2)} s`;
       ctx.log(`  default politeness, rep ${rep + 1}: ${seconds.toFixed(1)} s${signIn}`);
     }
   } finally {

@@ -52,3 +52,10 @@ it('other methods pass through unchanged', async () => {
   assert.equal(await storage.getState('checkpoint'), undefined);
   assert.equal(await storage.countOutbox(), 0);
 });
+
+it('reading the listed pages between two callers does not stop them sharing a read', async () => {
+  const { storage, counter } = counted();
+  await storage.putVerified(photo('a', 'c1', 8), blobFor('c1', 8));
+  await Promise.all([storage.listRecords(), storage.listedPages(2), storage.listRecords()]);
+  assert.equal(counter.reads, 1, 'a read of the listed pages is no write');
+});

@@ -57,3 +57,20 @@ it('writes that may change the list say so; reports, partials, failures, reads a
     'a failed write is heard of too (it changes nothing, a rebuild is harmless)',
   );
 });
+
+it('every read is heard as nothing, the listed pages a product-list build reads included', async () => {
+  const { storage, heard } = watched();
+  await storage.putVerified(photo('a', 'c1', 8), blobFor('c1', 8));
+  heard.length = 0;
+  // Before listedPages counted as a read, each build of the product list (which reads the listed pages) said
+  // "changed", and the next notice built the whole list again: every 2 s of a sync, for its whole length.
+  await storage.listedPages(3);
+  await storage.recordIds();
+  await storage.getState('checkpoint');
+  await storage.listFailures();
+  await storage.partialIds();
+  await storage.loadPartial('a');
+  await storage.peekOutbox(10);
+  await storage.countOutbox();
+  assert.deepEqual(heard, []);
+});
