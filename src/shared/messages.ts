@@ -12,6 +12,14 @@ export const BROADCAST_CHANNEL = 'product-photo-sync';
 /** Path segment (below the app base) under which the SW serves each photo: `${base}photos/<photo_id>`. */
 export const PHOTO_PATH = 'photos/';
 
+/**
+ * The photo URL the gallery shows `photo` at, below the app base: the version tag changes with the bytes (and
+ * once it is held) so images refresh. The worker preloads the same URLs (a preload is used only by an equal URL).
+ */
+export function photoPathOf(photo: Pick<ProductPhoto, 'id' | 'version' | 'held'>): string {
+  return `${PHOTO_PATH}${encodeURIComponent(photo.id)}?v=${encodeURIComponent(photo.version)}${photo.held ? '' : '-pending'}`;
+}
+
 /** Response header the SW sets on the placeholder served for a photo it does not hold (yet). */
 export const PLACEHOLDER_HEADER = 'X-Photo-Placeholder';
 

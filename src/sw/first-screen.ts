@@ -12,7 +12,7 @@
  */
 import { DB_VERSION } from '../storage';
 import type { Product } from '../shared/messages';
-import { PLACEHOLDER_HEADER } from '../shared/messages';
+import { PLACEHOLDER_HEADER, photoPathOf } from '../shared/messages';
 import { type ReadPhoto, servePhoto } from './photo-route';
 import type { ProductHead } from './product-catalog';
 import { READ_PHOTO, READS, wrapMethods } from './shared-reads';
@@ -130,6 +130,30 @@ export class FirstScreen {
     if (!saved.complete && saved.products.length < count) return null;
     this.readPhotos(saved);
     return { products: saved.products, complete: saved.complete };
+  }
+
+  /**
+   * Paths (below the scope, as the gallery asks for them) of the saved photos among the first `count` saved
+   * products, for the app shell to preload while the page's script starts; none once a write was announced.
+   * Only what to ask for: the answers still come from `photo`, with its checks.
+   */
+  async preloads(count: number): Promise<string[]> {
+    const at = this.writes;
+    const saved = await this.saved;
+    if (saved === null || at !== this.writes) return [];
+    const kept = new Set(saved.photos);
+    const paths: string[] = [];
+    for (const product of saved.products.slice(0, count)) {
+      const photo = (product as Partial<Product> | null)?.photos?.[0];
+      if (
+        typeof photo?.id === 'string' &&
+        typeof photo.version === 'string' &&
+        photo.held === true &&
+        kept.has(photo.id)
+      )
+        paths.push(photoPathOf(photo));
+    }
+    return paths;
   }
 
   /** Starts reading the saved photos' answers (once per worker; see `matched`). */

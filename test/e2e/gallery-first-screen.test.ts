@@ -144,6 +144,17 @@ describe('the first screen kept in Cache Storage', () => {
     );
     assert.ok(marks.includes('pps:sw-head-first-screen'), 'the first page came from the copy');
     assert.ok(marks.includes('pps:sw-photo-answered-first-screen'), 'a photo came from the copy');
+    // The shell came with the first tiles' photos preloaded, at the very URLs the tiles show (else unused).
+    const { preloads, tiles } = await page.evaluate(() => ({
+      preloads: [
+        ...document.querySelectorAll<HTMLLinkElement>('head link[rel="preload"][as="image"]'),
+      ].map((l) => l.href),
+      tiles: [...document.querySelectorAll<HTMLImageElement>('.product-grid img')].map(
+        (i) => i.src,
+      ),
+    }));
+    assert.ok(preloads.length > 0, 'the shell preloads photos');
+    assert.deepEqual(preloads, tiles.slice(0, preloads.length));
     // What the page shows from the copy is what the HO lists, with its bytes.
     const first = await page
       .locator('.product-grid img[data-photo-id]')
