@@ -11,7 +11,7 @@
  * later clean-up. The cache name carries the database version: a worker of another schema never reads it.
  */
 import { DB_VERSION } from '../storage';
-import type { Product } from '../shared/messages';
+import type { FirstScreenData, Product } from '../shared/messages';
 import { PLACEHOLDER_HEADER, photoPathOf } from '../shared/messages';
 import { type ReadPhoto, servePhoto } from './photo-route';
 import type { ProductHead } from './product-catalog';
@@ -133,17 +133,17 @@ export class FirstScreen {
   }
 
   /**
-   * Paths (below the scope, as the gallery asks for them) of the saved photos among the first `count` saved
-   * products, for the app shell to preload while the page's script starts; none once a write was announced.
-   * Only what to ask for: the answers still come from `photo`, with its checks.
+   * What the app shell hands the page (see shell-preload.ts): the saved first products, and the paths (below
+   * the scope, as the gallery asks for them) of the saved photos among the first `preload` of them; null once
+   * a write was announced. Only what to show and ask for: the photos' answers still come from `photo`.
    */
-  async preloads(count: number): Promise<string[]> {
+  async shell(preload: number): Promise<{ head: FirstScreenData; photos: string[] } | null> {
     const at = this.writes;
     const saved = await this.saved;
-    if (saved === null || at !== this.writes) return [];
+    if (saved === null || at !== this.writes) return null;
     const kept = new Set(saved.photos);
-    const paths: string[] = [];
-    for (const product of saved.products.slice(0, count)) {
+    const photos: string[] = [];
+    for (const product of saved.products.slice(0, preload)) {
       const photo = (product as Partial<Product> | null)?.photos?.[0];
       if (
         typeof photo?.id === 'string' &&
@@ -151,9 +151,9 @@ export class FirstScreen {
         photo.held === true &&
         kept.has(photo.id)
       )
-        paths.push(photoPathOf(photo));
+        photos.push(photoPathOf(photo));
     }
-    return paths;
+    return { head: { products: saved.products, complete: saved.complete }, photos };
   }
 
   /** Starts reading the saved photos' answers (once per worker; see `matched`). */

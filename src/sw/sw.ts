@@ -32,7 +32,7 @@ import {
 } from './embedding';
 import { dropOtherFirstScreens, FirstScreen } from './first-screen';
 import { servePhoto } from './photo-route';
-import { PRELOADED_PHOTOS, withPreloads } from './shell-preload';
+import { PRELOADED_PHOTOS, withFirstScreen } from './shell-preload';
 import { onPolicyViolation } from './policy-block';
 import { createHost, type SyncTagEvent } from './runtime';
 import { atMost, EVENT_EXTENSION_MS } from './event-extension';
@@ -71,7 +71,7 @@ precache(self.__WB_MANIFEST);
 // The app shell answers the app's own pages only (scope root, index.html, with any query): any other
 // page of the origin loads as itself. Resolved against the SW's URL, so a /pos/ build serves /pos/index.html.
 // Registered before the precache's own route, which would answer the scope root and index.html as they are
-// (without the first screen's preloads: see shell-preload.ts).
+// (without the first screen: see shell-preload.ts).
 const shellPages = new RegExp(
   `^${scope.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:index\\.html)?(?:\\?.*)?$`,
 );
@@ -79,11 +79,11 @@ const shell = createHandlerBoundToURL('index.html');
 registerRoute(
   new NavigationRoute(
     async (options) => {
-      const [page, paths] = await Promise.all([
+      const [page, first] = await Promise.all([
         shell(options),
-        firstScreen.preloads(PRELOADED_PHOTOS).catch(() => []),
+        firstScreen.shell(PRELOADED_PHOTOS).catch(() => null),
       ]);
-      return withPreloads(page, scope.pathname, paths);
+      return withFirstScreen(page, scope.pathname, first);
     },
     { allowlist: [shellPages] },
   ),

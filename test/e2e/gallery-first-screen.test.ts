@@ -169,6 +169,30 @@ describe('the first screen kept in Cache Storage', () => {
     assert.equal(md5(Uint8Array.from(bytes)), listed.checksum);
   });
 
+  it('a relaunched page shows the first tiles and their photos before the worker answers any command (the shell carries them)', async () => {
+    // On this page only, commands never reach the worker: the products can only come from the shell.
+    await context.addInitScript(() => {
+      if (location.search === '?no-commands') ServiceWorker.prototype.postMessage = () => undefined;
+    });
+    await page.goto(`${ho.url}/?no-commands`);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('.product-grid img')].some(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    const { products } = await savedCopy(page);
+    const shown = await page.$$eval('.product-grid .product-name', (els) =>
+      els.map((e) => e.textContent),
+    );
+    assert.ok(shown.length > 0);
+    assert.deepEqual(
+      shown,
+      products.slice(0, shown.length).map((p) => p.name),
+    );
+    // Back to a page whose commands arrive, for the tests below (they reload it).
+    await page.goto(`${ho.url}/`);
+  });
+
   it('a page the worker controls sends it commands without waiting for serviceWorker.ready', async () => {
     // `ready` never settling: the state and the gallery can only come from commands sent to the controller.
     await context.addInitScript(() => {
