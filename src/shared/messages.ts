@@ -12,6 +12,27 @@ export const BROADCAST_CHANNEL = 'product-photo-sync';
 /** Path segment (below the app base) under which the SW serves each photo: `${base}photos/<photo_id>`. */
 export const PHOTO_PATH = 'photos/';
 
+/**
+ * The photo URL the gallery shows `photo` at, below the app base: the version tag changes with the bytes (and
+ * once it is held) so images refresh. The worker preloads the same URLs (a preload is used only by an equal URL).
+ */
+export function photoPathOf(photo: Pick<ProductPhoto, 'id' | 'version' | 'held'>): string {
+  return `${PHOTO_PATH}${encodeURIComponent(photo.id)}?v=${encodeURIComponent(photo.version)}${photo.held ? '' : '-pending'}`;
+}
+
+/**
+ * Id of the data block (`<script type="application/json">`, never run) in which the worker's navigation answer
+ * hands the page the first screen's products it kept (src/sw/shell-preload.ts), so the gallery's first render
+ * does not wait for a product page's round trip. The page still asks for that page; its answer replaces these.
+ */
+export const FIRST_SCREEN_DATA_ID = 'pps-first-screen';
+
+/** What that data block holds: the first products in gallery order, and whether they are all there are. */
+export interface FirstScreenData {
+  products: Product[];
+  complete: boolean;
+}
+
 /** Response header the SW sets on the placeholder served for a photo it does not hold (yet). */
 export const PLACEHOLDER_HEADER = 'X-Photo-Placeholder';
 

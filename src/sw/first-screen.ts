@@ -11,8 +11,8 @@
  * later clean-up. The cache name carries the database version: a worker of another schema never reads it.
  */
 import { DB_VERSION } from '../storage';
-import type { Product } from '../shared/messages';
-import { PLACEHOLDER_HEADER } from '../shared/messages';
+import type { FirstScreenData, Product } from '../shared/messages';
+import { PLACEHOLDER_HEADER, photoPathOf } from '../shared/messages';
 import { type ReadPhoto, servePhoto } from './photo-route';
 import type { ProductHead } from './product-catalog';
 import { READ_PHOTO, READS, wrapMethods } from './shared-reads';
@@ -130,6 +130,30 @@ export class FirstScreen {
     if (!saved.complete && saved.products.length < count) return null;
     this.readPhotos(saved);
     return { products: saved.products, complete: saved.complete };
+  }
+
+  /**
+   * What the app shell hands the page (see shell-preload.ts): the saved first products, and the paths (below
+   * the scope, as the gallery asks for them) of the saved photos among the first `preload` of them; null once
+   * a write was announced. Only what to show and ask for: the photos' answers still come from `photo`.
+   */
+  async shell(preload: number): Promise<{ head: FirstScreenData; photos: string[] } | null> {
+    const at = this.writes;
+    const saved = await this.saved;
+    if (saved === null || at !== this.writes) return null;
+    const kept = new Set(saved.photos);
+    const photos: string[] = [];
+    for (const product of saved.products.slice(0, preload)) {
+      const photo = (product as Partial<Product> | null)?.photos?.[0];
+      if (
+        typeof photo?.id === 'string' &&
+        typeof photo.version === 'string' &&
+        photo.held === true &&
+        kept.has(photo.id)
+      )
+        photos.push(photoPathOf(photo));
+    }
+    return { head: { products: saved.products, complete: saved.complete }, photos };
   }
 
   /** Starts reading the saved photos' answers (once per worker; see `matched`). */

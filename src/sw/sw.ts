@@ -8,8 +8,9 @@
 import { clientsClaim } from 'workbox-core';
 import {
   cleanupOutdatedCaches,
+  addRoute,
   createHandlerBoundToURL,
-  precacheAndRoute,
+  precache,
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { awaitsConnectivity } from '../shared/background-sync';
@@ -31,6 +32,7 @@ import {
 } from './embedding';
 import { dropOtherFirstScreens, FirstScreen } from './first-screen';
 import { servePhoto } from './photo-route';
+import { PRELOADED_PHOTOS, withFirstScreen } from './shell-preload';
 import { onPolicyViolation } from './policy-block';
 import { createHost, type SyncTagEvent } from './runtime';
 import { atMost, EVENT_EXTENSION_MS } from './event-extension';
@@ -65,7 +67,28 @@ function keepAlive(event: ExtendableEvent): void {
   event.waitUntil(ready.then((host) => atMost(host.idle(), EVENT_EXTENSION_MS)));
 }
 
-precacheAndRoute(self.__WB_MANIFEST);
+precache(self.__WB_MANIFEST);
+// The app shell answers the app's own pages only (scope root, index.html, with any query): any other
+// page of the origin loads as itself. Resolved against the SW's URL, so a /pos/ build serves /pos/index.html.
+// Registered before the precache's own route, which would answer the scope root and index.html as they are
+// (without the first screen: see shell-preload.ts).
+const shellPages = new RegExp(
+  `^${scope.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:index\\.html)?(?:\\?.*)?$`,
+);
+const shell = createHandlerBoundToURL('index.html');
+registerRoute(
+  new NavigationRoute(
+    async (options) => {
+      const [page, first] = await Promise.all([
+        shell(options),
+        firstScreen.shell(PRELOADED_PHOTOS).catch(() => null),
+      ]);
+      return withFirstScreen(page, scope.pathname, first);
+    },
+    { allowlist: [shellPages] },
+  ),
+);
+addRoute();
 cleanupOutdatedCaches();
 registerRoute(
   ({ url }) => embeddingRequestOf(url, scope) !== null,
@@ -104,14 +127,6 @@ registerRoute(
     res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
     return res;
   },
-);
-// The app shell answers the app's own pages only (scope root, index.html, with any query): any other
-// page of the origin loads as itself. Resolved against the SW's URL, so a /pos/ build serves /pos/index.html.
-const shellPages = new RegExp(
-  `^${scope.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:index\\.html)?(?:\\?.*)?$`,
-);
-registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('index.html'), { allowlist: [shellPages] }),
 );
 
 self.addEventListener('message', (event) => {

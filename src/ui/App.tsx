@@ -3,6 +3,7 @@
  * landmark showing sign-in, the main screen or settings. In kiosk mode the settings button is gone and
  * settings open through a long press on the title.
  */
+import { computed } from '@preact/signals';
 import { defineMessages, lang } from './i18n';
 import { problemText } from './problem-text';
 import { kiosk } from './kiosk';
@@ -20,14 +21,19 @@ const messages = defineMessages(
   { starting: 'Memulai…', settings: 'Pengaturan' },
 );
 
+/**
+ * Products come only from a signed-in store's storage (signing out wipes it): with some shown, the gallery
+ * need not wait for the state, which waits for the worker's database. A computed, so the shell re-renders
+ * when this flips, not on every product page the gallery loads.
+ */
+const hasProducts = computed(() => (productView.value.matches ?? 0) > 0);
+
 /** Root component. */
 export function App() {
   const m = messages();
   const state = appState.value;
   const config = deployConfig.value;
-  // Products come only from a signed-in store's storage (signing out wipes it): with some shown, the gallery
-  // need not wait for the state, which waits for the worker's database.
-  const signedIn = state?.session.signedIn ?? (productView.value.matches ?? 0) > 0;
+  const signedIn = state?.session.signedIn ?? hasProducts.value;
   const unlock = useKioskUnlock();
   const title = <h1 class="shell-title">Product Photo Sync</h1>;
   return (

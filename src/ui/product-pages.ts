@@ -4,7 +4,12 @@
  * the matching pages, and a "products changed" notice re-reads only the pages on screen.
  */
 import { signal } from '@preact/signals';
-import type { Product, ProductPage } from '../shared/messages';
+import {
+  FIRST_SCREEN_DATA_ID,
+  type FirstScreenData,
+  type Product,
+  type ProductPage,
+} from '../shared/messages';
 import { send } from './bridge';
 import { guarded } from './state';
 
@@ -22,14 +27,45 @@ export interface ProductView {
   pages: ReadonlyMap<number, { generation: number; products: Product[] }>;
 }
 
+/**
+ * The first screen the worker's navigation answer carried (src/sw/shell-preload.ts), as the pages of the
+ * generation before the first read: shown at once, replaced by the answers to the pages the grid asks for.
+ * Only the shape is checked: it is what the worker would answer for the first page.
+ */
+function firstScreenView(): ProductView {
+  const view: ProductView = {
+    query: '',
+    matches: null,
+    total: 0,
+    complete: true,
+    pages: new Map(),
+  };
+  let data: Partial<FirstScreenData> | null = null;
+  try {
+    data = JSON.parse(document.getElementById(FIRST_SCREEN_DATA_ID)?.textContent ?? 'null');
+  } catch {
+    return view;
+  }
+  const products = data?.products;
+  if (!Array.isArray(products) || products.length === 0 || typeof data?.complete !== 'boolean')
+    return view;
+  const pages = new Map<number, { generation: number; products: Product[] }>();
+  for (let offset = 0; offset < products.length; offset += PRODUCT_PAGE_SIZE)
+    pages.set(offset / PRODUCT_PAGE_SIZE, {
+      generation: -1,
+      products: products.slice(offset, offset + PRODUCT_PAGE_SIZE),
+    });
+  return {
+    ...view,
+    matches: products.length,
+    total: products.length,
+    complete: data.complete,
+    pages,
+  };
+}
+
 /** The gallery's products. */
-export const productView = signal<ProductView>({
-  query: '',
-  matches: null,
-  total: 0,
-  complete: true,
-  pages: new Map(),
-});
+export const productView = signal<ProductView>(firstScreenView());
 
 /** Bumped by a new query or a change notice: a page of an older generation is asked for again when shown. */
 let generation = 0;

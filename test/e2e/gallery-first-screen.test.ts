@@ -144,6 +144,17 @@ describe('the first screen kept in Cache Storage', () => {
     );
     assert.ok(marks.includes('pps:sw-head-first-screen'), 'the first page came from the copy');
     assert.ok(marks.includes('pps:sw-photo-answered-first-screen'), 'a photo came from the copy');
+    // The shell came with the first tiles' photos preloaded, at the very URLs the tiles show (else unused).
+    const { preloads, tiles } = await page.evaluate(() => ({
+      preloads: [
+        ...document.querySelectorAll<HTMLLinkElement>('head link[rel="preload"][as="image"]'),
+      ].map((l) => l.href),
+      tiles: [...document.querySelectorAll<HTMLImageElement>('.product-grid img')].map(
+        (i) => i.src,
+      ),
+    }));
+    assert.ok(preloads.length > 0, 'the shell preloads photos');
+    assert.deepEqual(preloads, tiles.slice(0, preloads.length));
     // What the page shows from the copy is what the HO lists, with its bytes.
     const first = await page
       .locator('.product-grid img[data-photo-id]')
@@ -156,6 +167,30 @@ describe('the first screen kept in Cache Storage', () => {
       listed.id,
     );
     assert.equal(md5(Uint8Array.from(bytes)), listed.checksum);
+  });
+
+  it('a relaunched page shows the first tiles and their photos before the worker answers any command (the shell carries them)', async () => {
+    // On this page only, commands never reach the worker: the products can only come from the shell.
+    await context.addInitScript(() => {
+      if (location.search === '?no-commands') ServiceWorker.prototype.postMessage = () => undefined;
+    });
+    await page.goto(`${ho.url}/?no-commands`);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('.product-grid img')].some(
+        (img) => img.complete && img.naturalWidth > 0,
+      ),
+    );
+    const { products } = await savedCopy(page);
+    const shown = await page.$$eval('.product-grid .product-name', (els) =>
+      els.map((e) => e.textContent),
+    );
+    assert.ok(shown.length > 0);
+    assert.deepEqual(
+      shown,
+      products.slice(0, shown.length).map((p) => p.name),
+    );
+    // Back to a page whose commands arrive, for the tests below (they reload it).
+    await page.goto(`${ho.url}/`);
   });
 
   it('a page the worker controls sends it commands without waiting for serviceWorker.ready', async () => {

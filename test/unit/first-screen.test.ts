@@ -217,3 +217,23 @@ it("deletes other database versions' first screens and nothing else", async () =
   await dropOtherFirstScreens(caches);
   assert.deepEqual(await caches.keys(), [FIRST_SCREEN_CACHE, 'workbox-precache-v2']);
 });
+
+it('hands the shell the saved products and the saved photos of the first ones to preload, and nothing once a write was announced', async () => {
+  const caches = new MemoryCaches();
+  const odd = { ...product(4), photos: [{ ...product(4).photos[0]!, id: 'ph 4&"' }] };
+  const products = [product(1), product(2, false), product(3), odd, product(5)];
+  await new FirstScreen(caches, SCOPE).save(
+    products,
+    true,
+    reader(new Set(['ph1', 'ph3', 'ph 4&"', 'ph5'])).read,
+  );
+
+  const next = new FirstScreen(caches, SCOPE);
+  // Held and saved photos only, at the URLs the gallery asks for (the held photo's, ids encoded).
+  assert.deepEqual(await next.shell(4), {
+    head: { products, complete: true },
+    photos: ['photos/ph1?v=abcd1234', 'photos/ph3?v=abcd1234', 'photos/ph%204%26%22?v=abcd1234'],
+  });
+  await next.beforeWrite();
+  assert.equal(await next.shell(4), null);
+});

@@ -31,7 +31,6 @@ export function MainScreen({
   startupMark('page-main-screen-rendered');
   const m = syncMessages();
   const status = state?.progress.status;
-  const view = productView.value;
   return (
     <div class="main-screen">
       {state === null ? <SyncStatusPending /> : <SyncStatus state={state} />}
@@ -43,15 +42,27 @@ export function MainScreen({
       )}
       {status?.kind === 'needs-confirmation' && <DeletionPrompt status={status} />}
       <FailureList failures={state?.progress.failures ?? []} />
-      <ProductGallery
-        products={{
-          ...view,
-          at: (i) => productAt(view, i),
-          find: (id) => loadedProduct(view, id),
-        }}
-        onSearch={searchProducts}
-        onShow={showProducts}
-      />
+      <LiveGallery />
     </div>
+  );
+}
+
+/**
+ * The gallery as the product view shows it. No props and no hooks: it reads `productView` itself, so
+ * @preact/signals re-renders it when the view changes and skips it when the main screen re-renders (a sync
+ * re-renders that on every progress message; the grid of a 10,000-product gallery then diffed every time).
+ */
+function LiveGallery() {
+  const view = productView.value;
+  return (
+    <ProductGallery
+      products={{
+        ...view,
+        at: (i) => productAt(view, i),
+        find: (id) => loadedProduct(view, id),
+      }}
+      onSearch={searchProducts}
+      onShow={showProducts}
+    />
   );
 }

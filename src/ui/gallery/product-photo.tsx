@@ -4,12 +4,12 @@
  * no broken-image icon ever shows. The box keeps its size either way, so nothing shifts.
  */
 import { useState } from 'preact/hooks';
-import { PHOTO_PATH, type ProductPhoto } from '../../shared/messages';
+import { type ProductPhoto, photoPathOf } from '../../shared/messages';
 import { startupMark } from '../../shared/timing';
 
-/** Same-origin URL of a photo; the version tag changes with the bytes (and once it is held) so images refresh. */
+/** Same-origin URL of a photo (see photoPathOf). */
 export function photoUrl(photo: ProductPhoto): string {
-  return `${import.meta.env.BASE_URL}${PHOTO_PATH}${encodeURIComponent(photo.id)}?v=${photo.version}${photo.held ? '' : '-pending'}`;
+  return `${import.meta.env.BASE_URL}${photoPathOf(photo)}`;
 }
 
 /** Props: the photo (none for a product without one), the product name as alt text, and the fallback caption. */
