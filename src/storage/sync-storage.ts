@@ -37,10 +37,12 @@ export interface PhotoBytes {
 /** What the service worker's fetch route and the UI bridge read, beyond the engine's port. */
 export interface PhotoReader {
   /**
-   * The photo's record and bytes, or undefined when it is not held or its bytes are gone (evicted, unreadable);
-   * gone bytes are flagged `bytes_missing` on every record sharing them, so the engine downloads them again.
+   * The photo's record and bytes; undefined when it is not held (or its bytes were flagged gone before); null
+   * when this read found its bytes gone (evicted, unreadable) and flagged them `bytes_missing` on every record
+   * sharing them, so the engine downloads them again. Null is the one answer that wrote: the service worker's
+   * storage proxies treat it as a write, and a read of a photo not held yet (a placeholder) as none.
    */
-  readPhoto(id: string): Promise<PhotoBytes | undefined>;
+  readPhoto(id: string): Promise<PhotoBytes | null | undefined>;
   /** Held records in gallery order: product name, product id, primary first, sort order. */
   listPhotos(): Promise<StoredPhoto[]>;
   /**
@@ -543,7 +545,7 @@ class IdbPhotoStorage implements PhotoStorage {
     });
   }
 
-  async readPhoto(id: string): Promise<PhotoBytes | undefined> {
+  async readPhoto(id: string): Promise<PhotoBytes | null | undefined> {
     const found = await this.run(['photos', 'bytes'], 'readonly', async (tx) => {
       const record = await tx.objectStore('photos').get(id);
       if (record === undefined || record.bytes_missing) return undefined;
@@ -554,7 +556,7 @@ class IdbPhotoStorage implements PhotoStorage {
     const record = fromStored(found.record);
     if (blob !== undefined && (await readable(blob))) return { record, blob };
     await this.run(PHOTO_STORES, 'readwrite', (tx) => flagMissing(tx, record.checksum));
-    return undefined;
+    return null;
   }
 
   async listPhotos(): Promise<StoredPhoto[]> {

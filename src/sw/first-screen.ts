@@ -258,8 +258,9 @@ export class FirstScreen {
  * Wraps `storage` so every write that may change the products or held photos (`changesList`, as the product
  * list hears of them) first waits for `firstScreen.beforeWrite()`. Other calls made while that delete is
  * pending wait for it too, so storage still receives every call in the order it was made (shared reads rely
- * on it); a photo read does not (a save reads photos before its own delete may run) and, when it found
- * nothing (it may have flagged gone bytes: a write), drops the first screen after it.
+ * on it); a photo read does not (a save reads photos before its own delete may run) and, when it found the
+ * bytes gone and flagged them (null: a write), drops the first screen after it. A read of a photo not held
+ * (undefined: a placeholder) keeps it: the gallery asks for its pending photos on every render.
  */
 export function guardWrites<S extends object>(storage: S, firstScreen: FirstScreen): S {
   return wrapMethods(storage, (key, method, target) => {
@@ -267,7 +268,7 @@ export function guardWrites<S extends object>(storage: S, firstScreen: FirstScre
       return async (...args: unknown[]) => {
         const found = await method.apply(target, args);
         // Not awaited: the flagging is done, and a save reading photos must not wait for its own delete.
-        if (found === undefined) firstScreen.beforeWrite().catch(() => undefined);
+        if (found === null) firstScreen.beforeWrite().catch(() => undefined);
         return found;
       };
     if (key === 'close') return method.bind(target);

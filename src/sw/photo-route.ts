@@ -7,8 +7,8 @@ import { allowedImageType } from '../shared/image-types';
 import { PHOTO_PATH, PLACEHOLDER_HEADER } from '../shared/messages';
 import type { StoredPhoto } from '../shared/types';
 
-/** Reads one held photo's verified bytes (the storage module's serving read). */
-export type ReadPhoto = (id: string) => Promise<{ record: StoredPhoto; blob: Blob } | undefined>;
+/** Reads one held photo's verified bytes (the storage module's serving read: null or undefined when not held). */
+export type ReadPhoto = (id: string) => Promise<{ record: StoredPhoto; blob: Blob } | null | undefined>;
 
 /** A picture without words: the worker has no language, and the page that shows it says what it means. */
 const PLACEHOLDER_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">
@@ -44,8 +44,8 @@ export function photoIdOf(url: URL, scope: URL): string | null {
  */
 export async function servePhoto(read: ReadPhoto, id: string): Promise<Response> {
   const found = await read(id);
-  const type = found === undefined ? null : allowedImageType(found.record.content_type);
-  if (found === undefined || type === null) {
+  const type = found == null ? null : allowedImageType(found.record.content_type);
+  if (found == null || type === null) {
     return new Response(PLACEHOLDER_SVG, {
       headers: {
         ...PHOTO_SECURITY_HEADERS,

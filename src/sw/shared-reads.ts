@@ -57,8 +57,8 @@ export const READS: ReadonlySet<PropertyKey> = new Set(
 const SHARED: ReadonlySet<PropertyKey> = new Set(['listRecords', 'listFailures']);
 
 /**
- * `readPhoto` writes when it finds bytes gone (it flags every record sharing them); it can only have done
- * so when it answers undefined.
+ * `readPhoto` writes when it finds bytes gone (it flags every record sharing them), and says so by answering
+ * null; undefined (a photo not held yet: the gallery's placeholders) wrote nothing.
  */
 export const READ_PHOTO = 'readPhoto' satisfies keyof typeof METHOD_KINDS;
 
@@ -87,7 +87,7 @@ export function shareReads<S extends object>(storage: S): S {
     if (key === READ_PHOTO)
       return async (...args: unknown[]) => {
         const found = await method.apply(target, args);
-        if (found === undefined) writes++;
+        if (found === null) writes++;
         return found;
       };
     if (READS.has(key)) return method.bind(target);

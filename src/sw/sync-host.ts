@@ -253,7 +253,7 @@ export class SyncHost {
   }
 
   /** One held photo's verified bytes, for the photo route. */
-  readPhoto(id: string): Promise<PhotoBytes | undefined> {
+  readPhoto(id: string): Promise<PhotoBytes | null | undefined> {
     return this.deps.storage.readPhoto(id);
   }
 

@@ -55,8 +55,8 @@ export function watchWrites<S extends object>(storage: S, events: WriteEvents): 
     if (key === READ_PHOTO)
       return async (...args: unknown[]) => {
         const found = await method.apply(target, args);
-        // Gone bytes were flagged: the photo is no longer held.
-        if (found === undefined) events.changed();
+        // Gone bytes were flagged: the photo is no longer held. A photo not held (undefined) changed nothing.
+        if (found === null) events.changed();
         return found;
       };
     return async (...args: unknown[]) => {

@@ -188,16 +188,28 @@ it('a write announced while a save reads its photos leaves no copy', async () =>
   assert.equal(await new FirstScreen(caches, SCOPE).head(1), null);
 });
 
-it('a photo read that finds nothing (storage may have flagged gone bytes) drops the copy', async () => {
+it('a photo read that found the bytes gone (null: it flagged them) drops the copy', async () => {
   const caches = new MemoryCaches();
   await new FirstScreen(caches, SCOPE).save([product(1)], true, reader(new Set(['ph1'])).read);
   const screen = new FirstScreen(caches, SCOPE);
-  const storage = guardWrites({ readPhoto: async (_id: string) => undefined }, screen);
-  assert.equal(await storage.readPhoto('ph1'), undefined);
+  const storage = guardWrites({ readPhoto: async (_id: string) => null }, screen);
+  assert.equal(await storage.readPhoto('ph1'), null);
   assert.equal(await screen.photo('ph1'), null);
   // Its delete is not waited for by the read; once done, the next worker finds nothing either.
   await screen.pending();
   assert.equal(await new FirstScreen(caches, SCOPE).photo('ph1'), null);
+});
+
+it('a read of a photo not held (a placeholder) keeps the copy: it wrote nothing', async () => {
+  const caches = new MemoryCaches();
+  await new FirstScreen(caches, SCOPE).save([product(1)], true, reader(new Set(['ph1'])).read);
+  const screen = new FirstScreen(caches, SCOPE);
+  const storage = guardWrites({ readPhoto: async (_id: string) => undefined }, screen);
+  // The gallery asks for its pending photos on every render: each such read dropped the copy.
+  assert.equal(await storage.readPhoto('ph2'), undefined);
+  await screen.pending();
+  assert.notEqual(await screen.photo('ph1'), null);
+  assert.notEqual(await new FirstScreen(caches, SCOPE).head(1), null);
 });
 
 it('a head that is no saved first screen is not used', async () => {

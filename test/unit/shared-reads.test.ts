@@ -59,3 +59,34 @@ it('reading the listed pages between two callers does not stop them sharing a re
   await Promise.all([storage.listRecords(), storage.listedPages(2), storage.listRecords()]);
   assert.equal(counter.reads, 1, 'a read of the listed pages is no write');
 });
+
+it('a photo read counts as a write only when it flagged gone bytes (null)', async () => {
+  const inner = new MemoryStorage();
+  let reads = 0;
+  let answer: null | undefined;
+  // Whole-table reads stay in flight until released, so a caller after the photo read could join them.
+  const waiting: (() => void)[] = [];
+  const list = inner.listRecords.bind(inner);
+  const storage = shareReads(
+    Object.assign(inner, {
+      listRecords: () => {
+        reads++;
+        return new Promise<void>((r) => waiting.push(r)).then(list);
+      },
+      readPhoto: async (_id: string) => answer,
+    }),
+  );
+  for (const [found, expected] of [
+    [undefined, 1],
+    [null, 2],
+  ] as const) {
+    reads = 0;
+    answer = found;
+    const first = storage.listRecords();
+    await storage.readPhoto('x');
+    const second = storage.listRecords();
+    for (const release of waiting.splice(0)) release();
+    await Promise.all([first, second]);
+    assert.equal(reads, expected, `a photo read answering ${found}`);
+  }
+});

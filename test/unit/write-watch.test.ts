@@ -74,3 +74,18 @@ it('every read is heard as nothing, the listed pages a product-list build reads 
   await storage.countOutbox();
   assert.deepEqual(heard, []);
 });
+
+it('a photo read is heard of only when it found the bytes gone (null), not when the photo is not held', async () => {
+  const heard: string[] = [];
+  let answer: null | undefined = undefined;
+  const storage = watchWrites(
+    { readPhoto: async (_id: string) => answer },
+    { stored: () => heard.push('stored'), changed: () => heard.push('changed') },
+  );
+  // A placeholder read: before, each one made the next notice rebuild the whole product list.
+  await storage.readPhoto('pending');
+  assert.deepEqual(heard, []);
+  answer = null;
+  await storage.readPhoto('gone');
+  assert.deepEqual(heard, ['changed']);
+});
