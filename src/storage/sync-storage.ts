@@ -22,9 +22,11 @@ import {
   DB_NAME,
   fromStored,
   type PhotoDb,
+  type StoredRecord,
   openPhotoDb,
   toStored,
 } from './db';
+import { unwrap } from 'idb';
 import { estimateUsage, requestPersistence, type StorageUsage } from './persistence';
 import { type StoreName, type Tx, inTransaction } from './transaction';
 
@@ -109,26 +111,6 @@ async function deletePartial(tx: Tx<'readwrite'>, id: string): Promise<void> {
   ]);
 }
 
-/** Queues a status report, replacing an unsent one for the same photo. */
-async function queueReport(tx: Tx<'readwrite'>, item: StatusItem): Promise<void> {
-  await queueAfter(
-    tx,
-    await tx.objectStore('outbox').index('by-photo').getKey(item.photo_id),
-    item,
-  );
-}
-
-/** Queues a status report given the key of the unsent one for the same photo (`queueReport`), if any. */
-async function queueAfter(
-  tx: Tx<'readwrite'>,
-  unsent: number | undefined,
-  item: StatusItem,
-): Promise<void> {
-  const outbox = tx.objectStore('outbox');
-  if (unsent !== undefined) await outbox.delete(unsent);
-  await outbox.add(item);
-}
-
 /** Photos written together at most (a group's transaction holds the photo stores for all of them). */
 const MAX_GROUP = 32;
 
@@ -141,82 +123,146 @@ interface VerifiedWrite {
   reject: (err: unknown) => void;
 }
 
-/** `request`, with its failure marked as handled (whoever awaits it still gets it). */
-function observed<T>(request: Promise<T>): Promise<T> {
-  request.catch(() => undefined);
-  return request;
+/**
+ * Raw requests of one transaction, issued without a promise per request (the `idb` wrapper's promise, listeners
+ * and value wrapping per request were a measurable share of the worker's time on the write path, issue 14):
+ * `done` settles once, when every request issued (also from another's success) has succeeded, or at the first
+ * failure (the transaction then aborts: a failed request aborts it, a thrown one makes `inTransaction` abort).
+ * Requests of a transaction run, and answer, in the order they were issued.
+ */
+class RequestBatch {
+  /** Requests waiting for their answer, plus one while the caller issues (see `issued`). */
+  private pending = 1;
+  private failed = false;
+  private settle!: { resolve: () => void; reject: (err: unknown) => void };
+  readonly done = new Promise<void>((resolve, reject) => {
+    this.settle = { resolve, reject };
+  });
+
+  /** Issues `make()`'s request; `then` gets its result (in the request's success event) and may issue more. */
+  issue<T>(make: () => IDBRequest<T>, then?: (result: T) => void): void {
+    if (this.failed) return;
+    let request: IDBRequest<T>;
+    try {
+      request = make();
+    } catch (err) {
+      this.fail(err); // a key or value IndexedDB refuses throws at once
+      return;
+    }
+    this.pending++;
+    request.onsuccess = () => {
+      if (this.failed) return;
+      try {
+        then?.(request.result);
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+      this.answered();
+    };
+    request.onerror = () => this.fail(request.error);
+  }
+
+  /** The caller has issued its first requests; `done` can settle once they are answered. */
+  issued(): void {
+    this.answered();
+  }
+
+  private answered(): void {
+    if (--this.pending === 0 && !this.failed) this.settle.resolve();
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.settle.reject(err);
+  }
+}
+
+/** Runs `issue`'s raw requests in `tx` (see `RequestBatch`) until every one is answered. */
+async function issueIn(
+  tx: Tx<'readwrite'>,
+  issue: (raw: IDBTransaction, batch: RequestBatch) => void,
+): Promise<void> {
+  const batch = new RequestBatch();
+  issue(unwrap(tx), batch);
+  batch.issued();
+  await batch.done;
+}
+
+/** Queues a status report, replacing an unsent one for the same photo (which moves to the end). */
+function queueReport(tx: IDBTransaction, batch: RequestBatch, item: StatusItem): void {
+  const outbox = tx.objectStore('outbox');
+  batch.issue(
+    () => outbox.index('by-photo').getKey(item.photo_id),
+    (unsent) => {
+      if (unsent !== undefined) batch.issue(() => outbox.delete(unsent));
+      batch.issue(() => outbox.add(item));
+    },
+  );
 }
 
 /**
- * What a group's transaction reads once for all its photos, instead of per photo: most photos have no
- * partial download and share their bytes with no photo that lost them, and a lookup per photo made each
- * photo cost several more IndexedDB requests than its two writes (issue 14's profile).
+ * Issues the writes of verified photos (bytes, record, report) in `tx`, and what they need: once for the
+ * group, which photos have a partial download and whether any photo lost its bytes (most have no partial and
+ * share their bytes with no photo that lost them); per photo, the unsent report it replaces and the previous
+ * record (whose bytes go when nothing else references them). Every photo's first requests are issued before
+ * any answer comes, so the backend runs them back to back and the transaction (which holds the photo stores
+ * and blocks the next group's) is as short as it can be.
  */
-interface GroupFacts {
-  /** Ids of the photos with a partial download. */
-  partials: Promise<Set<string>>;
-  /** Whether any photo has lost its bytes (its record flagged `bytes_missing`). */
-  anyMissing: Promise<boolean>;
-}
-
-/** Reads a group's facts in `tx`, before its writes. */
-function groupFacts(tx: Tx<'readwrite'>): GroupFacts {
-  return {
-    partials: observed(
-      tx
-        .objectStore('partials')
-        .getAllKeys()
-        .then((ids) => new Set(ids)),
-    ),
-    anyMissing: observed(
-      tx
-        .objectStore('photos')
-        .index('by-missing')
-        .count()
-        .then((n) => n > 0),
-    ),
-  };
-}
-
-/** Writes one verified photo, its bytes and its report in `tx` (reads see the state before its writes). */
-async function putOne(
-  tx: Tx<'readwrite'>,
-  { record, bytes, report }: VerifiedWrite,
-  facts: GroupFacts,
-): Promise<void> {
-  // Every request is issued before the first answer is awaited: the backend runs them back to back
-  // instead of waiting for this thread between them, so the transaction (which holds the photo stores
-  // and blocks the next group's) is as short as it can be.
+function writeGroup(
+  tx: IDBTransaction,
+  group: readonly VerifiedWrite[],
+  batch: RequestBatch,
+): void {
   const photos = tx.objectStore('photos');
-  // Each request is observed as it is issued: awaited below, or left when a later one throws at once (a key
-  // IndexedDB refuses) and the transaction aborts; its failure then surfaces from that throw.
-  const unsent =
-    report === undefined
-      ? undefined
-      : observed(tx.objectStore('outbox').index('by-photo').getKey(report.photo_id));
-  const previous = observed(photos.get(record.id));
-  const writes = observed(
-    Promise.all([
-      observed(tx.objectStore('bytes').put(bytes, record.checksum)),
-      observed(photos.put(toStored(withBytes(record)))),
-    ]),
+  const bytes = tx.objectStore('bytes');
+  batch.issue(
+    () => tx.objectStore('partials').getAllKeys(),
+    (ids) => {
+      const held = new Set(ids);
+      for (const { record } of group)
+        if (held.has(record.id)) {
+          batch.issue(() => tx.objectStore('partials').delete(record.id));
+          batch.issue(() => tx.objectStore('partial-chunks').delete(chunksOf(record.id)));
+        }
+    },
   );
-  if (report !== undefined) await queueAfter(tx, await unsent, report);
-  const [partials, anyMissing] = await Promise.all([facts.partials, facts.anyMissing]);
-  // Other photos with these bytes that had lost them have them again.
-  const lost = anyMissing
-    ? (await photos.index('by-checksum').getAll(record.checksum)).filter(
-        (r) => r.bytes_missing && r.id !== record.id,
-      )
-    : [];
-  await Promise.all([
-    writes,
-    partials.has(record.id) ? deletePartial(tx, record.id) : undefined,
-    ...lost.map((r) => photos.put(toStored(withBytes(r)))),
-  ]);
-  const old = await previous;
-  if (old !== undefined && old.checksum !== record.checksum)
-    await dropUnreferenced(tx, [old.checksum]);
+  batch.issue(
+    () => photos.index('by-missing').count(),
+    (missing) => {
+      // Other photos with these bytes that had lost them have them again.
+      if (missing > 0)
+        for (const { record } of group)
+          batch.issue(
+            () => photos.index('by-checksum').getAll(record.checksum),
+            (users: StoredRecord[]) => {
+              for (const r of users)
+                if (r.bytes_missing && r.id !== record.id)
+                  batch.issue(() => photos.put(toStored(withBytes(r))));
+            },
+          );
+    },
+  );
+  for (const { record, bytes: blob, report } of group) {
+    if (report !== undefined) {
+      queueReport(tx, batch, report);
+    }
+    batch.issue(
+      () => photos.get(record.id),
+      (old: StoredRecord | undefined) => {
+        if (old !== undefined && old.checksum !== record.checksum)
+          batch.issue(
+            () => photos.index('by-checksum').count(old.checksum),
+            (users) => {
+              if (users === 0) batch.issue(() => bytes.delete(old.checksum));
+            },
+          );
+      },
+    );
+    batch.issue(() => bytes.put(blob, record.checksum));
+    batch.issue(() => photos.put(toStored(withBytes(record))));
+  }
 }
 
 /** Deletes the bytes of each checksum no photo references any more. */
@@ -370,17 +416,8 @@ class IdbPhotoStorage implements PhotoStorage {
   /** Writes verified photos (bytes, record, report) in one transaction. */
   private async putGroup(group: readonly VerifiedWrite[]): Promise<void> {
     const reports = group.some((item) => item.report !== undefined);
-    await this.run(
-      reports ? [...PHOTO_STORES, 'outbox'] : PHOTO_STORES,
-      'readwrite',
-      async (tx) => {
-        // Each photo's requests are issued in order before any answer is awaited, the next photo's after them.
-        // All are waited for before a failure aborts the transaction (none is left unobserved).
-        const facts = groupFacts(tx);
-        const results = await Promise.allSettled(group.map((item) => putOne(tx, item, facts)));
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed !== undefined) throw failed.reason;
-      },
+    await this.run(reports ? [...PHOTO_STORES, 'outbox'] : PHOTO_STORES, 'readwrite', (tx) =>
+      issueIn(tx, (raw, batch) => writeGroup(raw, group, batch)),
     );
   }
 
@@ -507,7 +544,9 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async appendOutbox(item: StatusItem): Promise<void> {
-    await this.run(['outbox'], 'readwrite', (tx) => queueReport(tx, item));
+    await this.run(['outbox'], 'readwrite', (tx) =>
+      issueIn(tx, (raw, batch) => queueReport(raw, batch, item)),
+    );
   }
 
   async peekOutbox(max: number): Promise<OutboxEntry[]> {
