@@ -190,31 +190,54 @@ async function issueIn(
   await batch.done;
 }
 
-/** Queues a status report, replacing an unsent one for the same photo (which moves to the end). */
-function queueReport(tx: IDBTransaction, batch: RequestBatch, item: StatusItem): void {
+/**
+ * Queues a status report, replacing an unsent one for the same photo (which moves to the end); `replaced` is
+ * called when there was one.
+ */
+function queueReport(
+  tx: IDBTransaction,
+  batch: RequestBatch,
+  item: StatusItem,
+  replaced?: () => void,
+): void {
   const outbox = tx.objectStore('outbox');
   batch.issue(
     () => outbox.index('by-photo').getKey(item.photo_id),
     (unsent) => {
-      if (unsent !== undefined) batch.issue(() => outbox.delete(unsent));
+      if (unsent !== undefined) {
+        replaced?.();
+        batch.issue(() => outbox.delete(unsent));
+      }
       batch.issue(() => outbox.add(item));
     },
   );
 }
 
 /**
+ * How a group's photos are written. `new` expects none of them held and no unsent report for any (a full
+ * sync's case): each photo is two adds and a put, nothing read first (the reads were two of a photo's five
+ * requests, issue 14). A held record or an unsent report makes its add fail (ConstraintError), the
+ * transaction abort, and the group is written again `held`: reading the previous record (whose bytes may go)
+ * and the unsent report (replaced) first.
+ */
+type GroupMode = 'new' | 'held';
+
+/**
  * Issues the writes of verified photos (bytes, record, report) in `tx`, and what they need: once for the
  * group, which photos have a partial download and whether any photo lost its bytes (most have no partial and
- * share their bytes with no photo that lost them); per photo, the unsent report it replaces and the previous
- * record (whose bytes go when nothing else references them). Every photo's first requests are issued before
- * any answer comes, so the backend runs them back to back and the transaction (which holds the photo stores
- * and blocks the next group's) is as short as it can be.
+ * share their bytes with no photo that lost them); per photo in `held` mode (see `GroupMode`), the unsent report
+ * it replaces and the previous record. Every photo's first requests are issued before any answer comes, so the
+ * backend runs them back to back and the transaction (which holds the photo stores and blocks the next
+ * group's) is as short as it can be. Returns a flag, set once every request is answered, telling whether any
+ * photo was held or had an unsent report.
  */
 function writeGroup(
   tx: IDBTransaction,
   group: readonly VerifiedWrite[],
   batch: RequestBatch,
-): void {
+  mode: GroupMode,
+): { held: boolean } {
+  const found = { held: false };
   const photos = tx.objectStore('photos');
   const bytes = tx.objectStore('bytes');
   batch.issue(
@@ -245,13 +268,22 @@ function writeGroup(
     },
   );
   for (const { record, bytes: blob, report } of group) {
-    if (report !== undefined) {
-      queueReport(tx, batch, report);
+    if (mode === 'new') {
+      if (report !== undefined) batch.issue(() => tx.objectStore('outbox').add(report));
+      batch.issue(() => bytes.put(blob, record.checksum));
+      batch.issue(() => photos.add(toStored(withBytes(record))));
+      continue;
     }
+    if (report !== undefined)
+      queueReport(tx, batch, report, () => {
+        found.held = true;
+      });
     batch.issue(
       () => photos.get(record.id),
       (old: StoredRecord | undefined) => {
-        if (old !== undefined && old.checksum !== record.checksum)
+        if (old === undefined) return;
+        found.held = true;
+        if (old.checksum !== record.checksum)
           batch.issue(
             () => photos.index('by-checksum').count(old.checksum),
             (users) => {
@@ -263,6 +295,7 @@ function writeGroup(
     batch.issue(() => bytes.put(blob, record.checksum));
     batch.issue(() => photos.put(toStored(withBytes(record))));
   }
+  return found;
 }
 
 /** Deletes the bytes of each checksum no photo references any more. */
@@ -328,6 +361,8 @@ class IdbPhotoStorage implements PhotoStorage {
   /** Verified photos waiting for the write transaction under way to end (see writeVerified). */
   private readonly verified: VerifiedWrite[] = [];
   private writing = false;
+  /** Whether the next write group is written as `new` photos (see `GroupMode`): what the last one found. */
+  private expectNew = true;
 
   constructor(private readonly connection: Connection) {}
 
@@ -413,11 +448,35 @@ class IdbPhotoStorage implements PhotoStorage {
     });
   }
 
-  /** Writes verified photos (bytes, record, report) in one transaction. */
+  /**
+   * Writes verified photos (bytes, record, report) in one transaction: `new` while the last group had no held
+   * photo and no unsent report, written again `held` when that guess fails (see `GroupMode`).
+   */
   private async putGroup(group: readonly VerifiedWrite[]): Promise<void> {
+    if (this.expectNew) {
+      try {
+        await this.writeGroupAs(group, 'new');
+        return;
+      } catch (err) {
+        if (!(err instanceof DOMException && err.name === 'ConstraintError')) throw err;
+      }
+    }
+    this.expectNew = !(await this.writeGroupAs(group, 'held'));
+  }
+
+  /** Writes the group in one transaction; true when any of its photos was held or had an unsent report. */
+  private async writeGroupAs(group: readonly VerifiedWrite[], mode: GroupMode): Promise<boolean> {
     const reports = group.some((item) => item.report !== undefined);
-    await this.run(reports ? [...PHOTO_STORES, 'outbox'] : PHOTO_STORES, 'readwrite', (tx) =>
-      issueIn(tx, (raw, batch) => writeGroup(raw, group, batch)),
+    return this.run(
+      reports ? [...PHOTO_STORES, 'outbox'] : PHOTO_STORES,
+      'readwrite',
+      async (tx) => {
+        let found = { held: false };
+        await issueIn(tx, (raw, batch) => {
+          found = writeGroup(raw, group, batch, mode);
+        });
+        return found.held;
+      },
     );
   }
 
