@@ -111,6 +111,20 @@ async function deletePartial(tx: Tx<'readwrite'>, id: string): Promise<void> {
   ]);
 }
 
+/**
+ * `seqs` as runs of consecutive numbers, `[first, last]` each: the outbox's keys are whole numbers, so one
+ * delete of a run's key range removes exactly its reports (a batch the HO accepted is mostly one run).
+ */
+function consecutiveRuns(seqs: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const seq of [...new Set(seqs)].sort((x, y) => x - y)) {
+    const run = runs.at(-1);
+    if (run !== undefined && seq === run[1] + 1) run[1] = seq;
+    else runs.push([seq, seq]);
+  }
+  return runs;
+}
+
 /** Photos written together at most (a group's transaction holds the photo stores for all of them). */
 const MAX_GROUP = 32;
 
@@ -609,21 +623,26 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async peekOutbox(max: number): Promise<OutboxEntry[]> {
+    if (max <= 0) return [];
+    // Two requests, not a cursor step per report (a full sync reports every photo, issue 14).
     return this.run(['outbox'], 'readonly', async (tx) => {
-      const entries: OutboxEntry[] = [];
-      let cursor = max > 0 ? await tx.objectStore('outbox').openCursor() : null;
-      while (cursor) {
-        entries.push({ seq: cursor.key, item: cursor.value });
-        cursor = entries.length < max ? await cursor.continue() : null;
-      }
-      return entries;
+      const outbox = tx.objectStore('outbox');
+      const [seqs, items] = await Promise.all([
+        outbox.getAllKeys(null, max),
+        outbox.getAll(null, max),
+      ]);
+      return seqs.map((seq, i) => ({ seq, item: items[i]! }));
     });
   }
 
   async removeOutbox(seqs: number[]): Promise<void> {
-    await this.run(['outbox'], 'readwrite', async (tx) => {
-      await Promise.all(seqs.map((seq) => tx.objectStore('outbox').delete(seq)));
-    });
+    await this.run(['outbox'], 'readwrite', (tx) =>
+      issueIn(tx, (raw, batch) => {
+        const outbox = raw.objectStore('outbox');
+        for (const [first, last] of consecutiveRuns(seqs))
+          batch.issue(() => outbox.delete(IDBKeyRange.bound(first, last)));
+      }),
+    );
   }
 
   async countOutbox(): Promise<number> {

@@ -252,6 +252,23 @@ export function syncStorageContract(name: string, open: () => Promise<StorageUnd
       );
     });
 
+    it('removes exactly the reports given, keeping those queued between them', async (t) => {
+      const { storage } = await fresh(t);
+      for (const id of ['a', 'b', 'c', 'd', 'e', 'f'])
+        await storage.appendOutbox(report(id, 'synced'));
+      const seqs = (await storage.peekOutbox(10)).map((e) => e.seq);
+      await storage.removeOutbox([seqs[4]!, seqs[0]!, seqs[1]!, seqs[3]!, seqs[0]!]);
+      assert.deepEqual(
+        (await storage.peekOutbox(10)).map((e) => e.item.photo_id),
+        ['c', 'f'],
+      );
+      assert.deepEqual(
+        (await storage.peekOutbox(1)).map((e) => e.seq),
+        [seqs[2]],
+      );
+      assert.equal(await storage.countOutbox(), 2);
+    });
+
     it('listed pages are written with the checkpoint, read back in order, and go with it', async (t) => {
       const { storage } = await fresh(t);
       const page = (n: number): ListedPage => ({
