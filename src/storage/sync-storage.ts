@@ -289,6 +289,7 @@ class IdbPhotoStorage implements PhotoStorage {
         return;
       } catch (err) {
         if (!(err instanceof DOMException && err.name === 'ConstraintError')) throw err;
+        this.expectNew = false; // also for the photos of this group written one by one if it fails again
       }
     }
     this.expectNew = !(await this.writeGroupAs(group, 'held'));
