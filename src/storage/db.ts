@@ -57,6 +57,12 @@ export function toStored(record: StoredPhoto): StoredRecord {
   return stored;
 }
 
+/** The record as stored with present bytes: the storage-owned flag removed. */
+export function withBytes(record: StoredPhoto): StoredPhoto {
+  const { bytes_missing: _flag, ...rest } = record;
+  return rest;
+}
+
 /** The record as the engine knows it: the index fields dropped. */
 export function fromStored(record: StoredRecord): StoredPhoto {
   const { missing: _m, gallery_name: _g, ...photo } = record;

@@ -24,9 +24,17 @@ import {
   type PhotoDb,
   openPhotoDb,
   toStored,
+  withBytes,
 } from './db';
 import { estimateUsage, requestPersistence, type StorageUsage } from './persistence';
 import { type StoreName, type Tx, inTransaction } from './transaction';
+import {
+  type GroupMode,
+  issueIn,
+  queueReport,
+  type VerifiedWrite,
+  writeGroup,
+} from './write-group';
 
 /** A held photo's verified bytes with its record, ready to serve with `record.content_type`. */
 export interface PhotoBytes {
@@ -82,12 +90,6 @@ const PHOTO_STORES: StoreName[] = ['photos', 'bytes', 'partials', 'partial-chunk
 const PARTIAL_STORES: StoreName[] = ['partials', 'partial-chunks'];
 const CHECKPOINT_STORES: StoreName[] = ['state', 'listed-pages'];
 
-/** The record as stored with present bytes: the storage-owned flag removed. */
-function withBytes(record: StoredPhoto): StoredPhoto {
-  const { bytes_missing: _flag, ...rest } = record;
-  return rest;
-}
-
 /** The gallery index's key of a record (src/shared/gallery-order.ts). */
 const galleryKey = (r: StoredPhoto): GalleryKey => [
   galleryName(r.product_name),
@@ -111,115 +113,22 @@ async function deletePartial(tx: Tx<'readwrite'>, id: string): Promise<void> {
   ]);
 }
 
-/** Queues a status report, replacing an unsent one for the same photo. */
-async function queueReport(tx: Tx<'readwrite'>, item: StatusItem): Promise<void> {
-  await queueAfter(
-    tx,
-    await tx.objectStore('outbox').index('by-photo').getKey(item.photo_id),
-    item,
-  );
-}
-
-/** Queues a status report given the key of the unsent one for the same photo (`queueReport`), if any. */
-async function queueAfter(
-  tx: Tx<'readwrite'>,
-  unsent: number | undefined,
-  item: StatusItem,
-): Promise<void> {
-  const outbox = tx.objectStore('outbox');
-  if (unsent !== undefined) await outbox.delete(unsent);
-  await outbox.add(item);
+/**
+ * `seqs` as runs of consecutive numbers, `[first, last]` each: the outbox's keys are whole numbers, so one
+ * delete of a run's key range removes exactly its reports (a batch the HO accepted is mostly one run).
+ */
+function consecutiveRuns(seqs: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const seq of [...new Set(seqs)].sort((x, y) => x - y)) {
+    const run = runs.at(-1);
+    if (run !== undefined && seq === run[1] + 1) run[1] = seq;
+    else runs.push([seq, seq]);
+  }
+  return runs;
 }
 
 /** Photos written together at most (a group's transaction holds the photo stores for all of them). */
 const MAX_GROUP = 32;
-
-/** A verified photo waiting for its write, and its caller. */
-interface VerifiedWrite {
-  record: StoredPhoto;
-  bytes: Blob;
-  report: StatusItem | undefined;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
-/** `request`, with its failure marked as handled (whoever awaits it still gets it). */
-function observed<T>(request: Promise<T>): Promise<T> {
-  request.catch(() => undefined);
-  return request;
-}
-
-/**
- * What a group's transaction reads once for all its photos, instead of per photo: most photos have no
- * partial download and share their bytes with no photo that lost them, and a lookup per photo made each
- * photo cost several more IndexedDB requests than its two writes (issue 14's profile).
- */
-interface GroupFacts {
-  /** Ids of the photos with a partial download. */
-  partials: Promise<Set<string>>;
-  /** Whether any photo has lost its bytes (its record flagged `bytes_missing`). */
-  anyMissing: Promise<boolean>;
-}
-
-/** Reads a group's facts in `tx`, before its writes. */
-function groupFacts(tx: Tx<'readwrite'>): GroupFacts {
-  return {
-    partials: observed(
-      tx
-        .objectStore('partials')
-        .getAllKeys()
-        .then((ids) => new Set(ids)),
-    ),
-    anyMissing: observed(
-      tx
-        .objectStore('photos')
-        .index('by-missing')
-        .count()
-        .then((n) => n > 0),
-    ),
-  };
-}
-
-/** Writes one verified photo, its bytes and its report in `tx` (reads see the state before its writes). */
-async function putOne(
-  tx: Tx<'readwrite'>,
-  { record, bytes, report }: VerifiedWrite,
-  facts: GroupFacts,
-): Promise<void> {
-  // Every request is issued before the first answer is awaited: the backend runs them back to back
-  // instead of waiting for this thread between them, so the transaction (which holds the photo stores
-  // and blocks the next group's) is as short as it can be.
-  const photos = tx.objectStore('photos');
-  // Each request is observed as it is issued: awaited below, or left when a later one throws at once (a key
-  // IndexedDB refuses) and the transaction aborts; its failure then surfaces from that throw.
-  const unsent =
-    report === undefined
-      ? undefined
-      : observed(tx.objectStore('outbox').index('by-photo').getKey(report.photo_id));
-  const previous = observed(photos.get(record.id));
-  const writes = observed(
-    Promise.all([
-      observed(tx.objectStore('bytes').put(bytes, record.checksum)),
-      observed(photos.put(toStored(withBytes(record)))),
-    ]),
-  );
-  if (report !== undefined) await queueAfter(tx, await unsent, report);
-  const [partials, anyMissing] = await Promise.all([facts.partials, facts.anyMissing]);
-  // Other photos with these bytes that had lost them have them again.
-  const lost = anyMissing
-    ? (await photos.index('by-checksum').getAll(record.checksum)).filter(
-        (r) => r.bytes_missing && r.id !== record.id,
-      )
-    : [];
-  await Promise.all([
-    writes,
-    partials.has(record.id) ? deletePartial(tx, record.id) : undefined,
-    ...lost.map((r) => photos.put(toStored(withBytes(r)))),
-  ]);
-  const old = await previous;
-  if (old !== undefined && old.checksum !== record.checksum)
-    await dropUnreferenced(tx, [old.checksum]);
-}
 
 /** Deletes the bytes of each checksum no photo references any more. */
 async function dropUnreferenced(tx: Tx<'readwrite'>, checksums: string[]): Promise<void> {
@@ -284,6 +193,8 @@ class IdbPhotoStorage implements PhotoStorage {
   /** Verified photos waiting for the write transaction under way to end (see writeVerified). */
   private readonly verified: VerifiedWrite[] = [];
   private writing = false;
+  /** Whether the next write group is written as `new` photos (see `GroupMode`): what the last one found. */
+  private expectNew = true;
 
   constructor(private readonly connection: Connection) {}
 
@@ -369,19 +280,35 @@ class IdbPhotoStorage implements PhotoStorage {
     });
   }
 
-  /** Writes verified photos (bytes, record, report) in one transaction. */
+  /**
+   * Writes verified photos (bytes, record, report) in one transaction: `new` while the last group had no held
+   * photo and no unsent report, written again `held` when that guess fails (see `GroupMode`).
+   */
   private async putGroup(group: readonly VerifiedWrite[]): Promise<void> {
+    if (this.expectNew) {
+      try {
+        await this.writeGroupAs(group, 'new');
+        return;
+      } catch (err) {
+        if (!(err instanceof DOMException && err.name === 'ConstraintError')) throw err;
+        this.expectNew = false; // also for the photos of this group written one by one if it fails again
+      }
+    }
+    this.expectNew = !(await this.writeGroupAs(group, 'held'));
+  }
+
+  /** Writes the group in one transaction; true when any of its photos was held or had an unsent report. */
+  private async writeGroupAs(group: readonly VerifiedWrite[], mode: GroupMode): Promise<boolean> {
     const reports = group.some((item) => item.report !== undefined);
-    await this.run(
+    return this.run(
       reports ? [...PHOTO_STORES, 'outbox'] : PHOTO_STORES,
       'readwrite',
       async (tx) => {
-        // Each photo's requests are issued in order before any answer is awaited, the next photo's after them.
-        // All are waited for before a failure aborts the transaction (none is left unobserved).
-        const facts = groupFacts(tx);
-        const results = await Promise.allSettled(group.map((item) => putOne(tx, item, facts)));
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed !== undefined) throw failed.reason;
+        let found = { held: false };
+        await issueIn(tx, (raw, batch) => {
+          found = writeGroup(raw, group, batch, mode);
+        });
+        return found.held;
       },
     );
   }
@@ -509,25 +436,32 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async appendOutbox(item: StatusItem): Promise<void> {
-    await this.run(['outbox'], 'readwrite', (tx) => queueReport(tx, item));
+    await this.run(['outbox'], 'readwrite', (tx) =>
+      issueIn(tx, (raw, batch) => queueReport(raw, batch, item)),
+    );
   }
 
   async peekOutbox(max: number): Promise<OutboxEntry[]> {
+    if (max <= 0) return [];
+    // Two requests, not a cursor step per report (a full sync reports every photo, issue 14).
     return this.run(['outbox'], 'readonly', async (tx) => {
-      const entries: OutboxEntry[] = [];
-      let cursor = max > 0 ? await tx.objectStore('outbox').openCursor() : null;
-      while (cursor) {
-        entries.push({ seq: cursor.key, item: cursor.value });
-        cursor = entries.length < max ? await cursor.continue() : null;
-      }
-      return entries;
+      const outbox = tx.objectStore('outbox');
+      const [seqs, items] = await Promise.all([
+        outbox.getAllKeys(null, max),
+        outbox.getAll(null, max),
+      ]);
+      return seqs.map((seq, i) => ({ seq, item: items[i]! }));
     });
   }
 
   async removeOutbox(seqs: number[]): Promise<void> {
-    await this.run(['outbox'], 'readwrite', async (tx) => {
-      await Promise.all(seqs.map((seq) => tx.objectStore('outbox').delete(seq)));
-    });
+    await this.run(['outbox'], 'readwrite', (tx) =>
+      issueIn(tx, (raw, batch) => {
+        const outbox = raw.objectStore('outbox');
+        for (const [first, last] of consecutiveRuns(seqs))
+          batch.issue(() => outbox.delete(IDBKeyRange.bound(first, last)));
+      }),
+    );
   }
 
   async countOutbox(): Promise<number> {

@@ -91,6 +91,33 @@ export function syncStorageContract(name: string, open: () => Promise<StorageUnd
       );
     });
 
+    it('photos verified together among new ones: a held one drops its old bytes, a replaced report keeps its call position', async (t) => {
+      const { storage, bytesOf, byteEntries } = await fresh(t);
+      await put(storage, 'p3', 'c0');
+      await storage.appendOutbox(report('p5', 'failed'));
+      // Two rounds: the first finds a held photo and an unsent report among new ones, the second is all new.
+      for (const round of [0, 1]) {
+        const ids = Array.from({ length: 8 }, (_, i) => `p${i + 8 * round}`);
+        await Promise.all(
+          ids.map((id, i) =>
+            storage.putVerified(
+              photo(id, `c${1 + i + 8 * round}`, 64),
+              blobFor(`c${1 + i + 8 * round}`, 64),
+              report(id, 'synced'),
+            ),
+          ),
+        );
+        const p3 = await bytesOf('p3');
+        assert.ok(p3 !== undefined && (await holds(p3, 'c4', 64)), 'p3 has its new bytes');
+        assert.equal(await byteEntries(), 8 * (round + 1), 'c0 went with the last photo using it');
+        assert.deepEqual(
+          (await storage.peekOutbox(100)).map((e) => [e.item.photo_id, e.item.status]),
+          Array.from({ length: 8 * (round + 1) }, (_, i) => [`p${i}`, 'synced']),
+        );
+      }
+      assert.equal((await storage.listRecords()).length, 16);
+    });
+
     it('lists the ids of every photo and of those whose bytes are gone, as the flags change', async (t) => {
       const { storage, loseBytes } = await fresh(t);
       const ids = async () => {
@@ -223,6 +250,23 @@ export function syncStorageContract(name: string, open: () => Promise<StorageUnd
         (await storage.peekOutbox(10)).map((e) => e.item.photo_id),
         ['a'],
       );
+    });
+
+    it('removes exactly the reports given, keeping those queued between them', async (t) => {
+      const { storage } = await fresh(t);
+      for (const id of ['a', 'b', 'c', 'd', 'e', 'f'])
+        await storage.appendOutbox(report(id, 'synced'));
+      const seqs = (await storage.peekOutbox(10)).map((e) => e.seq);
+      await storage.removeOutbox([seqs[4]!, seqs[0]!, seqs[1]!, seqs[3]!, seqs[0]!]);
+      assert.deepEqual(
+        (await storage.peekOutbox(10)).map((e) => e.item.photo_id),
+        ['c', 'f'],
+      );
+      assert.deepEqual(
+        (await storage.peekOutbox(1)).map((e) => e.seq),
+        [seqs[2]],
+      );
+      assert.equal(await storage.countOutbox(), 2);
     });
 
     it('listed pages are written with the checkpoint, read back in order, and go with it', async (t) => {
