@@ -8,7 +8,9 @@ import { PHOTO_PATH, PLACEHOLDER_HEADER } from '../shared/messages';
 import type { StoredPhoto } from '../shared/types';
 
 /** Reads one held photo's verified bytes (the storage module's serving read: null or undefined when not held). */
-export type ReadPhoto = (id: string) => Promise<{ record: StoredPhoto; blob: Blob } | null | undefined>;
+export type ReadPhoto = (
+  id: string,
+) => Promise<{ record: StoredPhoto; blob: Blob } | null | undefined>;
 
 /** A picture without words: the worker has no language, and the page that shows it says what it means. */
 const PLACEHOLDER_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">

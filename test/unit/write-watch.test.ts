@@ -77,7 +77,7 @@ it('every read is heard as nothing, the listed pages a product-list build reads 
 
 it('a photo read is heard of only when it found the bytes gone (null), not when the photo is not held', async () => {
   const heard: string[] = [];
-  let answer: null | undefined = undefined;
+  let answer: null | undefined;
   const storage = watchWrites(
     { readPhoto: async (_id: string) => answer },
     { stored: () => heard.push('stored'), changed: () => heard.push('changed') },
