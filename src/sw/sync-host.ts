@@ -105,7 +105,8 @@ export class SyncHost {
   private productsTimer: ReturnType<typeof setTimeout> | null = null;
   private productsDue = 0;
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
-  private unsent: SyncProgress | null = null;
+  /** Whether `latest` still has to go to the pages (a routine step waits for the progress timer). */
+  private unsent = false;
   /** The storage sweep, run once before the first run of this worker (retried by the next run if it failed). */
   private swept: Promise<void> | null = null;
   /** Bumped whenever the engine's progress may have changed: a progress read started before is not shared after. */
@@ -122,7 +123,7 @@ export class SyncHost {
     },
   });
   private firstScreenTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The engine's latest progress (whether a run waits for the HO). */
+  /** The engine's latest progress: what pages are sent next, and whether a run waits for the HO. */
   private latest: SyncProgress | null = null;
   /** Something other than stored photos changed the list since pages were last told (see photosChanged). */
   private catalogChanged = true;
@@ -138,8 +139,8 @@ export class SyncHost {
    */
   onProgress(progress: SyncProgress): void {
     this.generation++;
-    this.unsent = progress;
     this.latest = progress;
+    this.unsent = true;
     // A run waiting for the HO writes nothing meanwhile: the first screen its start dropped is saved again.
     if (progress.offlineSince !== null && !routineStep(progress)) this.saveFirstScreenLater();
     if (routineStep(progress))
@@ -427,9 +428,9 @@ export class SyncHost {
   private sendProgress(): void {
     if (this.progressTimer !== null) clearTimeout(this.progressTimer);
     this.progressTimer = null;
-    const progress = this.unsent;
-    this.unsent = null;
-    if (progress !== null) this.deps.broadcast({ type: 'progress', progress });
+    if (this.unsent && this.latest !== null)
+      this.deps.broadcast({ type: 'progress', progress: this.latest });
+    this.unsent = false;
   }
 
   /** Tells pages to re-read the products they show within `delayMs` (an earlier pending notice stands). */
