@@ -8,6 +8,7 @@ import {
   AbortedError,
   endsRun,
   problemOf,
+  QuotaError,
   problemOfReason,
   reasonOf,
   SyncError,
@@ -24,7 +25,7 @@ import type {
 import type { HoClient } from './api-client';
 import { backoffDelay } from './backoff';
 import { type HttpContext, oneShot } from './http';
-import { runPool } from './limiter';
+import { Feed, runPool } from './limiter';
 import { continueListing, holdsCurrent, type Listed, loadListed, pendingRows } from './listing';
 import { newCheckpoint } from './checkpoint';
 import { flushOutbox, reportingDisabled } from './outbox';
@@ -85,12 +86,29 @@ function toInfo(f: FailureRecord): FailureInfo {
   };
 }
 
+/** True when `a` and `b` hold the same failures, attempt for attempt. */
+function sameFailures(a: Map<string, FailureRecord>, b: Map<string, FailureRecord>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, f] of a) {
+    const g = b.get(id);
+    if (
+      g?.attempts !== f.attempts ||
+      g.reason !== f.reason ||
+      g.last_attempt_at !== f.last_attempt_at
+    )
+      return false;
+  }
+  return true;
+}
+
 /** The sync engine of one terminal. */
 export class SyncEngine {
   private readonly client: HoClient;
   private status: SyncStatus = { kind: 'idle' };
   private reporting: SyncProgress['reporting'] = 'ok';
   private bytes = 0;
+  /** Photos this run has downloaded (or tried), for the progress of its downloading phase. */
+  private downloaded = 0;
   private current: AbortController | null = null;
   private held = new Set<string>();
   private expected = new Set<string>();
@@ -253,7 +271,10 @@ export class SyncEngine {
   private async runOnce(ctx: HttpContext, opts: SyncOptions): Promise<void> {
     const { storage } = this.deps;
     let cp = opts.full ? undefined : await storage.getState('checkpoint');
-    if (cp?.phase === 'downloading') {
+    // A checkpoint with its rows to download (no listed pages) is a listing already finished: download them.
+    // One still holding pages stopped between its last page and `finishListing`: the listing below replays
+    // the pages and finishes at once.
+    if (cp?.phase === 'downloading' && cp.pages === 0) {
       await this.download(ctx, cp);
       cp = undefined;
     }
@@ -271,27 +292,122 @@ export class SyncEngine {
         opts.full === true && opts.recheck === true,
       );
     }
+    this.downloaded = 0;
     this.setStatus({ kind: 'syncing', phase: 'listing', done: 0, total: 0 });
     const held = new Map((await storage.listRecords()).map((r) => [r.id, r]));
+    const early = this.downloadWhileListing(ctx, cp.recheck);
     let listing: { cp: RunCheckpoint; listed: Listed };
     try {
       listing = await continueListing(
-        { ctx, client: this.client, storage, held, onPage: (p, page) => this.onPage(p, page) },
+        {
+          ctx: early.listingCtx,
+          client: this.client,
+          storage,
+          held,
+          onPage: (p, page) => {
+            this.onPage(p, page);
+            early.add(page);
+          },
+        },
         cp,
       );
     } catch (err) {
+      const full = await early.finish();
       if (endsRun(err)) throw err;
+      if (full !== null) throw full;
       // Listing cut short: download what was found, commit nothing, resume the listing next run.
       const partial = await storage.getState('checkpoint');
       if (partial !== undefined) {
         const { pending } = await loadListed(storage, partial);
-        await this.download(ctx, { ...partial, pending: [...pending.values()] });
+        await this.download(ctx, { ...partial, pending: [...pending.values()] }, early.attempted);
       }
       throw err;
     }
-    await this.download(ctx, await this.finishListing(ctx, listing.cp, listing.listed, held, opts));
+    early.listed();
+    const full = await early.finish();
+    const ready = await this.finishListing(ctx, listing.cp, listing.listed, held, opts);
+    if (full !== null) throw full;
+    await this.download(ctx, ready, early.attempted);
     if (this.failures.size === 0)
       await this.records.update({ last_success_at: toIso(this.deps.clock.now()) });
+  }
+
+  /**
+   * Downloads the rows a listing finds while it goes on, page by page, through the polite pool: the first
+   * photos arrive after the first page, not after the last, and the HO's listing time (which grows with the
+   * catalog on servers that count or skip rows per page) overlaps the downloads. Deletions and the watermark
+   * still wait for the complete listing (`finishListing`). A re-check run (If-None-Match on held photos)
+   * downloads nothing early. `attempted` are the rows tried here (id -> checksum), so the run does not try
+   * one twice.
+   * A full disk stops the early downloads, not the listing: the run ends with it after the listing's
+   * deletions, which may free the space for the next run.
+   * Any other error that ends the run stops the listing too and is what the run ends with.
+   */
+  private downloadWhileListing(ctx: HttpContext, recheck: boolean) {
+    const feed = new Feed<PhotoMeta>();
+    /** Photo id -> the checksum tried. */
+    const attempted = new Map<string, string>();
+    const failed = new AbortController();
+    const listingCtx: HttpContext = {
+      ...ctx,
+      signal: AbortSignal.any([ctx.signal, failed.signal]),
+    };
+    let listingDone = false;
+    let queued = 0;
+    let quota: QuotaError | null = null;
+    const run = (async () => {
+      const partials = new Set(await this.deps.storage.partialIds());
+      const { concurrency, delayMs } = ctx.settings;
+      await runPool(
+        feed,
+        { concurrency, delayMs, clock: this.deps.clock, signal: ctx.signal },
+        async (meta, released) => {
+          await this.downloadOne(ctx, meta, null, partials.has(meta.id), released);
+          this.downloaded++;
+          if (listingDone) this.showDownloading(queued);
+          else this.emit();
+        },
+      );
+    })().catch((err: unknown) => {
+      // The rows not tried yet are left to the next run, after this listing's deletions.
+      if (err instanceof QuotaError) quota = err;
+      else {
+        failed.abort();
+        throw err;
+      }
+    });
+    // Observed in `finish`; without this a failure before it would also surface as an unhandled rejection.
+    run.catch(() => undefined);
+    return {
+      listingCtx,
+      attempted,
+      add(page: ListedPage | null): void {
+        if (recheck || page === null) return;
+        // A row listed again (a changed photo, an offset pass restarted) is left to the downloads after the
+        // listing, so one photo never has two downloads at once.
+        const fresh = page.pending.filter((row) => !attempted.has(row.id));
+        for (const row of fresh) attempted.set(row.id, row.checksum);
+        queued += fresh.length;
+        feed.push(fresh);
+      },
+      listed: (): void => {
+        listingDone = true;
+        this.showDownloading(queued);
+      },
+      /**
+       * Waits for the downloads taken so far (no more come); rethrows the error that ended them. A full
+       * disk is returned instead: the run ends with it once the listing is finished and its deletions applied.
+       */
+      async finish(): Promise<QuotaError | null> {
+        feed.close();
+        await run;
+        return quota;
+      },
+    };
+  }
+
+  private showDownloading(total: number): void {
+    this.setStatus({ kind: 'syncing', phase: 'downloading', done: this.downloaded, total });
   }
 
   /**
@@ -332,7 +448,7 @@ export class SyncEngine {
     const staleFailures = [...this.failures.keys()].filter(gone);
     await storage.deleteFailures(staleFailures);
     for (const id of staleFailures) this.failures.delete(id);
-    this.failureInfos = null;
+    if (staleFailures.length > 0) this.failureInfos = null;
 
     const retry = [...this.failures.values()]
       .filter((f) => f.meta !== null && !pending.has(f.photo_id))
@@ -372,20 +488,27 @@ export class SyncEngine {
 
   /**
    * Downloads the checkpoint's pending photos that are not already current (a resumed run skips what it
-   * finished before) through the pool, then drops the checkpoint if the listing was complete.
+   * finished before) and were not tried earlier in this run (`attempted`: id -> checksum) through the pool, then drops the
+   * checkpoint if the listing was complete.
    */
-  private async download(ctx: HttpContext, cp: RunCheckpoint): Promise<void> {
+  private async download(
+    ctx: HttpContext,
+    cp: RunCheckpoint,
+    attempted: ReadonlyMap<string, string> = new Map(),
+  ): Promise<void> {
     const held = new Map((await this.deps.storage.listRecords()).map((r) => [r.id, r]));
     const todo: { meta: PhotoMeta; etag: string | null }[] = [];
     for (const meta of cp.pending) {
       const local = held.get(meta.id);
       const current = holdsCurrent(local, meta) ? local : undefined;
       const etag = cp.recheck ? (current?.etag ?? null) : null;
+      if (attempted.get(meta.id) === meta.checksum) continue;
       if (current === undefined || etag !== null) todo.push({ meta, etag });
       else await this.resolveFailure(meta.id);
     }
-    let done = 0;
-    this.setStatus({ kind: 'syncing', phase: 'downloading', done, total: todo.length });
+    // Counted on from the photos this run downloaded while listing.
+    const total = this.downloaded + todo.length;
+    this.showDownloading(total);
     const { concurrency, delayMs } = ctx.settings;
     // One read instead of a lookup per photo: only this run (it holds the lock) adds partials now.
     const partials = new Set(await this.deps.storage.partialIds());
@@ -394,7 +517,8 @@ export class SyncEngine {
       { concurrency, delayMs, clock: this.deps.clock, signal: ctx.signal },
       async ({ meta, etag }, released) => {
         await this.downloadOne(ctx, meta, etag, partials.has(meta.id), released);
-        this.setStatus({ kind: 'syncing', phase: 'downloading', done: ++done, total: todo.length });
+        this.downloaded++;
+        this.showDownloading(total);
       },
     );
     if (ctx.signal.aborted) throw new AbortedError('sync stopped');
@@ -518,8 +642,12 @@ export class SyncEngine {
     const { storage } = this.deps;
     // Ids only: a page opening waits for this count, and reading every record took most of its first screen.
     const { ids, missing } = await storage.recordIds();
-    this.failures = new Map((await storage.listFailures()).map((f) => [f.photo_id, f]));
-    this.failureInfos = null;
+    const failures = new Map((await storage.listFailures()).map((f) => [f.photo_id, f]));
+    // Pages compare the failure list by identity: keep it when nothing in it changed.
+    if (!sameFailures(failures, this.failures)) {
+      this.failures = failures;
+      this.failureInfos = null;
+    }
     const gone = new Set(missing);
     this.held = new Set(ids.filter((id) => !gone.has(id)));
     this.expected = new Set([

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { InvalidResponseError } from '../../src/shared/errors';
 import { backoffDelay, nextSyncDelayMs, parseRetryAfter } from '../../src/sync/backoff';
 import { jwtExpiryMs } from '../../src/sync/auth';
-import { runPool } from '../../src/sync/limiter';
+import { Feed, runPool } from '../../src/sync/limiter';
 import { parseListPage, parsePhoto } from '../../src/sync/parse';
 import { parseTimestamp } from '../../src/sync/timestamps';
 import { FakeClock } from './fakes/fake-clock';
@@ -198,6 +198,62 @@ test('worker pool: after released() the pause and the next job overlap the rest 
     assert.deepEqual(await run(50), [0, 50, 100]);
     // Without a pause the next request starts at once; the third waits for the first job's end (+40).
     assert.deepEqual(await run(0), [0, 10, 40]);
+  } finally {
+    clock.stop();
+  }
+});
+
+test('worker pool over a feed: takes items as they arrive, within its limit, and ends when the feed closes', async () => {
+  const clock = new FakeClock();
+  try {
+    const feed = new Feed<number>();
+    const done: number[] = [];
+    let running = 0;
+    let peak = 0;
+    let ended = false;
+    const pool = runPool(
+      feed,
+      { concurrency: 2, delayMs: 0, clock, signal: new AbortController().signal },
+      async (n) => {
+        peak = Math.max(peak, ++running);
+        await clock.sleep(10);
+        running--;
+        done.push(n);
+      },
+    ).then(() => {
+      ended = true;
+    });
+    const turns = async (until: () => boolean) => {
+      for (let i = 0; i < 10_000 && !until(); i++) await new Promise((r) => setImmediate(r));
+    };
+    feed.push([1, 2, 3]);
+    await turns(() => done.length === 3);
+    assert.deepEqual(done, [1, 2, 3]);
+    assert.equal(ended, false, 'an open feed keeps the pool waiting for more');
+    feed.push([4, 5]);
+    feed.close();
+    feed.push([6]); // after close: dropped
+    await pool;
+    assert.deepEqual(done, [1, 2, 3, 4, 5]);
+    assert.equal(peak, 2);
+  } finally {
+    clock.stop();
+  }
+});
+
+test('worker pool over a feed: a stopped run does not wait for items that will not come', async () => {
+  const clock = new FakeClock();
+  try {
+    const stop = new AbortController();
+    const feed = new Feed<number>();
+    const pool = runPool(
+      feed,
+      { concurrency: 3, delayMs: 0, clock, signal: stop.signal },
+      async () => undefined,
+    );
+    feed.push([1]);
+    stop.abort();
+    await pool; // resolves although the feed was never closed
   } finally {
     clock.stop();
   }
