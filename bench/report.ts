@@ -73,6 +73,11 @@ function fullSyncRows(row: Row, fullSync: readonly FullSyncResult[], photos: num
       limit === null ? '(report)' : `≤ ${limit}`,
       limit === null ? null : f.pwaOverRaw <= limit,
     );
+    row(
+      at,
+      'of pwa_s: sign-in (median); (pwa_s - sign-in) / raw_fetch_s',
+      `${s(median(f.pwaSignInS))}; ${x(f.pwaAfterSignInOverRaw)}`,
+    );
     const pyTarget = f.latencyMs === 30;
     row(
       at,
