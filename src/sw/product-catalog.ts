@@ -78,8 +78,16 @@ function bounded(page: ProductPageRequest): ProductPageRequest {
   };
 }
 
-/** Pages are told "products changed" at most this often while photos arrive. */
+/** Pages are told "products changed" at most this often while photos arrive (longer for a slow build). */
 export const PRODUCTS_WHILE_SYNCING_MS = 2000;
+
+/**
+ * While photos arrive, a notice waits at least this many times the last whole-list build: each notice makes
+ * pages read the list again, so the reads take at most a tenth of the worker's time whatever the catalog's
+ * size. With 2 s flat, a first sync of 20,000 photos (downloads starting while the listing goes on) read the
+ * growing list every 2 s, and the worker's heap passed 64 MB (issue 14).
+ */
+export const BUILD_TIME_FACTOR = 10;
 
 /** How the catalog reads the products, and whom it tells that a first page's counts were not final. */
 export interface CatalogSource {
@@ -107,7 +115,18 @@ export class ProductCatalog {
   /** Photos stored while the current build reads: it may not have seen them, so they are marked when it ends. */
   private storedDuringBuild: PhotoMeta[] = [];
 
-  constructor(private readonly source: CatalogSource) {}
+  /** How long the last whole-list build took, ms. */
+  private lastBuildMs = 0;
+
+  constructor(
+    private readonly source: CatalogSource,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** The delay before telling pages the list changed while photos arrive: `minMs`, or longer after a slow build. */
+  noticeDelay(minMs: number): number {
+    return Math.max(minMs, BUILD_TIME_FACTOR * this.lastBuildMs);
+  }
 
   /** The list may have changed: the next page asked for reads it again (a build under way still answers those waiting). */
   invalidate(): void {
@@ -208,7 +227,9 @@ export class ProductCatalog {
       this.stale = false;
       this.ready = null;
       this.storedDuringBuild = [];
+      const started = this.now();
       const building = this.source.load().then((products): Built => {
+        this.lastBuildMs = this.now() - started;
         this.everBuilt = true;
         const built: Built = { products };
         if (this.built === building) {

@@ -151,7 +151,9 @@ export class SyncHost {
       this.productsChanged(
         // While photos arrive, pages re-read the list at most this often (each re-read costs time in proportion
         // to the catalog, and the "x of y" progress already shows the sync moving).
-        progress.status.kind === 'syncing' ? PRODUCTS_WHILE_SYNCING_MS : PRODUCTS_DEBOUNCE_MS,
+        progress.status.kind === 'syncing'
+          ? this.catalog.noticeDelay(PRODUCTS_WHILE_SYNCING_MS)
+          : PRODUCTS_DEBOUNCE_MS,
       );
     }
   }

@@ -18,6 +18,7 @@ import type {
   FailureInfo,
   IsoTime,
   PhotoMeta,
+  StoredPhoto,
   SyncProgress,
   SyncSettings,
   SyncStatus,
@@ -85,6 +86,13 @@ function toInfo(f: FailureRecord): FailureInfo {
     last_attempt_at: f.last_attempt_at,
   };
 }
+
+/**
+ * Up to this many rows are looked up one by one before a run's downloads; more are read with every record.
+ * After a listing whose rows were downloaded while it went on, reading 20,000 records just to skip them
+ * raised the worker's peak heap above 64 MB (issue 14).
+ */
+const FEW_ROWS = 200;
 
 /** True when `a` and `b` hold the same failures, attempt for attempt. */
 function sameFailures(a: Map<string, FailureRecord>, b: Map<string, FailureRecord>): boolean {
@@ -496,13 +504,13 @@ export class SyncEngine {
     cp: RunCheckpoint,
     attempted: ReadonlyMap<string, string> = new Map(),
   ): Promise<void> {
-    const held = new Map((await this.deps.storage.listRecords()).map((r) => [r.id, r]));
+    const rows = cp.pending.filter((meta) => attempted.get(meta.id) !== meta.checksum);
+    const local = await this.heldOf(rows.map((meta) => meta.id));
     const todo: { meta: PhotoMeta; etag: string | null }[] = [];
-    for (const meta of cp.pending) {
-      const local = held.get(meta.id);
-      const current = holdsCurrent(local, meta) ? local : undefined;
+    for (const meta of rows) {
+      const record = local(meta.id);
+      const current = holdsCurrent(record, meta) ? record : undefined;
       const etag = cp.recheck ? (current?.etag ?? null) : null;
-      if (attempted.get(meta.id) === meta.checksum) continue;
       if (current === undefined || etag !== null) todo.push({ meta, etag });
       else await this.resolveFailure(meta.id);
     }
@@ -523,6 +531,21 @@ export class SyncEngine {
     );
     if (ctx.signal.aborted) throw new AbortedError('sync stopped');
     if (cp.phase === 'downloading') await this.deps.storage.putState('checkpoint', undefined);
+  }
+
+  /**
+   * The held records of `ids`, as a lookup: one read per id when they are few (the retries after a listing
+   * whose rows were downloaded while it went on), else one read of every record (a resumed run).
+   */
+  private async heldOf(ids: string[]): Promise<(id: string) => StoredPhoto | undefined> {
+    const { storage } = this.deps;
+    if (ids.length > FEW_ROWS) {
+      const all = new Map((await storage.listRecords()).map((r) => [r.id, r]));
+      return (id) => all.get(id);
+    }
+    const some = new Map<string, StoredPhoto | undefined>();
+    for (const id of ids) some.set(id, await storage.getRecord(id));
+    return (id) => some.get(id);
   }
 
   /**

@@ -252,3 +252,24 @@ it('a page beyond the head, a search or a failed head read is answered from the 
   const search = await fresh().page({ offset: 0, limit: 60, query: 'Product 00029' });
   assert.deepEqual([search.complete, search.matches], [true, 1]);
 });
+
+it('waits longer between "products changed" notices after a slow build, so re-reading takes a bounded share', async () => {
+  let clock = 0;
+  let buildMs = 50;
+  const catalog = new ProductCatalog(
+    {
+      load: async () => {
+        clock += buildMs; // the read and grouping of every record
+        return [product(1)];
+      },
+    },
+    () => clock,
+  );
+  assert.equal(catalog.noticeDelay(2000), 2000, 'before any build');
+  await catalog.page({ offset: 0, limit: 10, query: '' });
+  assert.equal(catalog.noticeDelay(2000), 2000, 'a 50 ms build keeps the 2 s floor');
+  buildMs = 700; // a catalog of tens of thousands of rows
+  catalog.invalidate();
+  await catalog.page({ offset: 0, limit: 10, query: '' });
+  assert.equal(catalog.noticeDelay(2000), 7000);
+});
