@@ -81,5 +81,8 @@ export async function createHost({
       return use.quota > 0 ? { ...use, persisted } : null;
     },
   });
+  // Its copy is saved again once the writes that dropped it went quiet, from what the host lists first.
+  const saving = host;
+  firstScreen.saveWhenQuiet(() => saving.firstScreenToSave());
   return host;
 }
