@@ -89,7 +89,10 @@ const realSchedule: Schedule = (fn, ms) => {
   return () => clearTimeout(timer);
 };
 
-/** The first screen in Cache Storage for one worker: read once at start, dropped at the first write. */
+/**
+ * The first screen in Cache Storage for one worker: read once at start, dropped at the first write, saved
+ * again once writes go quiet (see `saveWhenQuiet`).
+ */
 export class FirstScreen {
   /** The saved first screen while no write was announced since it was saved or read; null otherwise. */
   private saved: Promise<Saved | null>;
@@ -175,6 +178,7 @@ export class FirstScreen {
     }, FIRST_SCREEN_QUIET_MS);
   }
 
+  /** Saves what the source answers, unless a copy is held or a write was announced while it read. */
   private async saveFromSource(): Promise<void> {
     const source = this.source;
     if (source === null || (await this.holds())) return;

@@ -48,7 +48,7 @@ export interface HostDeps {
    */
   heldChanged: () => void;
   estimate: () => Promise<StorageUse | null>;
-  /** Where the first screen is kept for the next start (see first-screen.ts); none in most tests. */
+  /** The saved first screen a starting worker answers the first page from (first-screen.ts); none in most tests. */
   firstScreen?: Pick<FirstScreen, 'head'>;
 }
 
