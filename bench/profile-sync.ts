@@ -96,6 +96,13 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
 }
+type CallFrame = ProfileNode['callFrame'];
+
+/** How a call frame is named in both profiles' tables: function, file, line and column (1-based). */
+function frameKey({ functionName, url, lineNumber, columnNumber }: CallFrame): string {
+  return `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber + 1}:${columnNumber + 1}`;
+}
+
 interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
@@ -154,10 +161,7 @@ function selfTimes(profile: CpuProfile): [string, number][] {
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
   const ms = new Map<string, number>();
   profile.samples.forEach((id, i) => {
-    const node = byNode.get(id)!;
-    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-    const file = url.split('/').pop() ?? '';
-    const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}:${columnNumber + 1}`;
+    const key = frameKey(byNode.get(id)!.callFrame);
     ms.set(key, (ms.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
   });
   return [...ms].sort((a, b) => b[1] - a[1]);
@@ -175,7 +179,7 @@ function printTop(title: string, profile: CpuProfile, top: number): void {
 }
 
 interface SamplingNode {
-  callFrame: ProfileNode['callFrame'];
+  callFrame: CallFrame;
   selfSize: number;
   children: SamplingNode[];
 }
@@ -184,8 +188,7 @@ interface SamplingNode {
 function allocations(root: SamplingNode): [string, number][] {
   const bytes = new Map<string, number>();
   const visit = (node: SamplingNode): void => {
-    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
-    const key = `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber + 1}:${columnNumber + 1}`;
+    const key = frameKey(node.callFrame);
     bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
     for (const child of node.children) visit(child);
   };

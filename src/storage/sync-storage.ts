@@ -23,12 +23,15 @@ import {
   fromStored,
   type PhotoDb,
   openPhotoDb,
+  type StoredRecord,
   toStored,
   withBytes,
 } from './db';
 import { estimateUsage, requestPersistence, type StorageUsage } from './persistence';
 import { type StoreName, type Tx, inTransaction } from './transaction';
 import {
+  deletePartial,
+  dropUnreferenced,
   type GroupMode,
   issueIn,
   queueReport,
@@ -106,13 +109,6 @@ function galleryOrder(a: StoredPhoto, b: StoredPhoto): number {
   );
 }
 
-async function deletePartial(tx: Tx<'readwrite'>, id: string): Promise<void> {
-  await Promise.all([
-    tx.objectStore('partials').delete(id),
-    tx.objectStore('partial-chunks').delete(chunksOf(id)),
-  ]);
-}
-
 /**
  * `seqs` as runs of consecutive numbers, `[first, last]` each: the outbox's keys are whole numbers, so one
  * delete of a run's key range removes exactly its reports (a batch the HO accepted is mostly one run).
@@ -129,14 +125,6 @@ function consecutiveRuns(seqs: readonly number[]): [number, number][] {
 
 /** Photos written together at most (a group's transaction holds the photo stores for all of them). */
 const MAX_GROUP = 32;
-
-/** Deletes the bytes of each checksum no photo references any more. */
-async function dropUnreferenced(tx: Tx<'readwrite'>, checksums: string[]): Promise<void> {
-  const byChecksum = tx.objectStore('photos').index('by-checksum');
-  for (const checksum of new Set(checksums)) {
-    if ((await byChecksum.count(checksum)) === 0) await tx.objectStore('bytes').delete(checksum);
-  }
-}
 
 /** Flags every photo using `checksum` as missing its bytes and drops the unusable bytes entry. */
 async function flagMissing(tx: Tx<'readwrite'>, checksum: string): Promise<void> {
@@ -327,15 +315,26 @@ class IdbPhotoStorage implements PhotoStorage {
   }
 
   async deleteRecords(ids: string[]): Promise<void> {
-    await this.run(PHOTO_STORES, 'readwrite', async (tx) => {
-      const photos = tx.objectStore('photos');
-      const found = await Promise.all(ids.map((id) => photos.get(id)));
-      await Promise.all(ids.flatMap((id) => [photos.delete(id), deletePartial(tx, id)]));
-      await dropUnreferenced(
-        tx,
-        found.flatMap((r) => (r === undefined ? [] : [r.checksum])),
-      );
-    });
+    await this.run(PHOTO_STORES, 'readwrite', (tx) =>
+      issueIn(tx, (raw, batch) => {
+        const photos = raw.objectStore('photos');
+        const checksums = new Set<string>();
+        // Each record is read before the deletes issued below run; its bytes are counted after all of them.
+        for (const id of ids)
+          batch.issue(
+            () => photos.get(id),
+            (found: StoredRecord | undefined) => {
+              if (found === undefined || checksums.has(found.checksum)) return;
+              checksums.add(found.checksum);
+              dropUnreferenced(raw, batch, found.checksum);
+            },
+          );
+        for (const id of ids) {
+          batch.issue(() => photos.delete(id));
+          deletePartial(raw, batch, id);
+        }
+      }),
+    );
   }
 
   async partialIds(): Promise<string[]> {
@@ -357,25 +356,37 @@ class IdbPhotoStorage implements PhotoStorage {
 
   async appendPartial(progress: PartialProgress, chunk: Blob): Promise<void> {
     const offset = progress.received - chunk.size;
-    await this.run(PARTIAL_STORES, 'readwrite', async (tx) => {
-      const partials = tx.objectStore('partials');
-      if (offset === 0) {
-        await deletePartial(tx, progress.photo_id); // a fresh download replaces whatever was there
-      } else {
-        const held = await partials.get(progress.photo_id);
-        if (held?.checksum !== progress.checksum || held.received !== offset) {
-          throw new Error(
-            `appendPartial: photo ${progress.photo_id} holds no partial ending at byte ${offset} of ${progress.checksum}`,
-          );
+    await this.run(PARTIAL_STORES, 'readwrite', (tx) =>
+      issueIn(tx, (raw, batch) => {
+        const partials = raw.objectStore('partials');
+        const key: ChunkKey = [progress.photo_id, offset];
+        const append = (): void => {
+          batch.issue(() => raw.objectStore('partial-chunks').put(chunk, key));
+          batch.issue(() => partials.put(progress));
+        };
+        if (offset === 0) {
+          deletePartial(raw, batch, progress.photo_id); // a fresh download replaces whatever was there
+          append();
+          return;
         }
-      }
-      const key: ChunkKey = [progress.photo_id, offset];
-      await Promise.all([tx.objectStore('partial-chunks').put(chunk, key), partials.put(progress)]);
-    });
+        batch.issue(
+          () => partials.get(progress.photo_id),
+          (held: PartialProgress | undefined) => {
+            if (held?.checksum !== progress.checksum || held.received !== offset)
+              throw new Error(
+                `appendPartial: photo ${progress.photo_id} holds no partial ending at byte ${offset} of ${progress.checksum}`,
+              );
+            append();
+          },
+        );
+      }),
+    );
   }
 
   async clearPartial(id: string): Promise<void> {
-    await this.run(PARTIAL_STORES, 'readwrite', (tx) => deletePartial(tx, id));
+    await this.run(PARTIAL_STORES, 'readwrite', (tx) =>
+      issueIn(tx, (raw, batch) => deletePartial(raw, batch, id)),
+    );
   }
 
   async getState<K extends keyof StateMap>(key: K): Promise<StateMap[K] | undefined> {

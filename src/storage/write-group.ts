@@ -1,7 +1,8 @@
 /**
  * The write path of verified photos, the hottest of a sync: a group's requests issued as raw IndexedDB
  * requests (`RequestBatch`) and what each photo writes (`writeGroup`). The group commit around it is
- * `putVerified` in sync-storage.ts.
+ * `putVerified` in sync-storage.ts. The partial clean-up and the drop of unreferenced bytes live here once,
+ * as raw requests, for the other writes of sync-storage.ts too.
  */
 import type { StatusItem, StoredPhoto } from '../shared/types';
 import { unwrap } from 'idb';
@@ -107,6 +108,25 @@ export function queueReport(
   );
 }
 
+/** Deletes photo `id`'s partial download: its header and its chunks. */
+export function deletePartial(tx: IDBTransaction, batch: RequestBatch, id: string): void {
+  batch.issue(() => tx.objectStore('partials').delete(id));
+  batch.issue(() => tx.objectStore('partial-chunks').delete(chunksOf(id)));
+}
+
+/**
+ * Deletes the bytes of `checksum` when no photo references them, counted after the requests issued before
+ * (requests of a transaction run in the order they were issued: the records they delete or replace are gone).
+ */
+export function dropUnreferenced(tx: IDBTransaction, batch: RequestBatch, checksum: string): void {
+  batch.issue(
+    () => tx.objectStore('photos').index('by-checksum').count(checksum),
+    (users) => {
+      if (users === 0) batch.issue(() => tx.objectStore('bytes').delete(checksum));
+    },
+  );
+}
+
 /**
  * How a group's photos are written. `new` expects none of them held and no unsent report for any (a full
  * sync's case): each photo is two adds and a put, nothing read first (the reads were two of a photo's five
@@ -138,11 +158,7 @@ export function writeGroup(
     () => tx.objectStore('partials').getAllKeys(),
     (ids) => {
       const held = new Set(ids);
-      for (const { record } of group)
-        if (held.has(record.id)) {
-          batch.issue(() => tx.objectStore('partials').delete(record.id));
-          batch.issue(() => tx.objectStore('partial-chunks').delete(chunksOf(record.id)));
-        }
+      for (const { record } of group) if (held.has(record.id)) deletePartial(tx, batch, record.id);
     },
   );
   batch.issue(
@@ -177,13 +193,7 @@ export function writeGroup(
       (old: StoredRecord | undefined) => {
         if (old === undefined) return;
         found.held = true;
-        if (old.checksum !== record.checksum)
-          batch.issue(
-            () => photos.index('by-checksum').count(old.checksum),
-            (users) => {
-              if (users === 0) batch.issue(() => bytes.delete(old.checksum));
-            },
-          );
+        if (old.checksum !== record.checksum) dropUnreferenced(tx, batch, old.checksum);
       },
     );
     batch.issue(() => bytes.put(blob, record.checksum));

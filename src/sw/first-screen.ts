@@ -9,6 +9,8 @@
  * the copy is deleted (see `guardWrites`), so a photo replaced, deleted, wiped or signed out (any store
  * change is a write) is never served from it, not even after the worker stops between the write and a
  * later clean-up. The cache name carries the database version: a worker of another schema never reads it.
+ * The copy is saved again by this module itself once storage writes go quiet (`saveWhenQuiet`): whatever
+ * dropped it (a run, a connection check, a sign-in), its stream of writes ends with one save after it.
  */
 import { DB_VERSION } from '../storage';
 import type { FirstScreenData, Product } from '../shared/messages';
@@ -60,7 +62,37 @@ function savedOf(value: unknown): Saved | null {
 
 const NONE: Promise<Saved | null> = Promise.resolve(null);
 
-/** The first screen in Cache Storage for one worker: read once at start, dropped at the first write. */
+/**
+ * The copy is saved again this long after the last write announced (or after a worker starts without one):
+ * after the writes a run, a connection check or a sign-in make, not between them.
+ */
+export const FIRST_SCREEN_QUIET_MS = 1000;
+
+/** What a save keeps: see `FirstScreen.save`. */
+export interface FirstScreenContent {
+  products: readonly Product[];
+  complete: boolean;
+  read: ReadPhoto;
+}
+
+/**
+ * What to save once writes went quiet: the content, 'later' when writes are still to come (a run goes: asked
+ * again after another quiet period), or null when there is nothing to save (nobody signed in).
+ */
+export type FirstScreenSource = () => Promise<FirstScreenContent | 'later' | null>;
+
+/** Runs `fn` after `ms` and answers how to cancel it (setTimeout in the worker; a fake in unit tests). */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+const realSchedule: Schedule = (fn, ms) => {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
+};
+
+/**
+ * The first screen in Cache Storage for one worker: read once at start, dropped at the first write, saved
+ * again once writes go quiet (see `saveWhenQuiet`).
+ */
 export class FirstScreen {
   /** The saved first screen while no write was announced since it was saved or read; null otherwise. */
   private saved: Promise<Saved | null>;
@@ -80,6 +112,10 @@ export class FirstScreen {
   private matched = new Map<string, Promise<Response | undefined>>();
   /** The cache the saved first screen was read from, until its photos were looked up. */
   private loaded: CacheLike | null = null;
+  /** What to save once writes go quiet; none until `saveWhenQuiet` (nothing is saved by itself then). */
+  private source: FirstScreenSource | null = null;
+  /** Cancels the pending quiet-period save, or null when none is pending. */
+  private cancelSave: (() => void) | null = null;
 
   private readonly headKey: string;
   private readonly photoBase: string;
@@ -88,6 +124,7 @@ export class FirstScreen {
   constructor(
     private readonly caches: CachesLike,
     scope: URL,
+    private readonly schedule: Schedule = realSchedule,
   ) {
     this.headKey = new URL('__first-screen/head.json', scope).href;
     this.photoBase = new URL('__first-screen/photos/', scope).href;
@@ -115,6 +152,42 @@ export class FirstScreen {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * From now on the copy is saved again, from what `source` answers, FIRST_SCREEN_QUIET_MS after the last write
+   * announced (a burst of writes: one save after it), and as soon after the start as that when none was read.
+   */
+  saveWhenQuiet(source: FirstScreenSource): void {
+    this.source = source;
+    this.saved.then(
+      (saved) => {
+        if (saved === null) this.saveLater();
+      },
+      () => undefined,
+    );
+  }
+
+  /** (Re)starts the quiet period after which the copy is saved (nothing without a source). */
+  private saveLater(): void {
+    if (this.source === null) return;
+    this.cancelSave?.();
+    this.cancelSave = this.schedule(() => {
+      this.cancelSave = null;
+      this.saveFromSource().catch(() => undefined);
+    }, FIRST_SCREEN_QUIET_MS);
+  }
+
+  /** Saves what the source answers, unless a copy is held or a write was announced while it read. */
+  private async saveFromSource(): Promise<void> {
+    const source = this.source;
+    if (source === null || (await this.holds())) return;
+    const at = this.writes;
+    const content = await source();
+    // A write announced meanwhile may have changed what the source read; it asked for a save after it.
+    if (at !== this.writes) return;
+    if (content === 'later') this.saveLater();
+    else if (content !== null) await this.save(content.products, content.complete, content.read);
   }
 
   /** True while a saved first screen can answer: one was read or saved, and no write was announced since. */
@@ -200,10 +273,12 @@ export class FirstScreen {
 
   /**
    * A storage write is about to run: nothing saved is used any more, and the write waits until the cache is
-   * deleted. Rejects (and the write does not run) when the cache cannot be deleted.
+   * deleted. Rejects (and the write does not run) when the cache cannot be deleted. The copy is saved again
+   * once writes go quiet (see `saveWhenQuiet`).
    */
   beforeWrite(): Promise<void> {
     this.writes++;
+    this.saveLater();
     this.saved = NONE;
     this.matched.clear();
     this.loaded = null;

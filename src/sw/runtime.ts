@@ -10,7 +10,7 @@ import type { LockFn } from '../sync/ports';
 import { SyncSession } from '../sync/session';
 import { type FirstScreen, guardWrites } from './first-screen';
 import { probeConnection } from './policy-block';
-import { shareReads } from './shared-reads';
+import { classified, shareReads } from './shared-reads';
 import { type HostDeps, SyncHost } from './sync-host';
 import { watchWrites } from './write-watch';
 
@@ -36,7 +36,8 @@ export async function createHost({
   let host: SyncHost | null = null;
   // The writes that change held photos are what invalidates the embedding routes' views of them too.
   // Every write waits until the first screen's copy is gone (see first-screen.ts).
-  const opened = guardWrites(await openSyncStorage({ sweep: false }), firstScreen);
+  // Every method of the storage is classified read or write for the proxies (see METHOD_KINDS).
+  const opened = guardWrites(classified(await openSyncStorage({ sweep: false })), firstScreen);
   const storage: PhotoStorage = watchWrites(shareReads(opened), {
     stored: (record) => {
       heldChanged();
@@ -81,5 +82,8 @@ export async function createHost({
       return use.quota > 0 ? { ...use, persisted } : null;
     },
   });
+  // Its copy is saved again once the writes that dropped it went quiet, from what the host lists first.
+  const saving = host;
+  firstScreen.saveWhenQuiet(() => saving.firstScreenToSave());
   return host;
 }

@@ -26,7 +26,7 @@ import type { SyncEngine, SyncOptions } from '../sync/engine';
 import type { SignInOutcome, SyncSession } from '../sync/session';
 import { pendingRows } from '../sync/listing';
 import type { HeldPhotos } from './embedding';
-import type { FirstScreen } from './first-screen';
+import type { FirstScreen, FirstScreenContent } from './first-screen';
 import {
   HEAD_PRODUCTS,
   PRODUCTS_WHILE_SYNCING_MS,
@@ -48,8 +48,8 @@ export interface HostDeps {
    */
   heldChanged: () => void;
   estimate: () => Promise<StorageUse | null>;
-  /** Where the first screen is kept for the next start (see first-screen.ts); none in most tests. */
-  firstScreen?: Pick<FirstScreen, 'head' | 'holds' | 'save'>;
+  /** The saved first screen a starting worker answers the first page from (first-screen.ts); none in most tests. */
+  firstScreen?: Pick<FirstScreen, 'head'>;
 }
 
 /** The settings the settings screen shows and changes. */
@@ -71,11 +71,6 @@ const START_UP_RUN_DELAY_MS = 2000;
  * (`npm run bench:profile`, issue 14), and two updates a second still show the count moving.
  */
 const PROGRESS_INTERVAL_MS = 500;
-/**
- * The first screen is saved for the next start this long after a run ended, the whole list was first read, a
- * connection check or a run's step while it waits for the HO: after the writes those make, not between them.
- */
-const FIRST_SCREEN_SAVE_DELAY_MS = 1000;
 
 /** A download step between the first and the last: may be coalesced with the ones after it. */
 function routineStep(progress: SyncProgress): boolean {
@@ -117,12 +112,9 @@ export class SyncHost {
     load: () => this.readProducts(),
     head: (count) => this.readHead(count),
     // The first page's counts were the head's: pages ask again for the exact ones.
-    completed: () => {
-      this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() });
-      this.saveFirstScreenLater();
-    },
+    completed: () =>
+      this.deps.broadcast({ type: 'products-changed', at: new Date().toISOString() }),
   });
-  private firstScreenTimer: ReturnType<typeof setTimeout> | null = null;
   /** The engine's latest progress: what pages are sent next, and whether a run waits for the HO. */
   private latest: SyncProgress | null = null;
   /** Something other than stored photos changed the list since pages were last told (see photosChanged). */
@@ -141,8 +133,6 @@ export class SyncHost {
     this.generation++;
     this.latest = progress;
     this.unsent = true;
-    // A run waiting for the HO writes nothing meanwhile: the first screen its start dropped is saved again.
-    if (progress.offlineSince !== null && !routineStep(progress)) this.saveFirstScreenLater();
     if (routineStep(progress))
       this.progressTimer ??= setTimeout(() => this.sendProgress(), PROGRESS_INTERVAL_MS);
     else this.sendProgress();
@@ -201,8 +191,6 @@ export class SyncHost {
   async checkConnection(): Promise<AppState> {
     if (this.running === null && this.queued === null && (await this.deps.session.signedIn())) {
       await this.deps.engine.checkConnection();
-      // Its reachability write (when the HO's answer changed) dropped the saved first screen.
-      this.saveFirstScreenLater();
     }
     return this.state();
   }
@@ -397,34 +385,26 @@ export class SyncHost {
         this.runsFinished++;
         this.running = null;
         void this.announce();
-        this.saveFirstScreenLater();
       });
     this.running = run;
     void this.announce();
     return run;
   }
 
-  /** Saves the first screen FIRST_SCREEN_SAVE_DELAY_MS from now, unless a save is due already. */
-  private saveFirstScreenLater(): void {
-    const saving = this.deps.firstScreen;
-    if (saving === undefined || this.firstScreenTimer !== null) return;
-    this.firstScreenTimer = setTimeout(() => {
-      this.firstScreenTimer = null;
-      this.saveFirstScreen(saving).catch(() => undefined);
-    }, FIRST_SCREEN_SAVE_DELAY_MS);
-  }
-
   /**
-   * Saves the first products and their photos unless one is saved already, nobody is signed in or a run goes
-   * that is not waiting for the HO (its writes would drop it again; any write during the save leaves nothing).
+   * What the first screen saves once storage writes went quiet (see FirstScreen.saveWhenQuiet): the first
+   * products and their photos; 'later' while a run goes that is not waiting for the HO (its writes would drop
+   * the copy again), not before the start-up delay (a page's own first screen comes first), and nothing while
+   * nobody is signed in.
    */
-  private async saveFirstScreen(saving: NonNullable<HostDeps['firstScreen']>): Promise<void> {
+  async firstScreenToSave(): Promise<FirstScreenContent | 'later' | null> {
+    await this.startedUp;
     const runs = this.running !== null || this.queued !== null;
-    if ((runs && this.latest?.offlineSince == null) || (await saving.holds())) return;
-    if (!(await this.deps.session.signedIn())) return;
+    if (runs && this.latest?.offlineSince == null) return 'later';
+    if (!(await this.deps.session.signedIn())) return null;
     const page = await this.catalog.page({ offset: 0, limit: HEAD_PRODUCTS, query: '' });
-    const all = page.complete && page.total <= page.products.length;
-    await saving.save(page.products, all, (id) => this.readPhoto(id));
+    const complete = page.complete && page.total <= page.products.length;
+    return { products: page.products, complete, read: (id) => this.readPhoto(id) };
   }
 
   private sendProgress(): void {

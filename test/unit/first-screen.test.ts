@@ -1,7 +1,8 @@
 /**
  * The first screen kept in Cache Storage (src/sw/first-screen.ts): a save is read back by the next worker
  * (products and the verified photo bytes), any storage write waits until the copy is deleted, a write
- * announced during a save leaves nothing, and workers of other database versions' copies are deleted.
+ * announced during a save leaves nothing, the copy is saved again by itself once writes go quiet (one save
+ * after a burst), and workers of other database versions' copies are deleted.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
@@ -12,7 +13,10 @@ import {
   dropOtherFirstScreens,
   FIRST_SCREEN_CACHE,
   FIRST_SCREEN_PHOTOS,
+  FIRST_SCREEN_QUIET_MS,
   FirstScreen,
+  type FirstScreenSource,
+  type Schedule,
   guardWrites,
 } from '../../src/sw/first-screen';
 import type { ReadPhoto } from '../../src/sw/photo-route';
@@ -248,4 +252,113 @@ it('hands the shell the saved products and the saved photos of the first ones to
   });
   await next.beforeWrite();
   assert.equal(await next.shell(4), null);
+});
+
+/** A clock for `Schedule` moved by hand: timers run when `advance` passes their time, never by themselves. */
+function manualClock() {
+  let now = 0;
+  const timers = new Set<{ at: number; fn: () => void }>();
+  const schedule: Schedule = (fn, ms) => {
+    const timer = { at: now + ms, fn };
+    timers.add(timer);
+    return () => timers.delete(timer);
+  };
+  const advance = (ms: number): void => {
+    now += ms;
+    for (const timer of [...timers].sort((a, b) => a.at - b.at))
+      if (timer.at <= now) {
+        timers.delete(timer);
+        timer.fn();
+      }
+  };
+  return { schedule, advance, pending: () => timers.size };
+}
+
+/** Settles once `done()` holds, letting the pending promise callbacks run between checks. */
+async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await done())) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** A source answering `answers` in turn (the last one from then on), counting its calls. */
+function sourceOf(...answers: Awaited<ReturnType<FirstScreenSource>>[]) {
+  const calls = { count: 0 };
+  const source: FirstScreenSource = async () =>
+    answers[Math.min(calls.count++, answers.length - 1)] ?? null;
+  return { source, calls };
+}
+
+it('saves the copy again by itself once writes go quiet: a burst of writes gives one save after it', async () => {
+  const caches = new MemoryCaches();
+  await new FirstScreen(caches, SCOPE).save([product(1)], true, reader(new Set(['ph1'])).read);
+  const clock = manualClock();
+  const screen = new FirstScreen(caches, SCOPE, clock.schedule);
+  const { source, calls } = sourceOf({
+    products: [product(2)],
+    complete: true,
+    read: reader(new Set(['ph2'])).read,
+  });
+  screen.saveWhenQuiet(source);
+  assert.equal(await screen.holds(), true);
+  assert.equal(clock.pending(), 0, 'a worker that read a copy saves nothing');
+
+  // The engine writes three times, each less than the quiet period after the one before; nobody calls save.
+  const storage = guardWrites({ putMeta: async (_n: number) => undefined }, screen);
+  for (let i = 0; i < 3; i++) {
+    await storage.putMeta(i);
+    clock.advance(FIRST_SCREEN_QUIET_MS - 1);
+  }
+  assert.equal(calls.count, 0, 'no save between the writes');
+  assert.equal(await screen.holds(), false);
+  clock.advance(1);
+  await until(() => screen.holds());
+  assert.equal(calls.count, 1, 'one save after the burst');
+  assert.equal(clock.pending(), 0);
+  assert.deepEqual((await new FirstScreen(caches, SCOPE).head(1))?.products, [product(2)]);
+});
+
+it("asks again after another quiet period while the source answers 'later', and saves nothing on null", async () => {
+  const caches = new MemoryCaches();
+  const clock = manualClock();
+  const screen = new FirstScreen(caches, SCOPE, clock.schedule);
+  const content = { products: [product(1)], complete: true, read: reader(new Set(['ph1'])).read };
+  const { source, calls } = sourceOf('later', content);
+  // No copy at the start: one is saved once storage is quiet, without any write.
+  screen.saveWhenQuiet(source);
+  await until(() => clock.pending() === 1);
+  clock.advance(FIRST_SCREEN_QUIET_MS);
+  await until(() => clock.pending() === 1);
+  assert.equal(calls.count, 1);
+  assert.equal(await screen.holds(), false, "'later' saved nothing");
+  clock.advance(FIRST_SCREEN_QUIET_MS);
+  await until(() => screen.holds());
+  assert.equal(calls.count, 2);
+
+  const nobody = sourceOf(null);
+  screen.saveWhenQuiet(nobody.source);
+  await screen.beforeWrite();
+  clock.advance(FIRST_SCREEN_QUIET_MS);
+  await until(() => nobody.calls.count === 1);
+  await screen.pending();
+  assert.equal(clock.pending(), 0, 'null asks for nothing more');
+  assert.equal(await new FirstScreen(caches, SCOPE).head(1), null);
+});
+
+it('a write announced while the source reads keeps what it answered from being saved; the save comes after that write', async () => {
+  const caches = new MemoryCaches();
+  const clock = manualClock();
+  const screen = new FirstScreen(caches, SCOPE, clock.schedule);
+  const content = { products: [product(1)], complete: true, read: reader(new Set(['ph1'])).read };
+  let calls = 0;
+  screen.saveWhenQuiet(async () => {
+    // The first answer was read before a write that may have changed it.
+    if (calls++ === 0) await screen.beforeWrite();
+    return content;
+  });
+  await until(() => clock.pending() === 1);
+  clock.advance(FIRST_SCREEN_QUIET_MS);
+  await until(() => calls === 1 && clock.pending() === 1);
+  assert.equal(await screen.holds(), false);
+  clock.advance(FIRST_SCREEN_QUIET_MS);
+  await until(() => screen.holds());
+  assert.equal(calls, 2);
 });
