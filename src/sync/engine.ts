@@ -94,6 +94,12 @@ function toInfo(f: FailureRecord): FailureInfo {
  */
 const FEW_ROWS = 200;
 
+/** The rows a run's downloads while listing tried (id -> checksum), and how many of them ended. */
+interface Tried {
+  attempted: ReadonlyMap<string, string>;
+  done: number;
+}
+
 /** True when `a` and `b` hold the same failures, attempt for attempt. */
 function sameFailures(a: Map<string, FailureRecord>, b: Map<string, FailureRecord>): boolean {
   if (a.size !== b.size) return false;
@@ -115,8 +121,6 @@ export class SyncEngine {
   private status: SyncStatus = { kind: 'idle' };
   private reporting: SyncProgress['reporting'] = 'ok';
   private bytes = 0;
-  /** Photos this run has downloaded (or tried), for the progress of its downloading phase. */
-  private downloaded = 0;
   private current: AbortController | null = null;
   private held = new Set<string>();
   private expected = new Set<string>();
@@ -300,7 +304,6 @@ export class SyncEngine {
         opts.full === true && opts.recheck === true,
       );
     }
-    this.downloaded = 0;
     this.setStatus({ kind: 'syncing', phase: 'listing', done: 0, total: 0 });
     const held = new Map((await storage.listRecords()).map((r) => [r.id, r]));
     const early = this.downloadWhileListing(ctx, cp.recheck);
@@ -327,7 +330,7 @@ export class SyncEngine {
       const partial = await storage.getState('checkpoint');
       if (partial !== undefined) {
         const { pending } = await loadListed(storage, partial);
-        await this.download(ctx, { ...partial, pending: [...pending.values()] }, early.attempted);
+        await this.download(ctx, { ...partial, pending: [...pending.values()] }, early.tried());
       }
       throw err;
     }
@@ -335,7 +338,7 @@ export class SyncEngine {
     const full = await early.finish();
     const ready = await this.finishListing(ctx, listing.cp, listing.listed, held, opts);
     if (full !== null) throw full;
-    await this.download(ctx, ready, early.attempted);
+    await this.download(ctx, ready, early.tried());
     if (this.failures.size === 0)
       await this.records.update({ last_success_at: toIso(this.deps.clock.now()) });
   }
@@ -362,6 +365,7 @@ export class SyncEngine {
     };
     let listingDone = false;
     let queued = 0;
+    let done = 0;
     let quota: QuotaError | null = null;
     const run = (async () => {
       const partials = new Set(await this.deps.storage.partialIds());
@@ -371,8 +375,8 @@ export class SyncEngine {
         { concurrency, delayMs, clock: this.deps.clock, signal: ctx.signal },
         async (meta, released) => {
           await this.downloadOne(ctx, meta, null, partials.has(meta.id), released);
-          this.downloaded++;
-          if (listingDone) this.showDownloading(queued);
+          done++;
+          if (listingDone) this.showDownloading(done, queued);
           else this.emit();
         },
       );
@@ -388,7 +392,8 @@ export class SyncEngine {
     run.catch(() => undefined);
     return {
       listingCtx,
-      attempted,
+      /** The rows tried so far and how many of them ended, for the downloads after the listing. */
+      tried: (): Tried => ({ attempted, done }),
       add(page: ListedPage | null): void {
         if (recheck || page === null) return;
         // A row listed again (a changed photo, an offset pass restarted) is left to the downloads after the
@@ -400,7 +405,7 @@ export class SyncEngine {
       },
       listed: (): void => {
         listingDone = true;
-        this.showDownloading(queued);
+        this.showDownloading(done, queued);
       },
       /**
        * Waits for the downloads taken so far (no more come); rethrows the error that ended them. A full
@@ -414,8 +419,8 @@ export class SyncEngine {
     };
   }
 
-  private showDownloading(total: number): void {
-    this.setStatus({ kind: 'syncing', phase: 'downloading', done: this.downloaded, total });
+  private showDownloading(done: number, total: number): void {
+    this.setStatus({ kind: 'syncing', phase: 'downloading', done, total });
   }
 
   /**
@@ -496,14 +501,15 @@ export class SyncEngine {
 
   /**
    * Downloads the checkpoint's pending photos that are not already current (a resumed run skips what it
-   * finished before) and were not tried earlier in this run (`attempted`: id -> checksum) through the pool, then drops the
-   * checkpoint if the listing was complete.
+   * finished before) and were not tried earlier in this run (`before`, whose count progress goes on from)
+   * through the pool, then drops the checkpoint if the listing was complete.
    */
   private async download(
     ctx: HttpContext,
     cp: RunCheckpoint,
-    attempted: ReadonlyMap<string, string> = new Map(),
+    before: Tried = { attempted: new Map(), done: 0 },
   ): Promise<void> {
+    const { attempted } = before;
     const rows = cp.pending.filter((meta) => attempted.get(meta.id) !== meta.checksum);
     const local = await this.heldOf(rows.map((meta) => meta.id));
     const todo: { meta: PhotoMeta; etag: string | null }[] = [];
@@ -515,8 +521,9 @@ export class SyncEngine {
       else await this.resolveFailure(meta.id);
     }
     // Counted on from the photos this run downloaded while listing.
-    const total = this.downloaded + todo.length;
-    this.showDownloading(total);
+    let done = before.done;
+    const total = done + todo.length;
+    this.showDownloading(done, total);
     const { concurrency, delayMs } = ctx.settings;
     // One read instead of a lookup per photo: only this run (it holds the lock) adds partials now.
     const partials = new Set(await this.deps.storage.partialIds());
@@ -525,8 +532,7 @@ export class SyncEngine {
       { concurrency, delayMs, clock: this.deps.clock, signal: ctx.signal },
       async ({ meta, etag }, released) => {
         await this.downloadOne(ctx, meta, etag, partials.has(meta.id), released);
-        this.downloaded++;
-        this.showDownloading(total);
+        this.showDownloading(++done, total);
       },
     );
     if (ctx.signal.aborted) throw new AbortedError('sync stopped');
