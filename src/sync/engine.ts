@@ -88,16 +88,14 @@ function toInfo(f: FailureRecord): FailureInfo {
 }
 
 /**
- * Up to this many rows are looked up one by one before a run's downloads; more are read with every record.
- * After a listing whose rows were downloaded while it went on, reading 20,000 records just to skip them
- * raised the worker's peak heap above 64 MB (issue 14).
+ * What the downloads after a listing start from: the rows the downloads while listing tried (id -> checksum),
+ * how many of them ended, and the records held as the listing saw them (the rows not tried are not written
+ * by this run before then, so one read at the run's start serves both).
  */
-const FEW_ROWS = 200;
-
-/** The rows a run's downloads while listing tried (id -> checksum), and how many of them ended. */
 interface Tried {
   attempted: ReadonlyMap<string, string>;
   done: number;
+  held: ReadonlyMap<string, StoredPhoto>;
 }
 
 /** True when `a` and `b` hold the same failures, attempt for attempt. */
@@ -330,7 +328,7 @@ export class SyncEngine {
       const partial = await storage.getState('checkpoint');
       if (partial !== undefined) {
         const { pending } = await loadListed(storage, partial);
-        await this.download(ctx, { ...partial, pending: [...pending.values()] }, early.tried());
+        await this.download(ctx, { ...partial, pending: [...pending.values()] }, early.tried(held));
       }
       throw err;
     }
@@ -338,7 +336,7 @@ export class SyncEngine {
     const full = await early.finish();
     const ready = await this.finishListing(ctx, listing.cp, listing.listed, held, opts);
     if (full !== null) throw full;
-    await this.download(ctx, ready, early.tried());
+    await this.download(ctx, ready, early.tried(held));
     if (this.failures.size === 0)
       await this.records.update({ last_success_at: toIso(this.deps.clock.now()) });
   }
@@ -393,7 +391,7 @@ export class SyncEngine {
     return {
       listingCtx,
       /** The rows tried so far and how many of them ended, for the downloads after the listing. */
-      tried: (): Tried => ({ attempted, done }),
+      tried: (held: ReadonlyMap<string, StoredPhoto>): Tried => ({ attempted, done, held }),
       add(page: ListedPage | null): void {
         if (recheck || page === null) return;
         // A row listed again (a changed photo, an offset pass restarted) is left to the downloads after the
@@ -504,24 +502,28 @@ export class SyncEngine {
    * finished before) and were not tried earlier in this run (`before`, whose count progress goes on from)
    * through the pool, then drops the checkpoint if the listing was complete.
    */
-  private async download(
-    ctx: HttpContext,
-    cp: RunCheckpoint,
-    before: Tried = { attempted: new Map(), done: 0 },
-  ): Promise<void> {
-    const { attempted } = before;
-    const rows = cp.pending.filter((meta) => attempted.get(meta.id) !== meta.checksum);
-    const local = await this.heldOf(rows.map((meta) => meta.id));
+  private async download(ctx: HttpContext, cp: RunCheckpoint, before?: Tried): Promise<void> {
+    // A resumed run's downloads (no listing before them) read what is held here.
+    const {
+      attempted,
+      done: doneBefore,
+      held,
+    } = before ?? {
+      attempted: new Map<string, string>(),
+      done: 0,
+      held: new Map((await this.deps.storage.listRecords()).map((r) => [r.id, r])),
+    };
     const todo: { meta: PhotoMeta; etag: string | null }[] = [];
-    for (const meta of rows) {
-      const record = local(meta.id);
+    for (const meta of cp.pending) {
+      if (attempted.get(meta.id) === meta.checksum) continue;
+      const record = held.get(meta.id);
       const current = holdsCurrent(record, meta) ? record : undefined;
       const etag = cp.recheck ? (current?.etag ?? null) : null;
       if (current === undefined || etag !== null) todo.push({ meta, etag });
       else await this.resolveFailure(meta.id);
     }
     // Counted on from the photos this run downloaded while listing.
-    let done = before.done;
+    let done = doneBefore;
     const total = done + todo.length;
     this.showDownloading(done, total);
     const { concurrency, delayMs } = ctx.settings;
@@ -537,21 +539,6 @@ export class SyncEngine {
     );
     if (ctx.signal.aborted) throw new AbortedError('sync stopped');
     if (cp.phase === 'downloading') await this.deps.storage.putState('checkpoint', undefined);
-  }
-
-  /**
-   * The held records of `ids`, as a lookup: one read per id when they are few (the retries after a listing
-   * whose rows were downloaded while it went on), else one read of every record (a resumed run).
-   */
-  private async heldOf(ids: string[]): Promise<(id: string) => StoredPhoto | undefined> {
-    const { storage } = this.deps;
-    if (ids.length > FEW_ROWS) {
-      const all = new Map((await storage.listRecords()).map((r) => [r.id, r]));
-      return (id) => all.get(id);
-    }
-    const some = new Map<string, StoredPhoto | undefined>();
-    for (const id of ids) some.set(id, await storage.getRecord(id));
-    return (id) => some.get(id);
   }
 
   /**
