@@ -12,6 +12,7 @@ import { allHeld, countPattern } from './page-probes';
 import { openApp, probe, signIn } from './pwa';
 import type { StaticSite } from './static-site';
 import { median } from './stats';
+import { longTaskBreakdown, startTrace, type Trace } from './trace';
 
 /** Figures of scenario 8. */
 export interface GalleryResult {
@@ -147,6 +148,9 @@ async function startupSteps(b: BenchBrowser): Promise<{ step: string; ms: number
     .sort((x, y) => x.ms - y.ms);
 }
 
+/** Set (to anything) to log what each main-thread task of 50 ms or more ran, from launch to the scroll's end. */
+const TRACE = process.env.PPS_BENCH_TRACE !== undefined;
+
 /** Set (to anything) to log where the page's main thread spent its time while scrolling (CDP CPU profile). */
 const CPU_PROFILE = process.env.PPS_BENCH_CPU_PROFILE !== undefined;
 
@@ -212,7 +216,10 @@ export async function galleryFirstImage(
     const startupStepsMs: { step: string; ms: number }[][] = [];
     for (let rep = 0; rep < opts.reps; rep++) {
       await profile.close();
-      b = await openApp(ho.server.url, profile);
+      let trace: Trace | null = null;
+      b = await openApp(ho.server.url, profile, async (opening) => {
+        if (TRACE) trace = await startTrace(await opening.context.newCDPSession(opening.page));
+      });
       await b.page.waitForFunction(() => window.__bench?.firstImageAt != null, undefined, {
         timeout: 120_000,
       });
@@ -237,6 +244,9 @@ export async function galleryFirstImage(
         log(`  scrolling, self time: ${selfTimes(profile, 15)}`);
         await cdp.detach();
       }
+      if (trace !== null)
+        for (const line of longTaskBreakdown(await (trace as Trace).stop(), 50))
+          log(`  trace, long task ${line}`);
       const tasks = (await probe(b)).longtasks;
       startLongestTaskMs.push(longest(tasks.filter((t) => t.start < first)));
       const scrolling = tasks.filter((t) => t.start >= scrollStart);

@@ -15,12 +15,17 @@ import type { ChromiumProfile } from '../test/helpers/chromium';
 const ADMIN = { username: 'admin', password: 'admin' } as const;
 
 /** Opens the app (fresh profile unless one is given) with the probes installed and waits for its service worker. */
-export async function openApp(url: string, profile?: ChromiumProfile): Promise<BenchBrowser> {
+export async function openApp(
+  url: string,
+  profile?: ChromiumProfile,
+  beforeOpen?: (b: BenchBrowser) => Promise<void>,
+): Promise<BenchBrowser> {
   const b = await openProfile(profile);
   await b.context.addInitScript(installProbes, {
     channel: BROADCAST_CHANNEL,
     photoPath: `/${PHOTO_PATH}`,
   });
+  await beforeOpen?.(b);
   await b.page.goto(`${url}/`);
   await b.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   return b;
