@@ -21,6 +21,7 @@ import {
 } from '../../src/sw/first-screen';
 import type { ReadPhoto } from '../../src/sw/photo-route';
 import { photo } from '../helpers/storage-fixtures';
+import { turnsUntil } from './fakes/turns';
 
 const SCOPE = new URL('https://pos.example/app/');
 
@@ -283,11 +284,6 @@ function manualClock() {
   return { quiet, advance, pending: () => timers.size, armed: () => armed };
 }
 
-/** Settles once `done()` holds, letting the pending promise callbacks run between checks. */
-async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await done())) await new Promise((resolve) => setImmediate(resolve));
-}
-
 /** A source answering `answers` in turn (the last one from then on), counting its calls. */
 function sourceOf(...answers: Awaited<ReturnType<FirstScreenSource>>[]) {
   const calls = { count: 0 };
@@ -328,7 +324,7 @@ it('saves the copy again by itself once writes go quiet: a burst of writes gives
   assert.equal(calls.count, 0, 'no save between the writes');
   assert.equal(await screen.holds(), false);
   clock.advance(1);
-  await until(() => screen.holds());
+  assert.ok(await turnsUntil(() => screen.holds()));
   assert.equal(calls.count, 1, 'one save after the burst');
   assert.equal(clock.pending(), 0);
   assert.deepEqual((await new FirstScreen(caches, SCOPE).head(1))?.products, [product(2)]);
@@ -350,10 +346,10 @@ it('a burst of writes arms one timer per quiet period, not one per write, and sa
   assert.equal(clock.pending(), 1);
   assert.equal(calls.count, 0, 'no save between the writes');
   clock.advance(FIRST_SCREEN_QUIET_MS - 10 - 1);
-  await until(() => screen.pending() === null);
+  assert.ok(await turnsUntil(() => screen.pending() === null));
   assert.equal(calls.count, 0, 'nothing before the quiet period after the last write ends');
   clock.advance(1);
-  await until(() => screen.holds());
+  assert.ok(await turnsUntil(() => screen.holds()));
   assert.equal(calls.count, 1, 'one save after the burst');
   assert.equal(clock.pending(), 0);
 });
@@ -366,20 +362,20 @@ it("asks again after another quiet period while the source answers 'later', and 
   const { source, calls } = sourceOf('later', content);
   // No copy at the start: one is saved once storage is quiet, without any write.
   screen.saveWhenQuiet(source);
-  await until(() => clock.pending() === 1);
+  assert.ok(await turnsUntil(() => clock.pending() === 1));
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => clock.pending() === 1);
+  assert.ok(await turnsUntil(() => clock.pending() === 1));
   assert.equal(calls.count, 1);
   assert.equal(await screen.holds(), false, "'later' saved nothing");
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => screen.holds());
+  assert.ok(await turnsUntil(() => screen.holds()));
   assert.equal(calls.count, 2);
 
   const nobody = sourceOf(null);
   screen.saveWhenQuiet(nobody.source);
   await screen.beforeWrite();
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => nobody.calls.count === 1);
+  assert.ok(await turnsUntil(() => nobody.calls.count === 1));
   await screen.pending();
   assert.equal(clock.pending(), 0, 'null asks for nothing more');
   assert.equal(await new FirstScreen(caches, SCOPE).head(1), null);
@@ -396,11 +392,11 @@ it('a write announced while the source reads keeps what it answered from being s
     if (calls++ === 0) await screen.beforeWrite();
     return content;
   });
-  await until(() => clock.pending() === 1);
+  assert.ok(await turnsUntil(() => clock.pending() === 1));
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => calls === 1 && clock.pending() === 1);
+  assert.ok(await turnsUntil(() => calls === 1 && clock.pending() === 1));
   assert.equal(await screen.holds(), false);
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => screen.holds());
+  assert.ok(await turnsUntil(() => screen.holds()));
   assert.equal(calls, 2);
 });
