@@ -81,12 +81,20 @@ export interface FirstScreenContent {
  */
 export type FirstScreenSource = () => Promise<FirstScreenContent | 'later' | null>;
 
-/** Runs `fn` after `ms` and answers how to cancel it (setTimeout in the worker; a fake in unit tests). */
-export type Schedule = (fn: () => void, ms: number) => () => void;
+/**
+ * The timers of the quiet period: setTimeout and a monotonic clock in the worker; moved by hand in unit tests.
+ * A timer is never cancelled: one armed per quiet period, it re-arms for the rest when writes came since.
+ */
+export interface QuietTimers {
+  /** Runs `fn` after `ms`. */
+  after(fn: () => void, ms: number): void;
+  /** The time now in ms, on the clock `after` counts (monotonic: a kiosk's wall clock may be set back). */
+  now(): number;
+}
 
-const realSchedule: Schedule = (fn, ms) => {
-  const timer = setTimeout(fn, ms);
-  return () => clearTimeout(timer);
+const realTimers: QuietTimers = {
+  after: (fn, ms) => void setTimeout(fn, ms),
+  now: () => performance.now(),
 };
 
 /**
@@ -114,8 +122,10 @@ export class FirstScreen {
   private loaded: CacheLike | null = null;
   /** What to save once writes go quiet; none until `saveWhenQuiet` (nothing is saved by itself then). */
   private source: FirstScreenSource | null = null;
-  /** Cancels the pending quiet-period save, or null when none is pending. */
-  private cancelSave: (() => void) | null = null;
+  /** When the latest write was announced (`timers.now()`): the quiet period ends FIRST_SCREEN_QUIET_MS after it. */
+  private lastWrite = Number.NEGATIVE_INFINITY;
+  /** True while a quiet-period timer is armed: writes then only note their time (`lastWrite`). */
+  private armed = false;
 
   private readonly headKey: string;
   private readonly photoBase: string;
@@ -124,7 +134,7 @@ export class FirstScreen {
   constructor(
     private readonly caches: CachesLike,
     scope: URL,
-    private readonly schedule: Schedule = realSchedule,
+    private readonly timers: QuietTimers = realTimers,
   ) {
     this.headKey = new URL('__first-screen/head.json', scope).href;
     this.photoBase = new URL('__first-screen/photos/', scope).href;
@@ -162,20 +172,26 @@ export class FirstScreen {
     this.source = source;
     this.saved.then(
       (saved) => {
-        if (saved === null) this.saveLater();
+        if (saved === null) this.arm(FIRST_SCREEN_QUIET_MS);
       },
       () => undefined,
     );
   }
 
-  /** (Re)starts the quiet period after which the copy is saved (nothing without a source). */
-  private saveLater(): void {
-    if (this.source === null) return;
-    this.cancelSave?.();
-    this.cancelSave = this.schedule(() => {
-      this.cancelSave = null;
-      this.saveFromSource().catch(() => undefined);
-    }, FIRST_SCREEN_QUIET_MS);
+  /**
+   * Arms the quiet-period timer unless one is armed (nothing without a source). One timer per quiet period,
+   * not one per write: a sync announces a write per photo stored, and a clearTimeout + setTimeout each was
+   * the hot path's cost. When it fires after a later write, it re-arms for what is left of the period.
+   */
+  private arm(ms: number): void {
+    if (this.source === null || this.armed) return;
+    this.armed = true;
+    this.timers.after(() => {
+      const left = this.lastWrite + FIRST_SCREEN_QUIET_MS - this.timers.now();
+      this.armed = false;
+      if (left > 0) this.arm(left);
+      else this.saveFromSource().catch(() => undefined);
+    }, ms);
   }
 
   /** Saves what the source answers, unless a copy is held or a write was announced while it read. */
@@ -186,7 +202,7 @@ export class FirstScreen {
     const content = await source();
     // A write announced meanwhile may have changed what the source read; it asked for a save after it.
     if (at !== this.writes) return;
-    if (content === 'later') this.saveLater();
+    if (content === 'later') this.arm(FIRST_SCREEN_QUIET_MS);
     else if (content !== null) await this.save(content.products, content.complete, content.read);
   }
 
@@ -278,7 +294,8 @@ export class FirstScreen {
    */
   beforeWrite(): Promise<void> {
     this.writes++;
-    this.saveLater();
+    this.lastWrite = this.timers.now();
+    this.arm(FIRST_SCREEN_QUIET_MS);
     this.saved = NONE;
     this.matched.clear();
     this.loaded = null;

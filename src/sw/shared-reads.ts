@@ -10,11 +10,11 @@ import type { SyncStorage } from '../sync/ports';
 /**
  * Every storage method by what it does to the stored data. The engine's port is checked by the compiler: a
  * method added to it later does not compile until it is classified here; the worker's own reads (PhotoReader,
- * which the unit tests' tsconfig cannot see) are checked where the worker opens its storage (`classified`). `listedPages`, added after the first
- * list of reads was written, was taken for a write: each product-list build (it reads the listed pages) then
- * made the next "products changed" notice build the list again, and dropped the first screen's copy (issue 14:
- * a whole-catalog read every 2 s of a 20,000-photo sync). `readPhoto` reads, but flags gone bytes when it
- * finds them (READ_PHOTO).
+ * which the unit tests' tsconfig cannot see), and entries naming no method any more, are checked where the
+ * worker opens its storage (`classified`). `listedPages`, added after the first list of reads was written, was
+ * taken for a write: each product-list build (it reads the listed pages) then made the next "products changed"
+ * notice build the list again, and dropped the first screen's copy (issue 14: a whole-catalog read every 2 s of
+ * a 20,000-photo sync). `readPhoto` reads, but flags gone bytes when it finds them (READ_PHOTO).
  */
 const METHOD_KINDS = {
   getRecord: 'read',
@@ -50,11 +50,14 @@ const METHOD_KINDS = {
   Record<string, 'read' | 'write' | 'read-photo'>;
 
 /**
- * `storage` itself, once the compiler checked that every method of its type is classified in METHOD_KINDS:
- * the worker passes its real storage through it (its tsconfig sees src/storage), so a method added to the
- * storage or to PhotoReader later does not compile until it is classified read or write.
+ * `storage` itself, once the compiler checked that its methods and METHOD_KINDS name the same ones: the worker
+ * passes its real storage through it (its tsconfig sees src/storage; the unit tests' does not, so METHOD_KINDS
+ * alone cannot be checked against PhotoReader). A method added to the storage or to PhotoReader later does not
+ * compile until it is classified read or write (the parameter's type), and neither does an entry left for a
+ * method renamed or removed (the constraint on S: a stale name would classify nothing, or a new method of that
+ * name wrongly).
  */
-export function classified<S extends object>(
+export function classified<S extends Record<keyof typeof METHOD_KINDS, unknown>>(
   storage: S & Record<Exclude<keyof S, keyof typeof METHOD_KINDS>, never>,
 ): S {
   return storage;

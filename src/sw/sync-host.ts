@@ -395,7 +395,9 @@ export class SyncHost {
    * What the first screen saves once storage writes went quiet (see FirstScreen.saveWhenQuiet): the first
    * products and their photos; 'later' while a run goes that is not waiting for the HO (its writes would drop
    * the copy again), not before the start-up delay (a page's own first screen comes first), and nothing while
-   * nobody is signed in.
+   * nobody is signed in. 'later' is asked again after a quiet period, not left to the run's next write: after a
+   * run's last write that drops the copy comes the report flush to the HO, whose writes (outbox, engine
+   * record) keep it, and `running` is cleared only after that, so no write need follow a 'later'.
    */
   async firstScreenToSave(): Promise<FirstScreenContent | 'later' | null> {
     await this.startedUp;

@@ -16,11 +16,12 @@ import {
   FIRST_SCREEN_QUIET_MS,
   FirstScreen,
   type FirstScreenSource,
-  type Schedule,
+  type QuietTimers,
   guardWrites,
 } from '../../src/sw/first-screen';
 import type { ReadPhoto } from '../../src/sw/photo-route';
 import { photo } from '../helpers/storage-fixtures';
+import { turnsUntil } from './fakes/turns';
 
 const SCOPE = new URL('https://pos.example/app/');
 
@@ -254,29 +255,33 @@ it('hands the shell the saved products and the saved photos of the first ones to
   assert.equal(await next.shell(4), null);
 });
 
-/** A clock for `Schedule` moved by hand: timers run when `advance` passes their time, never by themselves. */
+/**
+ * `QuietTimers` moved by hand: timers run, each at its own time, when `advance` passes it, never by themselves.
+ * `armed` counts every timer ever armed.
+ */
 function manualClock() {
   let now = 0;
+  let armed = 0;
   const timers = new Set<{ at: number; fn: () => void }>();
-  const schedule: Schedule = (fn, ms) => {
-    const timer = { at: now + ms, fn };
-    timers.add(timer);
-    return () => timers.delete(timer);
+  const quiet: QuietTimers = {
+    after: (fn, ms) => {
+      armed++;
+      timers.add({ at: now + ms, fn });
+    },
+    now: () => now,
   };
   const advance = (ms: number): void => {
-    now += ms;
-    for (const timer of [...timers].sort((a, b) => a.at - b.at))
-      if (timer.at <= now) {
-        timers.delete(timer);
-        timer.fn();
-      }
+    const end = now + ms;
+    for (;;) {
+      const due = [...timers].filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (due === undefined) break;
+      timers.delete(due);
+      now = due.at;
+      due.fn();
+    }
+    now = end;
   };
-  return { schedule, advance, pending: () => timers.size };
-}
-
-/** Settles once `done()` holds, letting the pending promise callbacks run between checks. */
-async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await done())) await new Promise((resolve) => setImmediate(resolve));
+  return { quiet, advance, pending: () => timers.size, armed: () => armed };
 }
 
 /** A source answering `answers` in turn (the last one from then on), counting its calls. */
@@ -287,11 +292,15 @@ function sourceOf(...answers: Awaited<ReturnType<FirstScreenSource>>[]) {
   return { source, calls };
 }
 
-it('saves the copy again by itself once writes go quiet: a burst of writes gives one save after it', async () => {
+/**
+ * A worker that read a saved copy (of product 1) and saves product 2 once writes go quiet, on a hand-moved clock;
+ * `calls` counts the source's answers.
+ */
+async function quietAfterCopy() {
   const caches = new MemoryCaches();
   await new FirstScreen(caches, SCOPE).save([product(1)], true, reader(new Set(['ph1'])).read);
   const clock = manualClock();
-  const screen = new FirstScreen(caches, SCOPE, clock.schedule);
+  const screen = new FirstScreen(caches, SCOPE, clock.quiet);
   const { source, calls } = sourceOf({
     products: [product(2)],
     complete: true,
@@ -299,6 +308,11 @@ it('saves the copy again by itself once writes go quiet: a burst of writes gives
   });
   screen.saveWhenQuiet(source);
   assert.equal(await screen.holds(), true);
+  return { caches, clock, screen, calls };
+}
+
+it('saves the copy again by itself once writes go quiet: a burst of writes gives one save after it', async () => {
+  const { caches, clock, screen, calls } = await quietAfterCopy();
   assert.equal(clock.pending(), 0, 'a worker that read a copy saves nothing');
 
   // The engine writes three times, each less than the quiet period after the one before; nobody calls save.
@@ -310,34 +324,58 @@ it('saves the copy again by itself once writes go quiet: a burst of writes gives
   assert.equal(calls.count, 0, 'no save between the writes');
   assert.equal(await screen.holds(), false);
   clock.advance(1);
-  await until(() => screen.holds());
+  assert.ok(await turnsUntil(() => screen.holds()));
   assert.equal(calls.count, 1, 'one save after the burst');
   assert.equal(clock.pending(), 0);
   assert.deepEqual((await new FirstScreen(caches, SCOPE).head(1))?.products, [product(2)]);
 });
 
+it('a burst of writes arms one timer per quiet period, not one per write, and saves once, the quiet period after the last', async () => {
+  const { clock, screen, calls } = await quietAfterCopy();
+
+  // A sync storing photos: a write every 10 ms for several quiet periods, and some at the same instant.
+  const storage = guardWrites({ putVerified: async (_n: number) => undefined }, screen);
+  const writes = 3 * (FIRST_SCREEN_QUIET_MS / 10);
+  for (let i = 0; i < writes; i++) {
+    await storage.putVerified(i);
+    await storage.putVerified(i);
+    clock.advance(10);
+  }
+  // The first timer, then one re-arm each time it fired with writes since: at most one pending at a time.
+  assert.ok(clock.armed() <= 4, `${clock.armed()} timers for ${2 * writes} writes`);
+  assert.equal(clock.pending(), 1);
+  assert.equal(calls.count, 0, 'no save between the writes');
+  clock.advance(FIRST_SCREEN_QUIET_MS - 10 - 1);
+  assert.ok(await turnsUntil(() => screen.pending() === null));
+  assert.equal(calls.count, 0, 'nothing before the quiet period after the last write ends');
+  clock.advance(1);
+  assert.ok(await turnsUntil(() => screen.holds()));
+  assert.equal(calls.count, 1, 'one save after the burst');
+  assert.equal(clock.pending(), 0);
+});
+
 it("asks again after another quiet period while the source answers 'later', and saves nothing on null", async () => {
   const caches = new MemoryCaches();
   const clock = manualClock();
-  const screen = new FirstScreen(caches, SCOPE, clock.schedule);
+  const screen = new FirstScreen(caches, SCOPE, clock.quiet);
   const content = { products: [product(1)], complete: true, read: reader(new Set(['ph1'])).read };
   const { source, calls } = sourceOf('later', content);
   // No copy at the start: one is saved once storage is quiet, without any write.
   screen.saveWhenQuiet(source);
-  await until(() => clock.pending() === 1);
+  assert.ok(await turnsUntil(() => clock.pending() === 1));
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => clock.pending() === 1);
+  assert.ok(await turnsUntil(() => clock.pending() === 1));
   assert.equal(calls.count, 1);
   assert.equal(await screen.holds(), false, "'later' saved nothing");
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => screen.holds());
+  assert.ok(await turnsUntil(() => screen.holds()));
   assert.equal(calls.count, 2);
 
   const nobody = sourceOf(null);
   screen.saveWhenQuiet(nobody.source);
   await screen.beforeWrite();
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => nobody.calls.count === 1);
+  assert.ok(await turnsUntil(() => nobody.calls.count === 1));
   await screen.pending();
   assert.equal(clock.pending(), 0, 'null asks for nothing more');
   assert.equal(await new FirstScreen(caches, SCOPE).head(1), null);
@@ -346,7 +384,7 @@ it("asks again after another quiet period while the source answers 'later', and 
 it('a write announced while the source reads keeps what it answered from being saved; the save comes after that write', async () => {
   const caches = new MemoryCaches();
   const clock = manualClock();
-  const screen = new FirstScreen(caches, SCOPE, clock.schedule);
+  const screen = new FirstScreen(caches, SCOPE, clock.quiet);
   const content = { products: [product(1)], complete: true, read: reader(new Set(['ph1'])).read };
   let calls = 0;
   screen.saveWhenQuiet(async () => {
@@ -354,11 +392,11 @@ it('a write announced while the source reads keeps what it answered from being s
     if (calls++ === 0) await screen.beforeWrite();
     return content;
   });
-  await until(() => clock.pending() === 1);
+  assert.ok(await turnsUntil(() => clock.pending() === 1));
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => calls === 1 && clock.pending() === 1);
+  assert.ok(await turnsUntil(() => calls === 1 && clock.pending() === 1));
   assert.equal(await screen.holds(), false);
   clock.advance(FIRST_SCREEN_QUIET_MS);
-  await until(() => screen.holds());
+  assert.ok(await turnsUntil(() => screen.holds()));
   assert.equal(calls, 2);
 });

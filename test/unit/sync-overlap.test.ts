@@ -1,13 +1,8 @@
 /** Downloads start while the listing goes on: the first page's photos do not wait for the last page. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { turnsUntil } from './fakes/turns';
 import { world } from './fakes/world';
-
-/** Lets the event loop turn until `done()` or `turns` turns have passed (no wall clock). */
-async function turnsUntil(done: () => boolean, turns = 20_000): Promise<boolean> {
-  for (let i = 0; i < turns && !done(); i++) await new Promise((r) => setImmediate(r));
-  return done();
-}
 
 test("the first page's photos are stored while the next page is still being listed", async () => {
   const w = await world({ pageLimit: 5 });

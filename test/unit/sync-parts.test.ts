@@ -8,6 +8,7 @@ import { Feed, runPool } from '../../src/sync/limiter';
 import { parseListPage, parsePhoto } from '../../src/sync/parse';
 import { parseTimestamp } from '../../src/sync/timestamps';
 import { FakeClock } from './fakes/fake-clock';
+import { turnsUntil } from './fakes/turns';
 
 const row = {
   id: '84ce2575-284b-421d-b2d4-70842d3d993b',
@@ -223,11 +224,8 @@ test('worker pool over a feed: takes items as they arrive, within its limit, and
     ).then(() => {
       ended = true;
     });
-    const turns = async (until: () => boolean) => {
-      for (let i = 0; i < 10_000 && !until(); i++) await new Promise((r) => setImmediate(r));
-    };
     feed.push([1, 2, 3]);
-    await turns(() => done.length === 3);
+    assert.ok(await turnsUntil(() => done.length === 3));
     assert.deepEqual(done, [1, 2, 3]);
     assert.equal(ended, false, 'an open feed keeps the pool waiting for more');
     feed.push([4, 5]);

@@ -1,6 +1,7 @@
 /** "Full resync" asked for during an ordinary run stops that run and starts the full one at once, instead of queueing behind it. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { turnsUntil } from './fakes/turns';
 import { World } from './fakes/world';
 
 test('a full resync stops a running incremental run; finished photos are not downloaded again', async () => {
@@ -13,7 +14,7 @@ test('a full resync stops a running incremental run; finished photos are not dow
     w.ho.latencyMs = 1000;
 
     const ordinary = w.engine.sync();
-    while (w.storage.records.size < 8) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(await turnsUntil(() => w.storage.records.size >= 8));
     const lists = w.ho.seen('list').length;
     const full = w.engine.sync({ full: true, retryFailedNow: true });
     const stopped = await ordinary;
@@ -45,7 +46,7 @@ test('a full resync asked for during a full run waits for it instead of stopping
     w.ho.seed(10);
     w.ho.latencyMs = 1000;
     const first = w.engine.sync({ full: true });
-    while (w.storage.records.size < 2) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(await turnsUntil(() => w.storage.records.size >= 2));
     const second = w.engine.sync({ full: true });
     assert.equal((await first).held, 10, 'the first full run finished');
     assert.equal((await second).held, 10);
