@@ -23,7 +23,8 @@ interface TraceEvent {
       cpuProfile?: {
         nodes?: {
           id: number;
-          callFrame: { functionName: string; url: string; lineNumber: number };
+          parent?: number;
+          callFrame: { functionName: string; url?: string; lineNumber: number };
         }[];
         samples?: number[];
       };
@@ -59,9 +60,12 @@ function samplesOf(events: readonly TraceEvent[]): Sample[] {
     if (profile === undefined) continue;
     for (const n of data.cpuProfile?.nodes ?? []) {
       const f = n.callFrame;
+      const name = `${f.functionName || '(anonymous)'}@${(f.url ?? '').split('/').at(-1)}:${f.lineNumber}`;
+      const parent = n.parent === undefined ? undefined : profile.frames.get(n.parent);
+      // Leaf and two callers: enough to tell which of the app's functions a builtin ran for.
       profile.frames.set(
         n.id,
-        `${f.functionName || '(anonymous)'}@${f.url.split('/').at(-1)}:${f.lineNumber}`,
+        parent === undefined ? name : `${name} < ${parent.split(' < ').slice(0, 2).join(' < ')}`,
       );
     }
     const deltas = data.timeDeltas ?? [];

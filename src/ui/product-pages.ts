@@ -121,11 +121,20 @@ function load(page: number): void {
   });
 }
 
-/** The grid shows tiles [first, end): loads the pages it needs that are not loaded or asked for yet. */
+/**
+ * Tiles beyond the grid's window, on either side, whose pages are asked for too: rows scrolling in then find
+ * their products loaded and are built once, not as empty tiles first and again when the page arrives.
+ */
+const AHEAD = PRODUCT_PAGE_SIZE / 2;
+
+/** The grid shows tiles [first, end): loads the pages it needs (and those just beyond) not loaded or asked for yet. */
 export function showProducts(first: number, end: number): void {
   shown = { first, end };
-  const { pages } = productView.value;
-  for (const p of pagesOf(first, end)) if (pages.get(p)?.generation !== generation) load(p);
+  const { pages, matches } = productView.value;
+  // No page past the last product (unknown until the first answer: then none beyond the window).
+  const last = Math.max(end, Math.min(end + AHEAD, matches ?? end));
+  for (const p of pagesOf(Math.max(0, first - AHEAD), last))
+    if (pages.get(p)?.generation !== generation) load(p);
 }
 
 /** Re-reads the pages on screen (the worker said the products changed). */

@@ -4,70 +4,21 @@
  * the grid can place any row without measuring tiles and nothing shifts as images arrive. Scrolling is the
  * page's own, which keeps the browser's focus-scrolling and touch behaviour. Arrow keys move between
  * tiles (Home/End within the row, Ctrl+Home/End to the first/last tile), also to tiles not rendered yet.
+ * New rows enter the DOM a few per frame, the visible ones first: a whole screen of new tiles in one frame was
+ * a main-thread task of 60-190 ms on a two-core terminal (setting the tiles' properties, then style, layout
+ * and paint), which a kiosk feels as a stuck scroll or tap.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-
-/** Smallest tile width (px): big enough for a thumb, and at least two columns on a phone. */
-export const MIN_TILE_PX = 168;
-/** Space between tiles (px). */
-export const GAP_PX = 12;
-/** Height of the caption under the square photo (px): two lines of name plus the SKU. */
-export const CAPTION_PX = 76;
-/** Extra rendered area above and below the viewport, as a share of its height. */
-const OVERSCAN = 0.5;
-
-/** Which rows to render for a grid of `count` tiles, `width` px wide, whose top is `top` px from the viewport's. */
-export interface GridWindow {
-  columns: number;
-  rowHeight: number;
-  rows: number;
-  firstRow: number;
-  endRow: number;
-}
-
-/** Computes the rendered window; pure, so scrolling only re-renders when the window really changes. */
-export function gridWindow(
-  count: number,
-  width: number,
-  top: number,
-  viewport: number,
-): GridWindow {
-  const columns = Math.max(1, Math.floor((width + GAP_PX) / (MIN_TILE_PX + GAP_PX)));
-  const tile = Math.max(0, (width - GAP_PX * (columns - 1)) / columns);
-  const rowHeight = tile + CAPTION_PX + GAP_PX;
-  const rows = Math.ceil(count / columns);
-  const margin = viewport * OVERSCAN;
-  const firstRow = Math.min(rows, Math.max(0, Math.floor((-top - margin) / rowHeight)));
-  const endRow = Math.min(
-    rows,
-    Math.max(firstRow, Math.ceil((viewport - top + margin) / rowHeight)),
-  );
-  return { columns, rowHeight, rows, firstRow, endRow };
-}
-
-/** Index of the tile a key press on tile `index` moves to, or null when the key is not a grid move. */
-export function keyTarget(
-  key: string,
-  ctrl: boolean,
-  index: number,
-  count: number,
-  columns: number,
-): number | null {
-  const rowStart = index - (index % columns);
-  const moves: Record<string, number> = {
-    ArrowLeft: index - 1,
-    ArrowRight: index + 1,
-    ArrowUp: index - columns,
-    ArrowDown: index + columns,
-    Home: ctrl ? 0 : rowStart,
-    End: ctrl ? count - 1 : Math.min(count, rowStart + columns) - 1,
-  };
-  const target = moves[key];
-  if (target === undefined) return null;
-  // Past an edge of the grid the focus stays where it is.
-  return target >= 0 && target < count ? target : index;
-}
+import {
+  CAPTION_PX,
+  GAP_PX,
+  gridWindow,
+  keyTarget,
+  nextRows,
+  ROWS_PER_FRAME,
+  type RowRange,
+} from './grid-window';
 
 /** Props: how many tiles, how to render tile `index`, and the list's accessible name. */
 export interface VirtualGridProps {
@@ -92,6 +43,15 @@ export function VirtualGrid({
   const [view, setView] = useState({ width: 0, top: 0, viewport: 0 });
   const current = useRef(view);
   current.current = view;
+  // Rows in the DOM: they grow toward the window a few per frame (see nextRows).
+  const [rows, setRows] = useState<RowRange>({ first: 0, end: 0 });
+  const win = gridWindow(count, view.width, view.top, view.viewport);
+  const target = { first: win.firstRow, end: win.endRow };
+  const vis = gridWindow(count, view.width, view.top, view.viewport, 0);
+  const visible = { first: vis.firstRow, end: vis.endRow };
+  const windows = useRef({ visible, target });
+  windows.current = { visible, target };
+  const shown = nextRows(rows, visible, target, 0);
   // A tile a key press moved to before it was rendered: focused once it is.
   const [pendingFocus, setPendingFocus] = useState<number | null>(null);
 
@@ -114,8 +74,19 @@ export function VirtualGrid({
         next.viewport !== prev.viewport ||
         a.firstRow !== b.firstRow ||
         a.endRow !== b.endRow
-      )
+      ) {
         setView(next);
+        // The first rows of the new window come in this frame, the rest in the next ones.
+        const v = gridWindow(count, next.width, next.top, next.viewport, 0);
+        setRows((r) =>
+          nextRows(
+            r,
+            { first: v.firstRow, end: v.endRow },
+            { first: b.firstRow, end: b.endRow },
+            ROWS_PER_FRAME,
+          ),
+        );
+      }
     };
     const schedule = (): void => {
       if (frame === 0) frame = requestAnimationFrame(measure);
@@ -133,7 +104,16 @@ export function VirtualGrid({
     };
   }, [count]);
 
-  const win = gridWindow(count, view.width, view.top, view.viewport);
+  // Until the rows in the DOM are the window's, one more step each frame.
+  useLayoutEffect(() => {
+    if (shown.first === target.first && shown.end === target.end) return undefined;
+    const frame = requestAnimationFrame(() =>
+      setRows((r) => nextRows(r, windows.current.visible, windows.current.target, ROWS_PER_FRAME)),
+    );
+    return () => cancelAnimationFrame(frame);
+  });
+
+  // The pages of the whole window are asked for at once, so rows entering later find their products loaded.
   const first = win.firstRow * win.columns;
   const end = Math.min(count, win.endRow * win.columns);
 
@@ -174,7 +154,7 @@ export function VirtualGrid({
     setPendingFocus(target);
   };
   const tiles: ComponentChildren[] = [];
-  for (let i = first; i < end; i++) {
+  for (let i = shown.first * win.columns; i < Math.min(count, shown.end * win.columns); i++) {
     tiles.push(
       <li key={i} aria-setsize={count} aria-posinset={i + 1}>
         {renderTile(i)}
@@ -193,7 +173,7 @@ export function VirtualGrid({
         '--tile-caption': `${CAPTION_PX}px`,
         gridAutoRows: `${Math.max(0, win.rowHeight - GAP_PX)}px`,
         height: `${Math.max(0, win.rows * win.rowHeight - GAP_PX)}px`,
-        paddingTop: `${win.firstRow * win.rowHeight}px`,
+        paddingTop: `${shown.first * win.rowHeight}px`,
       }}
     >
       {tiles}
