@@ -3,7 +3,8 @@
  * oldest first, each batch removed only once the HO accepted it. A batch the HO refuses (400/413/422)
  * is split in halves until the refused items are isolated; those are dropped and counted, the rest
  * keeps flowing. A missing endpoint (404/405) switches reporting off for a while without ever blocking
- * sync; the outbox is kept for when it returns.
+ * sync; the outbox is kept for when it returns. An HO asking to come back later (Retry-After, e.g. its cap on
+ * reports per minute) is not waited for inside the run: the rest of the outbox goes with a run after that time.
  */
 import { AuthError, HttpError } from '../shared/errors';
 import type { HoClient } from './api-client';
@@ -19,6 +20,11 @@ const REFUSED = new Set([400, 413, 422]);
 /** True while reporting is switched off because the status endpoint was missing. */
 export function reportingDisabled(record: EngineRecord, now: number): boolean {
   return record.status_disabled_until_ms !== null && now < record.status_disabled_until_ms;
+}
+
+/** True while the HO's Retry-After on a report has not passed: reports wait in the outbox. */
+function reportingPaused(record: EngineRecord, now: number): boolean {
+  return (record.reports_paused_until_ms ?? null) !== null && now < record.reports_paused_until_ms!;
 }
 
 /**
@@ -69,13 +75,20 @@ export async function flushOutbox(
   record: EngineRecord,
 ): Promise<EngineRecord> {
   const now = ctx.clock.now();
-  if (reportingDisabled(record, now)) return record;
-  let next: EngineRecord = { ...record, status_disabled_until_ms: null };
+  if (reportingDisabled(record, now) || reportingPaused(record, now)) return record;
+  let next: EngineRecord = {
+    ...record,
+    status_disabled_until_ms: null,
+    reports_paused_until_ms: null,
+  };
+  // A Retry-After ends this flush instead of being slept through (see reports_paused_until_ms): an HO capping
+  // reports per minute held a 12,700-photo first sync open for four more minutes, 30 reports a minute.
+  const noWait: HttpContext = { ...ctx, settings: { ...ctx.settings, maxRetryAfterMs: 0 } };
   try {
     for (;;) {
       const batch = await storage.peekOutbox(STATUS_BATCH);
       if (batch.length === 0) return next;
-      const refused = await deliver(ctx, client, storage, next, batch);
+      const refused = await deliver(noWait, client, storage, next, batch);
       if (refused === 'missing')
         return { ...next, status_disabled_until_ms: now + ctx.settings.reconcileIntervalMs };
       if (refused.length === batch.length) return next;
@@ -84,6 +97,8 @@ export async function flushOutbox(
     }
   } catch (err) {
     if (err instanceof AuthError) throw err;
+    if (err instanceof HttpError && err.retryAfterMs !== null)
+      return { ...next, reports_paused_until_ms: ctx.clock.now() + err.retryAfterMs };
     return next;
   }
 }

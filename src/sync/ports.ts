@@ -143,6 +143,11 @@ export interface EngineRecord {
   terminal_id: string;
   /** Status endpoint answered 404/405: reporting is off until this terminal time (epoch ms). */
   status_disabled_until_ms: number | null;
+  /**
+   * The HO asked for the reports later (an answer with Retry-After, e.g. 429): none are sent before this terminal
+   * time (epoch ms); they wait in the outbox, the run does not (absent in records of older versions).
+   */
+  reports_paused_until_ms?: number | null;
   /** Status reports the HO refused on their own and that were dropped (absent in records of older versions). */
   reports_rejected?: number;
   /** Display name of the store as the HO listed it, for the store it was chosen for. */

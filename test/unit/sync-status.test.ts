@@ -161,3 +161,32 @@ test('when every report of a batch is refused alone, the request is at fault: re
     w.close();
   }
 });
+
+test('an HO asking for reports later (429 + Retry-After) gets them in a run after that time; the run does not wait', async () => {
+  const w = await world({ delayMs: 0 });
+  try {
+    const ids = w.ho.seed(250, 100);
+    w.ho.failWith('status', 429, 1, null, { 'Retry-After': '60' });
+    const p = await w.engine.sync();
+    assert.equal(p.status.kind, 'idle', 'the sync itself succeeded');
+    assert.equal(p.reporting, 'backlog');
+    assert.equal(w.storage.outbox.length, 250, 'every report kept for later');
+    assert.ok(!w.clock.sleeps.includes(60_000), 'the run did not sleep through the Retry-After');
+    assert.equal(w.ho.seen('status').length, 1);
+
+    const later = w.ho.addPhoto(251);
+    await w.engine.sync();
+    assert.equal(w.ho.seen('status').length, 1, 'nothing sent before the HO said');
+
+    w.clock.advance(60_000);
+    const q = await w.engine.sync();
+    assert.equal(q.reporting, 'ok');
+    assert.equal(w.storage.outbox.length, 0);
+    assert.deepEqual(
+      new Set(batches(w).flatMap((b) => b.sync_batch.map((i) => i.photo_id))),
+      new Set([...ids, later]),
+    );
+  } finally {
+    w.close();
+  }
+});

@@ -91,8 +91,9 @@ export function VirtualGrid({
     const schedule = (): void => {
       if (frame === 0) frame = requestAnimationFrame(measure);
     };
-    measure();
-    const resize = new ResizeObserver(schedule);
+    // Measured when the observer reports (after the frame's layout, and first in the first frame), not here:
+    // reading the size now would force the page's first layout inside the script's task (40 ms at start-up).
+    const resize = new ResizeObserver(measure);
     resize.observe(el);
     window.addEventListener('scroll', schedule, { passive: true });
     window.addEventListener('resize', schedule);
